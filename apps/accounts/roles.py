@@ -1,0 +1,81 @@
+"""Roles: groups with permissions, kept in code and synchronised idempotently.
+
+Group names are stable codes; the Vietnamese label is shown to users. Adding a permission here
+and running ``migrate`` (or ``sync_roles``) updates every installation the same way.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+COMMUNE_OFFICER = "commune_officer"
+STEERING_MEMBER = "steering_member"
+PROVINCE_STAFF = "province_staff"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    COMMUNE_OFFICER: _("Cán bộ Công an xã"),
+    STEERING_MEMBER: _("Thành viên Ban Chỉ đạo"),
+    PROVINCE_STAFF: _("Cán bộ cấp tỉnh"),
+    ADMINISTRATOR: _("Quản trị hệ thống"),
+}
+
+_READ_UNITS = ["areas.view_administrativeunit", "areas.view_unitpopulation"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    # Enters and maintains the data of their own commune.
+    COMMUNE_OFFICER: [*_READ_UNITS],
+    # Reads aggregates of their unit only; never personal records.
+    STEERING_MEMBER: [*_READ_UNITS],
+    # Reads everything in the province, maintains population, reads the audit log.
+    PROVINCE_STAFF: [
+        *_READ_UNITS,
+        "areas.add_unitpopulation",
+        "areas.change_unitpopulation",
+        "areas.import_unitpopulation",
+        "audit.view_auditlogentry",
+    ],
+    ADMINISTRATOR: [
+        *_READ_UNITS,
+        "areas.add_unitpopulation",
+        "areas.change_unitpopulation",
+        "areas.import_unitpopulation",
+        "audit.view_auditlogentry",
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+    ],
+}
+
+
+def role_label(code: str) -> str:
+    return str(ROLE_LABELS.get(code, code))
+
+
+def sync_roles(group_model=None, permission_model=None) -> list[str]:
+    """Create the role groups and set exactly their permissions. Returns missing permission names
+    (a permission of an app that is not migrated yet is skipped, and added on a later run)."""
+    if group_model is None:
+        from django.contrib.auth.models import Group, Permission
+
+        group_model, permission_model = Group, Permission
+    missing: list[str] = []
+    for role, perm_names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role)
+        perms = []
+        for name in perm_names:
+            app_label, codename = name.split(".", 1)
+            perm = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is None:
+                missing.append(name)
+            else:
+                perms.append(perm)
+        group.permissions.set(perms)
+    return missing
+
+
+def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
+    # Runs after every app's permissions were created, so roles pick up new apps' permissions.
+    if sender.label != "accounts":
+        return
+    sync_roles()

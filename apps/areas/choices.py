@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class Kind(models.TextChoices):
+    TINH = "tinh", _("Tỉnh")
+    THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+    HUYEN = "huyen", _("Huyện")
+    QUAN = "quan", _("Quận")
+    THI_XA = "thi_xa", _("Thị xã")
+    THANH_PHO = "thanh_pho", _("Thành phố")
+    XA = "xa", _("Xã")
+    PHUONG = "phuong", _("Phường")
+    THI_TRAN = "thi_tran", _("Thị trấn")
+    DAC_KHU = "dac_khu", _("Đặc khu")
+
+
+# Prefixes officers write before a unit's name ("Xã Trung Sơn", "TT. Tân Yên"), normalised, longest
+# first, with the kind(s) they denote: "Phường Tân Quang" and "Xã Tân Quang" are different units.
+KIND_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("thanh pho", ("thanh_pho", "thanh_pho_tw")),
+    ("thi tran", ("thi_tran",)),
+    ("thi xa", ("thi_xa",)),
+    ("dac khu", ("dac_khu",)),
+    ("phuong", ("phuong",)),
+    ("huyen", ("huyen",)),
+    ("quan", ("quan",)),
+    ("tinh", ("tinh",)),
+    ("xa", ("xa",)),
+    ("tp.", ("thanh_pho", "thanh_pho_tw")),
+    ("tt.", ("thi_tran",)),
+    ("tp", ("thanh_pho", "thanh_pho_tw")),
+    ("tt", ("thi_tran",)),
+    ("p.", ("phuong",)),
+    ("x.", ("xa",)),
+)

@@ -1,0 +1,200 @@
+"""Administrative units with their history.
+
+Units form a generic tree (province → [district, before 01/7/2025] → commune-level unit) and
+belong to a *generation*: the statistics office reuses codes between generations (new 2266 is
+Xã Lâm Bình, old 2266 was Thị trấn Lăng Can), so a code is only meaningful with its generation.
+Successions record the official old→new conversion, including communes split between several
+new ones, so data entered under a former unit can be followed to today's unit and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.text import normalize
+
+from .choices import Kind, Level
+
+
+class UnitGeneration(models.Model):
+    """A generation of the administrative map: the set of units valid over one period."""
+
+    code = models.CharField(_("mã thế hệ"), max_length=16, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("thế hệ đơn vị hành chính")
+        verbose_name_plural = _("thế hệ đơn vị hành chính")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date) -> AdministrativeUnitQuerySet:
+        """Units valid on ``day`` (open-ended bounds count as valid)."""
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+        )
+
+    def current(self) -> AdministrativeUnitQuerySet:
+        return self.filter(valid_to__isnull=True)
+
+    def former(self) -> AdministrativeUnitQuerySet:
+        return self.filter(valid_to__isnull=False)
+
+    def subtree(self, unit: AdministrativeUnit, *, include_self: bool = True) -> AdministrativeUnitQuerySet:
+        """All units under ``unit`` in its own generation (materialised path prefix)."""
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def scope_of(self, root: AdministrativeUnit) -> AdministrativeUnitQuerySet:
+        """The subtree of ``root`` plus the former units that were merged (wholly or partly) into it.
+
+        This is what a user assigned to ``root`` sees: today's communes under their unit and the
+        pre-2025 units whose territory is now theirs, so old records stay reachable.
+        """
+        predecessors = UnitSuccession.objects.filter(new__path__startswith=root.path).values("old_id")
+        return self.filter(models.Q(path__startswith=root.path) | models.Q(pk__in=predecessors))
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district (before 01/7/2025) or commune-level unit of one generation."""
+
+    # Scoping: a unit is visible when it is itself inside the user's scope.
+    area_lookup = "pk"
+
+    generation = models.ForeignKey(
+        UnitGeneration,
+        verbose_name=_("thế hệ"),
+        to_field="code",
+        db_column="generation",
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    code = models.CharField(_("mã đơn vị (TCTK)"), max_length=16)
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("tên"), max_length=120)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=160)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "<generation>:<code>/<code>/…/": subtree queries are one indexed prefix match.
+    path = models.CharField(_("đường dẫn"), max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(_("độ sâu"), default=0, editable=False)
+    search_name = models.CharField(_("tên không dấu"), max_length=160, db_index=True, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["generation", "code"], name="areas_unit_unique_code_per_generation"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="areas_unit_valid_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "valid_to"], name="areas_unit_level_valid_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+    def compute_tree_fields(self) -> None:
+        """Derive path, depth and the diacritic-free name; called by the service before saving."""
+        if self.parent_id:
+            self.path = f"{self.parent.path}{self.code}/"
+            self.depth = self.parent.depth + 1
+        else:
+            self.path = f"{self.generation_id}:{self.code}/"
+            self.depth = 0
+        self.search_name = normalize(self.name)
+
+
+class UnitSuccession(models.Model):
+    """One row of the official old→new conversion: ``old`` became (part of) ``new``."""
+
+    old = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị cũ"), on_delete=models.CASCADE, related_name="successions"
+    )
+    new = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE, related_name="predecessions"
+    )
+    partly = models.BooleanField(
+        _("sáp nhập một phần"),
+        default=False,
+        help_text=_("Đơn vị cũ bị chia cho nhiều đơn vị mới; dữ liệu cần thôn/tổ hoặc lựa chọn rõ ràng."),
+    )
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("chuyển đổi đơn vị")
+        verbose_name_plural = _("chuyển đổi đơn vị")
+        constraints = [models.UniqueConstraint(fields=["old", "new"], name="areas_succession_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
+
+
+class UnitPopulation(models.Model):
+    """Resident population (dân số đang cư trú) of a unit in a year: the denominator of the
+    QĐ 28/2025/QĐ-TTg ratio criteria."""
+
+    area_lookup = "unit"
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="populations"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    population = models.PositiveIntegerField(_("dân số đang cư trú"), validators=[MinValueValidator(1)])
+    source = models.CharField(_("nguồn số liệu"), max_length=200, blank=True)
+    # Optimistic locking: a save based on a stale version is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dân số")
+        verbose_name_plural = _("dân số")
+        ordering = ["unit__path", "-year"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="areas_population_unique_year")]
+        permissions = [("import_unitpopulation", _("Nhập dân số từ tệp Excel"))]
+
+    def __str__(self) -> str:
+        return f"{self.unit} – {self.year}: {self.population}"

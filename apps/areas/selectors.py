@@ -1,0 +1,240 @@
+"""Reads over administrative units: scoping, history (in force on a date, successors,
+predecessors) and resolution of a unit written by a person (code or name, with or without
+diacritics, current or former)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from apps.core import scoping
+from apps.core.text import normalize
+
+from .choices import KIND_PREFIXES, Level
+from .models import AdministrativeUnit, UnitPopulation, UnitSuccession
+
+
+class UnitResolutionError(ValueError):
+    """A unit written by a person could not be resolved to exactly one unit."""
+
+    def __init__(self, message: str, candidates: list[AdministrativeUnit] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.candidates = candidates or []
+
+
+def unit_list(*, user, query: str = "", include_former: bool = False, level: str = "") -> QuerySet:
+    """Units visible to ``user``; current only unless ``include_former``; diacritic-free search."""
+    qs = scoping.visible_to(AdministrativeUnit.objects.all(), user).select_related("parent", "generation")
+    if not include_former:
+        qs = qs.current()
+    if level:
+        qs = qs.filter(level=level)
+    needle = _strip_kind_prefix(normalize(query))
+    if needle:
+        qs = qs.filter(Q(search_name__contains=needle) | Q(code=query.strip()))
+    return qs.order_by("valid_to", "level", "search_name") if include_former else qs.order_by("path")
+
+
+def unit_get(*, user, pk: int) -> AdministrativeUnit:
+    """One unit in the user's scope with everything its page shows (404 otherwise)."""
+    qs = AdministrativeUnit.objects.select_related("parent", "parent__parent", "generation").prefetch_related(
+        Prefetch("children", queryset=AdministrativeUnit.objects.order_by("search_name")),
+        Prefetch("populations", queryset=UnitPopulation.objects.order_by("-year").select_related("updated_by")),
+        Prefetch("successions", queryset=UnitSuccession.objects.select_related("new", "new__parent")),
+        Prefetch(
+            "predecessions",
+            queryset=UnitSuccession.objects.select_related("old", "old__parent").order_by("old__search_name"),
+        ),
+    )
+    return scoping.get_visible_or_404(qs, user, pk=pk)
+
+
+def unit_scope_stats(*, user) -> dict[str, int]:
+    """Counts of the units in the user's scope, for the home page."""
+    qs = scoping.visible_to(AdministrativeUnit.objects.all(), user)
+    row = qs.aggregate(
+        current_communes=Count("pk", filter=Q(level=Level.COMMUNE, valid_to__isnull=True)),
+        former_communes=Count("pk", filter=Q(level=Level.COMMUNE, valid_to__isnull=False)),
+    )
+    return row
+
+
+def units_in_force_on(day: dt.date) -> QuerySet:
+    return AdministrativeUnit.objects.in_force_on(day)
+
+
+def unit_successors(unit: AdministrativeUnit) -> list[UnitSuccession]:
+    """The units that replaced ``unit`` (several when it was split), with the ``partly`` flag."""
+    return list(unit.successions.select_related("new").order_by("new__search_name"))
+
+
+def unit_predecessors(unit: AdministrativeUnit) -> list[UnitSuccession]:
+    """The former units that make up ``unit``."""
+    return list(unit.predecessions.select_related("old", "old__parent").order_by("old__search_name"))
+
+
+def unit_descendants(unit: AdministrativeUnit, *, include_self: bool = False) -> QuerySet:
+    return AdministrativeUnit.objects.subtree(unit, include_self=include_self)
+
+
+def unit_current_successors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """Today's unit(s) covering a (possibly former) unit, following conversions transitively."""
+    seen: set[int] = set()
+    frontier = [unit]
+    result: list[AdministrativeUnit] = []
+    while frontier:
+        node = frontier.pop()
+        if node.pk in seen:
+            continue
+        seen.add(node.pk)
+        if node.valid_to is None:
+            result.append(node)
+            continue
+        frontier.extend(s.new for s in node.successions.select_related("new"))
+    return sorted(result, key=lambda u: u.search_name)
+
+
+def unit_in_force(unit: AdministrativeUnit, day: dt.date) -> list[AdministrativeUnit]:
+    """The unit(s) that covered ``unit``'s territory on ``day``: itself, its successors after its
+    end, or its predecessors before its start."""
+    if (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day):
+        return [unit]
+    if unit.valid_to is not None and day > unit.valid_to:
+        return [s.new for s in unit_successors(unit) if s.new.valid_from is None or s.new.valid_from <= day]
+    return [p.old for p in unit_predecessors(unit)]
+
+
+def _split_kind_prefix(name: str) -> tuple[str, tuple[str, ...]]:
+    for prefix, kinds in KIND_PREFIXES:
+        if name.startswith(prefix + " ") or (prefix.endswith(".") and name.startswith(prefix)):
+            return name[len(prefix) :].strip(), kinds
+    return name, ()
+
+
+def _strip_kind_prefix(name: str) -> str:
+    return _split_kind_prefix(name)[0]
+
+
+@dataclass(frozen=True)
+class _Query:
+    name: str
+    kinds: tuple[str, ...]
+    qualifier: str
+
+    def filter(self, qs: QuerySet) -> list[AdministrativeUnit]:
+        qs = qs.filter(search_name=self.name)
+        if self.kinds:
+            qs = qs.filter(kind__in=self.kinds)
+        units = list(qs)
+        if self.qualifier:
+            units = [u for u in units if _has_ancestor_named(u, self.qualifier)]
+        return units
+
+
+def _parse(text: str) -> _Query:
+    # "Đạo Viện, Yên Sơn" / "Đạo Viện (huyện Yên Sơn)" / "Đạo Viện - Yên Sơn": the part after the
+    # separator names an ancestor and disambiguates equal names.
+    raw = text.replace("(", ",").replace(")", "").replace(" - ", ",")
+    head, _sep, tail = raw.partition(",")
+    name, kinds = _split_kind_prefix(normalize(head))
+    return _Query(name=name, kinds=kinds, qualifier=_strip_kind_prefix(normalize(tail)))
+
+
+def _describe(unit: AdministrativeUnit) -> str:
+    parent = f", {unit.parent.full_name}" if unit.parent_id else ""
+    era = "" if unit.valid_to is None else f" (trước {unit.valid_to:%d/%m/%Y})"
+    return f"{unit.full_name}{parent} – mã {unit.code}{era}"
+
+
+def describe_candidates(candidates: list[AdministrativeUnit]) -> str:
+    return "; ".join(_describe(u) for u in candidates)
+
+
+def resolve_unit(
+    text: str,
+    *,
+    on: dt.date | None = None,
+    level: str | None = Level.COMMUNE,
+    within: QuerySet | None = None,
+) -> AdministrativeUnit:
+    """Exactly one unit for a code or a name (diacritics optional, "xã"/"phường" prefix optional).
+
+    ``on`` keeps only units in force on that date; ``within`` restricts to a queryset (e.g. the
+    user's scope). Codes are reused between generations, so a bare code without ``on`` may be
+    ambiguous; "pre2025:2266" or "2025:2266" names the generation explicitly.
+    Raises ``UnitResolutionError`` listing the candidates.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise UnitResolutionError("Chưa ghi đơn vị hành chính.")
+    qs = (within if within is not None else AdministrativeUnit.objects.all()).select_related("parent")
+    if level:
+        qs = qs.filter(level=level)
+    if on is not None:
+        qs = qs.in_force_on(on)
+    generation, sep, code = text.partition(":")
+    if sep and code.strip().isdigit():
+        candidates = list(qs.filter(generation_id=generation.strip(), code=str(int(code))))
+    elif text.isdigit():
+        candidates = list(qs.filter(code=str(int(text))))
+    else:
+        candidates = _parse(text).filter(qs)
+    if not candidates:
+        raise UnitResolutionError(f"Không tìm thấy đơn vị hành chính “{text}”.")
+    if len(candidates) > 1:
+        raise UnitResolutionError(
+            f"“{text}” ứng với nhiều đơn vị: {describe_candidates(candidates)}. Hãy ghi mã đơn vị hoặc thêm tên "
+            "huyện/tỉnh cũ sau dấu phẩy.",
+            candidates,
+        )
+    return candidates[0]
+
+
+def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> AdministrativeUnit:
+    """Today's commune for a code or name that may be current or former (through the official
+    conversion). A former commune split between several new ones is ambiguous by nature: the
+    error lists the new communes so the person can choose."""
+    text = (text or "").strip()
+    qs = AdministrativeUnit.objects.filter(level=Level.COMMUNE).select_related("parent")
+    generation, sep, code = text.partition(":")
+    if text.isdigit() or (sep and code.strip().isdigit()):
+        try:
+            unit = resolve_unit(text, on=None if sep else dt.date.today(), within=qs)  # noqa: DTZ011
+        except UnitResolutionError:
+            unit = resolve_unit(text, within=qs)
+        matches = [unit]
+    else:
+        matches = _parse(text).filter(qs)
+        if not matches:
+            raise UnitResolutionError(f"Không tìm thấy đơn vị hành chính “{text}”.")
+    current: dict[int, AdministrativeUnit] = {}
+    for unit in matches:
+        for successor in unit_current_successors(unit):
+            current[successor.pk] = successor
+    if within is not None:
+        allowed = set(within.filter(pk__in=current.keys()).values_list("pk", flat=True))
+        if not allowed:
+            raise UnitResolutionError(f"Đơn vị “{text}” nằm ngoài phạm vi được giao.")
+        current = {pk: u for pk, u in current.items() if pk in allowed}
+    if len(current) == 1:
+        return next(iter(current.values()))
+    options = sorted(current.values(), key=lambda u: u.search_name)
+    raise UnitResolutionError(
+        f"“{text}” ứng với nhiều đơn vị hiện nay: {describe_candidates(options)}. Hãy chọn một đơn vị.", options
+    )
+
+
+def _has_ancestor_named(unit: AdministrativeUnit, qualifier: str) -> bool:
+    node = unit.parent
+    while node is not None:
+        if node.search_name == qualifier or normalize(node.full_name) == qualifier:
+            return True
+        node = node.parent
+    return False
+
+
+def population_for(*, unit: AdministrativeUnit, year: int) -> UnitPopulation | None:
+    return UnitPopulation.objects.filter(unit=unit, year=year).first()

@@ -1,0 +1,83 @@
+"""Append-only audit log of every change and every read of sensitive data."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogQuerySet(models.QuerySet):
+    # The application never rewrites history; bulk paths are closed too, not just Model.save().
+    def update(self, **kwargs):
+        raise PermissionDenied("Nhật ký hệ thống không được sửa.")
+
+    def delete(self):
+        raise PermissionDenied("Nhật ký hệ thống không được xóa.")
+
+
+class AuditLogEntry(models.Model):
+    """Who did what to which object, when, from where, with the values before and after.
+
+    Rows are written by services in the same transaction as the change they describe, so a
+    change without its audit row (or the reverse) cannot be committed.
+    """
+
+    area_lookup = "area"
+
+    time = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        # Accounts with history are deactivated, never deleted: the log must not change.
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept as text so the entry stays readable after the account is renamed or removed.
+    actor_username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("hành động"), max_length=80, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("loại đối tượng"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
+    area = models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=_("đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    message = models.TextField(_("ghi chú"), blank=True)
+    request_id = models.UUIDField(_("mã yêu cầu"), null=True, blank=True)
+    client_ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mục nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+        ordering = ["-time", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-time"], name="audit_object_time_idx"),
+            models.Index(fields=["area", "-time"], name="audit_area_time_idx"),
+            models.Index(fields=["actor", "-time"], name="audit_actor_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%d/%m/%Y %H:%M} {self.actor_username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Nhật ký hệ thống không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Nhật ký hệ thống không được xóa.")

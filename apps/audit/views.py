@@ -1,0 +1,31 @@
+from apps.core.views import ScopedListView
+
+from . import actions, selectors
+from .forms import EntryFilterForm
+from .models import AuditLogEntry
+
+
+class EntryListView(ScopedListView):
+    model = AuditLogEntry
+    template_name = "audit/entry_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filter_form = EntryFilterForm(self.request.GET or None)
+        filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.entry_list(
+            user=self.request.user,
+            actor=filters.get("actor", ""),
+            action=filters.get("action", ""),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            object_type=self.request.GET.get("type", ""),
+            object_id=self.request.GET.get("object", ""),
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["filter_form"] = self.filter_form
+        for entry in ctx["object_list"]:
+            entry.action_label = actions.label(entry.action)
+        return ctx

@@ -1,0 +1,77 @@
+"""Admin base class: the admin is one more door, so it goes through the same scoping module."""
+
+from django.contrib import admin
+from django.db import transaction
+
+from apps.audit.services import audit_record, snapshot
+
+from . import scoping
+
+
+class ScopedAdminMixin:
+    """Scope the changelist, object permissions and FK choices; audit every admin change."""
+
+    def get_queryset(self, request):
+        return scoping.visible_to(super().get_queryset(request), request.user, "view")
+
+    def _obj_permission(self, request, action, obj):
+        if not scoping.has_action(request.user, self.model, action):
+            return False
+        return obj is None or scoping.can(request.user, action, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._obj_permission(request, "view", obj) or self._obj_permission(request, "change", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._obj_permission(request, "change", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._obj_permission(request, "delete", obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            model = field.queryset.model
+            if getattr(model, "area_lookup", None) and not request.user.is_superuser:
+                field.queryset = field.queryset.filter(scoping.scope_filter(model, request.user))
+        return field
+
+    def _area_of(self, obj):
+        lookup = getattr(obj, "area_lookup", None)
+        if lookup == "pk":
+            return obj
+        if lookup and "__" not in lookup:
+            return getattr(obj, lookup, None)
+        return None
+
+    def save_model(self, request, obj, form, change):
+        action = f"{obj._meta.app_label}.{obj._meta.model_name}.{'update' if change else 'create'}"
+        with transaction.atomic():
+            before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            # An admin must not move an object out of their own scope (NetBox PermissionsViolation).
+            if not request.user.is_superuser and not scoping.can(request.user, "view", obj):
+                raise scoping.PermissionDenied
+            audit_record(
+                actor=request.user, action=action, obj=obj, area=self._area_of(obj), before=before,
+                after=snapshot(obj),
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=f"{obj._meta.app_label}.{obj._meta.model_name}.delete",
+                obj=obj,
+                area=self._area_of(obj),
+                before=snapshot(obj),
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    pass

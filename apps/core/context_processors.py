@@ -1,0 +1,22 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    """Navigation entries the user's role may open (a link that would answer 403 is not shown)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [("home", _("Trang chủ"), reverse("core:home"))]
+    if user.has_perm("areas.view_administrativeunit"):
+        items.append(("units", _("Đơn vị hành chính"), reverse("areas:unit_list")))
+    if user.has_perm("audit.view_auditlogentry"):
+        items.append(("audit", _("Nhật ký"), reverse("audit:entry_list")))
+    if user.is_staff and (user.is_superuser or user.has_perm("accounts.view_user")):
+        items.append(("admin", _("Quản trị"), reverse("admin:index")))
+    path = request.path
+    nav = [
+        {"key": key, "label": label, "url": url, "active": (path == url if key == "home" else path.startswith(url))}
+        for key, label, url in items
+    ]
+    return {"nav_items": nav}

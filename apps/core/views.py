@@ -1,0 +1,156 @@
+"""Generic views that route every request through ``scoping``.
+
+Concrete views only declare ``model``/``queryset``, ``permission_action`` and templates.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView, View
+
+from . import scoping
+from .imports import ImportFileError, PendingImport, import_file, read_upload
+
+
+class ScopedViewMixin:
+    """403 when the role lacks the permission; the queryset is restricted to the user's area, so
+    ``get_object()`` answers 404 for anything outside it."""
+
+    permission_action = "view"
+    permission_model = None
+
+    def get_permission_model(self):
+        if self.permission_model is not None:
+            return self.permission_model
+        if getattr(self, "model", None) is not None:
+            return self.model
+        return self.queryset.model
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scoping.has_action(
+            request.user, self.get_permission_model(), self.permission_action
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return scoping.visible_to(super().get_queryset(), self.request.user, self.permission_action)
+
+
+class ScopedListView(ScopedViewMixin, ListView):
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        ctx["querystring"] = query.urlencode()
+        return ctx
+
+
+class ScopedDetailView(ScopedViewMixin, DetailView):
+    pass
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        from apps.accounts.roles import role_label
+        from apps.areas import selectors as area_selectors
+
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["roles"] = [role_label(g.name) for g in user.groups.all()]
+        ctx["unit"] = user.area
+        if user.area is not None:
+            ctx["unit_stats"] = area_selectors.unit_scope_stats(user=user)
+        return ctx
+
+
+class ScopedImportView(ScopedViewMixin, TemplateView):
+    """Upload → dry-run preview with every row error → confirm. All-or-nothing (see core.imports)."""
+
+    template_name = "generic/import.html"
+    permission_action = "import"
+    resource_class = None
+    import_kind = ""
+    audit_action = ""
+    title = ""
+    template_url_name = ""
+    success_url = "/"
+
+    def get_permission_model(self):
+        return self.resource_class._meta.model
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(
+            title=self.title,
+            columns=self.resource_class.columns,
+            template_url_name=self.template_url_name,
+            max_mb=settings.IMPORT_MAX_UPLOAD_MB,
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        resource = self.resource_class(user=request.user)
+        token = request.POST.get("token", "")
+        try:
+            if token:
+                pending, content, meta = PendingImport.load(token, user=request.user, kind=self.import_kind)
+                if "cancel" in request.POST:
+                    pending.discard()
+                    messages.info(request, _("Đã hủy nhập dữ liệu; không có gì được ghi."))
+                    return redirect(request.path)
+                report = import_file(
+                    actor=request.user, resource=resource, content=content, filename=meta["filename"],
+                    dry_run=False, audit_action=self.audit_action,
+                )
+                if report.ok:
+                    pending.discard()
+                    messages.success(
+                        request,
+                        _("Đã nhập %(n)s dòng: %(new)s thêm mới, %(upd)s cập nhật, %(skip)s không thay đổi.")
+                        % {"n": report.total_rows, "new": report.new, "upd": report.updated, "skip": report.skipped},
+                    )
+                    return redirect(self.success_url)
+                return self.render_to_response(self.get_context_data(report=report, filename=meta["filename"]))
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise ImportFileError(_("Hãy chọn tệp cần nhập."))
+            content = read_upload(upload)
+            report = import_file(
+                actor=request.user, resource=resource, content=content, filename=upload.name, dry_run=True,
+                audit_action=self.audit_action,
+            )
+            ctx = {"report": report, "filename": upload.name}
+            if report.ok:
+                ctx["token"] = PendingImport.create(
+                    user=request.user, kind=self.import_kind, filename=upload.name, content=content
+                ).token
+            return self.render_to_response(self.get_context_data(**ctx))
+        except ImportFileError as exc:
+            return self.render_to_response(self.get_context_data(file_error=str(exc)), status=400)
+
+
+class ImportTemplateView(ScopedViewMixin, View):
+    """The .xlsx template with the Vietnamese headers an import expects."""
+
+    permission_action = "import"
+    resource_class = None
+    filename = "mau-nhap.xlsx"
+
+    def get_permission_model(self):
+        return self.resource_class._meta.model
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            self.resource_class.template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        return response

@@ -1,0 +1,13 @@
+"""Test settings: fast hashing, in-memory e-mail and cache, same apps and middleware as production."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+IMPORT_TMP_DIR = BASE_DIR / "var" / "test-imports"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
