@@ -30,8 +30,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=self.request.user, action=actions.PASSWORD_CHANGE, obj=self.request.user,
-                     area=self.request.user.area)
+        audit_record(
+            actor=self.request.user, action=actions.PASSWORD_CHANGE, obj=self.request.user, area=self.request.user.area
+        )
         messages.success(self.request, _("Đã đổi mật khẩu."))
         return response
 

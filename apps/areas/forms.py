@@ -8,9 +8,7 @@ from apps.core.resources import VNIntegerWidget
 
 class PopulationForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    population = forms.CharField(
-        label=_("Dân số đang cư trú"), help_text=_("Số người, ví dụ 12.345."), max_length=20
-    )
+    population = forms.CharField(label=_("Dân số đang cư trú"), help_text=_("Số người, ví dụ 12.345."), max_length=20)
     source = forms.CharField(label=_("Nguồn số liệu"), max_length=200, required=False)
     # The version the editor saw; a mismatch at save time means someone else saved meanwhile.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -14,6 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.text import normalize
@@ -59,13 +60,17 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def scope_of(self, root: AdministrativeUnit) -> AdministrativeUnitQuerySet:
-        """The subtree of ``root`` plus the former units that were merged (wholly or partly) into it.
+        """The subtree of ``root`` plus every former unit whose territory is now (partly) in it.
 
-        This is what a user assigned to ``root`` sees: today's communes under their unit and the
-        pre-2025 units whose territory is now theirs, so old records stay reachable.
+        A former unit is included with its whole former subtree when it, or one of its ancestors,
+        was converted into ``root``'s subtree: province staff see the whole former provinces (even
+        a commune missing from the conversion table), a commune officer sees the former communes
+        merged into their commune. One correlated EXISTS, so scoping stays a single subquery.
         """
-        predecessors = UnitSuccession.objects.filter(new__path__startswith=root.path).values("old_id")
-        return self.filter(models.Q(path__startswith=root.path) | models.Q(pk__in=predecessors))
+        merged_in = UnitSuccession.objects.filter(
+            StartsWith(models.OuterRef("path"), models.F("old__path")), new__path__startswith=root.path
+        )
+        return self.filter(models.Q(path__startswith=root.path) | models.Exists(merged_in))
 
 
 class AdministrativeUnit(models.Model):
@@ -172,9 +177,7 @@ class UnitPopulation(models.Model):
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="populations"
     )
-    year = models.PositiveSmallIntegerField(
-        _("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     population = models.PositiveIntegerField(_("dân số đang cư trú"), validators=[MinValueValidator(1)])
     source = models.CharField(_("nguồn số liệu"), max_length=200, blank=True)
     # Optimistic locking: a save based on a stale version is refused instead of overwriting.

@@ -72,19 +72,13 @@ class PopulationResource(ScopedResource):
     def get_queryset(self):
         return scoping.visible_to(UnitPopulation.objects.all(), self.user, "view")
 
-    def before_import_row(self, row, **kwargs):
-        if row.get(COL_CODE) in (None, "") and row.get(COL_NAME) in (None, ""):
-            raise ValidationError(_("Cần ghi mã đơn vị hoặc tên đơn vị."))
-
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         key = (instance.unit_id, instance.year)
         number = kwargs.get("row_number", 0) + 1
         if None not in key:
             if key in self._seen:
-                raise ValidationError(
-                    {"year": _("Trùng đơn vị và năm với dòng %(row)s.") % {"row": self._seen[key]}}
-                )
+                raise ValidationError({"year": _("Trùng đơn vị và năm với dòng %(row)s.") % {"row": self._seen[key]}})
             self._seen[key] = number
         if instance.source is None:
             instance.source = ""

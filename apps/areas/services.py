@@ -80,7 +80,10 @@ def units_load(*, actor=None, path: Path = DEFAULT_FIXTURE) -> LoadSummary:
         if (old.pk, new.pk) not in existing_pairs:
             new_rows.append(
                 UnitSuccession(
-                    old=old, new=new, partly=row["partly"], effective_date=effective,
+                    old=old,
+                    new=new,
+                    partly=row["partly"],
+                    effective_date=effective,
                     legal_basis=CONVERSION_LEGAL_BASIS,
                 )
             )

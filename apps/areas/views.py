@@ -32,8 +32,12 @@ class UnitListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(q=self.request.GET.get("q", ""), former=self.request.GET.get("former") == "1",
-                   level=self.request.GET.get("level", ""), levels=Level.choices)
+        ctx.update(
+            q=self.request.GET.get("q", ""),
+            former=self.request.GET.get("former") == "1",
+            level=self.request.GET.get("level", ""),
+            levels=Level.choices,
+        )
         return ctx
 
 
@@ -94,8 +98,9 @@ class PopulationEditView(ScopedViewMixin, FormView):
         if year and year.isdigit():
             record = selectors.population_for(unit=self.get_unit(), year=int(year))
             if record:
-                initial.update(year=record.year, population=record.population, source=record.source,
-                               version=record.version)
+                initial.update(
+                    year=record.year, population=record.population, source=record.source, version=record.version
+                )
         return initial
 
     def get_context_data(self, **kwargs):
@@ -107,8 +112,12 @@ class PopulationEditView(ScopedViewMixin, FormView):
         data = form.cleaned_data
         try:
             services.population_set(
-                actor=self.request.user, unit=self.get_unit(), year=data["year"], population=data["population"],
-                source=data["source"], expected_version=data.get("version"),
+                actor=self.request.user,
+                unit=self.get_unit(),
+                year=data["year"],
+                population=data["population"],
+                source=data["source"],
+                expected_version=data.get("version"),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -129,5 +138,3 @@ class PopulationImportView(ScopedImportView):
 class PopulationTemplateView(ImportTemplateView):
     resource_class = PopulationResource
     filename = "mau-nhap-dan-so.xlsx"
-
-

@@ -9,7 +9,7 @@ LOGIN = "accounts.user.login"
 LOGIN_FAILED = "accounts.user.login_failed"
 LOGOUT = "accounts.user.logout"
 LOCKED_OUT = "accounts.user.locked_out"
-PASSWORD_CHANGE = "accounts.user.password_change"
+PASSWORD_CHANGE = "accounts.user.password_change"  # noqa: S105 - an action code, not a secret
 USER_CREATE = "accounts.user.create"
 USER_UPDATE = "accounts.user.update"
 

@@ -7,8 +7,13 @@ from . import actions
 class EntryFilterForm(forms.Form):
     actor = forms.CharField(label=_("Người thực hiện"), required=False)
     action = forms.ChoiceField(
-        label=_("Hành động"), required=False,
+        label=_("Hành động"),
+        required=False,
         choices=[("", _("Tất cả"))] + [(code, label) for code, label in actions.LABELS.items()],
     )
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    date_from = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+    date_to = forms.DateField(
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )

@@ -45,11 +45,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 def _default_area() -> AdministrativeUnit | None:
     from apps.areas.models import AdministrativeUnit
 
-    return (
-        AdministrativeUnit.objects.current()
-        .filter(level="province", code=settings.PCMT_PROVINCE_CODE)
-        .first()
-    )
+    return AdministrativeUnit.objects.current().filter(level="province", code=settings.PCMT_PROVINCE_CODE).first()
 
 
 def audit_record(

@@ -53,7 +53,11 @@ class ScopedAdminMixin:
             if not request.user.is_superuser and not scoping.can(request.user, "view", obj):
                 raise scoping.PermissionDenied
             audit_record(
-                actor=request.user, action=action, obj=obj, area=self._area_of(obj), before=before,
+                actor=request.user,
+                action=action,
+                obj=obj,
+                area=self._area_of(obj),
+                before=before,
                 after=snapshot(obj),
             )
 

@@ -219,7 +219,12 @@ def import_file(
                 actor=actor,
                 action=audit_action,
                 area=getattr(actor, "area", None),
-                after={"file": filename, "rows": report.total_rows, "new": report.new, "updated": report.updated,
-                       "unchanged": report.skipped},
+                after={
+                    "file": filename,
+                    "rows": report.total_rows,
+                    "new": report.new,
+                    "updated": report.updated,
+                    "unchanged": report.skipped,
+                },
             )
     return report

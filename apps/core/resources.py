@@ -6,6 +6,7 @@ import io
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
@@ -65,6 +66,19 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, *, user, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+
+    def before_import_row(self, row, **kwargs):
+        # The id fields are cleaned while looking up the existing row, outside import-export's
+        # per-field error handling; clean them first so their errors name the column.
+        errors = {}
+        for name in self._meta.import_id_fields:
+            field = self.fields[name]
+            try:
+                field.clean(row)
+            except ValueError as exc:
+                errors[field.attribute] = str(exc)
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def expected_headers(cls) -> list[str]:

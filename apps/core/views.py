@@ -107,8 +107,12 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                     messages.info(request, _("Đã hủy nhập dữ liệu; không có gì được ghi."))
                     return redirect(request.path)
                 report = import_file(
-                    actor=request.user, resource=resource, content=content, filename=meta["filename"],
-                    dry_run=False, audit_action=self.audit_action,
+                    actor=request.user,
+                    resource=resource,
+                    content=content,
+                    filename=meta["filename"],
+                    dry_run=False,
+                    audit_action=self.audit_action,
                 )
                 if report.ok:
                     pending.discard()
@@ -124,7 +128,11 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                 raise ImportFileError(_("Hãy chọn tệp cần nhập."))
             content = read_upload(upload)
             report = import_file(
-                actor=request.user, resource=resource, content=content, filename=upload.name, dry_run=True,
+                actor=request.user,
+                resource=resource,
+                content=content,
+                filename=upload.name,
+                dry_run=True,
                 audit_action=self.audit_action,
             )
             ctx = {"report": report, "filename": upload.name}

@@ -11,3 +11,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 IMPORT_TMP_DIR = BASE_DIR / "var" / "test-imports"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Serve static files straight from static/ (no collectstatic) so browser tests get CSS and JS.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

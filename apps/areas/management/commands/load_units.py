@@ -14,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, path, **options):
         summary = units_load(path=Path(path))
         self.stdout.write(
-            f"Đơn vị: {summary.created} thêm mới, {summary.updated} cập nhật; chuyển đổi: {summary.successions} thêm mới."
+            f"Đơn vị: {summary.created} thêm mới, {summary.updated} cập nhật; "
+            f"chuyển đổi: {summary.successions} thêm mới."
         )

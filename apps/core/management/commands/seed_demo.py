@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.accounts.demo import seed_users
+from apps.areas.demo import seed_population
+from apps.areas.models import AdministrativeUnit
+
+
+class Command(BaseCommand):
+    help = "Tạo bộ dữ liệu minh họa (tài khoản mọi vai trò, số liệu) trên đơn vị hành chính thật. Chạy lại được."
+
+    def handle(self, *args, **options):
+        province = (
+            AdministrativeUnit.objects.current().filter(level="province", code=settings.PCMT_PROVINCE_CODE).first()
+        )
+        if province is None:
+            raise CommandError("Chưa có danh mục đơn vị hành chính: chạy `manage.py load_units` trước.")
+        users = seed_users(province=province)
+        admin = next(u for u, _unit in users if u.username == "quantri")
+        from apps.accounts.models import User
+
+        actor = User.objects.get(username=admin.username)
+        n_pop = seed_population(actor=actor)
+        self.stdout.write(f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số.")
