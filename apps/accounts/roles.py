@@ -21,15 +21,26 @@ ROLE_LABELS = {
 }
 
 _READ_UNITS = ["areas.view_administrativeunit", "areas.view_unitpopulation"]
+_WORK_CASES = [
+    "cases.view_casefile",
+    "cases.add_casefile",
+    "cases.change_casefile",
+    "cases.transition_casefile",
+    "cases.import_casefile",
+    "cases.export_casefile",
+]
+_READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casefile_audit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.
-    COMMUNE_OFFICER: [*_READ_UNITS],
+    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES],
     # Reads aggregates of their unit only; never personal records.
     STEERING_MEMBER: [*_READ_UNITS],
     # Reads everything in the province, maintains population, reads the audit log.
     PROVINCE_STAFF: [
         *_READ_UNITS,
+        *_READ_CASES,
+        "cases.merge_person",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
         "areas.import_unitpopulation",
@@ -37,6 +48,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATOR: [
         *_READ_UNITS,
+        *_READ_CASES,
+        "cases.merge_person",
+        "cases.view_legalduration",
+        "cases.change_legalduration",
+        "cases.add_legalduration",
+        "cases.view_holiday",
+        "cases.add_holiday",
+        "cases.change_holiday",
+        "cases.delete_holiday",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
         "areas.import_unitpopulation",

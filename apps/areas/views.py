@@ -53,6 +53,8 @@ class UnitDetailView(ScopedDetailView):
         ctx = super().get_context_data(**kwargs)
         unit = self.object
         ctx["ancestors"] = _ancestors(unit)
+        # A commune officer's unit has a parent outside their scope: show it, but do not link to a 404.
+        ctx["parent_visible"] = unit.parent_id is not None and scoping.can(self.request.user, "view", unit.parent)
         ctx["successions"] = list(unit.successions.all())
         ctx["predecessions"] = list(unit.predecessions.all())
         ctx["children"] = list(unit.children.all())

@@ -91,8 +91,9 @@ def test_404_page_is_vietnamese(officer_a, client_for):
 
 
 def test_production_settings_pass_check_deploy():
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; a deployment never has it.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "tuyenquang_pcmt.settings.production",
         "DJANGO_SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-9f8e7d6c",
         "DJANGO_ALLOWED_HOSTS": "pcmt.tuyenquang.gov.vn",

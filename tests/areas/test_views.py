@@ -53,3 +53,9 @@ def test_unit_detail_query_count(world, officer_a, client_for, django_assert_max
 
 def test_officer_cannot_open_another_communes_page(world, officer_a, client_for):
     assert client_for(officer_a).get(reverse("areas:unit_detail", args=[world.commune_b.pk])).status_code == 404
+
+
+def test_parent_outside_scope_is_not_a_link(world, officer_a, client_for):
+    content = client_for(officer_a).get(reverse("areas:unit_detail", args=[world.commune_a.pk])).content.decode()
+    assert "Tỉnh Tuyên Quang" in content
+    assert reverse("areas:unit_detail", args=[world.province.pk]) not in content

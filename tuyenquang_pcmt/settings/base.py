@@ -69,6 +69,7 @@ LOCAL_APPS = [
     "apps.accounts",
     "apps.areas",
     "apps.audit",
+    "apps.cases",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,224 @@
+"""Reads on case files. Every selector starts from the scoped queryset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.areas.models import AdministrativeUnit
+from apps.core import scoping
+from apps.core.text import normalize
+
+from .choices import OPEN_STATUSES, AgeBand, Status
+from .models import CaseEvent, CaseFile, DistinctPair, Person
+
+SORTS = {
+    "name": ("person__search_text",),
+    "-name": ("-person__search_text",),
+    "due": ("due_date", "pk"),
+    "-due": ("-due_date", "-pk"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "birth": ("person__birth_year", "pk"),
+    "-birth": ("-person__birth_year", "-pk"),
+    "number": ("file_number",),
+    "-number": ("-file_number",),
+}
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    commune: int | None = None
+    status: str = ""
+    open_only: bool = False
+    case_type: str = ""
+    substance: str = ""
+    sex: str = ""
+    age_band: str = ""
+    ethnicity: int | None = None
+    sort: str = "-updated"
+    extra: dict = field(default_factory=dict)
+
+
+def _age_band_q(band: str, on: dt.date) -> Q:
+    """Age by birth year (often the only thing known), in the bands of QĐ 13/2019/QĐ-TTg."""
+    y = on.year
+    bands = {
+        AgeBand.UNDER_14: Q(person__birth_year__gt=y - 14),
+        AgeBand.FROM_14: Q(person__birth_year__lte=y - 14, person__birth_year__gt=y - 16),
+        AgeBand.FROM_16: Q(person__birth_year__lte=y - 16, person__birth_year__gt=y - 18),
+        AgeBand.FROM_18: Q(person__birth_year__lte=y - 18, person__birth_year__gte=y - 30),
+        AgeBand.OVER_30: Q(person__birth_year__lt=y - 30),
+    }
+    return bands.get(band, Q())
+
+
+def search_q(text: str) -> Q:
+    """Every word must appear (any order) in name, alias, CCCD or address, diacritics ignored."""
+    q = Q()
+    for token in normalize(text).split():
+        q &= Q(person__search_text__contains=token)
+    return q
+
+
+def case_list(*, user, filters: CaseFilters, action: str = "view") -> QuerySet[CaseFile]:
+    qs = scoping.visible_to(CaseFile.objects.all(), user, action).select_related(
+        "person", "person__ethnicity", "commune"
+    )
+    on = timezone.localdate()
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.commune:
+        qs = qs.filter(commune_id=filters.commune)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif filters.open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.case_type:
+        qs = qs.filter(case_type=filters.case_type)
+    if filters.substance:
+        qs = qs.filter(pk__in=CaseFile.substances.through.objects.filter(substancetype__code=filters.substance)
+                       .values("casefile_id"))  # fmt: skip
+    if filters.sex:
+        qs = qs.filter(person__sex=filters.sex)
+    if filters.age_band:
+        qs = qs.filter(_age_band_q(filters.age_band, on))
+    if filters.ethnicity:
+        qs = qs.filter(person__ethnicity_id=filters.ethnicity)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["-updated"])).prefetch_related("substances")
+
+
+@dataclass
+class Worklist:
+    overdue: list[CaseFile]
+    due_soon: list[CaseFile]
+    returned: list[CaseFile]
+    counts: dict[str, int]
+
+
+def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
+    """Files needing action, overdue first: deadline passed, due within 30 days, back from a facility."""
+    on = on or timezone.localdate()
+    base = scoping.visible_to(CaseFile.objects.all(), user).filter(status__in=OPEN_STATUSES)
+    rows = base.select_related("person", "commune")
+    overdue = rows.filter(due_date__lt=on).order_by("due_date", "pk")
+    soon = rows.filter(due_date__gte=on, due_date__lte=on + dt.timedelta(days=30)).order_by("due_date", "pk")
+    returned = (
+        rows.filter(status=Status.POST_REHAB)
+        .filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=F("status_since")))
+        .order_by("status_since", "pk")
+    )
+    return Worklist(
+        overdue=list(overdue[:limit]),
+        due_soon=list(soon[:limit]),
+        returned=list(returned[:limit]),
+        counts={"overdue": overdue.count(), "due_soon": soon.count(), "returned": returned.count(),
+                "open": base.count()},
+    )  # fmt: skip
+
+
+def case_get(*, user, pk: int, action: str = "view") -> CaseFile:
+    qs = CaseFile.objects.select_related(
+        "person", "person__ethnicity", "person__permanent_unit", "person__current_unit", "commune",
+        "commune__parent", "assigned_officer", "transferred_from", "transferred_from__commune",
+    ).prefetch_related("substances")  # fmt: skip
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
+
+
+def case_timeline(case: CaseFile) -> list[CaseEvent]:
+    """This file's events, plus those of the files it was transferred from: the law requires the
+    receiving commune to see the history, and reaching the earlier file's events only through a
+    file the user may see keeps the scope rule intact."""
+    chain = [case.pk]
+    node = case
+    while node.transferred_from_id:
+        chain.append(node.transferred_from_id)
+        node = CaseFile.objects.only("pk", "transferred_from_id").get(pk=node.transferred_from_id)
+    return list(
+        CaseEvent.objects.filter(case_file_id__in=chain)
+        .select_related("created_by", "other_unit", "case_file__commune")
+        .order_by("-event_date", "-pk")
+    )
+
+
+def case_transferred_to(case: CaseFile) -> CaseFile | None:
+    return CaseFile.objects.filter(transferred_from=case).select_related("commune").first()
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    person: Person
+    communes: list[AdministrativeUnit]
+    visible_case_ids: list[int]
+    reason: str
+
+
+def duplicates_find(
+    *, user, full_name: str, birth_year: int | None, sex: str, citizen_id: str = "", exclude_person: int | None = None
+) -> list[DuplicateMatch]:
+    """People who may be the same person, across the whole province: the same CCCD, or the same
+    name (diacritics and word order ignored) with the same birth year and sex. Out-of-scope matches
+    reveal only the commune, never personal details (the view shows ``communes`` for those)."""
+    conditions = Q()
+    if citizen_id:
+        conditions |= Q(citizen_id=citizen_id)
+    if full_name and birth_year and sex:
+        key = " ".join(sorted(normalize(full_name).split()))
+        conditions |= Q(name_key=key, birth_year=birth_year, sex=sex)
+    if not conditions:
+        return []
+    people = Person.objects.filter(conditions, merged_into__isnull=True)
+    if exclude_person:
+        people = people.exclude(pk=exclude_person)
+        distinct = DistinctPair.objects.filter(Q(first_id=exclude_person) | Q(second_id=exclude_person))
+        excluded = {p for pair in distinct.values_list("first_id", "second_id") for p in pair}
+        people = people.exclude(pk__in=excluded)
+    people = people.prefetch_related(Prefetch("case_files", queryset=CaseFile.objects.select_related("commune")))[:20]
+    visible = set(
+        scoping.visible_to(CaseFile.objects.filter(person__in=[p.pk for p in people]), user).values_list(
+            "pk", flat=True
+        )
+    )
+    result = []
+    for person in people:
+        files = list(person.case_files.all())
+        reason = "CCCD" if citizen_id and person.citizen_id == citizen_id else "name"
+        result.append(
+            DuplicateMatch(
+                person=person,
+                communes=sorted({f.commune for f in files}, key=lambda u: u.search_name),
+                visible_case_ids=[f.pk for f in files if f.pk in visible],
+                reason=reason,
+            )
+        )
+    return result
+
+
+def duplicate_candidates(*, user, limit: int = 100) -> list[tuple[Person, Person]]:
+    """Pairs of people with the same name key, birth year and sex (or CCCD) for review."""
+    from django.db.models import Count
+
+    visible_people = Person.objects.filter(
+        pk__in=scoping.visible_to(CaseFile.objects.all(), user).values("person_id"), merged_into__isnull=True
+    )
+    keys = (
+        Person.objects.filter(merged_into__isnull=True)
+        .values("name_key", "birth_year", "sex")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("name_key")[:limit]
+    )
+    pairs = []
+    decided = set(DistinctPair.objects.values_list("first_id", "second_id"))
+    for key in keys:
+        group = list(visible_people.filter(name_key=key["name_key"], birth_year=key["birth_year"], sex=key["sex"])
+                     .order_by("pk"))  # fmt: skip
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if (a.pk, b.pk) not in decided:
+                    pairs.append((a, b))
+    return pairs

@@ -1,0 +1,484 @@
+"""Writes on case files. Every change goes through here, is validated, and writes its audit row
+in the same transaction (views, imports and commands all call these functions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.areas.models import AdministrativeUnit
+from apps.areas.services import StaleObjectError
+from apps.audit.services import audit_record, changed_fields, snapshot
+from apps.core import scoping
+
+from . import workflow
+from .choices import CloseReason, EventKind, IdKind, Status, Whereabouts
+from .models import CaseEvent, CaseFile, DistinctPair, Holiday, LegalDuration, Person, PersonMerge, SubstanceType
+
+PERSON_FIELDS = [
+    "full_name", "aliases", "sex", "date_of_birth", "birth_year", "ethnicity", "citizen_id", "citizen_id_kind",
+    "permanent_unit", "permanent_village", "permanent_address", "current_unit", "current_village",
+    "current_address", "occupation", "education", "marital_status", "phone", "family_contact",
+]  # fmt: skip
+CASE_FIELDS = [
+    "commune", "case_type", "whereabouts", "use_method", "first_use_date", "detected_on", "assigned_officer",
+    "helper_name", "criminal_record", "administrative_sanctions", "notes",
+]  # fmt: skip
+# Non-transition events an officer may add in any open state.
+FREE_EVENTS = (EventKind.HOME_VISIT, EventKind.NOTE, EventKind.VIOLATION, EventKind.RELAPSE, EventKind.WHEREABOUTS)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def load_clock() -> workflow.Clock:
+    """Durations and holidays, two small queries per operation."""
+    return workflow.Clock(
+        durations=list(LegalDuration.objects.all()),
+        holidays=frozenset(Holiday.objects.values_list("date", flat=True)),
+    )
+
+
+def normalize_citizen_id(raw: Any) -> tuple[str, str]:
+    """(digits, kind) for a CCCD (12 digits) or old CMND (9 digits); '' when blank.
+
+    A CCCD typed into a spreadsheet as a number loses its leading zeros (001…); a 12-digit CCCD
+    always starts with the 3-digit province code of birth, so 10–11 digits are padded back.
+    """
+    if raw is None or raw == "":
+        return "", ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = re.sub(r"[\s.\-]", "", str(raw))
+    if not text.isdigit():
+        raise ValidationError(_("Số CCCD/CMND chỉ gồm chữ số."), code="citizen_id")
+    if len(text) in (10, 11):
+        text = text.zfill(12)
+    if len(text) == 12:
+        return text, IdKind.CCCD
+    if len(text) == 9:
+        return text, IdKind.CMND
+    raise ValidationError(
+        _("Số CCCD phải có 12 chữ số (CMND cũ: 9 chữ số); “%(v)s” có %(n)s chữ số.") % {"v": text, "n": len(text)},
+        code="citizen_id",
+    )
+
+
+def validate_person(person: Person, *, on: dt.date) -> None:
+    errors: dict[str, str] = {}
+    if person.date_of_birth:
+        if person.date_of_birth > on:
+            errors["date_of_birth"] = _("Ngày sinh không được sau ngày hôm nay.")
+        person.birth_year = person.date_of_birth.year
+    if person.birth_year and not (on.year - 100 <= person.birth_year <= on.year - 8):
+        errors["birth_year"] = _("Năm sinh không hợp lý (người từ 8 đến 100 tuổi).")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_case_dates(case: CaseFile, person: Person, *, on: dt.date) -> None:
+    errors: dict[str, str] = {}
+    if case.detected_on and case.detected_on > on:
+        errors["detected_on"] = _("Ngày phát hiện không được sau ngày hôm nay.")
+    if case.first_use_date:
+        if case.first_use_date > on:
+            errors["first_use_date"] = _("Ngày bắt đầu sử dụng không được sau ngày hôm nay.")
+        elif case.detected_on and case.first_use_date > case.detected_on:
+            errors["first_use_date"] = _("Ngày bắt đầu sử dụng phải trước ngày phát hiện.")
+        elif person.birth_year and case.first_use_date.year < person.birth_year:
+            errors["first_use_date"] = _("Ngày bắt đầu sử dụng trước năm sinh.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
+    prefix = f"HS-{commune.code}-{year}-"
+    last = CaseFile.objects.filter(file_number__startswith=prefix).aggregate(m=Max("file_number"))["m"]
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:05d}"
+
+
+def _snapshot(case: CaseFile) -> dict[str, Any]:
+    data = snapshot(case, fields=CASE_FIELDS + ["status", "version", "closed_on", "close_reason"])
+    data["substances"] = sorted(case.substances.values_list("code", flat=True)) if case.pk else []
+    data["person"] = snapshot(case.person, fields=PERSON_FIELDS)
+    return data
+
+
+def refresh_due(case: CaseFile, clock: workflow.Clock | None = None) -> None:
+    """Recompute the stored due date fields from the timeline."""
+    clock = clock or load_clock()
+    facts = [
+        workflow.EventFact(e.kind, e.event_date, e.to_status, e.decision_date, e.end_date)
+        for e in case.events.order_by("event_date", "pk")
+    ]
+    due = (
+        workflow.compute_due(
+            status=case.status, whereabouts=case.whereabouts, events=facts, detected_on=case.detected_on, clock=clock
+        )
+        if case.is_open
+        else workflow.Due(None, "", None, case.closed_on, None)
+    )
+    case.due_date, case.due_label, case.period_end = due.due_date, due.due_label[:120], due.period_end
+    case.status_since = due.status_since
+    case.last_visit_on = (
+        due.last_visit_on
+        if case.is_open
+        else max((f.event_date for f in facts if f.kind == EventKind.HOME_VISIT), default=None)
+    )
+
+
+def _ensure_commune(actor, commune: AdministrativeUnit) -> None:
+    if commune.level != "commune" or commune.valid_to is not None:
+        raise ValidationError({"commune": _("Hồ sơ phải thuộc một xã, phường hiện hành.")})
+    if not scoping.unit_in_scope(actor, commune):
+        raise ValidationError({"commune": _("Xã, phường nằm ngoài phạm vi được giao.")})
+
+
+@dataclass
+class CaseInput:
+    person: dict[str, Any]
+    case: dict[str, Any]
+    substances: list[str]
+
+
+@transaction.atomic
+def case_create(*, actor, data: CaseInput, person: Person | None = None) -> CaseFile:
+    """Open a case file (and the person, unless an existing person is given)."""
+    on = today()
+    if person is None:
+        person = Person()
+    for name, value in data.person.items():
+        setattr(person, name, value)
+    person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
+    validate_person(person, on=on)
+    person.fill_search_fields()
+    person.full_clean(exclude=["photo"])
+    case = CaseFile(person=person, created_by=actor, status=Status.SIGNS)
+    for name, value in data.case.items():
+        setattr(case, name, value)
+    _ensure_commune(actor, case.commune)
+    _validate_case_dates(case, person, on=on)
+    person.save()
+    case.person = person
+    case.file_number = _next_file_number(case.commune, case.detected_on.year)
+    case.full_clean(exclude=["person", "created_by"])
+    case.save()
+    case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
+    CaseEvent.objects.create(
+        case_file=case,
+        kind=EventKind.OPENED,
+        event_date=case.detected_on,
+        to_status=Status.SIGNS,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
+    )
+    refresh_due(case)
+    case.save(update_fields=["due_date", "due_label", "period_end", "status_since", "last_visit_on"])
+    audit_record(actor=actor, action="cases.casefile.create", obj=case, area=case.commune, after=_snapshot(case))
+    return case
+
+
+def _stale_message(case: CaseFile, expected_version: int) -> str:
+    """What changed since the version the editor opened, from the audit trail."""
+    from apps.audit.models import AuditLogEntry
+
+    entries = AuditLogEntry.objects.filter(
+        content_type__app_label="cases", content_type__model="casefile", object_id=str(case.pk)
+    ).order_by("time", "pk")
+    changes: list[str] = []
+    for entry in entries:
+        after = entry.after or {}
+        if after.get("version", 0) <= expected_version or not entry.before:
+            continue
+        diff = changed_fields(entry.before, after)
+        diff.update(
+            {
+                f"person.{k}": v
+                for k, v in changed_fields(entry.before.get("person", {}), after.get("person", {})).items()
+            }
+        )
+        fields = [_field_label(k) for k in diff if k not in ("version", "person")]
+        when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
+        changes.append(f"{entry.actor_username} lúc {when}: {', '.join(fields) or _('tình trạng')}")
+    detail = "; ".join(changes) or _("không rõ")
+    return _(
+        "Hồ sơ đã được người khác lưu sau khi bạn mở (%(detail)s). Thay đổi của bạn CHƯA được lưu; "
+        "hãy tải lại hồ sơ, xem các thay đổi rồi sửa lại."
+    ) % {"detail": detail}
+
+
+def _field_label(name: str) -> str:
+    model, field = (Person, name.split(".", 1)[1]) if name.startswith("person.") else (CaseFile, name)
+    try:
+        return str(model._meta.get_field(field).verbose_name)
+    except Exception:  # noqa: BLE001 - a computed key like "substances"
+        return str(CaseFile._meta.get_field("substances").verbose_name) if field == "substances" else field
+
+
+def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
+    locked = CaseFile.objects.select_for_update().select_related("person", "commune").get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleObjectError(_stale_message(locked, expected_version), code="stale")
+    return locked
+
+
+@transaction.atomic
+def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int | None) -> CaseFile:
+    """Edit the person and the file. Refused when someone saved since ``expected_version``."""
+    scoping.ensure_can(actor, "change", case)
+    case = _lock(case, expected_version)
+    before = _snapshot(case)
+    person = case.person
+    for name, value in data.person.items():
+        setattr(person, name, value)
+    person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
+    on = today()
+    validate_person(person, on=on)
+    person.fill_search_fields()
+    person.full_clean(exclude=["photo"])
+    old_commune = case.commune_id
+    for name, value in data.case.items():
+        setattr(case, name, value)
+    if case.commune_id != old_commune:
+        raise ValidationError({"commune": _("Muốn đổi xã quản lý, hãy dùng chức năng “Chuyển nơi cư trú”.")})
+    _validate_case_dates(case, person, on=on)
+    case.full_clean(exclude=["person", "created_by"])
+    person.version += 1
+    person.save()
+    case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
+    case.version += 1
+    refresh_due(case)
+    case.save()
+    after = _snapshot(case)
+    if changed_fields(before, after).keys() - {"version"}:
+        audit_record(
+            actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=after
+        )
+    return case
+
+
+@dataclass
+class EventInput:
+    event_date: dt.date
+    decision_number: str = ""
+    decision_date: dt.date | None = None
+    signer: str = ""
+    facility: str = ""
+    result: str = ""
+    end_date: dt.date | None = None
+    notes: str = ""
+    close_reason: str = ""
+    whereabouts: str = ""
+
+
+@transaction.atomic
+def case_transition(
+    *, actor, case: CaseFile, code: str, data: EventInput, expected_version: int | None = None
+) -> CaseEvent:
+    """Move a file to another status along an allowed transition, recording the dated event with
+    its legal basis. Illegal moves raise ``ValidationError`` with a Vietnamese message."""
+    scoping.ensure_can(actor, "transition", case)
+    case = _lock(case, expected_version)
+    transition = workflow.TRANSITIONS_BY_CODE.get(code)
+    if transition is None:
+        raise ValidationError(_("Thao tác không hợp lệ."))
+    clock = load_clock()
+    try:
+        workflow.check_transition(
+            transition, status=case.status, event_date=data.event_date, today=today(),
+            status_since=case.status_since, period_end=case.period_end, closed_on=case.closed_on, clock=clock,
+            decision_number=data.decision_number, facility=data.facility, end_date=data.end_date,
+            close_reason=data.close_reason,
+        )  # fmt: skip
+    except workflow.TransitionError as exc:
+        raise ValidationError(str(exc), code="transition") from exc
+    before = _snapshot(case)
+    event = CaseEvent.objects.create(
+        case_file=case, kind=transition.event, event_date=data.event_date, end_date=data.end_date,
+        decision_number=data.decision_number, decision_date=data.decision_date, signer=data.signer,
+        facility=data.facility, result=data.result or transition.result, notes=data.notes,
+        from_status=case.status, to_status=transition.target, legal_basis=transition.legal_basis,
+        created_by=actor,
+    )  # fmt: skip
+    case.status = transition.target
+    if transition.case_type:
+        case.case_type = transition.case_type
+    if transition.whereabouts:
+        case.whereabouts = transition.whereabouts
+    if transition.target == Status.CLOSED:
+        case.closed_on = data.event_date
+        case.close_reason = transition.close_reason or data.close_reason or CloseReason.OTHER
+        if case.close_reason == CloseReason.DEATH:
+            event.kind = EventKind.DEATH
+            event.save(update_fields=["kind"])
+    elif transition.code == "reopen":
+        case.closed_on, case.close_reason = None, ""
+    case.version += 1
+    refresh_due(case, clock)
+    case.save()
+    audit_record(
+        actor=actor,
+        action="cases.casefile.transition",
+        obj=case,
+        area=case.commune,
+        before=before,
+        after=_snapshot(case),
+        message=f"{transition.label} ({transition.legal_basis})",
+    )
+    return event
+
+
+@transaction.atomic
+def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> CaseEvent:
+    """Record a visit, note, violation, relapse or change of whereabouts (no status change)."""
+    scoping.ensure_can(actor, "change", case)
+    case = _lock(case, None)
+    if kind not in FREE_EVENTS:
+        raise ValidationError(_("Loại sự kiện không hợp lệ."))
+    if not case.is_open and kind != EventKind.NOTE:
+        raise ValidationError(_("Hồ sơ đã kết thúc: chỉ có thể thêm ghi chú."))
+    if data.event_date > today():
+        raise ValidationError({"event_date": _("Ngày sự kiện không được sau ngày hôm nay.")})
+    if data.event_date < case.detected_on:
+        raise ValidationError({"event_date": _("Ngày sự kiện không được trước ngày lập hồ sơ.")})
+    if kind == EventKind.WHEREABOUTS and data.whereabouts not in Whereabouts.values:
+        raise ValidationError({"whereabouts": _("Hãy chọn nơi ở hiện nay.")})
+    event = CaseEvent.objects.create(
+        case_file=case, kind=kind, event_date=data.event_date, result=data.result, notes=data.notes,
+        facility=data.facility, created_by=actor,
+    )  # fmt: skip
+    if kind == EventKind.WHEREABOUTS:
+        case.whereabouts = data.whereabouts
+    case.version += 1
+    refresh_due(case)
+    case.save()
+    audit_record(
+        actor=actor, action=f"cases.casefile.event_{kind}", obj=case, area=case.commune,
+        after={"event": kind, "date": data.event_date, "notes": data.notes, "version": case.version},
+    )  # fmt: skip
+    return event
+
+
+@transaction.atomic
+def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data: EventInput) -> CaseFile:
+    """Transfer of residence: this commune's file is closed and a new one opens in the receiving
+    commune, linked to it, carrying the status. Both files keep their own history."""
+    scoping.ensure_can(actor, "change", case)
+    case = _lock(case, None)
+    if not case.is_open:
+        raise ValidationError(_("Hồ sơ đã kết thúc, không thể chuyển."))
+    if to_commune.level != "commune" or to_commune.valid_to is not None or to_commune.pk == case.commune_id:
+        raise ValidationError({"to_commune": _("Hãy chọn một xã, phường hiện hành khác.")})
+    if data.event_date > today() or data.event_date < (case.status_since or case.detected_on):
+        raise ValidationError({"event_date": _("Ngày chuyển không hợp lệ.")})
+    before = _snapshot(case)
+    status, whereabouts = case.status, case.whereabouts
+    CaseEvent.objects.create(
+        case_file=case, kind=EventKind.TRANSFER, event_date=data.event_date, notes=data.notes, other_unit=to_commune,
+        from_status=status, to_status=Status.CLOSED, created_by=actor, legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
+    )  # fmt: skip
+    case.status, case.closed_on, case.close_reason = Status.CLOSED, data.event_date, CloseReason.TRANSFERRED
+    case.version += 1
+    refresh_due(case)
+    case.save()
+    new_case = CaseFile.objects.create(
+        person=case.person, commune=to_commune, file_number=_next_file_number(to_commune, data.event_date.year),
+        case_type=case.case_type, status=status, whereabouts=whereabouts, use_method=case.use_method,
+        first_use_date=case.first_use_date, detected_on=data.event_date, helper_name="",
+        criminal_record=case.criminal_record, administrative_sanctions=case.administrative_sanctions,
+        transferred_from=case, created_by=actor,
+    )  # fmt: skip
+    new_case.substances.set(case.substances.all())
+    CaseEvent.objects.create(
+        case_file=new_case, kind=EventKind.TRANSFER, event_date=data.event_date, notes=data.notes,
+        other_unit=case.commune, to_status=status, created_by=actor,
+        legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
+    )  # fmt: skip
+    refresh_due(new_case)
+    new_case.save()
+    audit_record(
+        actor=actor,
+        action="cases.casefile.transfer",
+        obj=case,
+        area=case.commune,
+        before=before,
+        after=_snapshot(case),
+        message=f"→ {to_commune}",
+    )
+    audit_record(
+        actor=actor,
+        action="cases.casefile.transfer_in",
+        obj=new_case,
+        area=to_commune,
+        after=_snapshot(new_case),
+        message=f"← {case.commune}",
+    )
+    return new_case
+
+
+def case_record_view(*, actor, case: CaseFile) -> None:
+    """Every opening of a case page is recorded (sensitive personal data)."""
+    audit_record(actor=actor, action="cases.casefile.view", obj=case, area=case.commune)
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_merge(*, actor, keep: Person, merge: Person, reason: str) -> PersonMerge:
+    """Move ``merge``'s files to ``keep`` and mark ``merge`` as merged. Reversible."""
+    if not actor.has_perm("cases.merge_person"):
+        raise ValidationError(_("Bạn không có quyền gộp hồ sơ."))
+    if keep.pk == merge.pk or merge.merged_into_id or keep.merged_into_id:
+        raise ValidationError(_("Không thể gộp hai bản ghi này."))
+    if not reason.strip():
+        raise ValidationError(_("Cần ghi lý do gộp."))
+    moved = list(merge.case_files.values_list("pk", flat=True))
+    merge.case_files.update(person=keep)
+    merge.merged_into = keep
+    merge.save(update_fields=["merged_into"])
+    record = PersonMerge.objects.create(kept=keep, merged=merge, moved_case_ids=moved, reason=reason, merged_by=actor)
+    for case in CaseFile.objects.filter(pk__in=moved).select_related("commune"):
+        audit_record(
+            actor=actor, action="cases.person.merge", obj=case, area=case.commune,
+            before={"person": merge.pk}, after={"person": keep.pk}, message=reason,
+        )  # fmt: skip
+    return record
+
+
+@transaction.atomic
+def person_unmerge(*, actor, record: PersonMerge) -> None:
+    """Undo a merge: the moved files go back to the merged person."""
+    if not actor.has_perm("cases.merge_person"):
+        raise ValidationError(_("Bạn không có quyền tách hồ sơ."))
+    if record.undone_at:
+        raise ValidationError(_("Lần gộp này đã được hoàn tác."))
+    CaseFile.objects.filter(pk__in=record.moved_case_ids).update(person=record.merged)
+    Person.objects.filter(pk=record.merged_id).update(merged_into=None)
+    record.undone_by, record.undone_at = actor, timezone.now()
+    record.save(update_fields=["undone_by", "undone_at"])
+    for case in CaseFile.objects.filter(pk__in=record.moved_case_ids).select_related("commune"):
+        audit_record(
+            actor=actor, action="cases.person.unmerge", obj=case, area=case.commune,
+            before={"person": record.kept_id}, after={"person": record.merged_id},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def person_mark_distinct(*, actor, first: Person, second: Person) -> DistinctPair:
+    if not actor.has_perm("cases.merge_person"):
+        raise ValidationError(_("Bạn không có quyền thực hiện thao tác này."))
+    a, b = sorted([first, second], key=lambda p: p.pk)
+    pair, _created = DistinctPair.objects.get_or_create(first=a, second=b, defaults={"decided_by": actor})
+    audit_record(actor=actor, action="cases.person.distinct", obj=a, message=f"≠ {b} (#{b.pk})")
+    return pair

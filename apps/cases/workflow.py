@@ -1,0 +1,466 @@
+"""The case-file state machine and the legal clocks (domain.md §4).
+
+Pure code: no database access. Services load the rows (durations, holidays, events) and call
+these functions, so every rule is unit-testable on plain values and one place decides what is
+allowed. Legal bases are cited on each transition and shown to users.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from .choices import CloseReason, EventKind, Status, Whereabouts
+
+ART_256A_FROM = dt.date(2025, 7, 1)  # Điều 256a BLHS, added by Luật 86/2025/QH15, in force 01/7/2025
+
+
+@dataclass(frozen=True)
+class Transition:
+    code: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    event: str
+    legal_basis: str
+    needs_decision: bool = False
+    needs_facility: bool = False
+    needs_end_date: bool = False
+    close_reason: str = ""
+    whereabouts: str = ""
+    case_type: str = ""
+    result: str = ""
+    not_before: dt.date | None = None
+    #: the transition may only happen once the current legal period has ended
+    after_period_end: bool = False
+    #: minimum duration key that must have elapsed since entering the current status
+    min_duration_key: str = ""
+    choose_reason: bool = False
+
+
+_COMMUNITY_REHAB = (Status.VOLUNTARY_COMMUNITY, Status.METHADONE, Status.POST_REHAB)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "positive_test",
+        _("Xét nghiệm dương tính"),
+        (Status.SIGNS,),
+        Status.POSITIVE,
+        EventKind.TEST,
+        "Điều 22 Luật PCMT 2021; Chương IV Nghị định 105/2021/NĐ-CP",
+        result="Dương tính",
+    ),
+    Transition(
+        "negative_test",
+        _("Xét nghiệm âm tính – kết thúc"),
+        (Status.SIGNS,),
+        Status.CLOSED,
+        EventKind.TEST,
+        "Điều 22 Luật PCMT 2021",
+        close_reason=CloseReason.NEGATIVE_TEST,
+        result="Âm tính",
+    ),
+    Transition(
+        "management_decision",
+        _("Quyết định quản lý người sử dụng"),
+        (Status.POSITIVE,),
+        Status.MANAGED,
+        EventKind.MANAGEMENT_DECISION,
+        "Điều 23 Luật PCMT 2021; Chương IV Nghị định 105/2021/NĐ-CP",
+        needs_decision=True,
+    ),
+    Transition(
+        "refer_determination",
+        _("Đưa đi xác định tình trạng nghiện"),
+        (Status.SIGNS, Status.POSITIVE, Status.MANAGED),
+        Status.DETERMINING,
+        EventKind.DETERMINATION_REFERRAL,
+        "Điều 27 khoản 1 Luật PCMT 2021",
+    ),
+    Transition(
+        "not_addicted",
+        _("Kết quả: không nghiện – tiếp tục quản lý"),
+        (Status.DETERMINING,),
+        Status.MANAGED,
+        EventKind.DETERMINATION,
+        "Nghị định 109/2021/NĐ-CP (tiếp tục quản lý: chưa kiểm chứng)",
+        needs_facility=True,
+        result="Không nghiện",
+    ),
+    Transition(
+        "addicted",
+        _("Kết quả: nghiện ma túy"),
+        (Status.DETERMINING,),
+        Status.AWAITING_REGISTRATION,
+        EventKind.DETERMINATION,
+        "Phiếu kết quả Mẫu 04, Nghị định 109/2021/NĐ-CP",
+        needs_facility=True,
+        case_type="addict",
+        result="Nghiện ma túy",
+    ),
+    Transition(
+        "register_community",
+        _("Đăng ký cai nghiện tự nguyện tại gia đình, cộng đồng"),
+        (Status.AWAITING_REGISTRATION,),
+        Status.VOLUNTARY_COMMUNITY,
+        EventKind.REHAB_REGISTRATION,
+        "Điều 28, 29 Luật PCMT 2021; Nghị định 116/2021/NĐ-CP",
+    ),
+    Transition(
+        "register_facility",
+        _("Đăng ký cai nghiện tự nguyện tại cơ sở"),
+        (Status.AWAITING_REGISTRATION,),
+        Status.VOLUNTARY_FACILITY,
+        EventKind.REHAB_REGISTRATION,
+        "Điều 30 Luật PCMT 2021; Nghị định 116/2021/NĐ-CP",
+        needs_facility=True,
+        whereabouts=Whereabouts.REHAB_FACILITY,
+    ),
+    Transition(
+        "start_methadone",
+        _("Điều trị thay thế (methadone)"),
+        (Status.AWAITING_REGISTRATION,),
+        Status.METHADONE,
+        EventKind.METHADONE_START,
+        "Nghị định 90/2016/NĐ-CP",
+        needs_facility=True,
+    ),
+    Transition(
+        "compulsory_dossier",
+        _("Lập hồ sơ đề nghị cai nghiện bắt buộc"),
+        (
+            Status.AWAITING_REGISTRATION,
+            Status.VOLUNTARY_COMMUNITY,
+            Status.VOLUNTARY_FACILITY,
+            Status.METHADONE,
+            Status.POST_REHAB,
+        ),
+        Status.COMPULSORY_DOSSIER,
+        EventKind.COMPULSORY_DOSSIER,
+        "Điều 32 Luật PCMT 2021",
+    ),
+    Transition(
+        "court_compulsory",
+        _("Tòa án quyết định đưa vào cơ sở cai nghiện bắt buộc"),
+        (Status.COMPULSORY_DOSSIER,),
+        Status.COMPULSORY,
+        EventKind.COURT_DECISION,
+        "Điều 32, 33 Luật PCMT 2021; Điều 95 Luật XLVPHC",
+        needs_decision=True,
+        needs_facility=True,
+        needs_end_date=True,
+        whereabouts=Whereabouts.REHAB_FACILITY,
+    ),
+    Transition(
+        "court_rejects",
+        _("Tòa án không chấp nhận đề nghị – kết thúc"),
+        (Status.COMPULSORY_DOSSIER,),
+        Status.CLOSED,
+        EventKind.COURT_DECISION,
+        "Điều 33 Luật PCMT 2021 (chưa kiểm chứng)",
+        needs_decision=True,
+        close_reason=CloseReason.COURT_REJECTED,
+    ),
+    Transition(
+        "facility_release",
+        _("Chấp hành xong, trở về – quản lý sau cai"),
+        (Status.COMPULSORY,),
+        Status.POST_REHAB,
+        EventKind.FACILITY_RELEASE,
+        "Điều 40 Luật PCMT 2021",
+        whereabouts=Whereabouts.COMMUNITY,
+    ),
+    Transition(
+        "complete_voluntary",
+        _("Hoàn thành cai nghiện tự nguyện – kết thúc"),
+        (Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY),
+        Status.CLOSED,
+        EventKind.REHAB_COMPLETED,
+        "Điều 29, 30 Luật PCMT 2021",
+        close_reason=CloseReason.REHAB_COMPLETED,
+        whereabouts=Whereabouts.COMMUNITY,
+        min_duration_key="voluntary_rehab_min",
+    ),
+    Transition(
+        "complete_methadone",
+        _("Hoàn thành điều trị methadone – kết thúc"),
+        (Status.METHADONE,),
+        Status.CLOSED,
+        EventKind.METHADONE_STOP,
+        "Nghị định 90/2016/NĐ-CP",
+        close_reason=CloseReason.REHAB_COMPLETED,
+    ),
+    Transition(
+        "management_completed",
+        _("Hết thời hạn quản lý, không tái sử dụng – kết thúc"),
+        (Status.MANAGED,),
+        Status.CLOSED,
+        EventKind.MANAGEMENT_END,
+        "Điều 23 Luật PCMT 2021",
+        close_reason=CloseReason.TERM_COMPLETED,
+        after_period_end=True,
+    ),
+    Transition(
+        "post_rehab_completed",
+        _("Hết thời hạn quản lý sau cai – kết thúc"),
+        (Status.POST_REHAB,),
+        Status.CLOSED,
+        EventKind.POST_REHAB_END,
+        "Điều 40 Luật PCMT 2021",
+        close_reason=CloseReason.REHAB_COMPLETED,
+        after_period_end=True,
+    ),
+    Transition(
+        "prosecute",
+        _("Bắt, khởi tố theo Điều 256a BLHS"),
+        (*_COMMUNITY_REHAB, Status.CLOSED),
+        Status.CRIMINAL,
+        EventKind.PROSECUTION,
+        "Điều 256a Bộ luật Hình sự (Luật 86/2025/QH15), áp dụng từ 01/7/2025",
+        whereabouts=Whereabouts.PRISON,
+        not_before=ART_256A_FROM,
+    ),
+    Transition(
+        "close",
+        _("Kết thúc hồ sơ (chết, chấp hành án, lý do khác)"),
+        tuple(s for s in Status.values if s != Status.CLOSED),
+        Status.CLOSED,
+        EventKind.CLOSURE,
+        "Quyết định của Chủ tịch UBND cấp xã (chưa kiểm chứng)",
+        choose_reason=True,
+    ),
+    Transition(
+        "reopen",
+        _("Phát hiện dấu hiệu sử dụng trở lại"),
+        (Status.CLOSED, Status.CRIMINAL),
+        Status.SIGNS,
+        EventKind.REOPENED,
+        "Chương IV Nghị định 105/2021/NĐ-CP",
+        whereabouts=Whereabouts.COMMUNITY,
+    ),
+)
+
+TRANSITIONS_BY_CODE = {t.code: t for t in TRANSITIONS}
+
+
+def allowed_transitions(status: str) -> list[Transition]:
+    """The transitions a file in ``status`` may take, in a stable order."""
+    return [t for t in TRANSITIONS if status in t.sources]
+
+
+class TransitionError(ValueError):
+    """A refused transition, with a message for the officer."""
+
+
+# --- legal clocks -----------------------------------------------------------------------------
+
+
+class DurationRow(Protocol):
+    key: str
+    label: str
+    value: int
+    unit: str
+    law: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    verification: str
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The durations and holidays a computation needs, loaded once by the caller."""
+
+    durations: Sequence[DurationRow]
+    holidays: frozenset[dt.date] = field(default_factory=frozenset)
+
+    def duration(self, key: str, on: dt.date) -> DurationRow | None:
+        """The duration in force on ``on`` (the law applicable to the event's date)."""
+        for row in self.durations:
+            if row.key == key and row.effective_from <= on and (row.effective_to is None or on <= row.effective_to):
+                return row
+        return None
+
+    def add(self, start: dt.date, key: str) -> tuple[dt.date | None, DurationRow | None]:
+        row = self.duration(key, start)
+        if row is None:
+            return None, None
+        return add_duration(start, row.value, row.unit, self.holidays), row
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):  # 31/1 + 1 month = 28 or 29/2
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def add_working_days(start: dt.date, days: int, holidays: Iterable[dt.date]) -> dt.date:
+    """``days`` working days after ``start``, skipping Saturdays, Sundays and public holidays."""
+    off = set(holidays)
+    current, remaining = start, days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            remaining -= 1
+    return current
+
+
+def add_duration(start: dt.date, value: int, unit: str, holidays: Iterable[dt.date] = ()) -> dt.date:
+    if unit == "months":
+        return add_months(start, value)
+    if unit == "working_days":
+        return add_working_days(start, value, holidays)
+    if unit == "hours":
+        return start + dt.timedelta(days=-(-value // 24))
+    return start + dt.timedelta(days=value)
+
+
+@dataclass(frozen=True)
+class EventFact:
+    """What the clock needs of an event."""
+
+    kind: str
+    event_date: dt.date
+    to_status: str = ""
+    decision_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    due_date: dt.date | None
+    due_label: str
+    period_end: dt.date | None
+    status_since: dt.date | None
+    last_visit_on: dt.date | None
+    basis: str = ""
+
+
+# status → (duration key giving the period end, label for the due date)
+_PERIODS = {
+    Status.MANAGED: ("management_period", _("Hết thời hạn quản lý người sử dụng")),
+    Status.AWAITING_REGISTRATION: ("registration_deadline", _("Hạn đăng ký cai nghiện / điều trị thay thế")),
+    Status.VOLUNTARY_COMMUNITY: ("voluntary_rehab_max", _("Hết thời hạn tối đa cai nghiện tự nguyện")),
+    Status.VOLUNTARY_FACILITY: ("voluntary_rehab_max", _("Hết thời hạn tối đa cai nghiện tự nguyện")),
+    Status.POST_REHAB: ("post_rehab_period", _("Hết thời hạn quản lý sau cai nghiện")),
+}
+_VISIT_STATUSES = {
+    Status.MANAGED,
+    Status.AWAITING_REGISTRATION,
+    Status.VOLUNTARY_COMMUNITY,
+    Status.METHADONE,
+    Status.POST_REHAB,
+}
+
+
+def compute_due(
+    *, status: str, whereabouts: str, events: Sequence[EventFact], detected_on: dt.date, clock: Clock
+) -> Due:
+    """Next due date of a file from its timeline: the end of the current legal period, the
+    registration deadline, the expected return from a facility, or the next home visit."""
+    entering = [e for e in events if e.to_status == status]
+    since_event = entering[-1] if entering else None
+    status_since = since_event.event_date if since_event else detected_on
+    visits = [e.event_date for e in events if e.kind == EventKind.HOME_VISIT]
+    last_visit = max(visits) if visits else None
+
+    period_end: dt.date | None = None
+    label = ""
+    basis = ""
+    if status in _PERIODS:
+        key, label = _PERIODS[status]
+        start = (since_event.decision_date if since_event and since_event.decision_date else None) or status_since
+        period_end, row = clock.add(start, key)
+        if row is not None:
+            basis = f"{row.label}: {row.value} {row.unit} – {row.law}"
+    elif status == Status.COMPULSORY and since_event and since_event.end_date:
+        period_end, label = since_event.end_date, _("Dự kiến chấp hành xong, trở về địa phương")
+
+    due_date, due_label = period_end, str(label) if period_end else ""
+    if status in _VISIT_STATUSES and whereabouts == Whereabouts.COMMUNITY:
+        next_visit, _row = clock.add(max(filter(None, [last_visit, status_since])), "home_visit_interval")
+        if next_visit and (due_date is None or next_visit < due_date):
+            due_date, due_label = next_visit, str(_("Đến hạn thăm gặp, kiểm tra"))
+    return Due(
+        due_date=due_date,
+        due_label=due_label,
+        period_end=period_end,
+        status_since=status_since,
+        last_visit_on=last_visit,
+        basis=basis,
+    )
+
+
+def check_transition(
+    transition: Transition,
+    *,
+    status: str,
+    event_date: dt.date,
+    today: dt.date,
+    status_since: dt.date | None,
+    period_end: dt.date | None,
+    closed_on: dt.date | None,
+    clock: Clock,
+    decision_number: str = "",
+    facility: str = "",
+    end_date: dt.date | None = None,
+    close_reason: str = "",
+) -> None:
+    """Raise ``TransitionError`` with a Vietnamese message if the transition is not allowed now."""
+    if status not in transition.sources:
+        raise TransitionError(
+            _("Không thể “%(action)s” khi hồ sơ đang ở tình trạng “%(status)s”.")
+            % {"action": transition.label, "status": Status(status).label}
+        )
+    if event_date > today:
+        raise TransitionError(_("Ngày sự kiện không được sau ngày hôm nay."))
+    if status_since and event_date < status_since:
+        raise TransitionError(
+            _("Ngày sự kiện (%(d)s) không được trước ngày bắt đầu tình trạng hiện tại (%(s)s).")
+            % {"d": event_date.strftime("%d/%m/%Y"), "s": status_since.strftime("%d/%m/%Y")}
+        )
+    if transition.not_before and event_date < transition.not_before:
+        raise TransitionError(
+            _("Điều 256a BLHS chỉ áp dụng với hành vi từ %(d)s.") % {"d": transition.not_before.strftime("%d/%m/%Y")}
+        )
+    if transition.code == "prosecute" and status == Status.CLOSED:
+        # Art. 256a: use within 2 years after rehab / post-rehab management ended.
+        if closed_on is None or event_date > add_months(closed_on, 24):
+            raise TransitionError(
+                _("Điều 256a chỉ áp dụng trong 2 năm kể từ khi kết thúc cai nghiện, quản lý sau cai.")
+            )
+    if transition.needs_decision and not decision_number.strip():
+        raise TransitionError(_("Cần ghi số quyết định."))
+    if transition.needs_facility and not facility.strip():
+        raise TransitionError(_("Cần ghi cơ sở, cơ quan thực hiện."))
+    if transition.needs_end_date:
+        if end_date is None:
+            raise TransitionError(_("Cần ghi ngày kết thúc theo quyết định."))
+        low, _r1 = clock.add(event_date, "compulsory_rehab_min")
+        high, _r2 = clock.add(event_date, "compulsory_rehab_max")
+        if end_date <= event_date or (low and end_date < low) or (high and end_date > high):
+            raise TransitionError(
+                _("Thời hạn cai nghiện bắt buộc phải từ %(lo)s đến %(hi)s.")
+                % {"lo": low.strftime("%d/%m/%Y") if low else "?", "hi": high.strftime("%d/%m/%Y") if high else "?"}
+            )
+    if transition.after_period_end and period_end and event_date < period_end:
+        raise TransitionError(
+            _("Chưa hết thời hạn: thời hạn hiện tại kết thúc ngày %(d)s.") % {"d": period_end.strftime("%d/%m/%Y")}
+        )
+    if transition.min_duration_key and status_since:
+        earliest, row = clock.add(status_since, transition.min_duration_key)
+        if earliest and event_date < earliest:
+            raise TransitionError(
+                _("Chưa đủ thời gian tối thiểu (%(label)s): sớm nhất ngày %(d)s.")
+                % {"label": row.label, "d": earliest.strftime("%d/%m/%Y")}
+            )
+    if transition.choose_reason and close_reason not in CloseReason.values:
+        raise TransitionError(_("Cần chọn lý do kết thúc."))
