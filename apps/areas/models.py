@@ -14,7 +14,6 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.text import normalize
@@ -62,15 +61,23 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def scope_of(self, root: AdministrativeUnit) -> AdministrativeUnitQuerySet:
         """The subtree of ``root`` plus every former unit whose territory is now (partly) in it.
 
-        A former unit is included with its whole former subtree when it, or one of its ancestors,
-        was converted into ``root``'s subtree: province staff see the whole former provinces (even
-        a commune missing from the conversion table), a commune officer sees the former communes
-        merged into their commune. One correlated EXISTS, so scoping stays a single subquery.
+        A former unit is included with its whole former subtree when it was converted into
+        ``root``'s subtree: province staff see the whole former provinces (even a commune missing
+        from the conversion table), a commune officer sees the former communes merged into theirs.
+        The former prefixes are read first (one small query) so the result is a plain OR of
+        indexed prefix matches; a correlated subquery here cost ~80 ms per scoped query on SQLite.
         """
-        merged_in = UnitSuccession.objects.filter(
-            StartsWith(models.OuterRef("path"), models.F("old__path")), new__path__startswith=root.path
+        old_paths = sorted(
+            set(UnitSuccession.objects.filter(new__path__startswith=root.path).values_list("old__path", flat=True))
         )
-        return self.filter(models.Q(path__startswith=root.path) | models.Exists(merged_in))
+        prefixes: list[str] = []
+        for path in old_paths:  # sorted, so a parent comes before its children
+            if not any(path.startswith(p) for p in prefixes):
+                prefixes.append(path)
+        condition = models.Q(path__startswith=root.path)
+        for prefix in prefixes:
+            condition |= models.Q(path__startswith=prefix)
+        return self.filter(condition)
 
 
 class AdministrativeUnit(models.Model):

@@ -51,25 +51,27 @@ def scope_root(user: AnyUser) -> AdministrativeUnit | None:
     return getattr(user, "area", None) if user.is_authenticated else None
 
 
-def visible_unit_ids(user: AnyUser) -> models.QuerySet:
-    """Ids of the administrative units in the user's scope, as a lazy subquery.
+def visible_unit_ids(user: AnyUser) -> list[int]:
+    """Ids of the administrative units in the user's scope.
 
-    Returned unevaluated so that callers embed it in their own query (``unit__in=…``): scoping
-    never costs an extra round trip. Cached on the user object for the request.
+    Resolved once per request (cached on the user object) into a short list, so every scoped
+    query afterwards is a plain ``unit_id IN (…)``: a commune officer has a handful of ids,
+    province staff a few hundred.
     """
     from apps.areas.models import AdministrativeUnit
 
     cached = getattr(user, _SCOPE_CACHE_ATTR, None)
     if cached is not None:
         return cached
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        ids = AdministrativeUnit.objects.values("pk")
-    elif not user.is_authenticated or not user.is_active or scope_root(user) is None:
-        ids = AdministrativeUnit.objects.none().values("pk")
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        ids = list(AdministrativeUnit.objects.values_list("pk", flat=True))
+    elif scope_root(user) is None:
+        ids = []
     else:
-        ids = AdministrativeUnit.objects.scope_of(scope_root(user)).values("pk")
-    if user.is_authenticated:
-        setattr(user, _SCOPE_CACHE_ATTR, ids)
+        ids = list(AdministrativeUnit.objects.scope_of(scope_root(user)).values_list("pk", flat=True))
+    setattr(user, _SCOPE_CACHE_ATTR, ids)
     return ids
 
 
@@ -112,7 +114,7 @@ def unit_in_scope(user: AnyUser, unit: AdministrativeUnit | None) -> bool:
         return True
     from apps.areas.models import AdministrativeUnit
 
-    return AdministrativeUnit.objects.filter(pk=unit.pk, pk__in=visible_unit_ids(user)).exists()
+    return unit.pk in visible_unit_ids(user)
 
 
 def ensure_can(user: AnyUser, action: str, obj: models.Model) -> None:
