@@ -20,6 +20,12 @@ class World:
     commune_b: AdministrativeUnit
     former_a: AdministrativeUnit  # pre-2025 commune merged into commune_a
 
+    @property
+    def today(self) -> dt.date:
+        from django.utils import timezone
+
+        return timezone.localdate()
+
     def user(self, role: str | None, area: AdministrativeUnit | None, username: str):
         return UserFactory(username=username, role=role, area=area)
 

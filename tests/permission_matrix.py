@@ -31,11 +31,40 @@ class ScopedURL:
     #: area the role-holder is assigned to: "commune" (commune A) or "province"
     scope: str = "commune"
     expect_ok: int = 200
+    #: False when kwargs name no object (e.g. an export format): no out-of-scope variant
+    object_scoped: bool = True
     extra: dict = field(default_factory=dict)
 
 
 def _unit(world, commune):
     return {"pk": commune.pk}
+
+
+def _case(world, commune):
+    """A case file in ``commune``, created through the service like real data."""
+    from apps.accounts.models import User
+    from apps.cases import services
+    from apps.cases.models import CaseFile
+
+    existing = CaseFile.objects.filter(commune=commune).first()
+    if existing:
+        return existing
+    creator = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
+    return services.case_create(
+        actor=creator,
+        data=services.CaseInput(
+            person={"full_name": "Nguyễn Văn Ma Trận", "sex": "M", "birth_year": 1990, "citizen_id": ""},
+            case={"commune": commune, "detected_on": world.today},
+            substances=["meth"],
+        ),
+    )
+
+
+def _case_kwargs(extra=None):
+    def build(world, commune):
+        return {"pk": _case(world, commune).pk, **(extra or {})}
+
+    return build
 
 
 SCOPED_URLS: list[ScopedURL] = [
@@ -45,4 +74,16 @@ SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("areas:population_import", "province_staff"),
     ScopedURL("areas:population_template", "province_staff"),
     ScopedURL("audit:entry_list", "province_staff"),
+    ScopedURL("cases:worklist", "commune_officer"),
+    ScopedURL("cases:casefile_list", "commune_officer"),
+    ScopedURL("cases:casefile_export", "commune_officer", kwargs=lambda w, c: {"fmt": "xlsx"}, object_scoped=False),
+    ScopedURL("cases:casefile_create", "commune_officer"),
+    ScopedURL("cases:casefile_detail", "commune_officer", kwargs=_case_kwargs()),
+    ScopedURL("cases:casefile_edit", "commune_officer", kwargs=_case_kwargs()),
+    ScopedURL("cases:casefile_transition", "commune_officer", kwargs=_case_kwargs({"code": "positive_test"})),
+    ScopedURL("cases:casefile_event", "commune_officer", kwargs=_case_kwargs({"kind": "home_visit"})),
+    ScopedURL("cases:casefile_transfer", "commune_officer", kwargs=_case_kwargs()),
+    ScopedURL("cases:import", "commune_officer"),
+    ScopedURL("cases:import_template", "commune_officer"),
+    ScopedURL("cases:duplicates", "province_staff"),
 ]

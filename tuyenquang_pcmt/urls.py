@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("units/", include("apps.areas.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("cases/", include("apps.cases.urls")),
     path("admin/", admin.site.urls),
 ]

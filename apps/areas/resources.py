@@ -75,7 +75,9 @@ class PopulationResource(ScopedResource):
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         key = (instance.unit_id, instance.year)
-        number = kwargs.get("row_number", 0) + 1
+        index = kwargs.get("row_number", 1) - 1
+        rows = getattr(self, "sheet_rows", None) or []
+        number = rows[index] if 0 <= index < len(rows) else index + 2
         if None not in key:
             if key in self._seen:
                 raise ValidationError({"year": _("Trùng đơn vị và năm với dòng %(row)s.") % {"row": self._seen[key]}})

@@ -18,7 +18,27 @@ POPULATION_SET = "areas.unitpopulation.set"
 POPULATION_IMPORT = "areas.unitpopulation.import"
 UNITS_LOAD = "areas.administrativeunit.load"
 
+CASE_LABELS = {
+    "cases.casefile.create": _("Lập hồ sơ"),
+    "cases.casefile.update": _("Sửa hồ sơ"),
+    "cases.casefile.view": _("Xem hồ sơ"),
+    "cases.casefile.transition": _("Chuyển tình trạng"),
+    "cases.casefile.transfer": _("Chuyển hồ sơ đi xã khác"),
+    "cases.casefile.transfer_in": _("Nhận hồ sơ từ xã khác"),
+    "cases.casefile.import": _("Nhập hồ sơ từ tệp"),
+    "cases.casefile.export": _("Xuất danh sách hồ sơ"),
+    "cases.casefile.event_home_visit": _("Ghi thăm gặp"),
+    "cases.casefile.event_note": _("Ghi chú"),
+    "cases.casefile.event_violation": _("Ghi vi phạm"),
+    "cases.casefile.event_relapse": _("Ghi tái sử dụng"),
+    "cases.casefile.event_whereabouts": _("Đổi nơi ở hiện nay"),
+    "cases.person.merge": _("Gộp người trùng"),
+    "cases.person.unmerge": _("Hoàn tác gộp"),
+    "cases.person.distinct": _("Xác nhận hai người khác nhau"),
+}
+
 LABELS = {
+    **CASE_LABELS,
     LOGIN: _("Đăng nhập"),
     LOGIN_FAILED: _("Đăng nhập thất bại"),
     LOGOUT: _("Đăng xuất"),

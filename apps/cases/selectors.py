@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
@@ -81,8 +81,11 @@ def case_list(*, user, filters: CaseFilters, action: str = "view") -> QuerySet[C
     if filters.case_type:
         qs = qs.filter(case_type=filters.case_type)
     if filters.substance:
-        qs = qs.filter(pk__in=CaseFile.substances.through.objects.filter(substancetype__code=filters.substance)
-                       .values("casefile_id"))  # fmt: skip
+        qs = qs.filter(
+            pk__in=CaseFile.substances.through.objects.filter(substancetype__code=filters.substance).values(
+                "casefile_id"
+            )
+        )
     if filters.sex:
         qs = qs.filter(person__sex=filters.sex)
     if filters.age_band:
@@ -104,28 +107,43 @@ def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
     """Files needing action, overdue first: deadline passed, due within 30 days, back from a facility."""
     on = on or timezone.localdate()
     base = scoping.visible_to(CaseFile.objects.all(), user).filter(status__in=OPEN_STATUSES)
-    rows = base.select_related("person", "commune")
-    overdue = rows.filter(due_date__lt=on).order_by("due_date", "pk")
-    soon = rows.filter(due_date__gte=on, due_date__lte=on + dt.timedelta(days=30)).order_by("due_date", "pk")
-    returned = (
-        rows.filter(status=Status.POST_REHAB)
-        .filter(Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=F("status_since")))
-        .order_by("status_since", "pk")
+    soon_end = on + dt.timedelta(days=30)
+    is_overdue = Q(due_date__lt=on)
+    is_soon = Q(due_date__gte=on, due_date__lte=soon_end)
+    is_returned = Q(status=Status.POST_REHAB) & (
+        Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=F("status_since"))
     )
+    counts = base.aggregate(
+        open=Count("pk"),
+        overdue=Count("pk", filter=is_overdue),
+        due_soon=Count("pk", filter=is_soon),
+        returned=Count("pk", filter=is_returned),
+    )
+    rows = base.select_related("person", "commune")
+
+    def first(condition: Q, *order: str) -> list[CaseFile]:
+        return list(rows.filter(condition).order_by(*order)[:limit]) if limit else []
+
     return Worklist(
-        overdue=list(overdue[:limit]),
-        due_soon=list(soon[:limit]),
-        returned=list(returned[:limit]),
-        counts={"overdue": overdue.count(), "due_soon": soon.count(), "returned": returned.count(),
-                "open": base.count()},
-    )  # fmt: skip
+        overdue=first(is_overdue, "due_date", "pk"),
+        due_soon=first(is_soon, "due_date", "pk"),
+        returned=first(is_returned, "status_since", "pk"),
+        counts=counts,
+    )
 
 
 def case_get(*, user, pk: int, action: str = "view") -> CaseFile:
     qs = CaseFile.objects.select_related(
-        "person", "person__ethnicity", "person__permanent_unit", "person__current_unit", "commune",
-        "commune__parent", "assigned_officer", "transferred_from", "transferred_from__commune",
-    ).prefetch_related("substances")  # fmt: skip
+        "person",
+        "person__ethnicity",
+        "person__permanent_unit",
+        "person__current_unit",
+        "commune",
+        "commune__parent",
+        "assigned_officer",
+        "transferred_from",
+        "transferred_from__commune",
+    ).prefetch_related("substances")
     return scoping.get_visible_or_404(qs, user, action, pk=pk)
 
 
@@ -199,26 +217,35 @@ def duplicates_find(
 
 
 def duplicate_candidates(*, user, limit: int = 100) -> list[tuple[Person, Person]]:
-    """Pairs of people with the same name key, birth year and sex (or CCCD) for review."""
+    """Pairs of people that may be one person: the same CCCD, or the same name key, birth year and
+    sex. Pairs a reviewer already marked as different are left out."""
     from django.db.models import Count
 
-    visible_people = Person.objects.filter(
-        pk__in=scoping.visible_to(CaseFile.objects.all(), user).values("person_id"), merged_into__isnull=True
+    live = Person.objects.filter(merged_into__isnull=True)
+    visible = visible_people(user).filter(merged_into__isnull=True)
+    by_name = live.values("name_key", "birth_year", "sex").annotate(n=Count("pk")).filter(n__gt=1).order_by("name_key")
+    by_id = live.exclude(citizen_id="").values("citizen_id").annotate(n=Count("pk")).filter(n__gt=1)
+    conditions = Q(pk__in=[])
+    for key in by_name[:limit]:
+        conditions |= Q(name_key=key["name_key"], birth_year=key["birth_year"], sex=key["sex"])
+    for key in by_id[:limit]:
+        conditions |= Q(citizen_id=key["citizen_id"])
+    people = list(
+        visible.filter(conditions)
+        .prefetch_related(Prefetch("case_files", queryset=CaseFile.objects.select_related("commune")))
+        .order_by("pk")
     )
-    keys = (
-        Person.objects.filter(merged_into__isnull=True)
-        .values("name_key", "birth_year", "sex")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("name_key")[:limit]
-    )
-    pairs = []
     decided = set(DistinctPair.objects.values_list("first_id", "second_id"))
-    for key in keys:
-        group = list(visible_people.filter(name_key=key["name_key"], birth_year=key["birth_year"], sex=key["sex"])
-                     .order_by("pk"))  # fmt: skip
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (a.pk, b.pk) not in decided:
-                    pairs.append((a, b))
-    return pairs
+    pairs: list[tuple[Person, Person]] = []
+    for i, a in enumerate(people):
+        for b in people[i + 1 :]:
+            same_id = a.citizen_id and a.citizen_id == b.citizen_id
+            same_name = (a.name_key, a.birth_year, a.sex) == (b.name_key, b.birth_year, b.sex)
+            if (same_id or same_name) and (a.pk, b.pk) not in decided:
+                pairs.append((a, b))
+    return pairs[:limit]
+
+
+def visible_people(user) -> QuerySet[Person]:
+    """People with at least one file the user may see (pk__in avoids duplicate rows from the join)."""
+    return Person.objects.filter(pk__in=scoping.visible_to(CaseFile.objects.all(), user).values("person_id"))

@@ -24,14 +24,39 @@ from .choices import CloseReason, EventKind, IdKind, Status, Whereabouts
 from .models import CaseEvent, CaseFile, DistinctPair, Holiday, LegalDuration, Person, PersonMerge, SubstanceType
 
 PERSON_FIELDS = [
-    "full_name", "aliases", "sex", "date_of_birth", "birth_year", "ethnicity", "citizen_id", "citizen_id_kind",
-    "permanent_unit", "permanent_village", "permanent_address", "current_unit", "current_village",
-    "current_address", "occupation", "education", "marital_status", "phone", "family_contact",
-]  # fmt: skip
+    "full_name",
+    "aliases",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "ethnicity",
+    "citizen_id",
+    "citizen_id_kind",
+    "permanent_unit",
+    "permanent_village",
+    "permanent_address",
+    "current_unit",
+    "current_village",
+    "current_address",
+    "occupation",
+    "education",
+    "marital_status",
+    "phone",
+    "family_contact",
+]
 CASE_FIELDS = [
-    "commune", "case_type", "whereabouts", "use_method", "first_use_date", "detected_on", "assigned_officer",
-    "helper_name", "criminal_record", "administrative_sanctions", "notes",
-]  # fmt: skip
+    "commune",
+    "case_type",
+    "whereabouts",
+    "use_method",
+    "first_use_date",
+    "detected_on",
+    "assigned_officer",
+    "helper_name",
+    "criminal_record",
+    "administrative_sanctions",
+    "notes",
+]
 # Non-transition events an officer may add in any open state.
 FREE_EVENTS = (EventKind.HOME_VISIT, EventKind.NOTE, EventKind.VIOLATION, EventKind.RELAPSE, EventKind.WHEREABOUTS)
 
@@ -109,6 +134,8 @@ def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
 
 def _snapshot(case: CaseFile) -> dict[str, Any]:
     data = snapshot(case, fields=CASE_FIELDS + ["status", "version", "closed_on", "close_reason"])
+    data["version"] = case.version  # not editable, so model_to_dict leaves it out
+    data["status"] = case.status
     data["substances"] = sorted(case.substances.values_list("code", flat=True)) if case.pk else []
     data["person"] = snapshot(case.person, fields=PERSON_FIELDS)
     return data
@@ -117,9 +144,17 @@ def _snapshot(case: CaseFile) -> dict[str, Any]:
 def refresh_due(case: CaseFile, clock: workflow.Clock | None = None) -> None:
     """Recompute the stored due date fields from the timeline."""
     clock = clock or load_clock()
+    # A transferred file continues the legal clocks of the file it came from (same decision).
+    chain = [case.pk]
+    node_id = case.transferred_from_id
+    while node_id:
+        chain.append(node_id)
+        node_id = CaseFile.objects.filter(pk=node_id).values_list("transferred_from_id", flat=True).first()
     facts = [
         workflow.EventFact(e.kind, e.event_date, e.to_status, e.decision_date, e.end_date)
-        for e in case.events.order_by("event_date", "pk")
+        for e in CaseEvent.objects.filter(case_file_id__in=chain)
+        .exclude(kind=EventKind.TRANSFER)
+        .order_by("event_date", "pk")
     ]
     due = (
         workflow.compute_due(
@@ -154,11 +189,18 @@ class CaseInput:
 @transaction.atomic
 def case_create(*, actor, data: CaseInput, person: Person | None = None) -> CaseFile:
     """Open a case file (and the person, unless an existing person is given)."""
+    if not scoping.has_action(actor, CaseFile, "add"):
+        raise ValidationError(_("Tài khoản không có quyền lập hồ sơ."), code="permission")
     on = today()
     if person is None:
         person = Person()
-    for name, value in data.person.items():
-        setattr(person, name, value)
+        for name, value in data.person.items():
+            setattr(person, name, value)
+    else:
+        # An existing identity (matched by CCCD) may be managed elsewhere: fill gaps, never overwrite.
+        for name, value in data.person.items():
+            if value not in (None, "") and getattr(person, name) in (None, ""):
+                setattr(person, name, value)
     person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
     validate_person(person, on=on)
     person.fill_search_fields()
@@ -292,24 +334,47 @@ def case_transition(
     transition = workflow.TRANSITIONS_BY_CODE.get(code)
     if transition is None:
         raise ValidationError(_("Thao tác không hợp lệ."))
+    if case.close_reason == CloseReason.TRANSFERRED:
+        # The person's file lives on in the receiving commune; reopening here would make two open files.
+        raise ValidationError(
+            _("Hồ sơ đã chuyển sang xã khác: mọi thao tác tiếp theo thực hiện trên hồ sơ ở xã nhận."),
+            code="transition",
+        )
     clock = load_clock()
     try:
         workflow.check_transition(
-            transition, status=case.status, event_date=data.event_date, today=today(),
-            status_since=case.status_since, period_end=case.period_end, closed_on=case.closed_on, clock=clock,
-            decision_number=data.decision_number, facility=data.facility, end_date=data.end_date,
+            transition,
+            status=case.status,
+            event_date=data.event_date,
+            today=today(),
+            status_since=case.status_since,
+            period_end=case.period_end,
+            closed_on=case.closed_on,
+            clock=clock,
+            decision_number=data.decision_number,
+            facility=data.facility,
+            end_date=data.end_date,
             close_reason=data.close_reason,
-        )  # fmt: skip
+        )
     except workflow.TransitionError as exc:
         raise ValidationError(str(exc), code="transition") from exc
     before = _snapshot(case)
     event = CaseEvent.objects.create(
-        case_file=case, kind=transition.event, event_date=data.event_date, end_date=data.end_date,
-        decision_number=data.decision_number, decision_date=data.decision_date, signer=data.signer,
-        facility=data.facility, result=data.result or transition.result, notes=data.notes,
-        from_status=case.status, to_status=transition.target, legal_basis=transition.legal_basis,
+        case_file=case,
+        kind=transition.event,
+        event_date=data.event_date,
+        end_date=data.end_date,
+        decision_number=data.decision_number,
+        decision_date=data.decision_date,
+        signer=data.signer,
+        facility=data.facility,
+        result=data.result or transition.result,
+        notes=data.notes,
+        from_status=case.status,
+        to_status=transition.target,
+        legal_basis=transition.legal_basis,
         created_by=actor,
-    )  # fmt: skip
+    )
     case.status = transition.target
     if transition.case_type:
         case.case_type = transition.case_type
@@ -354,18 +419,26 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
     if kind == EventKind.WHEREABOUTS and data.whereabouts not in Whereabouts.values:
         raise ValidationError({"whereabouts": _("Hãy chọn nơi ở hiện nay.")})
     event = CaseEvent.objects.create(
-        case_file=case, kind=kind, event_date=data.event_date, result=data.result, notes=data.notes,
-        facility=data.facility, created_by=actor,
-    )  # fmt: skip
+        case_file=case,
+        kind=kind,
+        event_date=data.event_date,
+        result=data.result,
+        notes=data.notes,
+        facility=data.facility,
+        created_by=actor,
+    )
     if kind == EventKind.WHEREABOUTS:
         case.whereabouts = data.whereabouts
     case.version += 1
     refresh_due(case)
     case.save()
     audit_record(
-        actor=actor, action=f"cases.casefile.event_{kind}", obj=case, area=case.commune,
+        actor=actor,
+        action=f"cases.casefile.event_{kind}",
+        obj=case,
+        area=case.commune,
         after={"event": kind, "date": data.event_date, "notes": data.notes, "version": case.version},
-    )  # fmt: skip
+    )
     return event
 
 
@@ -384,26 +457,47 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
     before = _snapshot(case)
     status, whereabouts = case.status, case.whereabouts
     CaseEvent.objects.create(
-        case_file=case, kind=EventKind.TRANSFER, event_date=data.event_date, notes=data.notes, other_unit=to_commune,
-        from_status=status, to_status=Status.CLOSED, created_by=actor, legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
-    )  # fmt: skip
+        case_file=case,
+        kind=EventKind.TRANSFER,
+        event_date=data.event_date,
+        notes=data.notes,
+        other_unit=to_commune,
+        from_status=status,
+        to_status=Status.CLOSED,
+        created_by=actor,
+        legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
+    )
     case.status, case.closed_on, case.close_reason = Status.CLOSED, data.event_date, CloseReason.TRANSFERRED
     case.version += 1
     refresh_due(case)
     case.save()
     new_case = CaseFile.objects.create(
-        person=case.person, commune=to_commune, file_number=_next_file_number(to_commune, data.event_date.year),
-        case_type=case.case_type, status=status, whereabouts=whereabouts, use_method=case.use_method,
-        first_use_date=case.first_use_date, detected_on=data.event_date, helper_name="",
-        criminal_record=case.criminal_record, administrative_sanctions=case.administrative_sanctions,
-        transferred_from=case, created_by=actor,
-    )  # fmt: skip
+        person=case.person,
+        commune=to_commune,
+        file_number=_next_file_number(to_commune, data.event_date.year),
+        case_type=case.case_type,
+        status=status,
+        whereabouts=whereabouts,
+        use_method=case.use_method,
+        first_use_date=case.first_use_date,
+        detected_on=data.event_date,
+        helper_name="",
+        criminal_record=case.criminal_record,
+        administrative_sanctions=case.administrative_sanctions,
+        transferred_from=case,
+        created_by=actor,
+    )
     new_case.substances.set(case.substances.all())
     CaseEvent.objects.create(
-        case_file=new_case, kind=EventKind.TRANSFER, event_date=data.event_date, notes=data.notes,
-        other_unit=case.commune, to_status=status, created_by=actor,
+        case_file=new_case,
+        kind=EventKind.TRANSFER,
+        event_date=data.event_date,
+        notes=data.notes,
+        other_unit=case.commune,
+        to_status=status,
+        created_by=actor,
         legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
-    )  # fmt: skip
+    )
     refresh_due(new_case)
     new_case.save()
     audit_record(
@@ -450,9 +544,14 @@ def person_merge(*, actor, keep: Person, merge: Person, reason: str) -> PersonMe
     record = PersonMerge.objects.create(kept=keep, merged=merge, moved_case_ids=moved, reason=reason, merged_by=actor)
     for case in CaseFile.objects.filter(pk__in=moved).select_related("commune"):
         audit_record(
-            actor=actor, action="cases.person.merge", obj=case, area=case.commune,
-            before={"person": merge.pk}, after={"person": keep.pk}, message=reason,
-        )  # fmt: skip
+            actor=actor,
+            action="cases.person.merge",
+            obj=case,
+            area=case.commune,
+            before={"person": merge.pk},
+            after={"person": keep.pk},
+            message=reason,
+        )
     return record
 
 
@@ -469,9 +568,13 @@ def person_unmerge(*, actor, record: PersonMerge) -> None:
     record.save(update_fields=["undone_by", "undone_at"])
     for case in CaseFile.objects.filter(pk__in=record.moved_case_ids).select_related("commune"):
         audit_record(
-            actor=actor, action="cases.person.unmerge", obj=case, area=case.commune,
-            before={"person": record.kept_id}, after={"person": record.merged_id},
-        )  # fmt: skip
+            actor=actor,
+            action="cases.person.unmerge",
+            obj=case,
+            area=case.commune,
+            before={"person": record.kept_id},
+            after={"person": record.merged_id},
+        )
 
 
 @transaction.atomic

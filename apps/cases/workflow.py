@@ -409,6 +409,7 @@ def check_transition(
     period_end: dt.date | None,
     closed_on: dt.date | None,
     clock: Clock,
+    current_close_reason: str = "",
     decision_number: str = "",
     facility: str = "",
     end_date: dt.date | None = None,
@@ -432,7 +433,12 @@ def check_transition(
             _("Điều 256a BLHS chỉ áp dụng với hành vi từ %(d)s.") % {"d": transition.not_before.strftime("%d/%m/%Y")}
         )
     if transition.code == "prosecute" and status == Status.CLOSED:
-        # Art. 256a: use within 2 years after rehab / post-rehab management ended.
+        # Art. 256a: use within 2 years after rehab / post-rehab management / methadone ended;
+        # a file closed for a negative test or a completed user-management term never qualifies.
+        if current_close_reason != CloseReason.REHAB_COMPLETED:
+            raise TransitionError(
+                _("Điều 256a chỉ áp dụng với người đã cai nghiện, điều trị thay thế hoặc quản lý sau cai.")
+            )
         if closed_on is None or event_date > add_months(closed_on, 24):
             raise TransitionError(
                 _("Điều 256a chỉ áp dụng trong 2 năm kể từ khi kết thúc cai nghiện, quản lý sau cai.")

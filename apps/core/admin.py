@@ -8,7 +8,48 @@ from apps.audit.services import audit_record, snapshot
 from . import scoping
 
 
-class ScopedAdminMixin:
+class AuditedAdminMixin:
+    """Every change made in the admin is audited in the same transaction (reference data too)."""
+
+    def _area_of(self, obj):
+        lookup = getattr(obj, "area_lookup", None)
+        if lookup == "pk":
+            return obj
+        if lookup and "__" not in lookup:
+            return getattr(obj, lookup, None)
+        return None
+
+    def save_model(self, request, obj, form, change):
+        action = f"{obj._meta.app_label}.{obj._meta.model_name}.{'update' if change else 'create'}"
+        with transaction.atomic():
+            before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            self.check_still_visible(request, obj)
+            audit_record(
+                actor=request.user, action=action, obj=obj, area=self._area_of(obj), before=before,
+                after=snapshot(obj),
+            )  # fmt: skip
+
+    def check_still_visible(self, request, obj) -> None:
+        pass
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=f"{obj._meta.app_label}.{obj._meta.model_name}.delete",
+                obj=obj,
+                area=self._area_of(obj),
+                before=snapshot(obj),
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ScopedAdminMixin(AuditedAdminMixin):
     """Scope the changelist, object permissions and FK choices; audit every admin change."""
 
     def get_queryset(self, request):
@@ -36,46 +77,15 @@ class ScopedAdminMixin:
                 field.queryset = field.queryset.filter(scoping.scope_filter(model, request.user))
         return field
 
-    def _area_of(self, obj):
-        lookup = getattr(obj, "area_lookup", None)
-        if lookup == "pk":
-            return obj
-        if lookup and "__" not in lookup:
-            return getattr(obj, lookup, None)
-        return None
-
-    def save_model(self, request, obj, form, change):
-        action = f"{obj._meta.app_label}.{obj._meta.model_name}.{'update' if change else 'create'}"
-        with transaction.atomic():
-            before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change else None
-            super().save_model(request, obj, form, change)
-            # An admin must not move an object out of their own scope (NetBox PermissionsViolation).
-            if not request.user.is_superuser and not scoping.can(request.user, "view", obj):
-                raise scoping.PermissionDenied
-            audit_record(
-                actor=request.user,
-                action=action,
-                obj=obj,
-                area=self._area_of(obj),
-                before=before,
-                after=snapshot(obj),
-            )
-
-    def delete_model(self, request, obj):
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action=f"{obj._meta.app_label}.{obj._meta.model_name}.delete",
-                obj=obj,
-                area=self._area_of(obj),
-                before=snapshot(obj),
-            )
-            super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+    def check_still_visible(self, request, obj) -> None:
+        # An admin must not move an object out of their own scope (NetBox PermissionsViolation).
+        if not request.user.is_superuser and not scoping.can(request.user, "view", obj):
+            raise scoping.PermissionDenied
 
 
 class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
     pass
+
+
+class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """For reference data with no area (legal durations, holidays): audited, not scoped."""

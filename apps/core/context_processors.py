@@ -8,6 +8,12 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     items = [("home", _("Trang chủ"), reverse("core:home"))]
+    if user.has_perm("cases.view_casefile"):
+        if user.has_perm("cases.change_casefile"):
+            items.append(("worklist", _("Việc cần làm"), reverse("cases:worklist")))
+        items.append(("cases", _("Hồ sơ"), reverse("cases:casefile_list")))
+    if user.has_perm("cases.merge_person"):
+        items.append(("duplicates", _("Trùng người"), reverse("cases:duplicates")))
     if user.has_perm("areas.view_administrativeunit"):
         items.append(("units", _("Đơn vị hành chính"), reverse("areas:unit_list")))
     if user.has_perm("audit.view_auditlogentry"):
@@ -16,7 +22,12 @@ def navigation(request):
         items.append(("admin", _("Quản trị"), reverse("admin:index")))
     path = request.path
     nav = [
-        {"key": key, "label": label, "url": url, "active": (path == url if key == "home" else path.startswith(url))}
+        {
+            "key": key,
+            "label": label,
+            "url": url,
+            "active": (path == url if key in ("home", "worklist") else path.startswith(url)),
+        }
         for key, label, url in items
     ]
     return {"nav_items": nav}

@@ -41,6 +41,8 @@ class ImportReport:
     updated: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: not blocking (e.g. a possible duplicate person in another commune), shown in the preview
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,8 +74,10 @@ def dataset_from_bytes(
     content: bytes, name: str, *, expected_headers: list[str], required_headers: list[str]
 ) -> tablib.Dataset:
     """Parse file content into a Dataset, refusing anything that is not a usable table."""
-    rows = _read_xlsx(content) if name.lower().endswith(".xlsx") else _read_csv(content)
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
+    raw_rows = _read_xlsx(content) if name.lower().endswith(".xlsx") else _read_csv(content)
+    # Blank lines are skipped, but errors must name the row number the user sees in the sheet.
+    numbered = [(i, r) for i, r in enumerate(raw_rows, start=1) if any(c not in (None, "") for c in r)]
+    rows = [r for _i, r in numbered]
     if not rows:
         raise ImportFileError(_("Tệp không có dữ liệu."))
     headers = [str(h).strip() if h is not None else "" for h in rows[0]]
@@ -95,6 +99,7 @@ def dataset_from_bytes(
     for row in rows[1:]:
         padded = list(row) + [None] * (len(headers) - len(row))
         dataset.append([_cell(v) for v in padded[: len(headers)]])
+    dataset.sheet_rows = [i for i, _r in numbered[1:]]
     return dataset
 
 
@@ -129,6 +134,13 @@ def _read_csv(content: bytes) -> list[list[Any]]:
 
 def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportReport:
     """Run the import; with errors (or in a dry run) the transaction is rolled back entirely."""
+    sheet_rows = getattr(dataset, "sheet_rows", None) or list(range(2, len(dataset) + 2))
+    resource.sheet_rows = sheet_rows
+
+    def sheet_row(number: int) -> int:
+        # import-export numbers data rows from 1; map to the sheet's own row numbers.
+        return sheet_rows[number - 1] if 0 < number <= len(sheet_rows) else number + 1
+
     result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
     report = ImportReport(total_rows=len(dataset))
     report.new = result.totals.get("new", 0)
@@ -138,21 +150,22 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
         for column, messages in invalid.error_dict.items():
             label = resource.column_label(column)
             for message in messages:
-                report.errors.append(RowError(row=invalid.number + 1, column=label, message=str(message)))
+                report.errors.append(RowError(row=sheet_row(invalid.number), column=label, message=str(message)))
     for number, errors in result.row_errors():
         for error in errors:
             exc = error.error
             if isinstance(exc, ValidationError):
                 for message in exc.messages:
-                    report.errors.append(RowError(row=number + 1, column="", message=message))
+                    report.errors.append(RowError(row=sheet_row(number), column="", message=message))
             else:
                 # A bug, not bad input: never show a traceback, but do not hide that the row failed.
                 report.errors.append(
-                    RowError(row=number + 1, column="", message=_("Lỗi không xác định khi xử lý dòng này."))
+                    RowError(row=sheet_row(number), column="", message=_("Lỗi không xác định khi xử lý dòng này."))
                 )
     for base_error in result.base_errors:
         report.errors.append(RowError(row=0, column="", message=str(base_error.error)))
     report.errors.sort(key=lambda e: (e.row, e.column))
+    report.warnings = list(getattr(resource, "warnings", []))
     return report
 
 

@@ -112,7 +112,6 @@ def unit_in_scope(user: AnyUser, unit: AdministrativeUnit | None) -> bool:
         return False
     if user.is_superuser:
         return True
-    from apps.areas.models import AdministrativeUnit
 
     return unit.pk in visible_unit_ids(user)
 

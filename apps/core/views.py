@@ -68,6 +68,10 @@ class HomeView(TemplateView):
         ctx["unit"] = user.area
         if user.area is not None:
             ctx["unit_stats"] = area_selectors.unit_scope_stats(user=user)
+        if user.has_perm("cases.change_casefile"):
+            from apps.cases.selectors import worklist
+
+            ctx["worklist_counts"] = worklist(user=user, limit=0).counts
         return ctx
 
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.demo import seed_users
 from apps.areas.demo import seed_population
 from apps.areas.models import AdministrativeUnit
+from apps.cases.demo import seed_cases
 
 
 class Command(BaseCommand):
@@ -21,4 +22,10 @@ class Command(BaseCommand):
 
         actor = User.objects.get(username=admin.username)
         n_pop = seed_population(actor=actor)
-        self.stdout.write(f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số.")
+        officers = {
+            unit.code: User.objects.get(username=demo.username)
+            for demo, unit in users
+            if demo.role == "commune_officer"
+        }
+        n_cases = seed_cases(officers=officers)
+        self.stdout.write(f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới.")

@@ -1,0 +1,229 @@
+import datetime as dt
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.areas.models import AdministrativeUnit
+from apps.core import scoping
+
+from .choices import AgeBand, CaseType, CloseReason, Sex, Status, Whereabouts
+from .models import CaseFile, Ethnicity, Person, SubstanceType
+from .selectors import SORTS
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class DateField(forms.DateField):
+    widget = DATE_WIDGET
+
+    def __init__(self, *args, not_future=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_future = not_future
+
+    def validate(self, value):
+        super().validate(value)
+        if value and self.not_future and value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày không được sau ngày hôm nay."))
+
+
+class PersonForm(forms.ModelForm):
+    date_of_birth = DateField(label=_("Ngày sinh"), required=False, help_text=_("Bỏ trống nếu chỉ biết năm sinh."))
+    birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900, max_value=2100)
+    citizen_id = forms.CharField(
+        label=_("Số CCCD/CMND"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("12 chữ số (CMND cũ: 9 chữ số)."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name",
+            "aliases",
+            "sex",
+            "date_of_birth",
+            "birth_year",
+            "ethnicity",
+            "citizen_id",
+            "permanent_unit",
+            "permanent_village",
+            "permanent_address",
+            "current_unit",
+            "current_village",
+            "current_address",
+            "occupation",
+            "education",
+            "marital_status",
+            "phone",
+            "family_contact",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = AdministrativeUnit.objects.current().filter(level="commune").order_by("search_name")
+        # Residence may be any commune of the province (people move); only the file's commune is scoped.
+        self.fields["permanent_unit"].queryset = units
+        self.fields["current_unit"].queryset = units
+        self.fields["ethnicity"].queryset = Ethnicity.objects.all()
+        self.fields["sex"].widget = forms.RadioSelect(choices=Sex.choices)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("date_of_birth") and not data.get("birth_year"):
+            self.add_error("birth_year", _("Cần ghi ngày sinh hoặc năm sinh."))
+        return data
+
+
+class CaseForm(forms.ModelForm):
+    detected_on = DateField(label=_("Ngày phát hiện"))
+    first_use_date = DateField(label=_("Bắt đầu sử dụng"), required=False)
+    substances = forms.MultipleChoiceField(
+        label=_("Chất ma túy sử dụng"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CaseFile
+        fields = [
+            "commune",
+            "case_type",
+            "detected_on",
+            "whereabouts",
+            "use_method",
+            "first_use_date",
+            "assigned_officer",
+            "helper_name",
+            "criminal_record",
+            "administrative_sanctions",
+            "notes",
+        ]
+        widgets = {
+            "criminal_record": forms.Textarea(attrs={"rows": 2}),
+            "administrative_sanctions": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["substances"].choices = list(SubstanceType.objects.values_list("code", "name"))
+        self.fields["commune"].queryset = AdministrativeUnit.objects.current().filter(level="commune")
+        self.fields["assigned_officer"].queryset = get_user_model().objects.filter(is_active=True)
+        scoping.restrict_form_fields(self, user)
+        self.fields["assigned_officer"].queryset = get_user_model().objects.filter(
+            is_active=True, area__in=scoping.visible_unit_ids(user)
+        ) if not user.is_superuser else self.fields["assigned_officer"].queryset  # fmt: skip
+        if self.instance.pk:
+            self.fields["commune"].disabled = True
+            self.fields["substances"].initial = list(self.instance.substances.values_list("code", flat=True))
+            self.fields["version"].initial = self.instance.version
+        elif getattr(user, "area", None) and user.area.level == "commune":
+            self.fields["commune"].initial = user.area.pk
+
+
+class TransitionForm(forms.Form):
+    event_date = DateField(label=_("Ngày"))
+    decision_number = forms.CharField(label=_("Số quyết định/văn bản"), max_length=60, required=False)
+    decision_date = DateField(label=_("Ngày quyết định"), required=False)
+    signer = forms.CharField(label=_("Người ký"), max_length=120, required=False)
+    facility = forms.CharField(label=_("Cơ sở, cơ quan thực hiện"), max_length=200, required=False)
+    result = forms.CharField(label=_("Kết quả"), max_length=200, required=False)
+    end_date = DateField(label=_("Đến ngày (theo quyết định)"), required=False, not_future=False)
+    close_reason = forms.ChoiceField(label=_("Lý do kết thúc"), required=False, choices=[("", "—")])
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, transition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].initial = timezone.localdate()
+        if not transition.needs_end_date:
+            del self.fields["end_date"]
+        if not (transition.needs_decision or transition.target in (Status.MANAGED, Status.POST_REHAB)):
+            for name in ("decision_number", "decision_date", "signer"):
+                del self.fields[name]
+        else:
+            self.fields["decision_number"].required = transition.needs_decision
+        if not transition.needs_facility and transition.target not in (Status.COMPULSORY_DOSSIER,):
+            del self.fields["facility"]
+        else:
+            self.fields["facility"].required = transition.needs_facility
+        if transition.choose_reason:
+            reasons = [c for c in CloseReason.choices if c[0] not in ("transferred", "negative_test")]
+            self.fields["close_reason"].choices = [("", "—"), *reasons]
+            self.fields["close_reason"].required = True
+        else:
+            del self.fields["close_reason"]
+
+
+class EventForm(forms.Form):
+    event_date = DateField(label=_("Ngày"))
+    result = forms.CharField(label=_("Kết quả, nội dung chính"), max_length=200, required=False)
+    whereabouts = forms.ChoiceField(label=_("Nơi ở hiện nay"), choices=Whereabouts.choices, required=False)
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].initial = timezone.localdate()
+        if kind != "whereabouts":
+            del self.fields["whereabouts"]
+
+
+class TransferForm(forms.Form):
+    to_commune = forms.ModelChoiceField(
+        label=_("Chuyển đến xã, phường"),
+        queryset=AdministrativeUnit.objects.none(),
+        help_text=_("Hồ sơ tại xã này được đóng; xã nhận có hồ sơ mới, liên kết với lịch sử cũ."),
+    )
+    event_date = DateField(label=_("Ngày chuyển"))
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any current commune of the province may receive the person: names only, no data of theirs.
+        self.fields["to_commune"].queryset = (
+            AdministrativeUnit.objects.current()
+            .filter(level="commune")
+            .exclude(pk=case.commune_id)
+            .order_by("search_name")
+        )
+        self.fields["event_date"].initial = timezone.localdate()
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), required=False)
+    commune = forms.ModelChoiceField(
+        label=_("Xã, phường"),
+        required=False,
+        queryset=AdministrativeUnit.objects.none(),
+        empty_label=_("Mọi xã, phường"),
+    )
+    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng"))])
+    open_only = forms.BooleanField(label=_("Chỉ hồ sơ đang quản lý"), required=False)
+    case_type = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *CaseType.choices])
+    substance = forms.ChoiceField(label=_("Chất ma túy"), required=False)
+    sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", _("Nam, nữ")), *Sex.choices])
+    age_band = forms.ChoiceField(
+        label=_("Độ tuổi"), required=False, choices=[("", _("Mọi độ tuổi")), *AgeBand.choices]
+    )
+    ethnicity = forms.ModelChoiceField(
+        label=_("Dân tộc"), required=False, queryset=Ethnicity.objects.all(), empty_label=_("Mọi dân tộc")
+    )
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in SORTS])
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = (
+            AdministrativeUnit.objects.current()
+            .filter(level="commune")
+            .filter(pk__in=scoping.visible_unit_ids(user))
+            .order_by("search_name")
+        )
+        self.fields["status"].choices = [("", _("Mọi tình trạng")), *Status.choices]
+        self.fields["substance"].choices = [("", _("Mọi chất")), *SubstanceType.objects.values_list("code", "name")]
+
+
+def today() -> dt.date:
+    return timezone.localdate()
