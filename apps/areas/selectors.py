@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from apps.core import scoping
 from apps.core.text import normalize
@@ -202,7 +203,7 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
     generation, sep, code = text.partition(":")
     if text.isdigit() or (sep and code.strip().isdigit()):
         try:
-            unit = resolve_unit(text, on=None if sep else dt.date.today(), within=qs)  # noqa: DTZ011
+            unit = resolve_unit(text, on=None if sep else timezone.localdate(), within=qs)
         except UnitResolutionError:
             unit = resolve_unit(text, within=qs)
         matches = [unit]

@@ -30,13 +30,14 @@ HEADERS = [
     "Hạn tiếp theo",
     "Việc đến hạn",
 ]
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
 def neutralize(value) -> object:
-    """Spreadsheet formula injection: a cell starting with = + - @ is prefixed with ' so Excel and
-    LibreOffice show it as text instead of evaluating it (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
+    """Spreadsheet formula injection: a cell starting (after any spaces) with = + - @ (or their
+    full-width forms, which some spreadsheet programs also evaluate) is prefixed with ' so it is
+    shown as text instead of evaluated (OWASP CSV injection)."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_DANGEROUS):
         return "'" + value
     return value
 

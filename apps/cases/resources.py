@@ -283,6 +283,8 @@ class CaseResource(ScopedResource):
                 person = self._person_match(data) if data.person["citizen_id"] else None
                 if person is None:
                     self._warn_possible_duplicate(data, instance._pcmt_row)
+                else:
+                    self._warn_open_elsewhere(person, data.case["commune"], instance._pcmt_row)
                 services.case_create(actor=self.user, data=data, person=person)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -300,6 +302,28 @@ class CaseResource(ScopedResource):
             self.warnings.append(
                 RowError(
                     number, COL_NAME, _("Có thể trùng người đã có hồ sơ tại: %(c)s.") % {"c": ", ".join(communes)}
+                )
+            )
+
+    def _warn_open_elsewhere(self, person: Person, commune, number: int) -> None:
+        elsewhere = sorted(
+            set(
+                CaseFile.objects.filter(person=person)
+                .exclude(status=Status.CLOSED)
+                .exclude(commune=commune)
+                .values_list("commune__full_name", flat=True)
+            )
+        )
+        if elsewhere:
+            self.warnings.append(
+                RowError(
+                    number,
+                    COL_ID,
+                    _(
+                        "Người có số CCCD này đang có hồ sơ mở tại %(c)s: nếu chuyển nơi cư trú, hãy dùng chức năng "
+                        "chuyển hồ sơ thay vì lập hồ sơ mới."
+                    )
+                    % {"c": ", ".join(elsewhere)},
                 )
             )
 

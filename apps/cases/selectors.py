@@ -109,7 +109,8 @@ def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
     base = scoping.visible_to(CaseFile.objects.all(), user).filter(status__in=OPEN_STATUSES)
     soon_end = on + dt.timedelta(days=30)
     is_overdue = Q(due_date__lt=on)
-    is_soon = Q(due_date__gte=on, due_date__lte=soon_end)
+    # "Ending within 30 days" is about legal periods; visits due soon are routine, not a warning.
+    is_soon = Q(period_end__gte=on, period_end__lte=soon_end) & ~is_overdue
     is_returned = Q(status=Status.POST_REHAB) & (
         Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=F("status_since"))
     )
@@ -126,7 +127,7 @@ def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
 
     return Worklist(
         overdue=first(is_overdue, "due_date", "pk"),
-        due_soon=first(is_soon, "due_date", "pk"),
+        due_soon=first(is_soon, "period_end", "pk"),
         returned=first(is_returned, "status_since", "pk"),
         counts=counts,
     )

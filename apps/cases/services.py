@@ -126,6 +126,8 @@ def _validate_case_dates(case: CaseFile, person: Person, *, on: dt.date) -> None
 
 
 def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
+    # Lock the commune row so two files created at once in one commune cannot take the same number.
+    AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).exists()
     prefix = f"HS-{commune.code}-{year}-"
     last = CaseFile.objects.filter(file_number__startswith=prefix).aggregate(m=Max("file_number"))["m"]
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
@@ -295,17 +297,20 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
         raise ValidationError({"commune": _("Muốn đổi xã quản lý, hãy dùng chức năng “Chuyển nơi cư trú”.")})
     _validate_case_dates(case, person, on=on)
     case.full_clean(exclude=["person", "created_by"])
+    proposed = _snapshot(case)
+    proposed["substances"] = sorted(data.substances)
+    if not changed_fields(before, proposed).keys() - {"version"}:
+        # Nothing changed: no new version, so a later stale refusal always has a change to name.
+        return case
     person.version += 1
     person.save()
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
     case.version += 1
     refresh_due(case)
     case.save()
-    after = _snapshot(case)
-    if changed_fields(before, after).keys() - {"version"}:
-        audit_record(
-            actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=after
-        )
+    audit_record(
+        actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
+    )
     return case
 
 
@@ -351,6 +356,7 @@ def case_transition(
             period_end=case.period_end,
             closed_on=case.closed_on,
             clock=clock,
+            current_close_reason=case.close_reason,
             decision_number=data.decision_number,
             facility=data.facility,
             end_date=data.end_date,
@@ -480,7 +486,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
         whereabouts=whereabouts,
         use_method=case.use_method,
         first_use_date=case.first_use_date,
-        detected_on=data.event_date,
+        detected_on=case.detected_on,
         helper_name="",
         criminal_record=case.criminal_record,
         administrative_sanctions=case.administrative_sanctions,

@@ -175,7 +175,9 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
             case = self.save(data, case_form)
         except ValidationError as exc:
             _attach_errors(exc, person_form, case_form)
-            return self.render_to_response(self.get_context_data(**ctx))
+            return self.render_to_response(
+                self.get_context_data(**ctx), status=409 if getattr(exc, "code", None) == "stale" else 200
+            )
         messages.success(request, _("Đã lưu hồ sơ %(n)s.") % {"n": case.file_number})
         return redirect("cases:casefile_detail", pk=case.pk)
 

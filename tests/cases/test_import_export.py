@@ -7,6 +7,8 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -455,3 +457,30 @@ def test_import_does_not_rewrite_a_person_managed_only_in_another_commune(world,
         confirm(client_for(officer_a), first)
     person = Person.objects.get(pk=theirs.person_id)
     assert (person.aliases, person.current_village, person.current_unit) == ("Sơn béo", "Tổ 7", world.commune_b)
+
+
+def test_duplicate_row_message_uses_sheet_row_numbers_across_blank_rows(world, officer_a, client_for):
+    blank = [None] * len(HEADERS)
+    rows = [blank, person_row("Nguyễn Văn Hùng"), blank, person_row("Nguyễn Văn Hùng")]  # sheet rows 3 and 5
+    errors = errors_of(preview(client_for(officer_a), xlsx(rows)))
+    assert [(n, c) for n, c, _m in errors] == [(5, COL_NAME)]
+    assert "dòng 3" in errors[0][2]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_query_count_does_not_grow_with_rows(world, officer_a, client_for, fmt):
+    client = client_for(officer_a)
+    url = reverse("cases:casefile_export", args=[fmt])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(3):
+        make_case(officer_a, world.commune_a, substances=["meth", "heroin"])
+    client.get(url)
+    few = count()
+    for _ in range(27):
+        make_case(officer_a, world.commune_a, substances=["cannabis"])
+    assert count() == few

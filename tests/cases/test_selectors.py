@@ -324,6 +324,9 @@ def test_worklist_buckets(world, officer_a, officer_b):
     visited = _visit(
         officer_a, _released(officer_a, world.commune_a, today - days(400), today - days(20)), today - days(5)
     )
+    # Management decided ~11.5 months ago and visited recently: the legal period ends within 30 days.
+    ending = _visit(officer_a, _managed_since(officer_a, world.commune_a, today - days(350)), today - days(3))
+    assert today <= ending.period_end <= today + days(30)
     # Closed file with an old due date, and an overdue file in another commune.
     closed = advance(officer_a, _managed_since(officer_a, world.commune_a, today - days(100)), "close", today,
                      close_reason="death")  # fmt: skip
@@ -331,11 +334,12 @@ def test_worklist_buckets(world, officer_a, officer_b):
 
     result = selectors.worklist(user=officer_a, on=today)
     assert pks(result.overdue) == {overdue.pk}
-    assert pks(result.due_soon) == {soon.pk, returned.pk, visited.pk}  # release + 30 days, visit + 30 days
+    # "Ending within 30 days" is about legal periods: routine visits due soon are not listed there.
+    assert pks(result.due_soon) == {ending.pk}
     assert pks(result.returned) == {returned.pk}
-    assert result.counts == {"overdue": 1, "due_soon": 3, "returned": 1, "open": 5}
+    assert result.counts == {"overdue": 1, "due_soon": 1, "returned": 1, "open": 6}
     all_listed = pks(result.overdue) | pks(result.due_soon) | pks(result.returned)
-    assert later.pk not in all_listed and closed.pk not in all_listed and other.pk not in all_listed
+    assert not {later.pk, closed.pk, other.pk, soon.pk, visited.pk} & all_listed
 
     # Officer B sees only their overdue file.
     result_b = selectors.worklist(user=officer_b, on=today)

@@ -570,3 +570,15 @@ def test_a_file_transferred_away_cannot_be_reopened_here(world, officer_a):
         advance(officer_a, CaseFile.objects.get(pk=old.pk), "reopen", D(2026, 7, 1))
     open_files = CaseFile.objects.filter(person=new.person).exclude(status=Status.CLOSED)
     assert list(open_files) == [new]
+
+
+def test_prosecution_within_two_years_after_completed_rehab_is_allowed(world, officer_a):
+    """Art. 256a's third case: drug use within 2 years after voluntary rehab was completed."""
+    case = make_case(officer_a, world.commune_a, detected_on=D(2025, 6, 2))
+    case = advance(officer_a, case, "refer_determination", D(2025, 6, 5))
+    case = advance(officer_a, case, "addicted", D(2025, 6, 10), facility="TTYT khu vực Yên Sơn")
+    case = advance(officer_a, case, "register_community", D(2025, 6, 16))
+    case = advance(officer_a, case, "complete_voluntary", add_months(D(2025, 6, 16), 6))
+    assert (case.status, case.close_reason) == (Status.CLOSED, CloseReason.REHAB_COMPLETED)
+    case = advance(officer_a, case, "prosecute", D(2026, 3, 1))
+    assert (case.status, case.whereabouts) == (Status.CRIMINAL, Whereabouts.PRISON)

@@ -42,6 +42,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--explain", action="store_true", help="in EXPLAIN (ANALYZE, BUFFERS) các truy vấn chậm nhất (PostgreSQL)"
         )
+        parser.add_argument(
+            "--only", action="append", default=[], help="chỉ đo các trang có tên chứa chuỗi này (lặp lại được)"
+        )
         parser.add_argument("--json", action="store_true", help="in thêm kết quả dạng JSON")
 
     def log(self, message: str) -> None:
@@ -126,6 +129,8 @@ class Command(BaseCommand):
         results = []
         with bench.test_client_host() as extra:
             for scenario in bench.build_scenarios(users):
+                if o["only"] and not any(part in scenario.name for part in o["only"]):
+                    continue
                 result = bench.measure(scenario, o["iterations"], extra)
                 results.append(result)
                 state = result.error or f"p95 {result.p95_ms:.0f} ms"
