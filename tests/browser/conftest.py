@@ -185,3 +185,32 @@ def login_as(live_server) -> Callable:
         return login(page, live_server, user.username, PASSWORD)
 
     return do
+
+
+# Case files
+# ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case_reference(units):
+    """Substances, ethnicities, legal durations and holidays (rows of the cases data migration).
+
+    Transactional tests empty every table between tests, so the rows are synchronised again here.
+    """
+    from apps.cases.reference import sync_reference
+
+    sync_reference()
+
+
+@pytest.fixture
+def minh_xuan_officer(make_user, current_unit):
+    """A commune officer of today's Phường Minh Xuân (code 2215)."""
+    from apps.accounts import roles
+
+    return make_user("minhxuan.congan", roles.COMMUNE_OFFICER, current_unit("2215"))
+
+
+@pytest.fixture
+def second_page(request, browser):
+    """A second desktop page in its own browser context (own cookies), e.g. a second officer or session."""
+    yield from _page_fixture(request, browser, viewport={"width": 1280, "height": 800})
