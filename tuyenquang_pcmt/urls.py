@@ -11,5 +11,6 @@ urlpatterns = [
     path("units/", include("apps.areas.urls")),
     path("audit/", include("apps.audit.urls")),
     path("cases/", include("apps.cases.urls")),
+    path("registers/", include("apps.registers.urls")),
     path("admin/", admin.site.urls),
 ]

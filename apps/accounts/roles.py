@@ -29,17 +29,22 @@ _WORK_CASES = [
     "cases.import_casefile",
     "cases.export_casefile",
 ]
+_REGISTERS = ("hotspot", "crimecase", "cultivation")
+# No delete: a register record entered by mistake is corrected, never removed (aggregates and audit).
+_WORK_REGISTERS = [f"registers.{a}_{m}" for m in _REGISTERS for a in ("view", "add", "change", "import", "export")]
+_READ_REGISTERS = [f"registers.{a}_{m}" for m in _REGISTERS for a in ("view", "export")]
 _READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casefile_audit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.
-    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES],
+    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES, *_WORK_REGISTERS],
     # Reads aggregates of their unit only; never personal records.
     STEERING_MEMBER: [*_READ_UNITS],
     # Reads everything in the province, maintains population, reads the audit log.
     PROVINCE_STAFF: [
         *_READ_UNITS,
         *_READ_CASES,
+        *_READ_REGISTERS,
         "cases.merge_person",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
@@ -49,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ADMINISTRATOR: [
         *_READ_UNITS,
         *_READ_CASES,
+        *_READ_REGISTERS,
         "cases.merge_person",
         "cases.view_legalduration",
         "cases.change_legalduration",
@@ -95,7 +101,10 @@ def sync_roles(group_model=None, permission_model=None) -> list[str]:
 
 
 def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs) -> None:
-    # Runs after every app's permissions were created, so roles pick up new apps' permissions.
-    if sender.label != "accounts":
+    # post_migrate is sent once per app, in INSTALLED_APPS order, and each app's permissions are
+    # created on its own signal: sync on the last app's, when every permission exists.
+    from django.apps import apps as django_apps
+
+    if sender.label != list(django_apps.get_app_configs())[-1].label:
         return
     sync_roles()

@@ -55,3 +55,13 @@ LABELS = {
 
 def label(code: str) -> str:
     return str(LABELS.get(code, code))
+
+
+def _register_app_labels() -> None:
+    # Apps keep their own action labels next to their code; merged here for the log and its filter.
+    from apps.registers.actions import LABELS as registers_labels
+
+    LABELS.update(registers_labels)
+
+
+_register_app_labels()

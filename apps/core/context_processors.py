@@ -12,6 +12,8 @@ def navigation(request):
         if user.has_perm("cases.change_casefile"):
             items.append(("worklist", _("Việc cần làm"), reverse("cases:worklist")))
         items.append(("cases", _("Hồ sơ"), reverse("cases:casefile_list")))
+    if user.has_perm("registers.view_hotspot"):
+        items.append(("registers", _("Sổ theo dõi"), reverse("registers:hotspot_list")))
     if user.has_perm("cases.merge_person"):
         items.append(("duplicates", _("Trùng người"), reverse("cases:duplicates")))
     if user.has_perm("areas.view_administrativeunit"):
@@ -26,7 +28,13 @@ def navigation(request):
             "key": key,
             "label": label,
             "url": url,
-            "active": (path == url if key in ("home", "worklist") else path.startswith(url)),
+            "active": (
+                path == url
+                if key in ("home", "worklist")
+                else path.startswith("/registers/")
+                if key == "registers"
+                else path.startswith(url)
+            ),
         }
         for key, label, url in items
     ]

@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "apps.areas",
     "apps.audit",
     "apps.cases",
+    "apps.registers",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -5,6 +5,7 @@ from apps.accounts.demo import seed_users
 from apps.areas.demo import seed_population
 from apps.areas.models import AdministrativeUnit
 from apps.cases.demo import seed_cases
+from apps.registers.demo import seed_registers
 
 
 class Command(BaseCommand):
@@ -28,4 +29,8 @@ class Command(BaseCommand):
             if demo.role == "commune_officer"
         }
         n_cases = seed_cases(officers=officers)
-        self.stdout.write(f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới.")
+        n_registers = seed_registers(officers=officers)
+        self.stdout.write(
+            f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới, "
+            f"{n_registers} bản ghi sổ theo dõi."
+        )

@@ -1,0 +1,70 @@
+"""Read-only admin: the registers change only through the application's services (validation,
+optimistic locking, audit). The admin is one more scoped door (ScopedModelAdmin)."""
+
+from django.contrib import admin
+
+from apps.core import scoping
+from apps.core.admin import ScopedModelAdmin
+
+from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
+
+
+class ReadOnlyMixin:
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HotspotStatusChangeInline(ReadOnlyMixin, admin.TabularInline):
+    model = HotspotStatusChange
+    extra = 0
+    fields = ("changed_on", "from_status", "to_status", "reason", "changed_by")
+
+    def has_view_permission(self, request, obj=None):
+        # Part of the hotspot: whoever may see the hotspot sees its history.
+        return scoping.has_action(request.user, Hotspot, "view")
+
+
+class OffenderInline(ReadOnlyMixin, admin.TabularInline):
+    model = Offender
+    extra = 0
+    fields = ("full_name", "birth_year", "sex", "arrested_on", "person")
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.has_action(request.user, CrimeCase, "view")
+
+
+@admin.register(Hotspot)
+class HotspotAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ("name", "kind", "commune", "status", "status_since", "discovered_on")
+    list_filter = ("kind", "status")
+    list_select_related = ("commune",)
+    search_fields = ("search_text",)
+    inlines = [HotspotStatusChangeInline]
+
+
+@admin.register(CrimeCase)
+class CrimeCaseAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ("number", "commune", "occurred_on", "article", "stage", "offenders_count")
+    list_filter = ("article", "stage")
+    list_select_related = ("commune",)
+    search_fields = ("number", "search_text")
+    date_hierarchy = "occurred_on"
+    inlines = [OffenderInline]
+
+
+@admin.register(Cultivation)
+class CultivationAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ("number", "commune", "found_on", "species", "plants", "area_m2", "destroyed")
+    list_filter = ("species", "destroyed")
+    list_select_related = ("commune",)
+    search_fields = ("number", "search_text")
+    date_hierarchy = "found_on"

@@ -1,0 +1,327 @@
+"""Reads on the registers.
+
+Lists and pages start from ``scoping.visible_to`` and fetch their relations up front, so a list
+costs the same number of queries for 3 rows or 300. The period aggregates at the bottom are the
+building blocks of the commune classification: each is ONE query grouped by commune and is not
+user-scoped (the caller decides which communes it asks about, after its own scope check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from apps.areas.models import AdministrativeUnit
+from apps.core import scoping
+from apps.core.text import normalize
+
+from .choices import HotspotStatus
+from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
+
+HOTSPOT_SORTS = {
+    "-updated": ("-updated_at", "-pk"),
+    "name": ("name_key", "pk"),
+    "-name": ("-name_key", "-pk"),
+    "discovered": ("discovered_on", "pk"),
+    "-discovered": ("-discovered_on", "-pk"),
+    "status": ("status", "name_key", "pk"),
+}
+CRIMECASE_SORTS = {
+    "-occurred": ("-occurred_on", "-pk"),
+    "occurred": ("occurred_on", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "-offenders": ("-offenders_count", "-occurred_on", "-pk"),
+}
+CULTIVATION_SORTS = {
+    "-found": ("-found_on", "-pk"),
+    "found": ("found_on", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+    "-plants": ("-plants", "-pk"),
+    "-area": ("-area_m2", "-pk"),
+}
+
+
+def search_q(text: str, field: str = "search_text") -> Q:
+    """Every word must appear (any order) in the stored diacritic-free search column."""
+    q = Q()
+    for token in normalize(text).split():
+        q &= Q(**{f"{field}__contains": token})
+    return q
+
+
+def _period(qs: QuerySet, field: str, date_from: dt.date | None, date_to: dt.date | None) -> QuerySet:
+    if date_from:
+        qs = qs.filter(**{f"{field}__gte": date_from})
+    if date_to:
+        qs = qs.filter(**{f"{field}__lte": date_to})
+    return qs
+
+
+# --- hotspots ------------------------------------------------------------------------------------
+
+
+@dataclass
+class HotspotFilters:
+    q: str = ""
+    commune: int | None = None
+    kind: str = ""
+    status: str = ""
+    #: only hotspots not eliminated (active, under surveillance, re-emerged)
+    open_only: bool = False
+    sort: str = "-updated"
+
+
+def hotspot_list(*, user, filters: HotspotFilters | None = None, action: str = "view") -> QuerySet[Hotspot]:
+    filters = filters or HotspotFilters()
+    qs = scoping.visible_to(Hotspot.objects.all(), user, action).select_related("commune", "recorded_unit")
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.commune:
+        qs = qs.filter(commune_id=filters.commune)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif filters.open_only:
+        qs = qs.exclude(status=HotspotStatus.ELIMINATED)
+    return qs.order_by(*HOTSPOT_SORTS.get(filters.sort, HOTSPOT_SORTS["-updated"]))
+
+
+def hotspot_get(*, user, pk: int, action: str = "view") -> Hotspot:
+    """One hotspot in the user's scope with its history (404 otherwise)."""
+    qs = Hotspot.objects.select_related("commune", "recorded_unit", "recorded_unit__parent", "created_by")
+    qs = qs.prefetch_related(
+        Prefetch(
+            "status_changes",
+            queryset=HotspotStatusChange.objects.select_related("changed_by").order_by("-changed_on", "-pk"),
+        )
+    )
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
+
+
+def hotspot_linked_cases(*, user, hotspot: Hotspot) -> list:
+    """The linked case files the user may open (none without the case-file role)."""
+    return list(scoping.visible_to(hotspot.linked_cases.all(), user).select_related("person").order_by("file_number"))
+
+
+# --- crime cases -------------------------------------------------------------------------------
+
+
+@dataclass
+class CrimeCaseFilters:
+    q: str = ""
+    commune: int | None = None
+    article: str = ""
+    stage: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "-occurred"
+
+
+def crime_case_list(*, user, filters: CrimeCaseFilters | None = None, action: str = "view") -> QuerySet[CrimeCase]:
+    filters = filters or CrimeCaseFilters()
+    qs = scoping.visible_to(CrimeCase.objects.all(), user, action).select_related("commune", "recorded_unit")
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.commune:
+        qs = qs.filter(commune_id=filters.commune)
+    if filters.article:
+        qs = qs.filter(article=filters.article)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    qs = _period(qs, "occurred_on", filters.date_from, filters.date_to)
+    return qs.order_by(*CRIMECASE_SORTS.get(filters.sort, CRIMECASE_SORTS["-occurred"]))
+
+
+def crime_case_get(*, user, pk: int, action: str = "view") -> CrimeCase:
+    qs = CrimeCase.objects.select_related("commune", "recorded_unit", "recorded_unit__parent", "created_by")
+    qs = qs.prefetch_related(Prefetch("offenders", queryset=Offender.objects.select_related("person").order_by("pk")))
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
+
+
+def offender_case_files(*, user, crime_case: CrimeCase) -> dict[int, int]:
+    """person id → a case file of that person the user may open (for links on the case page)."""
+    from apps.cases.models import CaseFile
+
+    people = [o.person_id for o in crime_case.offenders.all() if o.person_id]
+    if not people:
+        return {}
+    rows = scoping.visible_to(CaseFile.objects.filter(person_id__in=people), user).values_list("person_id", "pk")
+    return {person: pk for person, pk in rows.order_by("-pk")}
+
+
+# --- cultivation ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CultivationFilters:
+    q: str = ""
+    commune: int | None = None
+    species: str = ""
+    #: "" any, "1" destroyed, "0" not destroyed (yet)
+    destroyed: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "-found"
+
+
+def cultivation_list(
+    *, user, filters: CultivationFilters | None = None, action: str = "view"
+) -> QuerySet[Cultivation]:
+    filters = filters or CultivationFilters()
+    qs = scoping.visible_to(Cultivation.objects.all(), user, action).select_related("commune", "recorded_unit")
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.commune:
+        qs = qs.filter(commune_id=filters.commune)
+    if filters.species:
+        qs = qs.filter(species=filters.species)
+    if filters.destroyed in ("0", "1"):
+        qs = qs.filter(destroyed=filters.destroyed == "1")
+    qs = _period(qs, "found_on", filters.date_from, filters.date_to)
+    return qs.order_by(*CULTIVATION_SORTS.get(filters.sort, CULTIVATION_SORTS["-found"]))
+
+
+def cultivation_get(*, user, pk: int, action: str = "view") -> Cultivation:
+    qs = Cultivation.objects.select_related("commune", "recorded_unit", "recorded_unit__parent", "created_by")
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
+
+
+# --- period aggregates (classification) -------------------------------------------------------
+
+
+def _communes_q(communes: QuerySet | Iterable[Any]) -> Q:
+    """``commune_id IN (…)`` from a queryset of units (a subquery, no extra query), a queryset of
+    ids, or an iterable of units or ids."""
+    if isinstance(communes, QuerySet):
+        if communes.model is AdministrativeUnit and not communes._fields:
+            return Q(commune_id__in=communes.values("pk"))
+        return Q(commune_id__in=communes)
+    return Q(commune_id__in=[c.pk if isinstance(c, models.Model) else int(c) for c in communes])
+
+
+def hotspots_active_between(
+    communes: QuerySet | Iterable[Any],
+    start: dt.date,
+    end: dt.date,
+    kinds: Iterable[str] | None = None,
+) -> dict[int, int]:
+    """{commune id: number of hotspots active at any time in [start, end]} — one query.
+
+    Active means discovered on or before ``end`` and not eliminated before ``start``
+    (``eliminated_on`` null or ≥ ``start``). A hotspot that was eliminated before ``start`` and
+    re-emerged later has no ``eliminated_on`` any more; its status history is read too, so it is
+    not counted for a period it spent entirely eliminated (last status before ``start`` is
+    "eliminated" and no status change inside the period). ``kinds`` restricts to
+    ``HotspotKind`` values (criterion b of QĐ 28/2025 counts ``harbouring`` places).
+    Communes without hotspots are absent from the database answer; the result reads them as 0.
+    """
+    changes = HotspotStatusChange.objects.filter(hotspot=OuterRef("pk"))
+    qs = (
+        Hotspot.objects.filter(_communes_q(communes), discovered_on__lte=end)
+        .filter(Q(eliminated_on__isnull=True) | Q(eliminated_on__gte=start))
+        .alias(
+            # "" when there is no history before the period (never NULL, so the negation is safe)
+            status_before=Coalesce(
+                Subquery(changes.filter(changed_on__lt=start).order_by("-changed_on", "-pk").values("to_status")[:1]),
+                Value(""),
+            ),
+            changed_within=Exists(changes.filter(changed_on__gte=start, changed_on__lte=end)),
+        )
+        .filter(~Q(status_before=HotspotStatus.ELIMINATED) | Q(changed_within=True))
+    )
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    result: dict[int, int] = defaultdict(int)
+    for commune_id, n in qs.order_by().values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"):
+        result[commune_id] = n
+    return result
+
+
+_CRIME_SUMS = ("heroin_g", "synthetic_g", "cannabis_g", "other_g", "synthetic_tablets")
+
+
+def _zero_crime() -> dict[str, Any]:
+    return {
+        "cases": 0,
+        "offenders": 0,
+        "heroin_g": Decimal("0.000"),
+        "synthetic_g": Decimal("0.000"),
+        "cannabis_g": Decimal("0.000"),
+        "other_g": Decimal("0.000"),
+        "synthetic_tablets": 0,
+    }
+
+
+def crime_totals_between(
+    communes: QuerySet | Iterable[Any],
+    start: dt.date,
+    end: dt.date,
+    articles: Iterable[str] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """{commune id: {"cases", "offenders" (arrested: Σ offenders_count), "heroin_g", "synthetic_g",
+    "cannabis_g", "other_g" (Decimal grams), "synthetic_tablets"}} for the cases that occurred in
+    [start, end] — one query. Missing communes read as all zeros."""
+    qs = CrimeCase.objects.filter(_communes_q(communes), occurred_on__gte=start, occurred_on__lte=end)
+    if articles:
+        qs = qs.filter(article__in=list(articles))
+    sums = {f"total_{name}": Sum(name) for name in _CRIME_SUMS}
+    rows = qs.order_by().values("commune_id").annotate(n_cases=Count("pk"), n_offenders=Sum("offenders_count"), **sums)
+    result: dict[int, dict[str, Any]] = defaultdict(_zero_crime)
+    for row in rows:
+        totals = _zero_crime()
+        totals["cases"], totals["offenders"] = row["n_cases"], row["n_offenders"] or 0
+        for name in _CRIME_SUMS:
+            value = row[f"total_{name}"]
+            if value is not None:
+                totals[name] = int(value) if name == "synthetic_tablets" else Decimal(value).quantize(Decimal("0.001"))
+        result[row["commune_id"]] = totals
+    return result
+
+
+def _zero_cultivation() -> dict[str, Any]:
+    return {"finds": 0, "plants": 0, "area_m2": Decimal("0.00")}
+
+
+def cultivation_totals_between(
+    communes: QuerySet | Iterable[Any],
+    start: dt.date,
+    end: dt.date,
+    species: Iterable[str] | None = None,
+    destroyed_only: bool = False,
+) -> dict[int, dict[str, Any]]:
+    """{commune id: {"finds", "plants", "area_m2" (Decimal)}} for finds in [start, end] — one query.
+    Criterion d of QĐ 28/2025 counts plants found and destroyed: pass ``destroyed_only=True``."""
+    qs = Cultivation.objects.filter(_communes_q(communes), found_on__gte=start, found_on__lte=end)
+    if species:
+        qs = qs.filter(species__in=list(species))
+    if destroyed_only:
+        qs = qs.filter(destroyed=True)
+    rows = (
+        qs.order_by()
+        .values("commune_id")
+        .annotate(
+            n_finds=Count("pk"),
+            total_plants=Coalesce(Sum("plants"), 0),
+            total_area=Sum("area_m2"),
+        )
+    )
+    result: dict[int, dict[str, Any]] = defaultdict(_zero_cultivation)
+    for row in rows:
+        area = row["total_area"]
+        result[row["commune_id"]] = {
+            "finds": row["n_finds"],
+            "plants": int(row["total_plants"]),
+            "area_m2": Decimal("0.00") if area is None else Decimal(area).quantize(Decimal("0.01")),
+        }
+    return result
