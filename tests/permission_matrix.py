@@ -131,3 +131,13 @@ SCOPED_URLS += [
         ),
     )
 ] + [ScopedURL("registers:hotspot_status", "commune_officer", kwargs=_register_record("hotspot"))]
+
+
+def _classification_urls() -> list[ScopedURL]:
+    # Imported late: the entries module imports ScopedURL from this module.
+    from tests.classification.permission_entries import CLASSIFICATION_URLS
+
+    return CLASSIFICATION_URLS
+
+
+SCOPED_URLS += _classification_urls()

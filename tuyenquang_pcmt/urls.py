@@ -12,5 +12,6 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("cases/", include("apps.cases.urls")),
     path("registers/", include("apps.registers.urls")),
+    path("classification/", include("apps.classification.urls")),
     path("admin/", admin.site.urls),
 ]

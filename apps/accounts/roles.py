@@ -33,18 +33,37 @@ _REGISTERS = ("hotspot", "crimecase", "cultivation")
 # No delete: a register record entered by mistake is corrected, never removed (aggregates and audit).
 _WORK_REGISTERS = [f"registers.{a}_{m}" for m in _REGISTERS for a in ("view", "add", "change", "import", "export")]
 _READ_REGISTERS = [f"registers.{a}_{m}" for m in _REGISTERS for a in ("view", "export")]
+# Classification: everyone reads the criteria, key routes and their own area's published results;
+# province roles run, override and approve; only administrators import rule sets.
+_READ_CLASSIFICATION = [
+    "classification.view_ruleset",
+    "classification.view_keyroute",
+    "classification.view_assessmentresult",
+]
+_WORK_CLASSIFICATION = [
+    *_READ_CLASSIFICATION,
+    "classification.export_ruleset",
+    "classification.add_keyroute",
+    "classification.change_keyroute",
+    "classification.delete_keyroute",
+    "classification.view_assessment",
+    "classification.run_assessment",
+    "classification.approve_assessment",
+    "classification.override_assessment",
+]
 _READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casefile_audit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.
-    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES, *_WORK_REGISTERS],
+    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES, *_WORK_REGISTERS, *_READ_CLASSIFICATION],
     # Reads aggregates of their unit only; never personal records.
-    STEERING_MEMBER: [*_READ_UNITS],
+    STEERING_MEMBER: [*_READ_UNITS, *_READ_CLASSIFICATION],
     # Reads everything in the province, maintains population, reads the audit log.
     PROVINCE_STAFF: [
         *_READ_UNITS,
         *_READ_CASES,
         *_READ_REGISTERS,
+        *_WORK_CLASSIFICATION,
         "cases.merge_person",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
@@ -55,6 +74,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_UNITS,
         *_READ_CASES,
         *_READ_REGISTERS,
+        *_WORK_CLASSIFICATION,
+        "classification.import_ruleset",
         "cases.merge_person",
         "cases.view_legalduration",
         "cases.change_legalduration",

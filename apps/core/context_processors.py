@@ -16,6 +16,8 @@ def navigation(request):
         items.append(("registers", _("Sổ theo dõi"), reverse("registers:hotspot_list")))
     if user.has_perm("cases.merge_person"):
         items.append(("duplicates", _("Trùng người"), reverse("cases:duplicates")))
+    if user.has_perm("classification.view_assessmentresult"):
+        items.append(("classification", _("Phân loại địa bàn"), reverse("classification:table")))
     if user.has_perm("areas.view_administrativeunit"):
         items.append(("units", _("Đơn vị hành chính"), reverse("areas:unit_list")))
     if user.has_perm("audit.view_auditlogentry"):

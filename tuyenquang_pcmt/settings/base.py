@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "apps.audit",
     "apps.cases",
     "apps.registers",
+    "apps.classification",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

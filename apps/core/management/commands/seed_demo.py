@@ -5,6 +5,7 @@ from apps.accounts.demo import seed_users
 from apps.areas.demo import seed_population
 from apps.areas.models import AdministrativeUnit
 from apps.cases.demo import seed_cases
+from apps.classification.demo import seed_classification
 from apps.registers.demo import seed_registers
 
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
         }
         n_cases = seed_cases(officers=officers)
         n_registers = seed_registers(officers=officers)
+        province_staff = User.objects.get(username="tinh.canbo")
+        n_assessments = seed_classification(actor=province_staff)
         self.stdout.write(
             f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới, "
-            f"{n_registers} bản ghi sổ theo dõi."
+            f"{n_registers} bản ghi sổ theo dõi, {n_assessments} lần phân loại."
         )

@@ -1,0 +1,534 @@
+"""Reads for commune classification: the indicators of every commune for a period (a constant
+number of grouped queries, whatever the number of communes), rule sets as engine specs, and the
+scoped views of assessments and their results.
+
+Units and history. Every record counted here (case files, and the registers' hotspots, crimes and
+cultivation) already carries today's commune: records entered under a pre-2025 unit are converted
+to their current commune when recorded (``cases`` and ``registers`` derive ``commune`` through the
+official conversion, ``areas.UnitSuccession``). Grouping by ``commune`` therefore *is* the old→new
+conversion, and a year before 2025 is assessed on today's communes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from apps.areas.choices import Level
+from apps.areas.models import AdministrativeUnit, UnitPopulation
+from apps.cases.choices import CaseType
+from apps.cases.models import CaseFile
+from apps.core import scoping
+
+from . import rules
+from .choices import HARBOURING_KINDS, HOTSPOT_KINDS, AssessmentStatus
+from .models import Assessment, AssessmentResult, KeyRoute, RuleSet
+
+REGISTER_INDICATORS = (
+    "hotspots_active",
+    "harbouring_places",
+    "offenders_arrested",
+    "crime_cases",
+    "plants_destroyed",
+    "plant_area_m2",
+)
+PUBLISHED = (AssessmentStatus.APPROVED, AssessmentStatus.SUPERSEDED)
+
+
+# --- communes and indicators ----------------------------------------------------------------------
+
+
+def current_communes() -> QuerySet[AdministrativeUnit]:
+    """Today's commune-level units (xã, phường, đặc khu), the units that are classified."""
+    return AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_name")
+
+
+def _case_counts(commune_ids: Sequence[int], period: rules.Period) -> dict[int, tuple[int, int]]:
+    """{commune_id: (addicts and users, addicts)} with a file open at some time in the window.
+
+    A file counts when detected on or before the window's end and not closed before its start
+    (``closed_on`` empty or on/after the start). ``case_type`` is the file's current type, so a
+    user determined addicted during the year counts as an addict. A person transferred during the
+    window is counted by both communes (each kept an open file within the window).
+    """
+    rows = (
+        CaseFile.objects.filter(commune_id__in=commune_ids, detected_on__lte=period.end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
+        .values("commune_id")
+        .annotate(total=Count("pk"), addicts=Count("pk", filter=Q(case_type=CaseType.ADDICT)))
+        .order_by()
+    )
+    return {row["commune_id"]: (row["total"], row["addicts"]) for row in rows}
+
+
+def _populations(commune_ids: Sequence[int], year: int) -> dict[int, int]:
+    rows = UnitPopulation.objects.filter(unit_id__in=commune_ids, year=year).values_list("unit_id", "population")
+    return dict(rows)
+
+
+def _key_routes(year: int) -> tuple[dict[int, list[str]], bool]:
+    """({commune_id: route names}, whether any route was entered for the year). All routes of the
+    year are read (a few dozen rows): "no route entered at all" differs from "not on a route"."""
+    routes: dict[int, list[str]] = {}
+    entered = False
+    for commune_id, name in KeyRoute.objects.filter(year=year).values_list("commune_id", "name").order_by("name"):
+        entered = True
+        routes.setdefault(commune_id, []).append(name)
+    return routes, entered
+
+
+def registers_module() -> tuple[ModuleType | None, str]:
+    """The registers app's selectors, or (None, why) when the app is not installed (yet)."""
+    if not django_apps.is_installed("apps.registers"):
+        return None, "chưa có sổ theo dõi (ứng dụng “registers” chưa được cài đặt)"
+    try:
+        return importlib.import_module("apps.registers.selectors"), ""
+    except ImportError:
+        return None, "chưa đọc được sổ theo dõi (thiếu apps.registers.selectors)"
+
+
+@dataclass
+class RegisterTotals:
+    values: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> RegisterTotals:
+    """Hotspots, crimes and cultivation per commune from the registers app's selectors, one grouped
+    query each; indicators it cannot give are reported missing with the reason."""
+    totals = RegisterTotals()
+    module, why = registers_module()
+    if module is None:
+        totals.missing = dict.fromkeys(REGISTER_INDICATORS, why)
+        return totals
+
+    def call(name: str, *args: Any, **kwargs: Any) -> dict[int, Any] | None:
+        function = getattr(module, name, None)
+        if function is None:
+            return None
+        return function(list(commune_ids), period.start, period.end, *args, **kwargs)
+
+    def as_decimal(value: Any) -> Decimal:
+        return Decimal(str(value or 0))
+
+    hotspots = call("hotspots_active_between", HOTSPOT_KINDS)
+    harbouring = call("hotspots_active_between", HARBOURING_KINDS)
+    crime = call("crime_totals_between")
+    # "phát hiện, triệt phá" (QĐ 28 criterion d): finds that were destroyed. QĐ 3122 speaks of the
+    # area planted; finds are destroyed in practice, so the same count serves both [U].
+    cultivation = call("cultivation_totals_between", destroyed_only=True)
+    sources = {
+        "hotspots_active": (hotspots, lambda v: v, "hotspots_active_between"),
+        "harbouring_places": (harbouring, lambda v: v, "hotspots_active_between"),
+        "offenders_arrested": (crime, lambda v: (v or {}).get("offenders"), "crime_totals_between"),
+        "crime_cases": (crime, lambda v: (v or {}).get("cases"), "crime_totals_between"),
+        "plants_destroyed": (cultivation, lambda v: (v or {}).get("plants"), "cultivation_totals_between"),
+        "plant_area_m2": (cultivation, lambda v: (v or {}).get("area_m2"), "cultivation_totals_between"),
+    }
+    for indicator, (data, pick, function_name) in sources.items():
+        if data is None:
+            totals.missing[indicator] = f"sổ theo dõi chưa có hàm {function_name}"
+            continue
+        totals.values[indicator] = {cid: as_decimal(pick(data.get(cid))) for cid in commune_ids}
+    return totals
+
+
+def _ratio(numerator: Decimal | None, population: int | None, year: int, unit: str) -> tuple[Decimal | None, str]:
+    """(percent of the resident population, detail). Zero people is 0% even without population."""
+    if numerator is None:
+        return None, ""
+    if numerator == 0:
+        return Decimal(0), f"0 {unit}"
+    if population is None:
+        return None, ""
+    value = numerator * 100 / Decimal(population)
+    return value, f"{rules.format_number(numerator)} {unit} / {rules.format_number(population)} dân năm {year}"
+
+
+def gather_indicators(
+    *, year: int, communes: Sequence[AdministrativeUnit] | None = None
+) -> dict[int, rules.Indicators]:
+    """The indicators of every commune (default: all current communes) for the year's window.
+
+    Window: for a year YYYY, 01/01/YYYY–31/12/YYYY (``rules.period_for_year``); the reporting
+    windows (15th–14th) will come with the reports module. Queries: communes (when not given),
+    case files, population and key routes, plus one per registers selector: constant in the number
+    of communes (every read is a grouped aggregate over all communes at once).
+
+    * ``addicts_users_with_records`` / ``addicts_with_records``: case files open in the window
+      (all / ``case_type`` addict), see ``_case_counts``.
+    * ``*_ratio``: per cent of ``UnitPopulation`` of that year; missing population → unknown with
+      the reason (unless the numerator is 0).
+    * registers indicators from ``apps.registers.selectors``; unknown while that app is absent.
+    * ``on_key_route``: a ``KeyRoute`` row for the commune and year; unknown when no route at all
+      was entered for the year (so a forgotten list never silently fails criterion đ).
+    """
+    if communes is None:
+        communes = list(current_communes())
+    ids = [c.pk for c in communes]
+    period = rules.period_for_year(year)
+    cases = _case_counts(ids, period)
+    population = _populations(ids, year)
+    routes, routes_entered = _key_routes(year)
+    registers = _register_totals(ids, period)
+    no_population = f"chưa có dân số năm {year}"
+    result: dict[int, rules.Indicators] = {}
+    for cid in ids:
+        values: dict[str, rules.Value] = {}
+        missing: dict[str, str] = {}
+        details: dict[str, str] = {}
+        total, addicts = cases.get(cid, (0, 0))
+        values["addicts_users_with_records"] = Decimal(total)
+        values["addicts_with_records"] = Decimal(addicts)
+        for indicator in REGISTER_INDICATORS:
+            if indicator in registers.values:
+                values[indicator] = registers.values[indicator][cid]
+            else:
+                missing[indicator] = registers.missing[indicator]
+        pop = population.get(cid)
+        if pop is not None:
+            details["population"] = f"{rules.format_number(pop)} dân"
+        for indicator, numerator_code, unit in (
+            ("addicts_users_ratio", "addicts_users_with_records", "người"),
+            ("offenders_ratio", "offenders_arrested", "người"),
+        ):
+            numerator = values.get(numerator_code)
+            value, detail = _ratio(numerator if isinstance(numerator, Decimal) else None, pop, year, unit)
+            if value is not None:
+                values[indicator] = value
+                details[indicator] = detail
+            else:
+                missing[indicator] = no_population if numerator is not None else missing[numerator_code]
+        if cid in routes:
+            values[rules.KEY_ROUTE_INDICATOR] = True
+            details[rules.KEY_ROUTE_INDICATOR] = ", ".join(routes[cid])
+        elif routes_entered:
+            values[rules.KEY_ROUTE_INDICATOR] = False
+        else:
+            missing[rules.KEY_ROUTE_INDICATOR] = f"chưa nhập danh sách tuyến trọng điểm năm {year}"
+        result[cid] = rules.Indicators(values=values, missing=missing, details=details)
+    return result
+
+
+# --- rule sets ----------------------------------------------------------------------------------
+
+
+def ruleset_list() -> QuerySet[RuleSet]:
+    """Reference data: every role with ``view_ruleset`` sees every rule set."""
+    return RuleSet.objects.annotate(
+        unverified=Count("levels__criteria", filter=~Q(levels__criteria__verification="verified"))
+    ).order_by("-effective_from", "code")
+
+
+def ruleset_get(*, pk: int) -> RuleSet:
+    try:
+        return RuleSet.objects.get(pk=pk)
+    except RuleSet.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def ruleset_spec(rule_set: RuleSet) -> rules.RuleSetSpec:
+    """The engine's view of a rule set as stored now (two queries)."""
+    levels = []
+    for level in rule_set.levels.prefetch_related("criteria").order_by("order"):
+        criteria = tuple(
+            rules.CriterionSpec(
+                code=c.code,
+                label=c.label,
+                kind=c.kind,
+                indicator=c.indicator,
+                comparison=c.comparison,
+                threshold=c.threshold,
+                threshold_high=c.threshold_high,
+                alt_indicator=c.alt_indicator,
+                alt_comparison=c.alt_comparison,
+                alt_threshold=c.alt_threshold,
+                alt_threshold_high=c.alt_threshold_high,
+                unit_label=c.unit_label,
+                ref_level_code=c.ref_level_code,
+                ref_min_count=c.ref_min_count or 0,
+                requires_key_route=c.requires_key_route,
+                verification=c.verification,
+                source=c.source,
+            )
+            for c in sorted(level.criteria.all(), key=lambda c: (c.position, c.code))
+        )
+        levels.append(
+            rules.LevelSpec(
+                code=level.code,
+                label=level.label,
+                order=level.order,
+                combination=level.combination,
+                min_count=level.min_count,
+                is_key=level.is_key,
+                criteria=criteria,
+            )
+        )
+    return rules.RuleSetSpec(
+        code=rule_set.code,
+        title=rule_set.title,
+        legal_basis=rule_set.legal_basis,
+        effective_from=rule_set.effective_from,
+        effective_to=rule_set.effective_to,
+        status=rule_set.status,
+        notes=rule_set.notes,
+        version=rule_set.version,
+        bands_cascade=rule_set.bands_cascade,
+        levels=tuple(levels),
+    )
+
+
+def ruleset_export_data(rule_set: RuleSet) -> dict[str, Any]:
+    """The readable JSON form of a rule set, as ``import_ruleset`` reads it back."""
+    return rules.spec_to_dict(ruleset_spec(rule_set))
+
+
+def ruleset_for_year(year: int) -> RuleSet | None:
+    """The rule set in force at the end of the year's window (non-draft), else the latest one."""
+    end = rules.period_for_year(year).end
+    in_force = (
+        RuleSet.objects.exclude(status="draft")
+        .filter(effective_from__lte=end)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=end))
+        .order_by("-effective_from")
+        .first()
+    )
+    return in_force or RuleSet.objects.exclude(status="draft").order_by("-effective_from").first()
+
+
+# --- assessments and results -----------------------------------------------------------------------
+
+
+def results_visible_to(user, action: str = "view") -> QuerySet[AssessmentResult]:
+    """Results in the user's area. Without the province-level ``view_assessment`` permission only
+    published results (approved, or superseded history) are visible: proposals stay internal."""
+    qs = scoping.visible_to(AssessmentResult.objects.all(), user, action)
+    if not scoping.has_action(user, Assessment, "view"):
+        qs = qs.filter(assessment__status__in=PUBLISHED)
+    return qs
+
+
+def assessment_get(*, user, pk: int) -> Assessment:
+    """An assessment (province-wide object; role-gated, its results are scoped separately)."""
+    if not scoping.has_action(user, Assessment, "view"):
+        raise Http404
+    try:
+        return Assessment.objects.select_related("rule_set", "run_by", "approved_by", "superseded_by").get(pk=pk)
+    except Assessment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def assessments_for(*, year: int | None = None, rule_set: RuleSet | None = None) -> QuerySet[Assessment]:
+    qs = Assessment.objects.select_related("rule_set", "run_by", "approved_by")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if rule_set is not None:
+        qs = qs.filter(rule_set=rule_set)
+    return qs.order_by("-year", "-run_at", "-pk")
+
+
+def approved_assessment(*, year: int, rule_set: RuleSet | None = None) -> Assessment | None:
+    qs = Assessment.objects.filter(year=year, status=AssessmentStatus.APPROVED).select_related("rule_set")
+    if rule_set is not None:
+        return qs.filter(rule_set=rule_set).first()
+    return qs.order_by("-approved_at").first()
+
+
+def previous_approved(assessment: Assessment) -> Assessment | None:
+    """The approved assessment of the previous year: same rule set if any, else the latest approved
+    one of that year (comparisons across rule sets go by severity rank)."""
+    same = approved_assessment(year=assessment.year - 1, rule_set=assessment.rule_set)
+    return same or approved_assessment(year=assessment.year - 1)
+
+
+def _trend(new_spec: rules.RuleSetSpec, new: str, old_spec: rules.RuleSetSpec, old: str) -> str:
+    """ "up" (more severe), "down", "same" or "" when either side cannot be ranked."""
+    a, b = rules.severity_rank(new_spec, new), rules.severity_rank(old_spec, old)
+    if a is None or b is None:
+        return ""
+    if a == b:
+        return "same"
+    return "up" if a < b else "down"
+
+
+@dataclass
+class TableRow:
+    result: AssessmentResult
+    previous: AssessmentResult | None = None
+    trend: str = ""
+
+    @property
+    def met_codes(self) -> list[str]:
+        return list(self.result.explanation.get("met_codes", []))
+
+
+@dataclass
+class LevelCount:
+    code: str
+    label: str
+    count: int
+    is_key: bool
+
+
+@dataclass
+class ClassificationTable:
+    assessment: Assessment
+    rows: list[TableRow]
+    counts: list[LevelCount]
+    total: int
+    previous: Assessment | None
+    level: str = ""
+
+
+def _results(assessment: Assessment, qs: QuerySet[AssessmentResult]) -> list[AssessmentResult]:
+    rows = list(
+        qs.filter(assessment=assessment).select_related("commune", "overridden_by").order_by("commune__search_name")
+    )
+    for row in rows:  # one parsed spec for the whole table
+        row.assessment = assessment
+    return rows
+
+
+def classification_table(*, user, assessment: Assessment, level: str = "") -> ClassificationTable:
+    """Every visible commune of an assessment with its level, criteria met, counts per level and the
+    comparison with the previous year's approved assessment (up = more severe)."""
+    visible = results_visible_to(user)
+    all_rows = _results(assessment, visible)
+    spec = assessment.spec
+    counts = rules.count_by_level(spec, (r.final_level for r in all_rows))
+    previous = previous_approved(assessment)
+    previous_by_commune: dict[int, AssessmentResult] = {}
+    if previous is not None:
+        previous_by_commune = {r.commune_id: r for r in _results(previous, visible)}
+    rows = []
+    for result in all_rows:
+        if level and result.final_level != level:
+            continue
+        before = previous_by_commune.get(result.commune_id)
+        trend = _trend(spec, result.final_level, previous.spec, before.final_level) if before and previous else ""
+        rows.append(TableRow(result=result, previous=before, trend=trend))
+    return ClassificationTable(
+        assessment=assessment,
+        rows=rows,
+        counts=[
+            LevelCount(code=code, label=spec.label_for(code), count=n, is_key=spec.is_key(code))
+            for code, n in counts.items()
+        ],
+        total=len(all_rows),
+        previous=previous,
+        level=level,
+    )
+
+
+@dataclass
+class DiffRow:
+    commune: AdministrativeUnit
+    before: AssessmentResult | None
+    after: AssessmentResult
+    trend: str
+    changed_indicators: list[tuple[str, str, str]]  # (label, before, after)
+
+
+@dataclass
+class AssessmentDiff:
+    base: Assessment | None
+    changed: list[DiffRow]
+    unchanged: int
+    new: int
+
+
+def _indicator_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    old_values, new_values = before.get("values", {}), after.get("values", {})
+    changes = []
+    for code in new_values.keys() | old_values.keys():
+        if old_values.get(code) == new_values.get(code):
+            continue
+        info = rules.INDICATORS.get(code)
+        if info is None:
+            continue
+
+        def show(raw: Any, unit: str = info.unit) -> str:
+            if raw is None:
+                return "—"
+            return rules.format_value(raw if isinstance(raw, bool) else Decimal(str(raw)), unit)
+
+        changes.append((info.label, show(old_values.get(code)), show(new_values.get(code))))
+    return sorted(changes)
+
+
+def assessment_diff(*, user, assessment: Assessment) -> AssessmentDiff:
+    """What a (re-)run changes against the approved assessment of the same year and rule set:
+    communes whose final level differs, with the indicators that moved."""
+    base = approved_assessment(year=assessment.year, rule_set=assessment.rule_set)
+    if base is not None and base.pk == assessment.pk:
+        base = None
+    visible = results_visible_to(user)
+    after = _results(assessment, visible)
+    before = {r.commune_id: r for r in _results(base, visible)} if base else {}
+    changed, unchanged, new = [], 0, 0
+    for result in after:
+        old = before.get(result.commune_id)
+        if old is None:
+            new += 1
+            if base is None:
+                continue
+        elif old.final_level == result.final_level:
+            unchanged += 1
+            continue
+        changed.append(
+            DiffRow(
+                commune=result.commune,
+                before=old,
+                after=result,
+                trend=_trend(assessment.spec, result.final_level, base.spec, old.final_level) if old and base else "",
+                changed_indicators=_indicator_changes(old.indicators if old else {}, result.indicators),
+            )
+        )
+    return AssessmentDiff(base=base, changed=changed, unchanged=unchanged, new=new if base else 0)
+
+
+def result_get(*, user, pk: int, action: str = "view") -> AssessmentResult:
+    """One commune's result in the user's scope (404 otherwise, like a missing one)."""
+    qs = results_visible_to(user, action).select_related(
+        "assessment", "assessment__rule_set", "assessment__approved_by", "commune", "overridden_by"
+    )
+    try:
+        return qs.get(pk=pk)
+    except AssessmentResult.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def commune_history(*, user, commune: AdministrativeUnit) -> list[AssessmentResult]:
+    """Every visible result of a commune, newest year first (history rows are never rewritten)."""
+    return list(
+        results_visible_to(user)
+        .filter(commune=commune)
+        .select_related("assessment", "assessment__rule_set", "overridden_by")
+        .order_by("-assessment__year", "-assessment__run_at", "-pk")
+    )
+
+
+def published_years(*, user) -> list[int]:
+    """Years with an approved assessment, newest first (for the year picker)."""
+    return sorted(
+        set(Assessment.objects.filter(status=AssessmentStatus.APPROVED).values_list("year", flat=True)), reverse=True
+    )
+
+
+def keyroute_list(*, user, year: int | None = None, action: str = "view") -> QuerySet[KeyRoute]:
+    qs = scoping.visible_to(KeyRoute.objects.all(), user, action).select_related("commune", "updated_by")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "commune__search_name", "name")
+
+
+def keyroute_get(*, user, pk: int, action: str = "view") -> KeyRoute:
+    return scoping.get_visible_or_404(KeyRoute.objects.select_related("commune"), user, action, pk=pk)

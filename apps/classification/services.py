@@ -1,0 +1,487 @@
+"""Writes for commune classification. Every change is validated, runs in one transaction and writes
+its audit row in it (views, management commands and the data migration call these functions).
+
+``actor=None`` means the system (management commands run by whoever holds the server): permission
+checks apply to user actors only, and the audit row records the command's name instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.areas.models import AdministrativeUnit
+from apps.areas.services import StaleObjectError
+from apps.audit.services import audit_record, changed_fields, snapshot
+from apps.core import scoping
+
+from . import actions, rules, selectors
+from .choices import AssessmentStatus, RuleSetStatus
+from .models import Assessment, AssessmentResult, Criterion, KeyRoute, RuleLevel, RuleSet
+
+SHIPPED_DIR = Path(settings.BASE_DIR) / "fixtures" / "rulesets"
+
+# Audit action codes, re-exported for callers (labels in actions.LABELS).
+RULESET_CREATE = actions.RULESET_CREATE
+RULESET_IMPORT = actions.RULESET_IMPORT
+RULESET_REPLACE = actions.RULESET_REPLACE
+KEYROUTE_CREATE = actions.KEYROUTE_CREATE
+KEYROUTE_UPDATE = actions.KEYROUTE_UPDATE
+KEYROUTE_DELETE = actions.KEYROUTE_DELETE
+ASSESSMENT_RUN = actions.ASSESSMENT_RUN
+ASSESSMENT_APPROVE = actions.ASSESSMENT_APPROVE
+ASSESSMENT_SUPERSEDE = actions.ASSESSMENT_SUPERSEDE
+RESULT_OVERRIDE = actions.RESULT_OVERRIDE
+
+
+def _is_user(actor) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None:
+        return  # the system (management command)
+    if not _is_user(actor) or not actor.has_perm(perm):
+        raise PermissionDenied(_("Tài khoản không có quyền thực hiện thao tác này."))
+
+
+def _require_province(actor, communes: list[AdministrativeUnit]) -> None:
+    """A province-wide operation needs every commune in the actor's scope."""
+    if actor is None or actor.is_superuser:
+        return
+    visible = set(scoping.visible_unit_ids(actor))
+    if any(c.pk not in visible for c in communes):
+        raise PermissionDenied(_("Chỉ cán bộ được giao phạm vi toàn tỉnh mới thực hiện được thao tác này."))
+
+
+# --- rule sets ----------------------------------------------------------------------------------
+
+
+class RuleSetImportError(ValidationError):
+    """The file was refused as a whole; ``messages`` lists every problem in Vietnamese."""
+
+
+def write_spec(
+    spec: rules.RuleSetSpec,
+    *,
+    rule_set: Any = None,
+    models: tuple[Any, Any, Any] = (RuleSet, RuleLevel, Criterion),
+    actor=None,
+) -> Any:
+    """Create (or overwrite in place) the rows of a rule set from a validated spec.
+
+    ``models`` lets the data migration pass its historical models. No validation or audit here:
+    callers parse with ``rules.spec_from_dict`` first and audit themselves.
+    """
+    rule_set_model, level_model, criterion_model = models
+    fields = {
+        "title": spec.title,
+        "legal_basis": spec.legal_basis,
+        "effective_from": spec.effective_from,
+        "effective_to": spec.effective_to,
+        "status": spec.status,
+        "notes": spec.notes,
+        "version": spec.version,
+        "bands_cascade": spec.bands_cascade,
+    }
+    if _is_user(actor):
+        fields["updated_by_id"] = actor.pk
+    if rule_set is None:
+        rule_set = rule_set_model.objects.create(code=spec.code, **fields)
+    else:
+        level_model.objects.filter(rule_set=rule_set).delete()  # criteria cascade
+        for name, value in fields.items():
+            setattr(rule_set, name, value)
+        rule_set.save()
+    for level in spec.levels:
+        level_row = level_model.objects.create(
+            rule_set=rule_set,
+            code=level.code,
+            label=level.label,
+            order=level.order,
+            combination=level.combination,
+            min_count=level.min_count,
+            is_key=level.is_key,
+        )
+        criterion_model.objects.bulk_create(
+            criterion_model(
+                level=level_row,
+                position=position,
+                code=c.code,
+                label=c.label,
+                kind=c.kind,
+                indicator=c.indicator,
+                comparison=c.comparison,
+                threshold=c.threshold,
+                threshold_high=c.threshold_high,
+                alt_indicator=c.alt_indicator,
+                alt_comparison=c.alt_comparison,
+                alt_threshold=c.alt_threshold,
+                alt_threshold_high=c.alt_threshold_high,
+                unit_label=c.unit_label,
+                ref_level_code=c.ref_level_code,
+                ref_min_count=c.ref_min_count or None,
+                requires_key_route=c.requires_key_route,
+                verification=c.verification,
+                source=c.source,
+            )
+            for position, c in enumerate(level.criteria, start=1)
+        )
+    return rule_set
+
+
+def parse_ruleset_file(content: bytes | str) -> rules.RuleSetSpec:
+    """Decode and validate a rule set file; ``RuleSetImportError`` lists every problem."""
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RuleSetImportError([_("Tệp không phải văn bản UTF-8.")]) from exc
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise RuleSetImportError(
+            [_("Tệp không phải JSON hợp lệ (dòng %(line)s, cột %(col)s): %(msg)s.") % {
+                "line": exc.lineno, "col": exc.colno, "msg": exc.msg,
+            }]
+        ) from exc  # fmt: skip
+    try:
+        return rules.spec_from_dict(data)
+    except rules.RuleSetFormatError as exc:
+        raise RuleSetImportError(exc.errors) from exc
+
+
+@transaction.atomic
+def ruleset_import(*, actor, content: bytes | str, replace: bool = False, filename: str = "") -> RuleSet:
+    """Import a rule set file, all or nothing.
+
+    A new code is created as in the file. An existing code is refused unless ``replace``: then its
+    levels and criteria are replaced and its version becomes the stored version + 1 (assessments
+    keep the snapshot they were run with, so history is unchanged). Audited with before/after.
+    """
+    _require(actor, "classification.import_ruleset")
+    spec = parse_ruleset_file(content)
+    existing = RuleSet.objects.select_for_update().filter(code=spec.code).first()
+    if existing is None:
+        rule_set = write_spec(spec, actor=actor)
+        audit_record(
+            actor=actor,
+            username="import_ruleset",
+            action=RULESET_IMPORT,
+            obj=rule_set,
+            after=rules.spec_to_dict(spec),
+            message=filename,
+        )
+        return rule_set
+    if not replace:
+        raise RuleSetImportError(
+            [
+                _(
+                    "Bộ tiêu chí “%(code)s” đã có (phiên bản %(version)s). Không ghi gì. Muốn tạo phiên bản mới "
+                    "thì chọn “Thay thế phiên bản hiện có” (lệnh: --replace)."
+                )
+                % {"code": spec.code, "version": existing.version}
+            ]
+        )
+    before = selectors.ruleset_export_data(existing)
+    new_version = existing.version + 1
+    spec = dataclasses.replace(spec, version=new_version)
+    rule_set = write_spec(spec, rule_set=existing, actor=actor)
+    audit_record(
+        actor=actor,
+        username="import_ruleset",
+        action=RULESET_REPLACE,
+        obj=rule_set,
+        before=before,
+        after=rules.spec_to_dict(spec),
+        message=filename,
+    )
+    return rule_set
+
+
+def load_shipped(*, models: tuple[Any, Any, Any] = (RuleSet, RuleLevel, Criterion), directory: Path = SHIPPED_DIR):
+    """Create the rule sets shipped in ``fixtures/rulesets/*.json`` that do not exist yet.
+
+    Idempotent, and never overwrites a stored rule set (legal staff may have replaced it since).
+    Returns the codes created. Used by the data migration (with historical models, no audit) and by
+    ``ruleset_load_shipped``.
+    """
+    created: list[str] = []
+    rule_set_model = models[0]
+    for path in sorted(Path(directory).glob("*.json")):
+        spec = rules.spec_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        if rule_set_model.objects.filter(code=spec.code).exists():
+            continue
+        write_spec(spec, models=models)
+        created.append(spec.code)
+    return created
+
+
+@transaction.atomic
+def ruleset_load_shipped(*, actor=None, directory: Path = SHIPPED_DIR) -> list[str]:
+    """``load_shipped`` with an audit row per rule set created."""
+    created = load_shipped(directory=directory)
+    for code in created:
+        rule_set = RuleSet.objects.get(code=code)
+        audit_record(
+            actor=actor,
+            username="system",
+            action=RULESET_CREATE,
+            obj=rule_set,
+            after=selectors.ruleset_export_data(rule_set),
+        )
+    return created
+
+
+# --- key routes ---------------------------------------------------------------------------------
+
+KEYROUTE_FIELDS = ["commune", "year", "name", "kind", "notes"]
+
+
+def _validate_route(actor, route: KeyRoute) -> None:
+    commune = route.commune
+    if commune.level != "commune" or commune.valid_to is not None:
+        raise ValidationError({"commune": _("Tuyến phải gắn với một xã, phường hiện hành.")})
+    if _is_user(actor) and not scoping.unit_in_scope(actor, commune):
+        raise ValidationError({"commune": _("Xã, phường nằm ngoài phạm vi được giao.")})
+    route.full_clean(exclude=["updated_by"])
+
+
+@transaction.atomic
+def keyroute_create(*, actor, data: dict[str, Any]) -> KeyRoute:
+    """Record that a commune lies on a key drug route in a year (criterion đ, QĐ 28/2025)."""
+    _require(actor, "classification.add_keyroute")
+    route = KeyRoute(**{k: data[k] for k in KEYROUTE_FIELDS if k in data})
+    route.updated_by = actor if _is_user(actor) else None
+    _validate_route(actor, route)
+    route.save()
+    audit_record(
+        actor=actor, action=KEYROUTE_CREATE, obj=route, area=route.commune, after=snapshot(route, KEYROUTE_FIELDS)
+    )
+    return route
+
+
+@transaction.atomic
+def keyroute_update(*, actor, route: KeyRoute, data: dict[str, Any], expected_version: int | None) -> KeyRoute:
+    """Edit a route; refused when someone saved it since ``expected_version`` (optimistic lock)."""
+    _require(actor, "classification.change_keyroute")
+    if _is_user(actor):
+        scoping.ensure_can(actor, "change", route)
+    current = KeyRoute.objects.select_for_update().get(pk=route.pk)
+    if expected_version is not None and current.version != expected_version:
+        who = current.updated_by.get_full_name() if current.updated_by else _("người khác")
+        raise StaleObjectError(
+            _("Tuyến này đã được %(who)s sửa lúc %(when)s. Thay đổi của bạn chưa được lưu; hãy tải lại trang.")
+            % {"who": who, "when": timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y")},
+            code="stale",
+        )
+    before = snapshot(current, KEYROUTE_FIELDS)
+    for name in KEYROUTE_FIELDS:
+        if name in data:
+            setattr(current, name, data[name])
+    _validate_route(actor, current)
+    after = snapshot(current, KEYROUTE_FIELDS)
+    if not changed_fields(before, after):
+        return current
+    current.version += 1
+    current.updated_by = actor if _is_user(actor) else None
+    current.save()
+    audit_record(actor=actor, action=KEYROUTE_UPDATE, obj=current, area=current.commune, before=before, after=after)
+    return current
+
+
+@transaction.atomic
+def keyroute_delete(*, actor, route: KeyRoute) -> None:
+    _require(actor, "classification.delete_keyroute")
+    if _is_user(actor):
+        scoping.ensure_can(actor, "delete", route)
+    audit_record(
+        actor=actor, action=KEYROUTE_DELETE, obj=route, area=route.commune, before=snapshot(route, KEYROUTE_FIELDS)
+    )
+    route.delete()
+
+
+# --- assessments --------------------------------------------------------------------------------
+
+
+def classify(*, spec: rules.RuleSetSpec, year: int, communes: list[AdministrativeUnit] | None = None):
+    """(communes, {commune_id: (Indicators, Outcome)}) without writing anything (used by the
+    ``classify_communes`` command and by ``assessment_run``)."""
+    if communes is None:
+        communes = list(selectors.current_communes())
+    facts = selectors.gather_indicators(year=year, communes=communes)
+    return communes, {cid: (ind, rules.evaluate(spec, ind)) for cid, ind in facts.items()}
+
+
+@transaction.atomic
+def assessment_run(*, actor, rule_set: RuleSet, year: int, note: str = "") -> Assessment:
+    """Compute a proposal for every current commune under ``rule_set`` for ``year`` and store it as
+    a new assessment (status proposed). Nothing approved is touched; audited with counts per level."""
+    _require(actor, "classification.run_assessment")
+    communes = list(selectors.current_communes())
+    _require_province(actor, communes)
+    spec = selectors.ruleset_spec(rule_set)
+    period = rules.period_for_year(year)
+    _communes, outcomes = classify(spec=spec, year=year, communes=communes)
+    assessment = Assessment.objects.create(
+        rule_set=rule_set,
+        ruleset_version=rule_set.version,
+        ruleset_snapshot=rules.spec_to_dict(spec),
+        year=year,
+        period_start=period.start,
+        period_end=period.end,
+        status=AssessmentStatus.PROPOSED,
+        run_by=actor if _is_user(actor) else None,
+        run_at=timezone.now(),
+        note=note,
+    )
+    results = []
+    for commune in communes:
+        indicators, outcome = outcomes[commune.pk]
+        results.append(
+            AssessmentResult(
+                assessment=assessment,
+                commune=commune,
+                proposed_level=outcome.level_code,
+                final_level=outcome.level_code,
+                criteria_met=outcome.met_count,
+                indicators=indicators.to_dict(),
+                explanation=outcome.to_dict(),
+            )
+        )
+    AssessmentResult.objects.bulk_create(results)
+    counts = Counter(r.proposed_level for r in results)
+    audit_record(
+        actor=actor,
+        username="system",
+        action=ASSESSMENT_RUN,
+        obj=assessment,
+        after={
+            "rule_set": rule_set.code,
+            "version": rule_set.version,
+            "year": year,
+            "communes": len(results),
+            "levels": dict(counts),
+        },
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_override(*, actor, result: AssessmentResult, level: str, reason: str) -> AssessmentResult:
+    """Set a commune's final level by decision, with a reason (required). Only while the assessment
+    is a proposal: approved results are history and never change (re-run and approve instead)."""
+    _require(actor, "classification.override_assessment")
+    result = AssessmentResult.objects.select_for_update().select_related("assessment", "commune").get(pk=result.pk)
+    if _is_user(actor) and not scoping.can(actor, "view", result):
+        raise PermissionDenied(_("Xã, phường nằm ngoài phạm vi được giao."))
+    assessment = result.assessment
+    if assessment.status != AssessmentStatus.PROPOSED:
+        raise ValidationError(
+            _("Kết quả đã phê duyệt hoặc đã được thay thế thì không sửa được; hãy chạy lại phân loại rồi phê duyệt.")
+        )
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Cần ghi lý do điều chỉnh (căn cứ, văn bản, số liệu bổ sung).")
+    allowed = assessment.spec.outcome_codes()
+    if level not in allowed:
+        errors["level"] = _("Loại “%(level)s” không có trong bộ tiêu chí.") % {"level": level}
+    if errors:
+        raise ValidationError(errors)
+    before = {"final_level": result.final_level, "override_reason": result.override_reason}
+    result.final_level = level
+    result.override_reason = reason
+    result.overridden_by = actor if _is_user(actor) else None
+    result.overridden_at = timezone.now()
+    result.save(update_fields=["final_level", "override_reason", "overridden_by", "overridden_at"])
+    audit_record(
+        actor=actor,
+        action=RESULT_OVERRIDE,
+        obj=result,
+        area=result.commune,
+        before=before,
+        after={"final_level": level, "proposed_level": result.proposed_level, "override_reason": reason},
+        message=reason,
+    )
+    return result
+
+
+@transaction.atomic
+def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
+    """Approve a proposal. The approved assessment of the same year and rule set, if any, becomes
+    superseded (its status only: its results stay as they were, append-only history).
+
+    Refused while a commune is still undetermined (decide it by override, with a reason, or add the
+    missing data and re-run), and for a draft rule set.
+    """
+    _require(actor, "classification.approve_assessment")
+    _require_province(actor, list(selectors.current_communes()))
+    assessment = Assessment.objects.select_for_update().select_related("rule_set").get(pk=assessment.pk)
+    if assessment.status != AssessmentStatus.PROPOSED:
+        raise ValidationError(_("Chỉ phê duyệt được kết quả đang ở trạng thái đề xuất."))
+    if assessment.rule_set.status == RuleSetStatus.DRAFT:
+        raise ValidationError(_("Bộ tiêu chí đang là dự thảo: chưa phê duyệt được kết quả theo bộ tiêu chí này."))
+    undetermined = list(
+        assessment.results.filter(final_level=rules.UNDETERMINED)
+        .select_related("commune")
+        .order_by("commune__search_name")
+        .values_list("commune__full_name", flat=True)
+    )
+    if undetermined:
+        shown = ", ".join(undetermined[:10]) + ("…" if len(undetermined) > 10 else "")
+        raise ValidationError(
+            _(
+                "Còn %(n)s xã, phường chưa xác định được loại (%(names)s). Hãy bổ sung số liệu rồi chạy lại, "
+                "hoặc điều chỉnh loại của từng xã kèm lý do."
+            )
+            % {"n": len(undetermined), "names": shown}
+        )
+    now = timezone.now()
+    previous = (
+        Assessment.objects.select_for_update()
+        .filter(rule_set=assessment.rule_set, year=assessment.year, status=AssessmentStatus.APPROVED)
+        .first()
+    )
+    if previous is not None:
+        previous.status = AssessmentStatus.SUPERSEDED
+        previous.superseded_by = assessment
+        previous.superseded_at = now
+        previous.save(update_fields=["status", "superseded_by", "superseded_at"])
+        audit_record(
+            actor=actor,
+            username="system",
+            action=ASSESSMENT_SUPERSEDE,
+            obj=previous,
+            before={"status": AssessmentStatus.APPROVED},
+            after={"status": AssessmentStatus.SUPERSEDED, "superseded_by": assessment.pk},
+        )
+    assessment.status = AssessmentStatus.APPROVED
+    assessment.approved_by = actor if _is_user(actor) else None
+    assessment.approved_at = now
+    assessment.save(update_fields=["status", "approved_by", "approved_at"])
+    counts = Counter(assessment.results.values_list("final_level", flat=True))
+    overridden = assessment.results.exclude(override_reason="").count()
+    audit_record(
+        actor=actor,
+        username="system",
+        action=ASSESSMENT_APPROVE,
+        obj=assessment,
+        before={"status": AssessmentStatus.PROPOSED},
+        after={
+            "status": AssessmentStatus.APPROVED,
+            "levels": dict(counts),
+            "overridden": overridden,
+            "supersedes": previous.pk if previous else None,
+        },
+    )
+    return assessment

@@ -1,0 +1,137 @@
+"""Builders for classification tests: communes, case files, population, routes, fake registers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+
+from apps.areas.models import UnitPopulation
+from apps.cases.models import CaseFile
+from apps.classification import rules, services
+from apps.classification.models import Assessment, KeyRoute, RuleSet
+from tests.factories.areas import UnitFactory
+from tests.factories.cases import make_case
+
+RULESET_DIR = Path(settings.BASE_DIR) / "fixtures" / "rulesets"
+
+
+def shipped_specs() -> dict[str, rules.RuleSetSpec]:
+    """The shipped rule sets, read from fixtures/rulesets/*.json (the test never copies a threshold)."""
+    specs = {}
+    for path in sorted(RULESET_DIR.glob("*.json")):
+        spec = rules.spec_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        specs[spec.code] = spec
+    return specs
+
+
+def commune(world, name: str, code: str):
+    return UnitFactory(parent=world.province, code=code, name=name, full_name=f"Xã {name}")
+
+
+def add_cases(actor, unit, n: int, *, case_type: str = "user", detected_on: dt.date = dt.date(2025, 3, 1)):
+    """Open ``n`` case files through the service (like an officer on screen)."""
+    return [make_case(actor, unit, case_type=case_type, detected_on=detected_on) for _ in range(n)]
+
+
+def close_case(case: CaseFile, on: dt.date) -> None:
+    # Direct ORM: only the closing date matters here; how files get closed (transitions, legal
+    # checks) is covered by tests/cases.
+    CaseFile.objects.filter(pk=case.pk).update(status="closed", closed_on=on, close_reason="other")
+
+
+def population(unit, year: int, n: int) -> UnitPopulation:
+    return UnitPopulation.objects.create(unit=unit, year=year, population=n)
+
+
+def key_route(unit, year: int, name: str = "Quốc lộ 2") -> KeyRoute:
+    return KeyRoute.objects.create(commune=unit, year=year, name=name)
+
+
+class FakeRegisters:
+    """Stands in for ``apps.registers.selectors``: per-commune totals set by the test, calls recorded."""
+
+    def __init__(self) -> None:
+        self.hotspots: dict[int, int] = {}
+        self.harbouring: dict[int, int] = {}
+        self.crime: dict[int, dict] = {}
+        self.cultivation: dict[int, dict] = {}
+        self.calls: list[tuple] = []
+
+    def hotspots_active_between(self, commune_ids, start, end, kinds):
+        self.calls.append(("hotspots_active_between", tuple(commune_ids), start, end, tuple(kinds)))
+        source = self.harbouring if "harbouring" in kinds else self.hotspots
+        return {cid: n for cid, n in source.items() if cid in commune_ids}
+
+    def crime_totals_between(self, commune_ids, start, end):
+        self.calls.append(("crime_totals_between", tuple(commune_ids), start, end))
+        return {cid: v for cid, v in self.crime.items() if cid in commune_ids}
+
+    def cultivation_totals_between(self, commune_ids, start, end, destroyed_only=False):
+        self.calls.append(("cultivation_totals_between", tuple(commune_ids), start, end, destroyed_only))
+        return {cid: v for cid, v in self.cultivation.items() if cid in commune_ids}
+
+
+CASES_ONLY_RULESET = {
+    "format": "pcmt-ruleset/1",
+    "code": "TEST-CASES",
+    "title": "Bộ tiêu chí kiểm thử (chỉ dùng hồ sơ quản lý)",
+    "effective_from": "2020-01-01",
+    "status": "active",
+    "levels": [
+        {
+            "code": "type_1",
+            "label": "Loại I",
+            "order": 1,
+            "combination": "any",
+            "criteria": [
+                {
+                    "code": "a",
+                    "label": "Từ 3 người có hồ sơ",
+                    "indicator": "addicts_users_with_records",
+                    "comparison": "gte",
+                    "threshold": "3",
+                    "verification": "unverified",
+                }
+            ],
+        },
+        {
+            "code": "drug_free",
+            "label": "Không ma túy",
+            "order": 2,
+            "combination": "all",
+            "is_key": False,
+            "criteria": [
+                {
+                    "code": "a",
+                    "label": "Không có người có hồ sơ",
+                    "indicator": "addicts_users_with_records",
+                    "comparison": "eq",
+                    "threshold": "0",
+                }
+            ],
+        },
+    ],
+}
+
+
+def cases_only_ruleset(actor=None, **changes) -> RuleSet:
+    data = json.loads(json.dumps(CASES_ONLY_RULESET))
+    data.update(changes)
+    return services.ruleset_import(actor=actor, content=json.dumps(data))
+
+
+def approved_assessment(actor, rule_set: RuleSet, year: int = 2025) -> Assessment:
+    """Run, decide every undetermined commune by override (with a reason), approve."""
+    assessment = services.assessment_run(actor=actor, rule_set=rule_set, year=year)
+    for result in assessment.results.filter(final_level=rules.UNDETERMINED):
+        services.assessment_override(
+            actor=actor, result=result, level=rules.HAS_PROBLEMS, reason="Kiểm thử: số liệu chưa đủ"
+        )
+    return services.assessment_approve(actor=actor, assessment=assessment)
+
+
+D = Decimal

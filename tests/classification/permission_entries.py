@@ -1,0 +1,85 @@
+"""Permission-matrix entries of the classification app (see tests/permission_matrix.py).
+
+After wiring, ``tests/permission_matrix.py`` adds ``*CLASSIFICATION_URLS`` to ``SCOPED_URLS``; until
+then ``test_permission_matrix.py`` in this folder runs the same four checks over them.
+"""
+
+from __future__ import annotations
+
+from tests.permission_matrix import ScopedURL
+
+YEAR = 2025
+
+
+def _root():
+    from apps.accounts.models import User
+
+    return User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
+
+
+def _qd28():
+    from apps.classification.models import RuleSet
+
+    return RuleSet.objects.get(code="QD-28-2025")
+
+
+def _assessment(status: str):
+    """An assessment of every current commune, proposed or approved (undetermined ones decided)."""
+    from apps.classification import services
+    from apps.classification.models import Assessment
+
+    from .helpers import approved_assessment
+
+    existing = Assessment.objects.filter(status=status).first()
+    if existing:
+        return existing
+    if status == "approved":
+        return approved_assessment(_root(), _qd28(), YEAR)
+    return services.assessment_run(actor=_root(), rule_set=_qd28(), year=YEAR)
+
+
+def _result(status: str):
+    def build(world, commune):
+        return {"pk": _assessment(status).results.get(commune=commune).pk}
+
+    return build
+
+
+def _route(world, commune):
+    from apps.classification.models import KeyRoute
+
+    route, _created = KeyRoute.objects.get_or_create(commune=commune, year=YEAR, name="Quốc lộ 2")
+    return {"pk": route.pk}
+
+
+CLASSIFICATION_URLS: list[ScopedURL] = [
+    ScopedURL("classification:table", "commune_officer"),
+    ScopedURL("classification:ruleset_list", "commune_officer"),
+    ScopedURL(
+        "classification:ruleset_detail", "commune_officer", kwargs=lambda w, c: {"pk": _qd28().pk}, object_scoped=False
+    ),
+    ScopedURL(
+        "classification:ruleset_export", "administrator", kwargs=lambda w, c: {"pk": _qd28().pk}, object_scoped=False
+    ),
+    ScopedURL("classification:ruleset_import", "administrator"),
+    ScopedURL("classification:assessment_run", "province_staff"),
+    ScopedURL(
+        "classification:assessment_detail",
+        "province_staff",
+        kwargs=lambda w, c: {"pk": _assessment("proposed").pk},
+        object_scoped=False,
+    ),
+    ScopedURL(
+        "classification:assessment_approve",
+        "province_staff",
+        kwargs=lambda w, c: {"pk": _assessment("proposed").pk},
+        object_scoped=False,
+    ),
+    ScopedURL("classification:result_detail", "commune_officer", kwargs=_result("approved")),
+    ScopedURL("classification:result_override", "province_staff", kwargs=_result("proposed")),
+    ScopedURL("classification:commune_history", "commune_officer", kwargs=lambda w, c: {"pk": c.pk}),
+    ScopedURL("classification:keyroute_list", "commune_officer"),
+    ScopedURL("classification:keyroute_create", "province_staff"),
+    ScopedURL("classification:keyroute_edit", "province_staff", kwargs=_route),
+    ScopedURL("classification:keyroute_delete", "province_staff", kwargs=_route),
+]
