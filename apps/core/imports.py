@@ -141,7 +141,11 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
         # import-export numbers data rows from 1; map to the sheet's own row numbers.
         return sheet_rows[number - 1] if 0 < number <= len(sheet_rows) else number + 1
 
-    result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
+    # rollback_on_validation_errors: without it import-export commits the valid rows of a file whose
+    # other rows are invalid (e.g. data changed between preview and confirmation): all or nothing.
+    result = resource.import_data(
+        dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
+    )
     report = ImportReport(total_rows=len(dataset))
     report.new = result.totals.get("new", 0)
     report.updated = result.totals.get("update", 0)

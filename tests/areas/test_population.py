@@ -167,3 +167,19 @@ def test_confirm_token_of_another_user_is_refused(world, province_staff, adminis
     )
     assert response.status_code == 400
     assert not UnitPopulation.objects.exists()
+
+
+def test_confirm_rolls_back_everything_when_a_row_became_invalid_after_the_preview(world, province_staff, client_for):
+    """The preview passed, then the data changed (here: the importer lost a commune from their
+    scope): the confirmation must write nothing, not the rows that are still valid."""
+    editor = UserFactory(username="editor_ab", role="province_staff", area=world.province)
+    client = client_for(editor)
+    url = reverse("areas:population_import")
+    preview = client.post(url, {"file": _xlsx([("2458", "", 2025, 100, ""), ("2215", "", 2025, 200, "")])})
+    assert preview.context["report"].ok
+    editor.area = world.commune_a
+    editor.save()
+    response = client_for(editor).post(url, {"token": preview.context["token"], "confirm": "1"})
+    assert response.status_code == 200
+    assert not response.context["report"].ok
+    assert not UnitPopulation.objects.exists()
