@@ -141,3 +141,13 @@ def _classification_urls() -> list[ScopedURL]:
 
 
 SCOPED_URLS += _classification_urls()
+
+
+def _prevention_urls() -> list[ScopedURL]:
+    # Imported late: the entries module imports ScopedURL from this module.
+    from tests.prevention.matrix import PREVENTION_SCOPED_URLS
+
+    return PREVENTION_SCOPED_URLS
+
+
+SCOPED_URLS += _prevention_urls()

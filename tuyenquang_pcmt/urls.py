@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/", include("apps.cases.urls")),
     path("registers/", include("apps.registers.urls")),
     path("classification/", include("apps.classification.urls")),
+    path("prevention/", include("apps.prevention.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.prevention.permissions import _PROVINCE as _READ_PREVENTION
+from apps.prevention.permissions import _WORK as _WORK_PREVENTION
+
 COMMUNE_OFFICER = "commune_officer"
 STEERING_MEMBER = "steering_member"
 PROVINCE_STAFF = "province_staff"
@@ -51,19 +54,24 @@ _WORK_CLASSIFICATION = [
     "classification.approve_assessment",
     "classification.override_assessment",
 ]
+# Prevention: commune officers enter their commune's activities, high-risk register, trainings,
+# model points and tip-offs; province staff add province campaigns and trainings, evaluate model
+# points and read everything; steering members see only the targets. prevention.view_informant is
+# in NO role: it is granted to named province staff one by one (admin → user → permissions).
 _READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casefile_audit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.
-    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES, *_WORK_REGISTERS, *_READ_CLASSIFICATION],
+    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES, *_WORK_REGISTERS, *_READ_CLASSIFICATION, *_WORK_PREVENTION],
     # Reads aggregates of their unit only; never personal records.
-    STEERING_MEMBER: [*_READ_UNITS, *_READ_CLASSIFICATION],
+    STEERING_MEMBER: [*_READ_UNITS, *_READ_CLASSIFICATION, "prevention.view_target"],
     # Reads everything in the province, maintains population, reads the audit log.
     PROVINCE_STAFF: [
         *_READ_UNITS,
         *_READ_CASES,
         *_READ_REGISTERS,
         *_WORK_CLASSIFICATION,
+        *_READ_PREVENTION,
         "cases.merge_person",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
@@ -76,6 +84,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REGISTERS,
         *_WORK_CLASSIFICATION,
         "classification.import_ruleset",
+        *_READ_PREVENTION,
+        "prevention.view_audiencegroup",
+        "prevention.add_audiencegroup",
+        "prevention.change_audiencegroup",
+        "prevention.change_target",
         "cases.merge_person",
         "cases.view_legalduration",
         "cases.change_legalduration",

@@ -60,10 +60,12 @@ def label(code: str) -> str:
 def _register_app_labels() -> None:
     # Apps keep their own action labels next to their code; merged here for the log and its filter.
     from apps.classification.actions import LABELS as classification_labels
+    from apps.prevention.actions import LABELS as prevention_labels
     from apps.registers.actions import LABELS as registers_labels
 
     LABELS.update(registers_labels)
     LABELS.update(classification_labels)
+    LABELS.update(prevention_labels)
 
 
 _register_app_labels()

@@ -18,6 +18,10 @@ def navigation(request):
         items.append(("duplicates", _("Trùng người"), reverse("cases:duplicates")))
     if user.has_perm("classification.view_assessmentresult"):
         items.append(("classification", _("Phân loại địa bàn"), reverse("classification:table")))
+    if user.has_perm("prevention.view_activity"):
+        items.append(("prevention", _("Phòng ngừa"), reverse("prevention:index")))
+    elif user.has_perm("prevention.view_target"):
+        items.append(("prevention", _("Chỉ tiêu"), reverse("prevention:target_list")))
     if user.has_perm("areas.view_administrativeunit"):
         items.append(("units", _("Đơn vị hành chính"), reverse("areas:unit_list")))
     if user.has_perm("audit.view_auditlogentry"):
@@ -35,6 +39,8 @@ def navigation(request):
                 if key in ("home", "worklist")
                 else path.startswith("/registers/")
                 if key == "registers"
+                else path.startswith("/prevention/")
+                if key == "prevention"
                 else path.startswith(url)
             ),
         }

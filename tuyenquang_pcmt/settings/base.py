@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "apps.cases",
     "apps.registers",
     "apps.classification",
+    "apps.prevention",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

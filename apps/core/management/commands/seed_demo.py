@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.demo import seed_users
@@ -6,6 +7,7 @@ from apps.areas.demo import seed_population
 from apps.areas.models import AdministrativeUnit
 from apps.cases.demo import seed_cases
 from apps.classification.demo import seed_classification
+from apps.prevention.demo import seed_prevention
 from apps.registers.demo import seed_registers
 
 
@@ -33,7 +35,14 @@ class Command(BaseCommand):
         n_registers = seed_registers(officers=officers)
         province_staff = User.objects.get(username="tinh.canbo")
         n_assessments = seed_classification(actor=province_staff)
+        n_prevention = seed_prevention(officers=officers, province_user=province_staff)
+        # The informant's identity is a personal authorisation, never a role: the demo grants it to
+        # the province officer so the protected view can be tried.
+        province_staff.user_permissions.add(
+            Permission.objects.get(content_type__app_label="prevention", codename="view_informant")
+        )
         self.stdout.write(
             f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới, "
-            f"{n_registers} bản ghi sổ theo dõi, {n_assessments} lần phân loại."
+            f"{n_registers} bản ghi sổ theo dõi, {n_assessments} lần phân loại, "
+            f"{n_prevention} bản ghi phòng ngừa."
         )

@@ -1,0 +1,89 @@
+"""Admin of the prevention app: reference data (audience groups, targets) editable and audited;
+records read-only (they change only through the services). The informant is deliberately not
+registered, and no inline shows it: the admin is one more door it must not leak through."""
+
+from django.contrib import admin
+
+from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
+
+from .models import Activity, AudienceGroup, HighRiskPerson, ModelPoint, Target, TipOff, Training
+
+
+@admin.register(AudienceGroup)
+class AudienceGroupAdmin(AuditedModelAdmin):
+    list_display = ("code", "name", "short_name", "high_risk", "order")
+    list_filter = ("high_risk",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(AuditedModelAdmin):
+    """Administrators complete the targets here (e.g. the missing baselines); every change audited."""
+
+    list_display = ("title", "plan", "indicator", "target_value", "comparison", "deadline", "verification", "active")
+    list_filter = ("plan", "verification", "active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyScopedAdmin(ScopedModelAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyScopedAdmin):
+    list_display = ("title", "date_from", "date_to", "kind", "participants_total")
+    list_filter = ("kind",)
+    # The people reached are personal data of each commune's register: shown on the scoped pages only.
+    exclude = ("reached",)
+
+    def get_queryset(self, request):
+        # Multi-commune records: through the pk__in subquery, so no row is listed twice.
+        from .selectors import scoped
+
+        return scoped(Activity, request.user).select_related("reporting_officer")
+
+
+@admin.register(HighRiskPerson)
+class HighRiskPersonAdmin(ReadOnlyScopedAdmin):
+    list_display = ("full_name", "birth_year", "commune", "category", "status")
+    list_filter = ("status", "source")
+    list_select_related = ("commune", "category")
+
+
+@admin.register(Training)
+class TrainingAdmin(ReadOnlyScopedAdmin):
+    list_display = ("topic", "held_on", "participants_total")
+
+    def get_queryset(self, request):
+        from .selectors import scoped
+
+        return scoped(Training, request.user)
+
+
+@admin.register(ModelPoint)
+class ModelPointAdmin(ReadOnlyScopedAdmin):
+    list_display = ("name", "commune", "started_on", "ended_on")
+    list_select_related = ("commune",)
+
+
+@admin.register(TipOff)
+class TipOffAdmin(ReadOnlyScopedAdmin):
+    """Without the informant (a separate, unregistered model)."""
+
+    list_display = ("__str__", "commune", "channel", "status")
+    list_filter = ("status", "channel")
+    list_select_related = ("commune",)

@@ -1,0 +1,247 @@
+"""Exports of the prevention lists as .xlsx: scoped (the selectors' querysets), formula-safe
+(``apps.cases.exports.neutralize``) and audited. Tip-off exports never contain the informant."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from apps.audit.services import audit_record
+from apps.cases.exports import neutralize
+
+from . import actions
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _d(value) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def xlsx_response(
+    *,
+    actor,
+    action: str,
+    stem: str,
+    sheet: str,
+    headers: list[str],
+    rows: Iterable[list],
+    filters: str,
+) -> HttpResponse:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.append(headers)
+    count = 0
+    for row in rows:
+        ws.append([neutralize(v) for v in row])
+        count += 1
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
+    audit_record(
+        actor=actor,
+        action=action,
+        area=getattr(actor, "area", None),
+        after={"format": "xlsx", "rows": count, "filters": filters},
+    )
+    return response
+
+
+def activity_export(*, actor, queryset, groups, filters: str) -> HttpResponse:
+    headers = [
+        "Nội dung, tên hoạt động",
+        "Từ ngày",
+        "Đến ngày",
+        "Xã, phường",
+        "Hình thức",
+        "Chủ đề",
+        "Số buổi",
+        *[f"Lượt người: {g.short_name}" for g in groups],
+        "Tổng lượt người",
+        "Số người nguy cơ cao được tiếp cận",
+        "Số tài liệu đã phát",
+        "Tài liệu đã phát",
+        "Đơn vị tổ chức",
+        "Cán bộ báo cáo",
+        "Ghi chú",
+    ]
+
+    def rows():
+        for a in queryset:
+            counts = {p.group_id: p.count for p in a.participations.all()}
+            yield [
+                a.title,
+                _d(a.date_from),
+                _d(a.date_to),
+                "; ".join(c.full_name for c in a.communes.all()),
+                a.get_kind_display(),
+                "; ".join(t.get_topic_display() for t in a.topics.all()),
+                a.sessions,
+                *[counts.get(g.pk, "") for g in groups],
+                a.participants_total,
+                a.reach_count,
+                a.materials_count,
+                a.materials_description,
+                a.organiser,
+                a.reporting_officer.get_full_name() if a.reporting_officer else "",
+                a.notes,
+            ]
+
+    return xlsx_response(
+        actor=actor,
+        action=actions.ACTIVITY_EXPORT,
+        stem="hoat-dong-tuyen-truyen",
+        sheet="Hoat dong",
+        headers=headers,
+        rows=rows(),
+        filters=filters,
+    )
+
+
+def _simple(
+    *, actor, queryset, action: str, stem: str, sheet: str, headers: list[str], row: Callable, filters: str
+) -> HttpResponse:
+    return xlsx_response(
+        actor=actor,
+        action=action,
+        stem=stem,
+        sheet=sheet,
+        headers=headers,
+        rows=(row(obj) for obj in queryset),
+        filters=filters,
+    )
+
+
+def highrisk_export(*, actor, queryset, filters: str) -> HttpResponse:
+    return _simple(
+        actor=actor,
+        queryset=queryset,
+        action=actions.HIGHRISK_EXPORT,
+        stem="so-nguy-co-cao",
+        sheet="Nguy co cao",
+        headers=[
+            "Họ và tên",
+            "Năm sinh",
+            "Giới tính",
+            "Xã, phường",
+            "Thôn, tổ dân phố",
+            "Nhóm nguy cơ",
+            "Tình trạng",
+            "Nguồn",
+            "Số lần được tiếp cận",
+            "Lần tiếp cận gần nhất",
+            "Ghi chú",
+        ],
+        row=lambda p: [
+            p.full_name,
+            p.birth_year,
+            p.get_sex_display(),
+            p.commune.full_name,
+            p.village,
+            p.category.name,
+            p.get_status_display(),
+            p.get_source_display(),
+            p.reach_count,
+            _d(p.last_reached),
+            p.notes,
+        ],
+        filters=filters,
+    )
+
+
+def training_export(*, actor, queryset, filters: str) -> HttpResponse:
+    return _simple(
+        actor=actor,
+        queryset=queryset,
+        action=actions.TRAINING_EXPORT,
+        stem="tap-huan",
+        sheet="Tap huan",
+        headers=["Ngày tổ chức", "Nội dung tập huấn", "Đơn vị tổ chức", "Đơn vị tham dự", "Tổng số người", "Ghi chú"],
+        row=lambda t: [
+            _d(t.held_on),
+            t.topic,
+            t.organiser,
+            "; ".join(f"{p.unit.full_name}: {p.count}" for p in t.participations.all()),
+            t.participants_total,
+            t.notes,
+        ],
+        filters=filters,
+    )
+
+
+def modelpoint_export(*, actor, queryset, filters: str) -> HttpResponse:
+    def latest(point):
+        evaluations = list(point.evaluations.all())
+        return evaluations[0] if evaluations else None
+
+    return _simple(
+        actor=actor,
+        queryset=queryset,
+        action=actions.MODELPOINT_EXPORT,
+        stem="mo-hinh-diem",
+        sheet="Mo hinh diem",
+        headers=[
+            "Tên mô hình",
+            "Xã, phường",
+            "Số quyết định",
+            "Ngày quyết định",
+            "Bắt đầu hoạt động",
+            "Dừng hoạt động",
+            "Năm đánh giá gần nhất",
+            "Kết quả",
+        ],
+        row=lambda m: [
+            m.name,
+            m.commune.full_name,
+            m.decision_number,
+            _d(m.decision_date),
+            _d(m.started_on),
+            _d(m.ended_on),
+            latest(m).year if latest(m) else "",
+            latest(m).get_result_display() if latest(m) else "",
+        ],
+        filters=filters,
+    )
+
+
+def tipoff_export(*, actor, queryset, filters: str) -> HttpResponse:
+    # No informant column, whoever exports: identities are read one by one, audited, on screen.
+    return _simple(
+        actor=actor,
+        queryset=queryset,
+        action=actions.TIPOFF_EXPORT,
+        stem="tin-bao",
+        sheet="Tin bao",
+        headers=[
+            "Số",
+            "Ngày tiếp nhận",
+            "Hình thức",
+            "Xã, phường",
+            "Nội dung",
+            "Tình trạng xử lý",
+            "Kết quả xử lý",
+            "Mã vụ án liên quan",
+            "Mã điểm, tụ điểm liên quan",
+            "Cán bộ tiếp nhận",
+        ],
+        row=lambda t: [
+            t.pk,
+            _d(t.received_on),
+            t.get_channel_display(),
+            t.commune.full_name,
+            t.summary,
+            t.get_status_display(),
+            t.result,
+            t.crime_case_id or "",
+            t.hotspot_id or "",
+            t.received_by.get_full_name() if t.received_by else "",
+        ],
+        filters=filters,
+    )

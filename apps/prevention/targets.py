@@ -1,0 +1,403 @@
+"""Plan targets: the registry of indicators and the rule that turns a value into a status.
+
+Each indicator is a function computing its current value over the reader's scope (the current
+communes they may see) for one period, registered with ``@indicator``. ``Target.indicator`` takes
+its choices from this registry, so a target can only name something the code can compute.
+Indicators reading another app (classification, registers) check that it is installed first and
+answer "chưa có dữ liệu" with the reason otherwise: this app works without them.
+
+Status rule (``evaluate``), documented on the targets page:
+
+* ``no_data``  — the value cannot be computed (source app missing, no approved classification,
+  nobody in the register, missing baseline the indicator needs…);
+* ``met``      — the current value satisfies the comparison (≥ or ≤ the target value);
+* ``on_track`` — not met yet, the deadline has not passed, and the value is on the straight line
+  from the baseline (at the baseline date) to the target (at the deadline): the value expected
+  today is ``baseline + (target − baseline) × elapsed share of the time``. A yearly target starts
+  every 01/01 from 0 (its counts restart each year) and ends on 31/12;
+* ``at_risk``  — otherwise: behind that line, past the deadline, or without a baseline from
+  which progress could be judged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db.models import Count, Q
+
+from .choices import Comparison, Recurrence, TargetStatus
+
+NO_SOURCE = "chưa có dữ liệu: ứng dụng “%s” chưa được cài đặt"
+#: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
+HOTSPOT_KINDS = ("point", "hotspot")
+DRUG_FREE = "drug_free"
+UNDETERMINED = "undetermined"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where and when an indicator is computed."""
+
+    commune_ids: tuple[int, ...]
+    start: dt.date
+    end: dt.date
+    on: dt.date
+    #: the reader sees the whole province (needed by indicators whose baseline is province-wide)
+    province_wide: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+    baseline: Decimal | None = None
+
+
+@dataclass
+class Measure:
+    value: Decimal | None
+    detail: str = ""
+    note: str = ""
+    #: what is still missing (groups without a model point…), shown under the figure
+    gaps: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    unit: str
+    source_app: str
+    compute: Callable[[Scope], Measure]
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def indicator(code: str, *, label: str, unit: str = "%", source_app: str = "apps.prevention"):
+    """Register a computing function for an indicator code."""
+
+    def register(func: Callable[[Scope], Measure]) -> Callable[[Scope], Measure]:
+        REGISTRY[code] = Indicator(code=code, label=label, unit=unit, source_app=source_app, compute=func)
+        return func
+
+    return register
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    return [(code, ind.label) for code, ind in REGISTRY.items()]
+
+
+def measure(code: str, scope: Scope) -> Measure:
+    ind = REGISTRY.get(code)
+    if ind is None:
+        return Measure(None, note="chỉ số không có trong danh mục")
+    if not django_apps.is_installed(ind.source_app):
+        return Measure(None, note=NO_SOURCE % ind.source_app.rsplit(".", 1)[-1])
+    return ind.compute(scope)
+
+
+def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal | None, unit: str = "") -> str:
+    """Vietnamese number format (decimal comma), trailing zeros dropped."""
+    if value is None:
+        return "—"
+    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.1f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = text.replace(".", ",")
+    return f"{text}{unit}" if unit == "%" else (f"{text} {unit}".strip())
+
+
+# --- indicators ------------------------------------------------------------------------------------
+
+
+@indicator("high_risk_coverage", label="Tỷ lệ người nhóm nguy cơ cao được tiếp cận (%)")
+def _high_risk_coverage(scope: Scope) -> Measure:
+    from .selectors import coverage_counts
+
+    total, reached = coverage_counts(commune_ids=scope.commune_ids, start=scope.start, end=scope.end)
+    if not total:
+        return Measure(None, note="chưa có dữ liệu: sổ nhóm nguy cơ cao chưa có ai")
+    return Measure(_pct(reached, total), detail=f"{reached}/{total} người đã được tiếp cận")
+
+
+def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_code: str = "") -> dict[int, dict]:
+    """Today's communes grouped by the district they belonged to before 01/7/2025.
+
+    There is no district level since 01/7/2025, so "one model point per district" becomes "one
+    per group of communes that made up a former district". A current commune belongs to the
+    district of each of its pre-2025 predecessor communes (official conversion table); a commune
+    formed from communes of two districts counts for both. ``former_province_code`` keeps only
+    the districts of one former province (Plan 63: Tuyên Quang, code 8; Hà Giang's former
+    districts joined the province later). One query.
+    """
+    from apps.areas.models import UnitSuccession
+
+    rows = UnitSuccession.objects.filter(new_id__in=list(commune_ids), old__level="commune").values_list(
+        "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
+    )
+    groups: dict[int, dict] = {}
+    for commune_id, district_id, district_name, province_code, level in rows:
+        if district_id is None or level != "district":
+            continue
+        if former_province_code and province_code != former_province_code:
+            continue
+        group = groups.setdefault(district_id, {"name": district_name, "communes": set()})
+        group["communes"].add(commune_id)
+    return groups
+
+
+@indicator("model_points_per_area_group", label="Tỷ lệ nhóm địa bàn (huyện cũ) có mô hình điểm (%)")
+def _model_points_per_area_group(scope: Scope) -> Measure:
+    from .models import ModelPoint
+
+    groups = area_groups(scope.commune_ids, former_province_code=str(scope.params.get("former_province_code", "")))
+    if not groups:
+        return Measure(None, note="chưa có dữ liệu: không xác định được huyện cũ của các xã, phường trong phạm vi")
+    with_point = set(
+        ModelPoint.objects.filter(
+            commune_id__in=list(scope.commune_ids),
+            started_on__lte=scope.end,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
+        .values_list("commune_id", flat=True)
+    )
+    covered = [g for g in groups.values() if g["communes"] & with_point]
+    gaps = sorted(g["name"] for g in groups.values() if not g["communes"] & with_point)
+    return Measure(
+        _pct(len(covered), len(groups)),
+        detail=f"{len(covered)}/{len(groups)} nhóm địa bàn có mô hình điểm",
+        gaps=gaps,
+    )
+
+
+def _approved_results(scope: Scope) -> tuple[Any, list[str]] | Measure:
+    """The latest approved classification and the final levels of the communes in scope."""
+    Assessment = django_apps.get_model("classification", "Assessment")
+    Result = django_apps.get_model("classification", "AssessmentResult")
+    assessment = Assessment.objects.filter(status="approved").order_by("-year", "-approved_at", "-pk").first()
+    if assessment is None:
+        return Measure(None, note="chưa có dữ liệu: chưa có kết quả phân loại địa bàn được phê duyệt")
+    levels = list(
+        Result.objects.filter(assessment=assessment, commune_id__in=list(scope.commune_ids)).values_list(
+            "final_level", flat=True
+        )
+    )
+    if not levels:
+        return Measure(None, note="chưa có dữ liệu: kết quả phân loại được phê duyệt không có xã nào trong phạm vi")
+    return assessment, levels
+
+
+def _key_count(assessment, levels: list[str]) -> int | None:
+    try:
+        spec = assessment.spec
+        return sum(1 for level in levels if spec.is_key(level))
+    except Exception:  # noqa: BLE001 - an unreadable snapshot only hides this detail
+        return None
+
+
+@indicator(
+    "drug_free_commune_share",
+    label="Tỷ lệ xã, phường không ma túy (phân loại được phê duyệt gần nhất, %)",
+    source_app="apps.classification",
+)
+def _drug_free_commune_share(scope: Scope) -> Measure:
+    found = _approved_results(scope)
+    if isinstance(found, Measure):
+        return found
+    assessment, levels = found
+    free = sum(1 for level in levels if level == DRUG_FREE)
+    key = _key_count(assessment, levels)
+    detail = f"{free}/{len(levels)} xã, phường không ma túy (phân loại năm {assessment.year})"
+    if key is not None:
+        detail += f"; {key} xã, phường trọng điểm"
+    return Measure(_pct(free, len(levels)), detail=detail)
+
+
+@indicator(
+    "communes_with_problems_reduction",
+    label="Mức giảm số xã, phường có tệ nạn ma túy so với số liệu nền (%)",
+    source_app="apps.classification",
+)
+def _communes_with_problems_reduction(scope: Scope) -> Measure:
+    if scope.baseline is None or scope.baseline <= 0:
+        return Measure(None, note="chưa có dữ liệu: cần bổ sung số liệu nền")
+    if not scope.province_wide:
+        return Measure(None, note="chỉ tính cho toàn tỉnh: số liệu nền là số xã, phường của cả tỉnh")
+    found = _approved_results(scope)
+    if isinstance(found, Measure):
+        return found
+    assessment, levels = found
+    with_problems = sum(1 for level in levels if level not in (DRUG_FREE, UNDETERMINED))
+    value = ((scope.baseline - with_problems) * 100 / scope.baseline).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return Measure(
+        value,
+        detail=f"{with_problems} xã, phường có tệ nạn ma túy (phân loại năm {assessment.year}), "
+        f"số liệu nền {fmt(scope.baseline)}",
+    )
+
+
+def _hotspots(scope: Scope):
+    Hotspot = django_apps.get_model("registers", "Hotspot")
+    kinds = scope.params.get("kinds") or HOTSPOT_KINDS
+    return Hotspot.objects.filter(commune_id__in=list(scope.commune_ids), kind__in=list(kinds))
+
+
+@indicator("hotspots_new", label="Số điểm, tụ điểm mới phát hiện trong kỳ", unit="điểm", source_app="apps.registers")
+def _hotspots_new(scope: Scope) -> Measure:
+    count = _hotspots(scope).filter(discovered_on__range=(scope.start, scope.end)).count()
+    return Measure(Decimal(count), detail=f"{count} điểm, tụ điểm mới phát hiện từ {scope.start:%d/%m/%Y}")
+
+
+@indicator(
+    "hotspots_eliminated_share",
+    label="Tỷ lệ điểm, tụ điểm được triệt xóa trong kỳ (%)",
+    source_app="apps.registers",
+)
+def _hotspots_eliminated_share(scope: Scope) -> Measure:
+    # Every point that existed at some time in the period (still open at its start, or found in it).
+    existing = (
+        _hotspots(scope)
+        .filter(discovered_on__lte=scope.end)
+        .filter(Q(eliminated_on__isnull=True) | Q(eliminated_on__gte=scope.start))
+    )
+    row = existing.aggregate(
+        total=Count("pk"), eliminated=Count("pk", filter=Q(eliminated_on__range=(scope.start, scope.end)))
+    )
+    if not row["total"]:
+        return Measure(None, note="chưa có dữ liệu: không có điểm, tụ điểm nào trong kỳ")
+    return Measure(
+        _pct(row["eliminated"], row["total"]),
+        detail=f"{row['eliminated']}/{row['total']} điểm, tụ điểm đã triệt xóa",
+    )
+
+
+# --- status ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    status: str
+    reason: str
+    expected: Decimal | None = None
+
+
+def _satisfies(value: Decimal, goal: Decimal, comparison: str) -> bool:
+    return value >= goal if comparison == Comparison.GTE else value <= goal
+
+
+def evaluate(
+    *,
+    current: Decimal | None,
+    target: Decimal,
+    comparison: str,
+    baseline: Decimal | None,
+    start: dt.date | None,
+    deadline: dt.date,
+    on: dt.date,
+    unit: str = "",
+) -> Evaluation:
+    """The status of a target on ``on`` (pure; see the module docstring for the rule)."""
+    sign = "≥" if comparison == Comparison.GTE else "≤"
+    if current is None:
+        return Evaluation(TargetStatus.NO_DATA, "Chưa tính được giá trị hiện tại.")
+    if _satisfies(current, target, comparison):
+        return Evaluation(TargetStatus.MET, f"Đạt: {fmt(current, unit)} {sign} {fmt(target, unit)}.")
+    if on > deadline:
+        return Evaluation(
+            TargetStatus.AT_RISK,
+            f"Đã quá thời hạn {deadline:%d/%m/%Y}: {fmt(current, unit)}, chưa {sign} {fmt(target, unit)}.",
+        )
+    if baseline is None or start is None or start >= deadline:
+        return Evaluation(
+            TargetStatus.AT_RISK,
+            f"Chưa đạt ({fmt(current, unit)}); chưa có số liệu nền nên không đánh giá được là đúng tiến độ.",
+        )
+    share = Decimal(max(0, min((on - start).days, (deadline - start).days))) / Decimal((deadline - start).days)
+    expected = (baseline + (target - baseline) * share).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    if _satisfies(current, expected, comparison):
+        return Evaluation(
+            TargetStatus.ON_TRACK,
+            f"Đúng tiến độ: đến {on:%d/%m/%Y} cần {sign} {fmt(expected, unit)}, hiện {fmt(current, unit)}.",
+            expected,
+        )
+    lead = "Chậm tiến độ" if comparison == Comparison.GTE else "Vượt mức cho phép"
+    return Evaluation(
+        TargetStatus.AT_RISK,
+        f"{lead}: đến {on:%d/%m/%Y} cần {sign} {fmt(expected, unit)}, hiện {fmt(current, unit)}.",
+        expected,
+    )
+
+
+@dataclass
+class TargetRow:
+    target: Any
+    indicator: Indicator | None
+    period_start: dt.date
+    period_end: dt.date
+    deadline: dt.date
+    measure: Measure
+    evaluation: Evaluation
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit if self.indicator else ""
+
+    @property
+    def current_display(self) -> str:
+        return fmt(self.measure.value, self.unit)
+
+    @property
+    def target_display(self) -> str:
+        sign = "≥" if self.target.comparison == Comparison.GTE else "≤"
+        return f"{sign} {fmt(self.target.target_value, self.unit)}"
+
+    @property
+    def baseline_display(self) -> str:
+        return fmt(self.target.baseline_value, self.unit)
+
+
+def period_for(target, on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(start, end, deadline) of the period a target is measured over on ``on``."""
+    if target.recurrence == Recurrence.YEARLY:
+        start, deadline = dt.date(on.year, 1, 1), dt.date(on.year, 12, 31)
+    else:
+        deadline = target.deadline
+        start = target.baseline_date or dt.date(min(on, deadline).year, 1, 1)
+    return start, min(on, deadline), deadline
+
+
+def evaluate_target(target, *, commune_ids, on: dt.date, province_wide: bool) -> TargetRow:
+    start, end, deadline = period_for(target, on)
+    scope = Scope(
+        commune_ids=tuple(commune_ids),
+        start=start,
+        end=end,
+        on=on,
+        province_wide=province_wide,
+        params=dict(target.params or {}),
+        baseline=target.baseline_value,
+    )
+    ind = REGISTRY.get(target.indicator)
+    result = measure(target.indicator, scope)
+    if target.recurrence == Recurrence.YEARLY:
+        baseline, line_start = Decimal(0), start
+    else:
+        baseline, line_start = target.baseline_value, target.baseline_date
+    evaluation = evaluate(
+        current=result.value,
+        target=target.target_value,
+        comparison=target.comparison,
+        baseline=baseline,
+        start=line_start,
+        deadline=deadline,
+        on=on,
+        unit=ind.unit if ind else "",
+    )
+    if evaluation.status == TargetStatus.NO_DATA and result.note:
+        evaluation = Evaluation(TargetStatus.NO_DATA, result.note[:1].upper() + result.note[1:] + ".")
+    return TargetRow(target, ind, start, end, deadline, result, evaluation)
