@@ -99,6 +99,11 @@ run_pytest() {
 step_setup() {
     ensure_venv requirements-dev.txt || return
     ensure_weasyprint_libs || true
+    # The report tests read the generated PDFs with poppler (pdftotext, pdffonts, pdfinfo).
+    command -v pdftotext >/dev/null 2>&1 || apt_install poppler-utils || {
+        printf 'ERROR: poppler-utils (pdftotext) is needed by tests/reports: apt-get install poppler-utils\n' >&2
+        return 1
+    }
     if have_po_files; then
         ensure_msgfmt || {
             printf 'ERROR: msgfmt (gettext) is needed to compile translations: apt-get install gettext\n' >&2

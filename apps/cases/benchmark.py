@@ -1057,7 +1057,7 @@ def build_scenarios(users: BenchUsers) -> list[Scenario]:
     def worklist_rows(user) -> Callable[[], str]:
         def rows() -> str:
             c = selectors.worklist(user=user).counts
-            return (f"overdue {c.get('overdue', 0):,}, due≤30d {c.get('due_soon', 0):,}, "
+            return (f"overdue {c.get('overdue', 0):,}, due soon {c.get('due_soon', 0):,}, "
                     f"returned {c.get('returned', 0):,} / open {c.get('open', 0):,}")  # fmt: skip
 
         return rows
@@ -1088,6 +1088,8 @@ def build_scenarios(users: BenchUsers) -> list[Scenario]:
         Scenario("list status=managed&sex=M", province, filtered,
                  list_rows(province, status=Status.MANAGED, sex=Sex.MALE),
                  compare=(province, f"{filtered}&q={one}") if one else None),
+        Scenario("list default (open files)", province, "/cases/list/",
+                 list_rows(province, open_only=True), compare=(province, f"/cases/list/?q={one}") if one else None),
         Scenario("search q=nguyen van hung", province, "/cases/list/?q=nguyen+van+hung",
                  list_rows(province, q="nguyen van hung"),
                  compare=(province, f"/cases/list/?q={one}") if one else None),

@@ -229,6 +229,8 @@ class CaseFile(models.Model):
             ("view_casefile_audit", _("Xem ai đã xem, sửa hồ sơ")),
         ]
         indexes = [
+            # The list's default order: without it PostgreSQL sorts every matching file to show 25.
+            models.Index(fields=["-updated_at", "-id"], name="cases_file_updated_idx"),
             models.Index(fields=["commune", "status"], name="cases_file_commune_status_idx"),
             models.Index(fields=["commune", "due_date"], name="cases_file_commune_due_idx"),
         ]

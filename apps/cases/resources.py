@@ -124,6 +124,16 @@ class CaseResource(ScopedResource):
         self._ethnicities.update({normalize(e.name.replace("-", " ")): e for e in self._ethnicities.values()})
         self._substances = {normalize(s.name): s.code for s in SubstanceType.objects.all()}
         self._substances.update({s.code: s.code for s in SubstanceType.objects.all()})
+        # Names officers write that are not the catalogue's wording ("ATS, thuốc lắc" has a comma).
+        self._substances.update(
+            {
+                "thuoc lac": "ats",
+                "mdma": "ats",
+                "ma tuy da": "meth",
+                "can sa": "cannabis",
+                "ke": "ketamine",
+            }
+        )
         self._scope = scoping.visible_to(AdministrativeUnit.objects.all(), user)
         self._seen: dict[tuple, int] = {}
 

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-seed", action="store_true", help="không tạo dữ liệu, chỉ đo")
         parser.add_argument("--iterations", type=int, default=30, help="số lần đo mỗi trang (mặc định 30)")
         parser.add_argument("--import-rows", type=int, default=5_000, help="số dòng tệp nhập (mặc định 5000)")
+        parser.add_argument("--skip-pages", action="store_true", help="không đo các trang")
         parser.add_argument("--skip-import", action="store_true", help="không đo nhập Excel")
         parser.add_argument(
             "--explain", action="store_true", help="in EXPLAIN (ANALYZE, BUFFERS) các truy vấn chậm nhất (PostgreSQL)"
@@ -116,7 +117,8 @@ class Command(BaseCommand):
             f"{users.small_officer.username} → {users.small_commune.full_name} (smallest), "
             f"{users.province.username} → {province.full_name}"
         )
-        report["pages"] = self.measure_pages(users, o)
+        if not o["skip_pages"]:
+            report["pages"] = self.measure_pages(users, o)
         if not o["skip_import"]:
             report["import"] = self.measure_import(users, o)
         if o["json"]:
