@@ -151,3 +151,20 @@ def _prevention_urls() -> list[ScopedURL]:
 
 
 SCOPED_URLS += _prevention_urls()
+
+
+def _reporting_urls() -> list[ScopedURL]:
+    # Imported late: the entries module imports ScopedURL from this module.
+    from tests.reporting.permission_entries import REPORTING_URLS
+
+    return REPORTING_URLS
+
+
+def _reports_urls() -> list[ScopedURL]:
+    from tests.reports.matrix import REPORTS_SCOPED_URLS
+
+    return REPORTS_SCOPED_URLS
+
+
+SCOPED_URLS += _reporting_urls()
+SCOPED_URLS += _reports_urls()

@@ -14,5 +14,7 @@ urlpatterns = [
     path("registers/", include("apps.registers.urls")),
     path("classification/", include("apps.classification.urls")),
     path("prevention/", include("apps.prevention.urls")),
+    path("reporting/", include("apps.reporting.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.prevention.permissions import _PROVINCE as _READ_PREVENTION
 from apps.prevention.permissions import _WORK as _WORK_PREVENTION
+from apps.reporting import permissions as reporting_permissions
+from apps.reports import permissions as reports_permissions
 
 COMMUNE_OFFICER = "commune_officer"
 STEERING_MEMBER = "steering_member"
@@ -106,6 +108,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_user",
     ],
 }
+
+
+# Reporting and reports keep their role lists next to their code (one list per role each).
+for _module in (reporting_permissions, reports_permissions):
+    for _role, _perms in _module.ROLE_PERMISSIONS.items():
+        ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
 
 
 def role_label(code: str) -> str:

@@ -62,10 +62,14 @@ def _register_app_labels() -> None:
     from apps.classification.actions import LABELS as classification_labels
     from apps.prevention.actions import LABELS as prevention_labels
     from apps.registers.actions import LABELS as registers_labels
+    from apps.reporting.actions import LABELS as reporting_labels
+    from apps.reports.actions import LABELS as reports_labels
 
     LABELS.update(registers_labels)
     LABELS.update(classification_labels)
     LABELS.update(prevention_labels)
+    LABELS.update(reporting_labels)
+    LABELS.update(reports_labels)
 
 
 _register_app_labels()

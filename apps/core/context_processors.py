@@ -18,6 +18,11 @@ def navigation(request):
         items.append(("duplicates", _("Trùng người"), reverse("cases:duplicates")))
     if user.has_perm("classification.view_assessmentresult"):
         items.append(("classification", _("Phân loại địa bàn"), reverse("classification:table")))
+    if user.has_perm("reporting.view_dashboard"):
+        items.append(("reporting", _("Thống kê"), reverse("reporting:dashboard")))
+    if user.has_perm("reports.view_issuedreport"):
+        url = reverse("reports:index") if user.has_perm("reports.issue_issuedreport") else reverse("reports:archive")
+        items.append(("reports", _("Báo cáo"), url))
     if user.has_perm("prevention.view_activity"):
         items.append(("prevention", _("Phòng ngừa"), reverse("prevention:index")))
     elif user.has_perm("prevention.view_target"):
@@ -41,6 +46,8 @@ def navigation(request):
                 if key == "registers"
                 else path.startswith("/prevention/")
                 if key == "prevention"
+                else path.startswith("/reports/")
+                if key == "reports"
                 else path.startswith(url)
             ),
         }

@@ -63,6 +63,8 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "axes",
     "import_export",
+    "django_tasks",  # the tasks framework (backport of Django 6's django.tasks)
+    "django_tasks_db",  # its database queue: nothing to run but `manage.py db_worker`
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -73,6 +75,8 @@ LOCAL_APPS = [
     "apps.registers",
     "apps.classification",
     "apps.prevention",
+    "apps.reporting",  # after the apps it reads
+    "apps.reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -193,10 +197,26 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # PROJECT
 # ------------------------------------------------------------------------------
 # The province whose data this instance holds (statistics-office code, current generation).
 PCMT_PROVINCE_CODE = env("PCMT_PROVINCE_CODE", default="8")
+
+# REPORTING
+# ------------------------------------------------------------------------------
+# Data window of a period: from this day of the month before the period to the day before it in the
+# period's last month (15 → "15th to 14th", domain.md §5; 1 → calendar months). A row of
+# reporting.ReportingSettings (admin) overrides both values.
+PCMT_PERIOD_START_DAY = env.int("PCMT_PERIOD_START_DAY", default=15)
+PCMT_PERIOD_DEADLINE_DAYS = env.int("PCMT_PERIOD_DEADLINE_DAYS", default=2)  # 14th + 2 = the 16th (TT 13/2022)
+# Dashboards' aggregates cached under a data stamp (0 disables; see apps/reporting/selectors.py).
+PCMT_DASHBOARD_CACHE_SECONDS = env.int("PCMT_DASHBOARD_CACHE_SECONDS", default=300)
+
+# BACKGROUND JOBS
+# ------------------------------------------------------------------------------
+# The queue is a table of the database (django-tasks-db), so the default setup needs nothing but
+# the worker (`manage.py db_worker`). README "Production" explains the switch to Redis.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -15,3 +15,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Jobs run at once in tests (the database queue itself is tested in tests/reports/test_tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The locmem cache outlives a test's database.
+PCMT_DASHBOARD_CACHE_SECONDS = 0

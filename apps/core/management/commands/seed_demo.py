@@ -9,6 +9,7 @@ from apps.cases.demo import seed_cases
 from apps.classification.demo import seed_classification
 from apps.prevention.demo import seed_prevention
 from apps.registers.demo import seed_registers
+from apps.reporting.demo import seed_reporting
 
 
 class Command(BaseCommand):
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         province_staff = User.objects.get(username="tinh.canbo")
         n_assessments = seed_classification(actor=province_staff)
         n_prevention = seed_prevention(officers=officers, province_user=province_staff)
+        n_periods = seed_reporting(officers=officers, province_user=province_staff)
         # The informant's identity is a personal authorisation, never a role: the demo grants it to
         # the province officer so the protected view can be tried.
         province_staff.user_permissions.add(
@@ -44,5 +46,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới, "
             f"{n_registers} bản ghi sổ theo dõi, {n_assessments} lần phân loại, "
-            f"{n_prevention} bản ghi phòng ngừa."
+            f"{n_prevention} bản ghi phòng ngừa, {n_periods} bản ghi kỳ báo cáo."
         )

@@ -1,0 +1,917 @@
+"""The indicator catalogue of domain.md §5 and its computation from the records, per commune.
+
+STABLE INTERFACE (used by ``apps.reports`` and the dashboards):
+
+* ``IndicatorDef(code, label_vi, group, unit, places=0, additive=True)`` and the registry
+  ``INDICATORS`` (ordered dict code → def) with ``GROUPS`` (group code → Vietnamese title).
+* ``compute(*, commune_ids, start, end) -> IndicatorTable`` — every indicator of every commune for
+  the data window [start, end] (both inclusive). ``IndicatorTable.by_commune[commune_id][code]`` and
+  ``IndicatorTable.total[code]`` hold ``int`` (counts), ``Decimal`` (grams: 3 places, m²: 2, %: 1)
+  or ``None`` (cannot be computed: the app holding the data is not installed, or a ratio without a
+  denominator; the reason is in ``IndicatorTable.missing``). ``levels[commune_id]`` is the commune's
+  classification outcome code and ``level_labels`` their Vietnamese labels.
+* ``compute_many(*, commune_ids, windows) -> list[IndicatorTable]`` — the same for several windows
+  at once (trends), sharing every scan.
+* ``breakdowns(*, commune_ids, end) -> dict`` — the people with a file open at ``end`` by sex, age
+  band (QĐ 13/2019), ethnicity (Kinh / ethnic minorities / not recorded, plus every group) and
+  substance; plain JSON-ready dicts of counts. ``merge_breakdowns(parts, end)`` adds breakdowns of
+  disjoint sets of communes; ``top_groups(items, n)`` keeps the n largest plus "other".
+* ``open_files_sql(commune_ids, end) -> (sql, params)`` — SELECT of the ids of the files open at
+  ``end`` (the set the stocks and breakdowns count), for ``pk__in=RawSQL(sql, params)``.
+
+NO personal data in any of these structures: counts only.
+
+Queries. The number of queries does not depend on the number of communes (``commune_id IN (…)``
+and ``GROUP BY commune``): 13 for one window with every app installed, plus one per extra window
+(active hotspots reuse ``registers.selectors.hotspots_active_between``, one query per window).
+
+Definitions (what is counted, and when):
+
+* Stocks are taken AT THE END of the window. A case file is open at ``end`` when its status then
+  (the ``to_status`` of its last status-changing event dated on or before ``end``: opening,
+  transitions, transfers) is not "closed". The status history comes from the file's own events,
+  so a past period is counted as it was, not with today's statuses. ``case_type`` (user/addict) and
+  ``whereabouts`` are the file's current values (their history is not recorded); the locked
+  snapshot of an approved submission keeps them as they were when the commune submitted.
+* ``people_new``: files detected (``detected_on``) in the window, not counting files opened by a
+  transfer from another commune (the person was already counted there).
+* ``relapses``: "tái sử dụng" and "phát hiện sử dụng trở lại" events dated in the window.
+* Hotspots: ``hotspots_active`` = active at any time in the window (the registers' own definition,
+  as classification uses it); ``hotspots_new`` = discovered in the window; ``hotspots_eliminated``
+  = hotspots with an "eliminated" status change dated in the window.
+* Crime: cases that occurred in the window; offenders = Σ arrested per case; seizures in grams and
+  tablets. Cultivation: finds destroyed in the window (count, plants, m²).
+* Prevention (when ``apps.prevention`` is installed): activities overlapping the window held in the
+  commune; per commune an activity covering several communes counts for each of them, while the
+  TOTAL counts it once (``additive=False``). High-risk coverage: people active in the register now,
+  and how many of them an activity overlapping the window reached.
+* Classification: the final level of each commune in the latest APPROVED assessment whose year is
+  ≤ the window's end year (the period's year): one ``class_*`` indicator is 1 for the commune, so
+  totals count communes per level.
+
+Units and history. Every record counted here already carries today's commune: records entered
+under a pre-2025 unit are converted when recorded (``cases`` and ``registers`` derive ``commune``
+through the official conversion). Grouping by commune therefore IS the old→new conversion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db import connection
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Lead
+
+from apps.cases.choices import AgeBand, CaseType, EventKind, Sex, Status, Whereabouts
+from apps.cases.models import CaseEvent, CaseFile, SubstanceType
+
+Value = int | Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    code: str
+    label_vi: str
+    group: str
+    unit: str
+    #: decimal places: 0 → int; grams 3, m² 2, percent 1 → Decimal
+    places: int = 0
+    #: False when the total is not the sum of the communes (shared activities, ratios)
+    additive: bool = True
+
+    @property
+    def is_decimal(self) -> bool:
+        return self.places > 0
+
+    def zero(self) -> Value:
+        return Decimal(0).quantize(Decimal(1).scaleb(-self.places)) if self.places else 0
+
+    def quantize(self, value: Any) -> Value:
+        if value is None:
+            return None
+        if self.places:
+            return Decimal(str(value)).quantize(Decimal(1).scaleb(-self.places))
+        return int(value)
+
+
+GROUPS: dict[str, str] = {
+    "people": "Người sử dụng trái phép, người nghiện ma túy có hồ sơ quản lý",
+    "rehab": "Cai nghiện, điều trị thay thế, quản lý sau cai nghiện",
+    "hotspots": "Điểm, tụ điểm về ma túy",
+    "crime": "Tội phạm về ma túy",
+    "cultivation": "Cây có chứa chất ma túy",
+    "prevention": "Tuyên truyền, phòng ngừa",
+    "classification": "Phân loại địa bàn",
+}
+
+_DEFS = [
+    # people (stocks at the end of the window, except people_new)
+    IndicatorDef("people_total", "Người sử dụng trái phép, người nghiện có hồ sơ quản lý", "people", "người"),
+    IndicatorDef("people_users", "– người sử dụng trái phép chất ma túy", "people", "người"),
+    IndicatorDef("people_addicts", "– người nghiện ma túy", "people", "người"),
+    IndicatorDef("where_community", "Đang ở tại cộng đồng", "people", "người"),
+    IndicatorDef("where_rehab_facility", "Đang ở cơ sở cai nghiện", "people", "người"),
+    IndicatorDef(
+        "where_prison", "Đang ở trại giam, trại tạm giam, trường giáo dưỡng, cơ sở giáo dục", "people", "người"
+    ),
+    IndicatorDef("where_unknown", "Không rõ nơi ở (bỏ trốn, đi khỏi địa phương)", "people", "người"),
+    IndicatorDef("people_new", "Phát hiện mới trong kỳ", "people", "người"),
+    # rehab
+    IndicatorDef("rehab_voluntary", "Đang cai nghiện tự nguyện", "rehab", "người"),
+    IndicatorDef("rehab_voluntary_community", "– tại gia đình, cộng đồng", "rehab", "người"),
+    IndicatorDef("rehab_voluntary_facility", "– tại cơ sở cai nghiện", "rehab", "người"),
+    IndicatorDef("rehab_compulsory", "Đang cai nghiện bắt buộc", "rehab", "người"),
+    IndicatorDef("methadone", "Đang điều trị thay thế (methadone)", "rehab", "người"),
+    IndicatorDef("post_rehab", "Đang quản lý sau cai nghiện", "rehab", "người"),
+    IndicatorDef("relapses", "Tái sử dụng ma túy trong kỳ", "rehab", "lượt"),
+    # hotspots
+    IndicatorDef("hotspots_active", "Điểm, tụ điểm tồn tại trong kỳ", "hotspots", "điểm"),
+    IndicatorDef("hotspots_new", "Điểm, tụ điểm mới phát sinh", "hotspots", "điểm"),
+    IndicatorDef("hotspots_eliminated", "Điểm, tụ điểm đã triệt xóa", "hotspots", "điểm"),
+    # crime
+    IndicatorDef("crime_cases", "Vụ phạm tội về ma túy phát hiện, bắt giữ", "crime", "vụ"),
+    IndicatorDef("crime_offenders", "Đối tượng bị bắt giữ", "crime", "người"),
+    IndicatorDef("seized_heroin_g", "Thu giữ heroin", "crime", "g", places=3),
+    IndicatorDef("seized_synthetic_g", "Thu giữ ma túy tổng hợp", "crime", "g", places=3),
+    IndicatorDef("seized_synthetic_tablets", "Thu giữ ma túy tổng hợp (viên)", "crime", "viên"),
+    IndicatorDef("seized_cannabis_g", "Thu giữ cần sa", "crime", "g", places=3),
+    IndicatorDef("seized_other_g", "Thu giữ ma túy khác", "crime", "g", places=3),
+    # cultivation
+    IndicatorDef("cultivation_finds", "Vụ phát hiện, triệt phá cây có chứa chất ma túy", "cultivation", "vụ"),
+    IndicatorDef("plants_destroyed", "Cây có chứa chất ma túy bị triệt phá", "cultivation", "cây"),
+    IndicatorDef("plant_area_m2", "Diện tích triệt phá", "cultivation", "m²", places=2),
+    # prevention
+    IndicatorDef("activities", "Hoạt động tuyên truyền", "prevention", "hoạt động", additive=False),
+    IndicatorDef("activity_sessions", "Buổi, lần tuyên truyền", "prevention", "buổi", additive=False),
+    IndicatorDef("activity_participants", "Lượt người tham dự", "prevention", "lượt người", additive=False),
+    IndicatorDef("highrisk_registered", "Người trong sổ nhóm nguy cơ cao (đang theo dõi)", "prevention", "người"),
+    IndicatorDef("highrisk_reached", "– đã được tiếp cận, tuyên truyền trong kỳ", "prevention", "người"),
+    IndicatorDef(
+        "highrisk_coverage_pct", "Tỷ lệ nhóm nguy cơ cao được tiếp cận", "prevention", "%", places=1, additive=False
+    ),
+    # classification (1 for the commune's level: totals count communes)
+    IndicatorDef("class_type_1", "Xã, phường loại I", "classification", "xã"),
+    IndicatorDef("class_type_2", "Xã, phường loại II", "classification", "xã"),
+    IndicatorDef("class_type_3", "Xã, phường loại III", "classification", "xã"),
+    IndicatorDef("class_has_problems", "Có tệ nạn ma túy, không thuộc diện trọng điểm", "classification", "xã"),
+    IndicatorDef("class_drug_free", "Xã, phường không ma túy", "classification", "xã"),
+    IndicatorDef("class_undetermined", "Chưa xác định được loại", "classification", "xã"),
+    IndicatorDef("class_none", "Chưa có kết quả phân loại được phê duyệt", "classification", "xã"),
+]
+INDICATORS: dict[str, IndicatorDef] = {d.code: d for d in _DEFS}
+
+#: final level code of an assessment result → indicator; any other code counts as undetermined
+LEVEL_INDICATORS = {
+    "type_1": "class_type_1",
+    "type_2": "class_type_2",
+    "type_3": "class_type_3",
+    "has_problems": "class_has_problems",
+    "drug_free": "class_drug_free",
+    "undetermined": "class_undetermined",
+}
+#: level code → colour on the tile grid (most severe darkest); anything else grey
+LEVEL_ORDER = ["type_1", "type_2", "type_3", "has_problems", "drug_free", "undetermined", ""]
+
+PREVENTION_CODES = [d.code for d in _DEFS if d.group == "prevention"]
+CLASSIFICATION_CODES = [d.code for d in _DEFS if d.group == "classification"]
+
+_STOCK: dict[str, tuple[str, list[str]]] = {
+    # code → (condition on the interval row ``t``, params)
+    "people_total": ("1 = 1", []),
+    "people_users": ("t.r_type = %s", [CaseType.USER]),
+    "people_addicts": ("t.r_type = %s", [CaseType.ADDICT]),
+    "where_community": ("t.r_where = %s", [Whereabouts.COMMUNITY]),
+    "where_rehab_facility": ("t.r_where = %s", [Whereabouts.REHAB_FACILITY]),
+    "where_prison": ("t.r_where = %s", [Whereabouts.PRISON]),
+    "where_unknown": ("t.r_where = %s", [Whereabouts.UNKNOWN]),
+    "rehab_voluntary": ("t.r_status IN (%s, %s)", [Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY]),
+    "rehab_voluntary_community": ("t.r_status = %s", [Status.VOLUNTARY_COMMUNITY]),
+    "rehab_voluntary_facility": ("t.r_status = %s", [Status.VOLUNTARY_FACILITY]),
+    "rehab_compulsory": ("t.r_status = %s", [Status.COMPULSORY]),
+    "methadone": ("t.r_status = %s", [Status.METHADONE]),
+    "post_rehab": ("t.r_status = %s", [Status.POST_REHAB]),
+}
+RELAPSE_KINDS = (EventKind.RELAPSE, EventKind.REOPENED)
+KINH_CODE = "01"
+
+
+def prevention_installed() -> bool:
+    return django_apps.is_installed("apps.prevention")
+
+
+def classification_installed() -> bool:
+    return django_apps.is_installed("apps.classification")
+
+
+@dataclass
+class IndicatorTable:
+    """Indicators of one window: per commune and in total (see the module docstring)."""
+
+    start: dt.date
+    end: dt.date
+    commune_ids: list[int]
+    by_commune: dict[int, dict[str, Value]]
+    total: dict[str, Value]
+    #: commune id → classification outcome code ("" = no approved result)
+    levels: dict[int, str] = field(default_factory=dict)
+    level_labels: dict[str, str] = field(default_factory=dict)
+    #: the approved assessment the levels come from: {"id", "year", "rule_set"} or None
+    assessment: dict[str, Any] | None = None
+    #: indicator code → why it could not be computed
+    missing: dict[str, str] = field(default_factory=dict)
+
+    def get(self, commune_id: int, code: str) -> Value:
+        return self.by_commune.get(commune_id, {}).get(code)
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _ids(commune_ids: Iterable[Any]) -> list[int]:
+    return sorted({int(getattr(c, "pk", c)) for c in commune_ids})
+
+
+def _date_param(day: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _changed_files(ids: Sequence[int], after: dt.date):
+    """The communes' files whose status history matters after ``after``: changed since (their
+    ``status_since`` is later), or opened by a transfer (their history starts at the transfer while
+    ``status_since`` may come from the sending commune's file). For the other files the status on
+    any day from ``status_since`` on is simply today's status."""
+    return CaseFile.objects.filter(commune_id__in=list(ids)).filter(
+        Q(status_since__isnull=True) | Q(status_since__gt=after) | Q(transferred_from__isnull=False)
+    )
+
+
+def _settled() -> Q:
+    """Files whose today's status holds from their ``status_since`` on (see ``_changed_files``)."""
+    return Q(status_since__isnull=False, transferred_from__isnull=True)
+
+
+def _status_intervals(ids: Sequence[int], since: dt.date, until: dt.date):
+    """Status-changing events (opening, transitions, transfers) of the files of ``_changed_files(ids,
+    since)`` up to ``until``, each with the date the next one replaced it (``r_to``, NULL while it is
+    the last one on ``until``): a file's status on day D is ``r_status`` of its interval with
+    r_from ≤ D < r_to. Events after ``until`` cannot change a status on or before it and are left
+    out. Returns (sql, params) of a SELECT with r_file, r_commune, r_type, r_where, r_from, r_status,
+    r_to, r_settled (the day from which today's status holds, NULL for transferred files)."""
+    qs = (
+        CaseEvent.objects.filter(case_file__in=_changed_files(ids, since).values("pk"), event_date__lte=until)
+        .exclude(to_status="")
+        .annotate(
+            r_file=F("case_file_id"),
+            r_commune=F("case_file__commune_id"),
+            r_type=F("case_file__case_type"),
+            r_where=F("case_file__whereabouts"),
+            r_from=F("event_date"),
+            r_status=F("to_status"),
+            r_to=Window(
+                Lead("event_date"),
+                partition_by=[F("case_file_id")],
+                order_by=[F("event_date").asc(), F("pk").asc()],
+            ),
+            r_since=F("case_file__status_since"),
+            r_moved=F("case_file__transferred_from_id"),
+        )
+        .values("r_file", "r_commune", "r_type", "r_where", "r_from", "r_status", "r_to", "r_since", "r_moved")
+        .order_by()
+    )
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+#: an interval row ``t`` holds on day ``w.d`` and the file's today's status does not already answer
+_HISTORY_ON = (
+    "t.r_from <= {d} AND (t.r_to IS NULL OR t.r_to > {d}) "
+    "AND (t.r_since IS NULL OR t.r_since > {d} OR t.r_moved IS NOT NULL)"
+)
+
+
+def open_files_sql(commune_ids: Iterable[Any], end: dt.date) -> tuple[str, list[Any]]:
+    """(sql, params) of ``SELECT`` the ids of the case files open at ``end`` in these communes; use
+    as ``CaseFile.objects.filter(pk__in=RawSQL(sql, params))``. Files whose status has not changed
+    since ``end`` are read from the file itself; the others from their status history."""
+    ids = _ids(commune_ids) or [0]
+    settled_sql, settled_params = (
+        CaseFile.objects.filter(commune_id__in=ids, status_since__lte=end, detected_on__lte=end)
+        .filter(_settled())
+        .exclude(status=Status.CLOSED)
+        .values("pk")
+        .order_by()
+        .query.sql_with_params()
+    )
+    inner, params = _status_intervals(ids, end, end)
+    d = _date_param(end)
+    sql = (
+        f"{settled_sql} UNION ALL SELECT t.r_file FROM ({inner}) t "  # noqa: S608 - ORM SQL, values are params
+        f"WHERE {_HISTORY_ON.format(d='%s')} AND t.r_status <> %s"
+    )
+    return sql, [*settled_params, *params, d, d, d, Status.CLOSED]
+
+
+class _Acc:
+    """Values per window per commune, started at zero for every computable indicator."""
+
+    def __init__(self, ids: list[int], n: int, missing: dict[str, str]):
+        self.ids = ids
+        self.missing = missing
+        self.data: list[dict[int, dict[str, Value]]] = [
+            {cid: {code: (None if code in missing else d.zero()) for code, d in INDICATORS.items()} for cid in ids}
+            for _ in range(n)
+        ]
+        #: totals of the non-additive indicators, per window
+        self.totals: list[dict[str, Value]] = [{} for _ in range(n)]
+        self.levels: list[dict[int, str]] = [dict.fromkeys(ids, "") for _ in range(n)]
+        self.level_labels: list[dict[str, str]] = [{} for _ in range(n)]
+        self.assessments: list[dict[str, Any] | None] = [None] * n
+
+    def set(self, i: int, cid: int, code: str, value: Any) -> None:
+        row = self.data[i].get(cid)
+        if row is not None and value is not None:
+            row[code] = INDICATORS[code].quantize(value)
+
+
+def _span(windows: Sequence[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
+    return min(s for s, _e in windows), max(e for _s, e in windows)
+
+
+def _in(field_name: str, start: dt.date, end: dt.date) -> Q:
+    return Q(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
+
+
+# --- the sources ----------------------------------------------------------------------------------
+
+
+_STOCK_Q: dict[str, Q] = {
+    # the same conditions as _STOCK, on the file row, for files whose today's status answers
+    "people_total": Q(),
+    "people_users": Q(case_type=CaseType.USER),
+    "people_addicts": Q(case_type=CaseType.ADDICT),
+    "where_community": Q(whereabouts=Whereabouts.COMMUNITY),
+    "where_rehab_facility": Q(whereabouts=Whereabouts.REHAB_FACILITY),
+    "where_prison": Q(whereabouts=Whereabouts.PRISON),
+    "where_unknown": Q(whereabouts=Whereabouts.UNKNOWN),
+    "rehab_voluntary": Q(status__in=[Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY]),
+    "rehab_voluntary_community": Q(status=Status.VOLUNTARY_COMMUNITY),
+    "rehab_voluntary_facility": Q(status=Status.VOLUNTARY_FACILITY),
+    "rehab_compulsory": Q(status=Status.COMPULSORY),
+    "methadone": Q(status=Status.METHADONE),
+    "post_rehab": Q(status=Status.POST_REHAB),
+}
+
+
+def _people_stock(acc: _Acc, ids: list[int], windows) -> None:
+    """Stocks at each window's end, in two grouped queries whatever the communes and windows:
+
+    1. files whose status has not changed since the window's end (``status_since`` ≤ end, not a
+       transfer): today's status is the status then — conditional counts over the file rows;
+    2. the others: their status on that day from their status history (``_status_intervals``)
+       joined with the window ends — usually a small share of the files for recent periods.
+    """
+    lo_end, hi_end = min(e for _s, e in windows), _span(windows)[1]
+    aggs: dict[str, Any] = {}
+    for i, (_s, e) in enumerate(windows):
+        on_end = Q(status_since__lte=e, detected_on__lte=e)
+        for code, condition in _STOCK_Q.items():
+            aggs[f"{code}__{i}"] = Count("pk", filter=on_end & condition)
+    rows = (
+        CaseFile.objects.filter(commune_id__in=ids, status_since__lte=hi_end)
+        .filter(_settled())
+        .exclude(status=Status.CLOSED)
+        .values("commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for key, value in row.items():
+            if "__" in key:
+                code, i = key.rsplit("__", 1)
+                acc.set(int(i), row["commune_id"], code, value or 0)
+
+    # 2. Each status interval of the other files counts from r_from until the next status or until
+    # today's status takes over (status_since), whichever comes first: [r_from, r_end). Intervals
+    # are bucketed by the sorted window ends they cover (first covered, first not covered) and
+    # summed per bucket in SQL; Python spreads the few hundred bucket rows over the windows.
+    ends = sorted({e for _s, e in windows})
+    inner, inner_params = _status_intervals(ids, lo_end, hi_end)
+    r_end = (
+        "CASE WHEN t0.r_moved IS NOT NULL OR t0.r_since IS NULL THEN t0.r_to "
+        "WHEN t0.r_to IS NULL OR t0.r_since < t0.r_to THEN t0.r_since ELSE t0.r_to END"
+    )
+
+    def bucket(column: str) -> tuple[str, list[Any]]:
+        whens = " ".join(f"WHEN {column} <= %s THEN {k}" for k in range(len(ends)))
+        return f"CASE {whens} ELSE {len(ends)} END", [_date_param(e) for e in ends]
+
+    b_from, from_params = bucket("t1.r_from")
+    b_end, end_params = bucket("t1.r_end")
+    select, select_params = [], []
+    for k, (_code, (condition, params)) in enumerate(_STOCK.items()):
+        select.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS c{k}")
+        select_params += params
+    sql = (
+        f"SELECT t.r_commune, t.b_from, t.b_end, {', '.join(select)} FROM ("  # noqa: S608 - ORM SQL, params
+        f"SELECT t1.*, {b_from} AS b_from, CASE WHEN t1.r_end IS NULL THEN {len(ends)} ELSE {b_end} END AS b_end "
+        f"FROM (SELECT t0.*, {r_end} AS r_end FROM ({inner}) t0 WHERE t0.r_status <> %s) t1"
+        ") t WHERE t.b_from < t.b_end GROUP BY t.r_commune, t.b_from, t.b_end"
+    )
+    params = [*select_params, *from_params, *end_params, *inner_params, Status.CLOSED]
+    by_end: dict[int, list[int]] = defaultdict(list)
+    for i, (_s, e) in enumerate(windows):
+        by_end[ends.index(e)].append(i)
+    codes = list(_STOCK)
+    width = len(codes)
+    # difference arrays per commune: +values at the first covered end, −values after the last
+    deltas: dict[int, list[list[int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            cid, first, stop = int(row[0]), int(row[1]), int(row[2])
+            diff = deltas.get(cid)
+            if diff is None:
+                diff = deltas[cid] = [[0] * width for _ in range(len(ends) + 1)]
+            start_row, stop_row = diff[first], diff[stop]
+            for c in range(width):
+                value = int(row[3 + c] or 0)
+                start_row[c] += value
+                stop_row[c] -= value
+    for cid, diff in deltas.items():
+        running = [0] * width
+        for k in range(len(ends)):
+            running = [a + b for a, b in zip(running, diff[k], strict=True)]
+            for i in by_end[k]:
+                values = acc.data[i].get(cid)
+                if values is None:
+                    continue
+                for code, value in zip(codes, running, strict=True):
+                    if value:
+                        values[code] = (values[code] or 0) + value
+
+
+def _people_new(acc: _Acc, ids, windows) -> None:
+    lo, hi = _span(windows)
+    aggs = {f"n{i}": Count("pk", filter=_in("detected_on", s, e)) for i, (s, e) in enumerate(windows)}
+    rows = (
+        CaseFile.objects.filter(
+            commune_id__in=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
+        )
+        .values("commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for i in range(len(windows)):
+            acc.set(i, row["commune_id"], "people_new", row[f"n{i}"])
+
+
+def _relapses(acc: _Acc, ids, windows) -> None:
+    lo, hi = _span(windows)
+    aggs = {f"n{i}": Count("pk", filter=_in("event_date", s, e)) for i, (s, e) in enumerate(windows)}
+    rows = (
+        CaseEvent.objects.filter(
+            case_file__commune_id__in=ids, kind__in=RELAPSE_KINDS, event_date__gte=lo, event_date__lte=hi
+        )
+        .values("case_file__commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for i in range(len(windows)):
+            acc.set(i, row["case_file__commune_id"], "relapses", row[f"n{i}"])
+
+
+def _hotspots(acc: _Acc, ids, windows) -> None:
+    from apps.registers import selectors as register_selectors
+    from apps.registers.choices import HotspotStatus
+    from apps.registers.models import Hotspot, HotspotStatusChange
+
+    for i, (s, e) in enumerate(windows):
+        for cid, n in register_selectors.hotspots_active_between(ids, s, e).items():
+            acc.set(i, cid, "hotspots_active", n)
+    lo, hi = _span(windows)
+    aggs = {f"n{i}": Count("pk", filter=_in("discovered_on", s, e)) for i, (s, e) in enumerate(windows)}
+    rows = (
+        Hotspot.objects.filter(commune_id__in=ids, discovered_on__gte=lo, discovered_on__lte=hi)
+        .values("commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for i in range(len(windows)):
+            acc.set(i, row["commune_id"], "hotspots_new", row[f"n{i}"])
+    aggs = {
+        f"n{i}": Count("hotspot_id", distinct=True, filter=_in("changed_on", s, e)) for i, (s, e) in enumerate(windows)
+    }
+    rows = (
+        HotspotStatusChange.objects.filter(
+            hotspot__commune_id__in=ids, to_status=HotspotStatus.ELIMINATED, changed_on__gte=lo, changed_on__lte=hi
+        )
+        .values("hotspot__commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for i in range(len(windows)):
+            acc.set(i, row["hotspot__commune_id"], "hotspots_eliminated", row[f"n{i}"])
+
+
+_CRIME_SUMS = {
+    "crime_offenders": "offenders_count",
+    "seized_heroin_g": "heroin_g",
+    "seized_synthetic_g": "synthetic_g",
+    "seized_synthetic_tablets": "synthetic_tablets",
+    "seized_cannabis_g": "cannabis_g",
+    "seized_other_g": "other_g",
+}
+
+
+def _crime(acc: _Acc, ids, windows) -> None:
+    from apps.registers.models import CrimeCase
+
+    lo, hi = _span(windows)
+    aggs: dict[str, Any] = {}
+    for i, (s, e) in enumerate(windows):
+        condition = _in("occurred_on", s, e)
+        aggs[f"crime_cases__{i}"] = Count("pk", filter=condition)
+        for code, column in _CRIME_SUMS.items():
+            aggs[f"{code}__{i}"] = Sum(column, filter=condition)
+    rows = (
+        CrimeCase.objects.filter(commune_id__in=ids, occurred_on__gte=lo, occurred_on__lte=hi)
+        .values("commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for key, value in row.items():
+            if "__" in key:
+                code, i = key.rsplit("__", 1)
+                acc.set(int(i), row["commune_id"], code, value or 0)
+
+
+def _cultivation(acc: _Acc, ids, windows) -> None:
+    from apps.registers.models import Cultivation
+
+    lo, hi = _span(windows)
+    aggs: dict[str, Any] = {}
+    for i, (s, e) in enumerate(windows):
+        condition = _in("found_on", s, e)
+        aggs[f"cultivation_finds__{i}"] = Count("pk", filter=condition)
+        aggs[f"plants_destroyed__{i}"] = Sum("plants", filter=condition)
+        aggs[f"plant_area_m2__{i}"] = Sum("area_m2", filter=condition)
+    rows = (
+        Cultivation.objects.filter(commune_id__in=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
+        .values("commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for key, value in row.items():
+            if "__" in key:
+                code, i = key.rsplit("__", 1)
+                acc.set(int(i), row["commune_id"], code, value or 0)
+
+
+def _overlaps(prefix: str, start: dt.date, end: dt.date) -> Q:
+    """An activity counts for a window when its dates overlap it (as prevention's coverage)."""
+    return Q(**{f"{prefix}date_from__lte": end, f"{prefix}date_to__gte": start})
+
+
+def _prevention(acc: _Acc, ids, windows) -> None:
+    from apps.prevention.choices import HighRiskStatus
+    from apps.prevention.models import Activity, HighRiskPerson
+
+    lo, hi = _span(windows)
+    through = Activity.communes.through
+    unit_field = next(
+        f.name
+        for f in through._meta.get_fields()
+        if getattr(f, "related_model", None) is not Activity and f.is_relation
+    )
+    aggs: dict[str, Any] = {}
+    for i, (s, e) in enumerate(windows):
+        condition = _overlaps("activity__", s, e)
+        aggs[f"activities__{i}"] = Count("activity_id", filter=condition)
+        aggs[f"activity_sessions__{i}"] = Sum("activity__sessions", filter=condition)
+        aggs[f"activity_participants__{i}"] = Sum("activity__participants_total", filter=condition)
+    rows = (
+        through.objects.filter(**{f"{unit_field}_id__in": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo)
+        .values(f"{unit_field}_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        cid = row[f"{unit_field}_id"]
+        for key, value in row.items():
+            if "__" in key:
+                code, i = key.rsplit("__", 1)
+                acc.set(int(i), cid, code, value or 0)
+    # Totals: each activity once, however many of the communes it covered.
+    aggs = {}
+    for i, (s, e) in enumerate(windows):
+        condition = _overlaps("", s, e)
+        aggs[f"activities__{i}"] = Count("pk", filter=condition)
+        aggs[f"activity_sessions__{i}"] = Sum("sessions", filter=condition)
+        aggs[f"activity_participants__{i}"] = Sum("participants_total", filter=condition)
+    totals = Activity.objects.filter(
+        pk__in=through.objects.filter(**{f"{unit_field}_id__in": ids}).values("activity_id"),
+        date_from__lte=hi,
+        date_to__gte=lo,
+    ).aggregate(**aggs)
+    for key, value in totals.items():
+        code, i = key.rsplit("__", 1)
+        acc.totals[int(i)][code] = int(value or 0)
+    # Coverage of the high-risk register.
+    aggs = {"registered": Count("pk", distinct=True)}
+    for i, (s, e) in enumerate(windows):
+        aggs[f"reached__{i}"] = Count("pk", distinct=True, filter=_overlaps("reaches__activity__", s, e))
+    rows = (
+        HighRiskPerson.objects.filter(commune_id__in=ids, status=HighRiskStatus.ACTIVE)
+        .values("commune_id")
+        .annotate(**aggs)
+        .order_by()
+    )
+    for row in rows:
+        for i in range(len(windows)):
+            acc.set(i, row["commune_id"], "highrisk_registered", row["registered"])
+            acc.set(i, row["commune_id"], "highrisk_reached", row[f"reached__{i}"])
+
+
+def _classification(acc: _Acc, ids, windows) -> None:
+    from apps.classification import rules
+    from apps.classification.choices import AssessmentStatus
+    from apps.classification.models import Assessment, AssessmentResult
+
+    years = [e.year for _s, e in windows]
+    approved = list(
+        Assessment.objects.filter(status=AssessmentStatus.APPROVED, year__lte=max(years))
+        .order_by("-year", "-approved_at", "-pk")
+        .values("pk", "year", "ruleset_snapshot", "rule_set__code")
+    )
+    chosen: list[dict[str, Any] | None] = [next((a for a in approved if a["year"] <= y), None) for y in years]
+    wanted = {a["pk"] for a in chosen if a}
+    results: dict[int, dict[int, str]] = defaultdict(dict)
+    if wanted:
+        rows = AssessmentResult.objects.filter(assessment_id__in=wanted, commune_id__in=ids).values_list(
+            "assessment_id", "commune_id", "final_level"
+        )
+        for assessment_id, cid, level in rows:
+            results[assessment_id][cid] = level
+    specs: dict[int, Any] = {}
+    for i, assessment in enumerate(chosen):
+        labels = {"": INDICATORS["class_none"].label_vi}
+        if assessment is not None:
+            spec = specs.get(assessment["pk"])
+            if spec is None:
+                spec = specs[assessment["pk"]] = rules.spec_from_dict(assessment["ruleset_snapshot"])
+            acc.assessments[i] = {
+                "id": assessment["pk"],
+                "year": assessment["year"],
+                "rule_set": assessment["rule_set__code"],
+            }
+            by_commune = results.get(assessment["pk"], {})
+        else:
+            spec, by_commune = None, {}
+        for cid in ids:
+            level = by_commune.get(cid, "")
+            acc.levels[i][cid] = level
+            if level and level not in labels:
+                labels[level] = spec.label_for(level) if spec else level
+            code = LEVEL_INDICATORS.get(level, "class_undetermined") if level else "class_none"
+            acc.set(i, cid, code, 1)
+        acc.level_labels[i] = labels
+
+
+# --- entry points ---------------------------------------------------------------------------------
+
+
+def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[IndicatorTable]:
+    """Every indicator for several windows at once (see the module docstring)."""
+    ids = _ids(commune_ids)
+    windows = [(s, e) for s, e in windows]
+    for s, e in windows:
+        if s > e:
+            raise ValueError(f"Kỳ số liệu không hợp lệ: {s} > {e}")
+    missing: dict[str, str] = {}
+    if not prevention_installed():
+        missing.update(dict.fromkeys(PREVENTION_CODES, "chưa cài đặt ứng dụng phòng ngừa (apps.prevention)"))
+    if not classification_installed():
+        missing.update(dict.fromkeys(CLASSIFICATION_CODES, "chưa cài đặt ứng dụng phân loại địa bàn"))
+    acc = _Acc(ids, len(windows), missing)
+    if ids and windows:
+        _people_stock(acc, ids, windows)
+        _people_new(acc, ids, windows)
+        _relapses(acc, ids, windows)
+        _hotspots(acc, ids, windows)
+        _crime(acc, ids, windows)
+        _cultivation(acc, ids, windows)
+        if prevention_installed():
+            _prevention(acc, ids, windows)
+        if classification_installed():
+            _classification(acc, ids, windows)
+    tables = []
+    for i, (s, e) in enumerate(windows):
+        by_commune = acc.data[i]
+        for values in by_commune.values():
+            values["highrisk_coverage_pct"] = coverage_pct(values)
+        total = totals_of(by_commune.values(), overrides=acc.totals[i], missing=missing)
+        tables.append(
+            IndicatorTable(
+                start=s,
+                end=e,
+                commune_ids=ids,
+                by_commune=by_commune,
+                total=total,
+                levels=acc.levels[i],
+                level_labels=acc.level_labels[i],
+                assessment=acc.assessments[i],
+                missing=dict(missing),
+            )
+        )
+    return tables
+
+
+def compute(*, commune_ids: Iterable[Any], start: dt.date, end: dt.date) -> IndicatorTable:
+    """Every indicator of every commune for the window [start, end] (see the module docstring)."""
+    return compute_many(commune_ids=commune_ids, windows=[(start, end)])[0]
+
+
+def coverage_pct(values: dict[str, Value]) -> Value:
+    registered, reached = values.get("highrisk_registered"), values.get("highrisk_reached")
+    if not registered or reached is None:
+        return None
+    return INDICATORS["highrisk_coverage_pct"].quantize(Decimal(reached) * 100 / Decimal(registered))
+
+
+def totals_of(
+    rows: Iterable[dict[str, Value]],
+    *,
+    overrides: dict[str, Value] | None = None,
+    missing: dict[str, str] | None = None,
+) -> dict[str, Value]:
+    """Sum of per-commune values (None stays None); ``overrides`` replaces the non-additive ones
+    (shared activities counted once); the coverage ratio is recomputed from the summed counts."""
+    missing = missing or {}
+    total: dict[str, Value] = {code: (None if code in missing else d.zero()) for code, d in INDICATORS.items()}
+    for row in rows:
+        for code, value in row.items():
+            if code in total and value is not None and total[code] is not None:
+                total[code] += value
+    for code, value in (overrides or {}).items():
+        if code not in missing:
+            total[code] = INDICATORS[code].quantize(value)
+    total["highrisk_coverage_pct"] = None if "highrisk_coverage_pct" in missing else coverage_pct(total)
+    return total
+
+
+# --- breakdowns -----------------------------------------------------------------------------------
+
+
+def age_band(birth_year: int | None, on: dt.date) -> str:
+    """Band of QĐ 13/2019 by birth year (often the only thing known), as ``cases`` filters it."""
+    if not birth_year:
+        return ""
+    age = on.year - birth_year
+    if age < 14:
+        return AgeBand.UNDER_14
+    if age < 16:
+        return AgeBand.FROM_14
+    if age < 18:
+        return AgeBand.FROM_16
+    if age <= 30:
+        return AgeBand.FROM_18
+    return AgeBand.OVER_30
+
+
+def _items(counts: dict[str, int], labels: dict[str, str], order: Sequence[str]) -> list[dict[str, Any]]:
+    return [{"code": code, "label": labels[code], "count": counts.get(code, 0)} for code in order]
+
+
+def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
+    """People with a case file open at ``end`` (as the stock indicators count them) by sex, age band,
+    ethnicity and substance. Counts only; JSON-ready. ONE query, whatever the communes: the open
+    files are found once (a common table expression) and grouped (people; substances; files with a substance); two
+    more read the names of the ethnic groups and substances.
+
+    ``{"end": iso date, "total": n, "sex": [...], "age_band": [...], "ethnicity_group": [...],
+    "ethnicity": [...], "substance": [...]}``; each list holds ``{"code", "label", "count"}``.
+    ``ethnicity_group`` is Kinh / ethnic minorities / not recorded; ``ethnicity`` every group with at
+    least one person, most numerous first (see ``top_groups``). A person may use several substances,
+    so the substance counts may add up to more than ``total``; "none" counts files without any.
+    """
+    ids = _ids(commune_ids)
+    open_sql, open_params = open_files_sql(ids, end)
+    file_t = CaseFile._meta.db_table
+    person_t = CaseFile._meta.get_field("person").related_model._meta.db_table
+    through = CaseFile.substances.through
+    through_t = through._meta.db_table
+    sql = (
+        f"WITH open_files AS ({open_sql}) "  # noqa: S608 - table names from the models, values are params
+        f"SELECT 'p', p.sex, p.birth_year, p.ethnicity_id, COUNT(*) "
+        f"FROM {file_t} f INNER JOIN {person_t} p ON p.id = f.person_id "
+        f"WHERE f.id IN (SELECT * FROM open_files) GROUP BY 2, 3, 4 "
+        f"UNION ALL SELECT 's', NULL, NULL, s.substancetype_id, COUNT(*) FROM {through_t} s "
+        f"WHERE s.casefile_id IN (SELECT * FROM open_files) GROUP BY s.substancetype_id "
+        f"UNION ALL SELECT 'n', NULL, NULL, NULL, COUNT(DISTINCT s.casefile_id) FROM {through_t} s "
+        f"WHERE s.casefile_id IN (SELECT * FROM open_files)"
+    )
+    sex: dict[str, int] = defaultdict(int)
+    bands: dict[str, int] = defaultdict(int)
+    groups: dict[str, int] = defaultdict(int)
+    by_ethnicity: dict[int, int] = defaultdict(int)
+    by_substance: dict[int, int] = {}
+    total = with_substance = 0
+    if ids:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, open_params)
+            rows = cursor.fetchall()
+        for kind, person_sex, birth_year, ref_id, n in rows:
+            if kind == "s":
+                by_substance[ref_id] = n
+            elif kind == "n":
+                with_substance = n or 0
+            else:
+                total += n
+                sex[person_sex] += n
+                bands[age_band(birth_year, end)] += n
+                if ref_id is not None:
+                    by_ethnicity[ref_id] += n
+    without_substance = total - with_substance
+    from apps.cases.models import Ethnicity
+
+    # the two reference lists are read whatever the data (a constant number of queries)
+    ethnicities = {e.pk: e for e in Ethnicity.objects.all()}
+    for ethnicity_id, n in by_ethnicity.items():
+        code = ethnicities[ethnicity_id].code if ethnicity_id in ethnicities else ""
+        groups["kinh" if code == KINH_CODE else "minority"] += n
+    groups["unknown"] = total - groups["kinh"] - groups["minority"]
+    substances = [
+        {"code": st.code, "label": st.name, "count": by_substance[st.pk]}
+        for st in SubstanceType.objects.order_by("order", "code")
+        if st.pk in by_substance
+    ]
+    substances.append({"code": "none", "label": "Chưa ghi loại ma túy", "count": without_substance})
+    return {
+        "end": end.isoformat(),
+        "total": total,
+        "sex": _items(sex, {s.value: str(s.label) for s in Sex}, Sex.values),
+        "age_band": _items(bands, {b.value: str(b.label) for b in AgeBand}, AgeBand.values)
+        + ([{"code": "", "label": "Không rõ năm sinh", "count": bands[""]}] if bands.get("") else []),
+        "ethnicity_group": _items(
+            groups,
+            {"kinh": "Kinh", "minority": "Các dân tộc thiểu số", "unknown": "Chưa ghi dân tộc"},
+            ["kinh", "minority", "unknown"],
+        ),
+        "ethnicity": sorted(
+            (
+                {"code": ethnicities[eid].code, "label": ethnicities[eid].name, "count": n}
+                for eid, n in by_ethnicity.items()
+                if eid in ethnicities
+            ),
+            key=lambda it: (-it["count"], it["code"]),
+        ),
+        "substance": substances,
+    }
+
+
+def top_groups(items: list[dict[str, Any]], n: int = 6, other_label: str = "Các dân tộc khác") -> list[dict]:
+    """The ``n`` largest items and one "other" item for the rest (for charts)."""
+    ordered = sorted(items, key=lambda it: (-it["count"], it["code"]))
+    head, rest = ordered[:n], ordered[n:]
+    if rest:
+        head.append({"code": "other", "label": other_label, "count": sum(it["count"] for it in rest)})
+    return head
+
+
+def merge_breakdowns(parts: Iterable[dict[str, Any]], end: dt.date) -> dict[str, Any]:
+    """Add breakdowns of disjoint sets of communes (e.g. locked snapshots + live figures)."""
+    merged: dict[str, Any] = {"end": end.isoformat(), "total": 0}
+    order: dict[str, list[str]] = {}
+    sums: dict[str, dict[str, dict[str, Any]]] = {}
+    for part in parts:
+        if not part:
+            continue
+        merged["total"] += int(part.get("total", 0))
+        for key, items in part.items():
+            if not isinstance(items, list):
+                continue
+            bucket = sums.setdefault(key, {})
+            keys = order.setdefault(key, [])
+            for item in items:
+                if item["code"] not in bucket:
+                    bucket[item["code"]] = {**item, "count": 0}
+                    keys.append(item["code"])
+                bucket[item["code"]]["count"] += int(item["count"])
+    for key, keys in order.items():
+        items = [sums[key][code] for code in keys]
+        if key == "ethnicity":
+            items.sort(key=lambda it: (-it["count"], it["code"]))
+        merged[key] = items
+    return merged

@@ -1,0 +1,72 @@
+"""Period locks: once the province approves a commune's submission, data dated inside that
+period's window may not change for that commune until province staff reopen it (with a reason).
+
+STABLE INTERFACE (called by the services of cases, registers and prevention, see ``_wiring.md``):
+
+* ``ensure_unlocked(*, commune, day, until=None)`` — raises ``django.core.exceptions.ValidationError``
+  (Vietnamese message naming the period, the date and what to do) when ``day`` (or any day of
+  [``day``, ``until``]) lies inside the window of an APPROVED submission of ``commune``. ``commune``
+  is a unit, a unit id, or an iterable of them (an activity covering several communes). ``day=None``
+  is ignored. One indexed query.
+* ``locked_submission(*, commune, day, until=None) -> Submission | None`` — the same test, without raising.
+
+Call it inside the service's transaction, for the record's date(s) BEFORE and AFTER the change
+(moving a date out of a locked window changes the locked period's figures too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from .models import Submission, SubmissionStatus
+
+
+def _commune_ids(commune: Any) -> list[int]:
+    if commune is None:
+        return []
+    if isinstance(commune, int):
+        return [commune]
+    if hasattr(commune, "pk"):
+        return [commune.pk]
+    if isinstance(commune, Iterable) and not isinstance(commune, str | bytes):
+        return [c if isinstance(c, int) else c.pk for c in commune]
+    return [int(commune)]
+
+
+def locked_submission(*, commune: Any, day: dt.date | None, until: dt.date | None = None) -> Submission | None:
+    ids = _commune_ids(commune)
+    if day is None or not ids:
+        return None
+    until = until or day
+    return (
+        Submission.objects.filter(
+            commune_id__in=ids,
+            status=SubmissionStatus.APPROVED,
+            period__start__lte=until,
+            period__end__gte=day,
+        )
+        .select_related("period", "commune")
+        .order_by("period__start", "pk")
+        .first()
+    )
+
+
+def lock_message(submission: Submission, day: dt.date) -> str:
+    period = submission.period
+    shown = max(day, period.start)
+    return (
+        f"Kỳ báo cáo {period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}) của {submission.commune} "
+        f"đã được phê duyệt và khóa; muốn sửa số liệu ngày {shown:%d/%m/%Y} cần cán bộ tỉnh mở lại kỳ "
+        "(ghi rõ lý do)."
+    )
+
+
+def ensure_unlocked(*, commune: Any, day: dt.date | None, until: dt.date | None = None) -> None:
+    """Raise ``ValidationError`` when [day, until] touches a locked (approved) period of ``commune``."""
+    submission = locked_submission(commune=commune, day=day, until=until)
+    if submission is not None:
+        raise ValidationError(lock_message(submission, day), code="period_locked")

@@ -1,0 +1,574 @@
+"""Reads of reporting: the submission status board and the dashboards (province and commune).
+
+With ``PCMT_DASHBOARD_CACHE_SECONDS`` > 0 the aggregates of a dashboard (``compute_many`` of its
+windows and the breakdowns) are cached under a *data stamp*: one query reading the latest audit
+entry (reads excluded) and the latest row / ``updated_at`` of every table counted, so any write —
+through the services or in bulk — makes the next dashboard compute afresh. Locked snapshots,
+names, levels and submissions are always read live.
+
+Every read starts from the user's scope (``services.scoped_commune_ids``: 404 outside it, 403
+without ``reporting.view_dashboard``) and costs a constant number of queries whatever the number of
+communes: one multi-window ``indicators.compute_many`` for the period, the previous one, the same
+one last year and the trend (12 periods), one query for the locked snapshots of those periods, two
+for the breakdowns, and a handful for names, submissions and the tile layout.
+
+Dashboards never carry personal data: counts, commune names and levels only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.areas.models import AdministrativeUnit, UnitSuccession
+
+from . import charts, indicators, services
+from .indicators import INDICATORS, Value
+from .models import ReportingPeriod, Submission, SubmissionStatus
+from .periods import period_previous, period_same_last_year, recent_periods
+
+TREND_LENGTH = 12
+
+# --- status board ---------------------------------------------------------------------------------
+
+#: board state → (label, badge class)
+BOARD_STATES = {
+    "approved": ("Đã phê duyệt", "badge-ok"),
+    "submitted": ("Đã nộp, chờ duyệt", "badge-info"),
+    "returned": ("Bị trả lại", "badge-warn"),
+    "late": ("Quá hạn, chưa nộp", "badge-danger"),
+    "pending": ("Chưa nộp (chưa đến hạn)", "badge-muted"),
+}
+
+
+def board_state(submission: Submission | None, period: ReportingPeriod, on: dt.date) -> str:
+    status = submission.status if submission else SubmissionStatus.DRAFT
+    if status == SubmissionStatus.DRAFT:
+        return "late" if on > period.deadline else "pending"
+    return str(status)
+
+
+@dataclass
+class BoardRow:
+    commune: AdministrativeUnit
+    submission: Submission | None
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return BOARD_STATES[self.state][0]
+
+    @property
+    def badge(self) -> str:
+        return BOARD_STATES[self.state][1]
+
+    @property
+    def submitted_late(self) -> bool:
+        return bool(self.submission and self.submission.submitted_late)
+
+
+@dataclass
+class StatusBoard:
+    period: ReportingPeriod
+    rows: list[BoardRow]
+    counts: dict[str, int]
+    total: int
+    state: str = ""
+    on: dt.date = field(default_factory=timezone.localdate)
+
+
+def status_board(*, user, period: ReportingPeriod, state: str = "", on: dt.date | None = None) -> StatusBoard:
+    """Every current commune of the user's scope with its submission state for the period: approved,
+    submitted, returned, late (deadline passed, nothing submitted) or pending. Three queries."""
+    on = on or timezone.localdate()
+    ids = services.scoped_commune_ids(user)
+    communes = list(AdministrativeUnit.objects.filter(pk__in=ids).order_by("search_name"))
+    submissions = {
+        s.commune_id: s
+        for s in Submission.objects.filter(period=period, commune_id__in=ids).select_related(
+            "submitted_by", "reviewed_by"
+        )
+    }
+    rows = []
+    counts = dict.fromkeys(BOARD_STATES, 0)
+    for commune in communes:
+        submission = submissions.get(commune.pk)
+        if submission is not None:
+            submission.period = period
+        row_state = board_state(submission, period, on)
+        counts[row_state] += 1
+        if not state or state == row_state:
+            rows.append(BoardRow(commune, submission, row_state))
+    return StatusBoard(period=period, rows=rows, counts=counts, total=len(communes), state=state, on=on)
+
+
+def submission_for(*, user, commune: AdministrativeUnit, period: ReportingPeriod) -> Submission | None:
+    services.scoped_commune_ids(user, commune)
+    return (
+        Submission.objects.filter(period=period, commune=commune).select_related("submitted_by", "reviewed_by").first()
+    )
+
+
+# --- cache of the dashboards' aggregates -------------------------------------------------------------
+
+
+def cache_seconds() -> int:
+    """``PCMT_DASHBOARD_CACHE_SECONDS`` (0, the default here, disables the cache; see _wiring.md)."""
+    return int(getattr(settings, "PCMT_DASHBOARD_CACHE_SECONDS", 0) or 0)
+
+
+def _stamp_sources() -> list[tuple[Any, str, str, list[Any]]]:
+    """(model, aggregate, condition, params) whose values change whenever a counted record does:
+    every audited write (the audit log, reads excluded), and the record tables themselves (new
+    rows, ``updated_at``) for writes that bypass the services (bulk loads)."""
+    from apps.audit.models import AuditLogEntry
+    from apps.cases.models import CaseEvent, CaseFile, Person
+    from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
+
+    from .models import ReportingSettings
+
+    sources: list[tuple[Any, str, str, list[Any]]] = [
+        (AuditLogEntry, "MAX(id)", "action NOT LIKE %s", ["%.view"]),
+        (CaseEvent, "MAX(id)", "", []),
+        (CaseFile, "MAX(id)", "", []),
+        (CaseFile, "MAX(updated_at)", "", []),
+        (Person, "MAX(updated_at)", "", []),
+        (Hotspot, "MAX(updated_at)", "", []),
+        (HotspotStatusChange, "MAX(id)", "", []),
+        (CrimeCase, "MAX(updated_at)", "", []),
+        (Cultivation, "MAX(updated_at)", "", []),
+        (Submission, "MAX(updated_at)", "", []),
+        (ReportingSettings, "MAX(updated_at)", "", []),
+    ]
+    if indicators.classification_installed():
+        from apps.classification.models import Assessment, AssessmentResult
+
+        sources += [
+            (Assessment, "MAX(approved_at)", "", []),
+            (Assessment, "MAX(superseded_at)", "", []),
+            (AssessmentResult, "MAX(overridden_at)", "", []),
+        ]
+    if indicators.prevention_installed():
+        from apps.prevention.models import Activity, ActivityReach, HighRiskPerson
+
+        sources += [
+            (Activity, "MAX(updated_at)", "", []),
+            (ActivityReach, "MAX(id)", "", []),
+            (ActivityReach, "COUNT(*)", "", []),
+            (HighRiskPerson, "MAX(updated_at)", "", []),
+        ]
+    return sources
+
+
+def data_stamp() -> str:
+    """One query whose answer changes whenever any figure of the dashboards may have changed."""
+    parts, params = [], []
+    for model, aggregate, condition, args in _stamp_sources():
+        where = f" WHERE {condition}" if condition else ""
+        parts.append(f"(SELECT {aggregate} FROM {model._meta.db_table}{where})")  # noqa: S608 - model tables
+        params += args
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return "|".join(str(v) for v in cursor.fetchone())
+
+
+def cached(kind: str, key_data: Any, build, stamp: str | None):
+    """``build()`` through the cache, keyed by the data stamp (no cache when disabled)."""
+    seconds = cache_seconds()
+    if not seconds or stamp is None:
+        return build()
+    digest = hashlib.sha256(json.dumps([kind, key_data, stamp], default=str).encode()).hexdigest()
+    key = f"pcmt:reporting:{kind}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
+
+
+# --- dashboards -----------------------------------------------------------------------------------
+
+KEY_CODES = [
+    "people_total",
+    "people_new",
+    "people_addicts",
+    "rehab_voluntary",
+    "rehab_compulsory",
+    "methadone",
+    "post_rehab",
+    "relapses",
+    "hotspots_active",
+    "crime_cases",
+    "crime_offenders",
+    "plants_destroyed",
+    "activities",
+    "highrisk_coverage_pct",
+]
+#: columns of the communes table, with short headers (the full label is the header's title)
+TABLE_COLUMNS = {
+    "people_total": "Có hồ sơ quản lý",
+    "people_new": "Phát hiện mới",
+    "relapses": "Tái sử dụng",
+    "hotspots_active": "Điểm, tụ điểm",
+    "crime_cases": "Vụ án",
+    "crime_offenders": "Đối tượng bị bắt",
+    "plants_destroyed": "Cây bị triệt phá",
+    "activities": "Hoạt động tuyên truyền",
+    "highrisk_coverage_pct": "Tiếp cận nhóm nguy cơ (%)",
+}
+TABLE_CODES = list(TABLE_COLUMNS)
+LEVELS = [
+    # code, label, colour, letter, white text
+    ("type_1", "Loại I", "#7f1d1d", "I", True),
+    ("type_2", "Loại II", "#c2410c", "II", True),
+    ("type_3", "Loại III", "#f59e0b", "III", False),
+    ("has_problems", "Có tệ nạn, không trọng điểm", "#fde68a", "C", False),
+    ("drug_free", "Không ma túy", "#15803d", "K", True),
+    ("undetermined", "Chưa xác định được", "#64748b", "?", True),
+    ("", "Chưa có kết quả phân loại được phê duyệt", "#e2e8f0", "–", False),
+]
+
+
+def short_label(period: ReportingPeriod) -> str:
+    if period.kind == "month":
+        return f"T{period.number}/{period.year % 100:02d}"
+    if period.kind == "quarter":
+        return f"Q{period.number}/{period.year % 100:02d}"
+    return str(period.year)
+
+
+@dataclass
+class KeyFigure:
+    code: str
+    label: str
+    unit: str
+    value: Value
+    previous: Value
+    last_year: Value
+
+    @staticmethod
+    def _delta(now: Value, before: Value) -> Value:
+        if now is None or before is None:
+            return None
+        return now - before
+
+    @property
+    def delta_previous(self) -> Value:
+        return self._delta(self.value, self.previous)
+
+    @property
+    def delta_last_year(self) -> Value:
+        return self._delta(self.value, self.last_year)
+
+    @property
+    def group(self) -> str:
+        return INDICATORS[self.code].group
+
+
+@dataclass
+class TableRow:
+    commune_id: int
+    name: str
+    values: dict[str, Value]
+    level: str
+    level_label: str
+    locked: bool
+    state: str
+    url: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return BOARD_STATES[self.state][0]
+
+    @property
+    def badge(self) -> str:
+        return BOARD_STATES[self.state][1]
+
+
+@dataclass
+class Dashboard:
+    period: ReportingPeriod
+    previous: ReportingPeriod
+    last_year: ReportingPeriod
+    unit: AdministrativeUnit | None
+    commune_ids: list[int]
+    key_figures: list[KeyFigure]
+    detail: list[tuple[str, list[KeyFigure]]]
+    trends: list[charts.Chart]
+    breakdown_charts: list[charts.Chart]
+    breakdown_total: int
+    source: str
+    locked_count: int
+    level_counts: list[charts.LegendItem] = field(default_factory=list)
+    table: list[TableRow] = field(default_factory=list)
+    sort: str = ""
+    tiles: charts.Chart | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+    assessment: dict[str, Any] | None = None
+    level: str = ""
+    level_label: str = ""
+    submission: Submission | None = None
+
+
+def _overlay(table: indicators.IndicatorTable, locked: dict[int, dict[str, Value]]) -> tuple[dict, dict]:
+    """(by_commune, total) with the locked communes' snapshot values in place of the live ones.
+    Totals move by the difference, so shared activities stay counted once among the live ones."""
+    if not locked:
+        return table.by_commune, table.total
+    by_commune = dict(table.by_commune)
+    total = dict(table.total)
+    for cid, values in locked.items():
+        live = by_commune.get(cid)
+        if live is None:
+            continue
+        for code, definition in INDICATORS.items():
+            new, old = values.get(code), live.get(code)
+            if total.get(code) is None or code == "highrisk_coverage_pct":
+                continue
+            total[code] = definition.quantize(total[code] - (old or 0) + (new or 0))
+        by_commune[cid] = {**live, **{k: v for k, v in values.items() if v is not None}}
+    total["highrisk_coverage_pct"] = (
+        indicators.coverage_pct(total) if total.get("highrisk_registered") is not None else None
+    )
+    return by_commune, total
+
+
+def _tile_groups(ids: list[int], names: dict[int, AdministrativeUnit]) -> list[tuple[str, list[int]]]:
+    """Current communes grouped by the former district of their predecessors (official conversion,
+    one query), districts in code order, communes by code; communes without history last."""
+    rows = UnitSuccession.objects.filter(
+        new_id__in=ids, old__level="commune", old__parent__level="district"
+    ).values_list("new_id", "old__parent__parent__code", "old__parent__code", "old__parent__full_name")
+    best: dict[int, tuple] = {}
+    for new_id, province_code, district_code, district_name in rows:
+        key = (_int(province_code), _int(district_code), district_name)
+        if new_id not in best or key < best[new_id]:
+            best[new_id] = key
+    groups: dict[tuple, list[int]] = {}
+    for cid in ids:
+        groups.setdefault(best.get(cid, (10**9, 10**9, "Khác")), []).append(cid)
+    return [
+        (key[2], sorted(members, key=lambda c: (_int(names[c].code), names[c].code)))
+        for key, members in sorted(groups.items())
+    ]
+
+
+def _int(code: Any) -> int:
+    try:
+        return int(code)
+    except (TypeError, ValueError):
+        return 10**9
+
+
+def _figures(
+    values: dict[str, Value], previous: dict[str, Value], last_year: dict[str, Value], codes
+) -> list[KeyFigure]:
+    return [
+        KeyFigure(
+            code,
+            INDICATORS[code].label_vi,
+            INDICATORS[code].unit,
+            values.get(code),
+            previous.get(code),
+            last_year.get(code),
+        )
+        for code in codes
+    ]
+
+
+def _sort_key(sort: str):
+    field_name = sort.lstrip("-")
+
+    def key(row: TableRow):
+        if field_name == "name":
+            return (0, row.name)
+        if field_name == "level":
+            order = [code for code, *_rest in LEVELS]
+            return (0, order.index(row.level) if row.level in order else len(order))
+        value = row.values.get(field_name)
+        return (1, Decimal(0)) if value is None else (0, Decimal(value))
+
+    return key
+
+
+def dashboard(
+    *, user, unit: AdministrativeUnit | None, period: ReportingPeriod, sort: str = "", with_table: bool = True
+) -> Dashboard:
+    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``."""
+    ids = services.scoped_commune_ids(user, unit)
+    previous, last_year = period_previous(period), period_same_last_year(period)
+    trend_periods = recent_periods(period, TREND_LENGTH)
+    periods = list({p.pk: p for p in [*trend_periods, previous, last_year]}.values())
+    index = {p.pk: i for i, p in enumerate(periods)}
+    windows = [(p.start, p.end) for p in periods]
+    stamp = data_stamp() if cache_seconds() else None
+    tables = cached(
+        "windows", [ids, windows], lambda: indicators.compute_many(commune_ids=ids, windows=windows), stamp
+    )
+    locked: dict[int, dict[int, Submission]] = {}
+    for submission in services.approved_submissions(period_ids=index, commune_ids=ids):
+        locked.setdefault(submission.period_id, {})[submission.commune_id] = submission
+    results = {}
+    for p in periods:
+        subs = locked.get(p.pk, {})
+        values = {cid: services.parse_values((s.snapshot or {}).get("indicators")) for cid, s in subs.items()}
+        results[p.pk] = _overlay(tables[index[p.pk]], values)
+    current_table = tables[index[period.pk]]
+    by_commune, total = results[period.pk]
+    prev_total, ly_total = results[previous.pk][1], results[last_year.pk][1]
+    locked_now = locked.get(period.pk, {})
+
+    # breakdowns: locked snapshots + live for the rest
+    live_ids = [i for i in ids if i not in locked_now]
+    parts = [(s.snapshot or {}).get("breakdowns") or {} for s in locked_now.values()]
+    if live_ids:
+        parts.append(
+            cached(
+                "breakdowns",
+                [live_ids, period.end],
+                lambda: indicators.breakdowns(commune_ids=live_ids, end=period.end),
+                stamp,
+            )
+        )
+    bd = indicators.merge_breakdowns(parts, period.end)
+
+    labels = [short_label(p) for p in trend_periods]
+
+    def series(code: str) -> list[Value]:
+        return [results[p.pk][1].get(code) for p in trend_periods]
+
+    trends = [
+        charts.line_chart(
+            title="Người có hồ sơ quản lý (cuối kỳ) và phát hiện mới",
+            labels=labels,
+            series=[("Có hồ sơ quản lý", series("people_total")), ("Phát hiện mới", series("people_new"))],
+            unit="người",
+        ),
+        charts.bar_chart(
+            title="Vụ phạm tội về ma túy phát hiện, bắt giữ", labels=labels, values=series("crime_cases"), unit="vụ"
+        ),
+        charts.line_chart(
+            title="Điểm, tụ điểm tồn tại và lượt tái sử dụng",
+            labels=labels,
+            series=[("Điểm, tụ điểm", series("hotspots_active")), ("Tái sử dụng", series("relapses"))],
+        ),
+    ]
+    breakdown_charts = []
+    if bd.get("total"):
+        breakdown_charts = [
+            charts.hbar_chart(
+                title="Theo giới tính", items=[(i["label"], i["count"]) for i in bd["sex"]], total=bd["total"]
+            ),
+            charts.hbar_chart(
+                title="Theo độ tuổi", items=[(i["label"], i["count"]) for i in bd["age_band"]], total=bd["total"]
+            ),
+            charts.hbar_chart(
+                title="Theo dân tộc",
+                items=[(i["label"], i["count"]) for i in bd["ethnicity_group"]]
+                + [(f"– {i['label']}", i["count"]) for i in indicators.top_groups(bd["ethnicity"], 5)],
+                total=bd["total"],
+            ),
+            charts.hbar_chart(
+                title="Theo loại ma túy sử dụng",
+                items=[(i["label"], i["count"]) for i in bd["substance"]],
+                total=bd["total"],
+            ),
+        ]
+
+    key = _figures(total, prev_total, ly_total, KEY_CODES)
+    detail = [
+        (title, _figures(total, prev_total, ly_total, [c for c, d in INDICATORS.items() if d.group == group]))
+        for group, title in indicators.GROUPS.items()
+    ]
+    names = {
+        u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=ids).only("pk", "code", "full_name", "search_name")
+    }
+    submissions = {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
+    on = timezone.localdate()
+
+    def level_of(cid: int) -> tuple[str, str]:
+        if cid in locked_now:
+            snap = (locked_now[cid].snapshot or {}).get("level") or {}
+            return snap.get("code", ""), snap.get("label", "")
+        code = current_table.levels.get(cid, "")
+        return code, current_table.level_labels.get(code, "")
+
+    legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
+    legend_by_code = {item.code: item for item in legend}
+    rows = []
+    for cid in ids:
+        level, level_label = level_of(cid)
+        (legend_by_code.get(level) or legend_by_code["undetermined"]).count += 1
+        submission = submissions.get(cid)
+        if submission is not None:
+            submission.period = period
+        rows.append(
+            TableRow(
+                commune_id=cid,
+                name=names[cid].full_name,
+                values=by_commune.get(cid, {}),
+                level=level,
+                level_label=level_label or (legend_by_code[level].label if level in legend_by_code and level else ""),
+                locked=cid in locked_now,
+                state=board_state(submission, period, on),
+                url=reverse("reporting:commune_dashboard", kwargs={"pk": cid}) + f"?{period_query(period)}",
+            )
+        )
+    if sort:
+        rows.sort(key=lambda r: r.name)
+        rows.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
+    tiles = None
+    if with_table and len(ids) > 1:
+        by_id = {r.commune_id: r for r in rows}
+        groups = [
+            (
+                label,
+                [
+                    charts.Tile(
+                        c, names[c].code, names[c].full_name, by_id[c].level, by_id[c].level_label, by_id[c].url
+                    )
+                    for c in members
+                ],
+            )
+            for label, members in _tile_groups(ids, names)
+        ]
+        tiles = charts.tile_grid(title="Phân loại địa bàn các xã, phường", groups=groups, legend=legend)
+    source = "live" if not locked_now else ("locked" if len(locked_now) == len(ids) else "mixed")
+    dash = Dashboard(
+        period=period,
+        previous=previous,
+        last_year=last_year,
+        unit=unit,
+        commune_ids=ids,
+        key_figures=key,
+        detail=detail,
+        trends=trends,
+        breakdown_charts=breakdown_charts,
+        breakdown_total=bd.get("total", 0),
+        source=source,
+        locked_count=len(locked_now),
+        level_counts=[item for item in legend if item.count],
+        table=rows if with_table else [],
+        sort=sort,
+        tiles=tiles,
+        missing=current_table.missing,
+        assessment=current_table.assessment,
+    )
+    if unit is not None and len(ids) == 1:
+        dash.level, dash.level_label = level_of(ids[0])
+        dash.submission = submissions.get(ids[0])
+    return dash
+
+
+def period_query(period: ReportingPeriod) -> str:
+    return f"kind={period.kind}&year={period.year}&number={period.number}"

@@ -1,0 +1,265 @@
+"""Pages of reporting: dashboards (province / scope, commune), the submission status board and a
+commune's submission page (submit, return, approve, reopen). Views only parse input and render;
+reads go through ``selectors`` (scoped: 404 outside the user's area), writes through ``services``
+(audited). A missing role answers 403."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import TemplateView
+
+from apps.areas.choices import Level
+from apps.areas.models import AdministrativeUnit
+
+from . import indicators, selectors, services
+from .forms import PeriodForm, ReasonForm, SubmitForm
+from .models import SubmissionStatus
+
+SORTS = ["name", "level", *selectors.TABLE_CODES]
+
+
+class PermissionRequiredMixin:
+    """403 unless the user holds ``required_perm`` (anonymous users are sent to the login page by
+    the login-required middleware before this runs)."""
+
+    required_perm = services.VIEW_PERM
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.required_perm):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PeriodMixin:
+    def get_period(self):
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        self.period_form = PeriodForm(source or None)
+        period = self.period_form.period()
+        self.period_form = PeriodForm(initial=PeriodForm.initial_for(period))
+        return period
+
+
+def _commune_or_404(user, pk: int) -> AdministrativeUnit:
+    """A current commune inside the user's scope (404 otherwise, like a missing one)."""
+    try:
+        unit = AdministrativeUnit.objects.current().get(pk=pk, level=Level.COMMUNE)
+    except AdministrativeUnit.DoesNotExist as exc:
+        raise Http404 from exc
+    services.scoped_commune_ids(user, unit)
+    return unit
+
+
+def _targets(user):
+    if not indicators.prevention_installed() or not user.has_perm("prevention.view_target"):
+        return None
+    from apps.prevention.selectors import target_board
+
+    board = target_board(user=user)
+    try:
+        board.url = reverse("prevention:target_list")
+    except NoReverseMatch:
+        board.url = ""
+    return board
+
+
+class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
+    """The dashboard of the user's whole scope (the province for province staff)."""
+
+    template_name = "reporting/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        period = self.get_period()
+        sort = self.request.GET.get("sort", "")
+        if sort.lstrip("-") not in SORTS:
+            sort = ""
+        dash = selectors.dashboard(user=user, unit=None, period=period, sort=sort)
+        area = getattr(user, "area", None)
+        ctx.update(
+            dash=dash,
+            period=period,
+            period_form=self.period_form,
+            scope_label=area.full_name if area else "Toàn hệ thống",
+            period_query=selectors.period_query(period),
+            table_columns=[
+                (code, short, indicators.INDICATORS[code]) for code, short in selectors.TABLE_COLUMNS.items()
+            ],
+            table_codes=selectors.TABLE_CODES,
+            indicator_defs=indicators.INDICATORS,
+            targets=_targets(user),
+            sort=sort,
+            can_board=user.has_perm("reporting.view_submission"),
+        )
+        return ctx
+
+
+class CommuneDashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
+    template_name = "reporting/commune_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        commune = _commune_or_404(user, self.kwargs["pk"])
+        period = self.get_period()
+        dash = selectors.dashboard(user=user, unit=commune, period=period, with_table=False)
+        worklist = None
+        # The worklist covers the user's whole scope: shown only when that scope is this commune.
+        if user.has_perm("cases.view_casefile") and services.scoped_commune_ids(user) == [commune.pk]:
+            from apps.cases.selectors import worklist as case_worklist
+
+            worklist = case_worklist(user=user, limit=0).counts
+        ctx.update(
+            dash=dash,
+            commune=commune,
+            period=period,
+            period_form=self.period_form,
+            period_query=selectors.period_query(period),
+            worklist=worklist,
+            can_board=user.has_perm("reporting.view_submission"),
+        )
+        return ctx
+
+
+class StatusBoardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
+    required_perm = "reporting.view_submission"
+    template_name = "reporting/status_board.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        period = self.get_period()
+        state = self.request.GET.get("state", "")
+        if state not in selectors.BOARD_STATES:
+            state = ""
+        board = selectors.status_board(user=self.request.user, period=period, state=state)
+        ctx.update(
+            board=board,
+            count_items=[(code, label, board.counts[code]) for code, (label, _b) in selectors.BOARD_STATES.items()],
+            period=period,
+            period_form=self.period_form,
+            period_query=selectors.period_query(period),
+        )
+        return ctx
+
+
+class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
+    """A commune's figures for a period and what can be done with them: submit (commune officer),
+    return with a reason, approve, reopen with a reason (province staff)."""
+
+    required_perm = "reporting.view_submission"
+    template_name = "reporting/submission.html"
+
+    def setup_objects(self):
+        user = self.request.user
+        self.commune = _commune_or_404(user, self.kwargs["pk"])
+        self.period = self.get_period()
+        self.submission = selectors.submission_for(user=user, commune=self.commune, period=self.period)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_objects()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        submission = self.submission
+        status = submission.status if submission else SubmissionStatus.DRAFT
+        figures = services.figures_for(user=user, unit=self.commune, period=self.period, with_breakdowns=False)
+        snapshot_values = (
+            services.parse_values((submission.snapshot or {}).get("indicators"))
+            if submission and submission.snapshot
+            else None
+        )
+        groups = [
+            (
+                title,
+                [
+                    (code, d, figures.values.get(code), snapshot_values.get(code) if snapshot_values else None)
+                    for code, d in indicators.INDICATORS.items()
+                    if d.group == group
+                ],
+            )
+            for group, title in indicators.GROUPS.items()
+        ]
+        period_ended = services.today() > self.period.end
+        can_submit = user.has_perm(services.SUBMIT_PERM) and status in (
+            SubmissionStatus.DRAFT,
+            SubmissionStatus.RETURNED,
+        )
+        can_review = user.has_perm(services.REVIEW_PERM)
+        ctx.update(
+            commune=self.commune,
+            period=self.period,
+            period_form=self.period_form,
+            period_query=selectors.period_query(self.period),
+            submission=submission,
+            status=status,
+            state=selectors.board_state(submission, self.period, services.today()),
+            states=selectors.BOARD_STATES,
+            figures=figures,
+            groups=groups,
+            period_ended=period_ended,
+            can_submit=can_submit and period_ended,
+            can_return=can_review and status == SubmissionStatus.SUBMITTED,
+            can_approve=can_review and status == SubmissionStatus.SUBMITTED,
+            can_reopen=can_review and status == SubmissionStatus.APPROVED,
+            submit_form=kwargs.get("submit_form") or SubmitForm(),
+            reason_form=kwargs.get("reason_form") or ReasonForm(),
+            action_error=kwargs.get("action_error"),
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self.setup_objects()
+        user = request.user
+        action = request.POST.get("action", "")
+        version = request.POST.get("version")
+        expected = int(version) if version and version.isdigit() else None
+        submit_form, reason_form = SubmitForm(), ReasonForm()
+        try:
+            if action == "submit":
+                submit_form = SubmitForm(request.POST)
+                if submit_form.is_valid():
+                    services.submission_submit(
+                        actor=user, commune=self.commune, period=self.period, note=submit_form.cleaned_data["note"]
+                    )
+                    messages.success(request, f"Đã nộp số liệu {self.period.label} lên tỉnh.")
+                    return self._back()
+            elif action in ("return", "approve", "reopen"):
+                if self.submission is None:
+                    raise ValidationError("Xã chưa nộp số liệu kỳ này.")
+                if action == "approve":
+                    services.submission_approve(actor=user, submission=self.submission, expected_version=expected)
+                    messages.success(request, f"Đã phê duyệt và khóa số liệu {self.period.label} của {self.commune}.")
+                    return self._back()
+                reason_form = ReasonForm(request.POST)
+                if reason_form.is_valid():
+                    reason = reason_form.cleaned_data["reason"]
+                    if action == "return":
+                        services.submission_return(
+                            actor=user, submission=self.submission, reason=reason, expected_version=expected
+                        )
+                        messages.success(request, f"Đã trả lại số liệu {self.period.label} cho {self.commune}.")
+                    else:
+                        services.period_reopen(
+                            actor=user, submission=self.submission, reason=reason, expected_version=expected
+                        )
+                        messages.success(request, f"Đã mở lại kỳ {self.period.label} của {self.commune}.")
+                    return self._back()
+            else:
+                raise ValidationError("Thao tác không hợp lệ.")
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            ctx = self.get_context_data(submit_form=submit_form, reason_form=reason_form, action_error=exc.messages)
+            return self.render_to_response(ctx, status=400)
+        ctx = self.get_context_data(submit_form=submit_form, reason_form=reason_form)
+        return self.render_to_response(ctx, status=400)
+
+    def _back(self):
+        url = reverse("reporting:submission", kwargs={"pk": self.commune.pk})
+        return redirect(f"{url}?{selectors.period_query(self.period)}")

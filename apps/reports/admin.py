@@ -1,0 +1,42 @@
+"""Read-only admin: reports are issued, generated and downloaded only through the application's
+services (archive, SHA-256, audit). The admin is one more scoped door (ScopedModelAdmin)."""
+
+from django.contrib import admin
+
+from apps.core.admin import ScopedModelAdmin
+
+from .models import IssuedReport, ReportHeaderConfig
+
+
+class ReadOnlyMixin:
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedReport)
+class IssuedReportAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ("title", "unit", "kind", "number", "status", "issued_at", "issued_by", "sha256")
+    list_filter = ("kind", "status", "period_kind", "period_year")
+    search_fields = ("title", "number", "sha256", "unit__full_name")
+    exclude = ("figures", "narrative", "header")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if not request.user.has_perm("reports.view_people_list"):
+            qs = qs.exclude(kind="people_list")
+        return qs
+
+
+@admin.register(ReportHeaderConfig)
+class ReportHeaderConfigAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    list_display = ("unit", "issuing_body", "number_symbol", "signer_title", "signer_name", "updated_at")
+    search_fields = ("unit__full_name", "issuing_body")

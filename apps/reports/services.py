@@ -1,0 +1,423 @@
+"""Writes of the reports app: unit headers, issuing, generating (the background job), downloads
+and exports. Every write and every download of a file leaves its audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from apps.areas.models import AdministrativeUnit
+from apps.audit.services import audit_record, snapshot
+from apps.core import scoping
+
+from . import actions, documents, narrative, sources
+from .models import IssuedReport, ReportHeaderConfig, ReportKind, ReportStatus
+from .pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+HEADER_FIELDS = [
+    "parent_body",
+    "issuing_body",
+    "number_symbol",
+    "place",
+    "authority_line",
+    "signer_title",
+    "signer_name",
+    "recipients",
+]
+#: reports covering at most this many communes are generated within the request (well under 2 s);
+#: larger ones (the province) go to the background worker
+SYNC_MAX_COMMUNES = 1
+
+
+class ReportIntegrityError(Exception):
+    """The archived file no longer matches the SHA-256 recorded when it was issued."""
+
+
+# --- headers ------------------------------------------------------------------------------------
+
+
+def _province_name() -> str:
+    from django.conf import settings
+
+    province = AdministrativeUnit.objects.current().filter(level="province", code=settings.PCMT_PROVINCE_CODE).first()
+    return province.full_name if province else "Tỉnh Tuyên Quang"
+
+
+def header_defaults(unit: AdministrativeUnit) -> dict[str, str]:
+    """A sensible header for a unit that has not configured its own: the police of the province
+    for the province, the commune police for a commune."""
+    if unit.level == "province":
+        return {
+            "parent_body": "BỘ CÔNG AN",
+            "issuing_body": f"CÔNG AN {unit.full_name}".upper(),
+            "number_symbol": "/BC-CAT-PC04",
+            "place": unit.name,
+            "authority_line": "KT. GIÁM ĐỐC",
+            "signer_title": "PHÓ GIÁM ĐỐC",
+            "signer_name": "",
+            "recipients": "\n".join(
+                [
+                    "Bộ Công an (C04)",
+                    "Tỉnh ủy, UBND tỉnh",
+                    "Ban Chỉ đạo tỉnh",
+                    "Công an các xã, phường",
+                    "Lưu: VT, PC04",
+                ]
+            ),
+        }
+    province = _province_name()
+    word = unit.full_name.split(" ")[0].upper() if unit.full_name else "XÃ"
+    symbol = "CAP" if word == "PHƯỜNG" else "CAX"
+    return {
+        "parent_body": f"CÔNG AN {province}".upper(),
+        "issuing_body": f"CÔNG AN {unit.full_name}".upper(),
+        "number_symbol": f"/BC-{symbol}",
+        "place": province.removeprefix("Tỉnh ").strip() or "Tuyên Quang",
+        "authority_line": "",
+        "signer_title": f"TRƯỞNG CÔNG AN {word}",
+        "signer_name": "",
+        "recipients": f"Công an tỉnh (PC04)\nĐảng ủy, UBND {unit.full_name.split(' ')[0].lower()}\nLưu: VT, {symbol}",
+    }
+
+
+def header_for(unit: AdministrativeUnit) -> dict[str, str]:
+    """The unit's configured header, or the defaults."""
+    config = ReportHeaderConfig.objects.filter(unit=unit).first()
+    if config is None:
+        return header_defaults(unit)
+    return {name: getattr(config, name) for name in HEADER_FIELDS}
+
+
+@transaction.atomic
+def header_save(*, actor, unit: AdministrativeUnit, data: dict[str, Any], version: int | None = None):
+    """Create or update the unit's header (province staff), audited with before/after."""
+    if not scoping.unit_in_scope(actor, unit):
+        raise PermissionDenied
+    config = ReportHeaderConfig.objects.select_for_update().filter(unit=unit).first()
+    if config is None:
+        config = ReportHeaderConfig(unit=unit)
+        before = None
+        action = actions.HEADER_CREATE
+    else:
+        if version is not None and version != config.version:
+            who = config.updated_by or "người khác"
+            raise ValidationError(f"Thể thức này vừa được {who} sửa; hãy mở lại trang để xem thay đổi trước khi lưu.")
+        before = snapshot(config, HEADER_FIELDS)
+        config.version += 1
+        action = actions.HEADER_UPDATE
+    for name in HEADER_FIELDS:
+        setattr(config, name, (data.get(name) or "").strip())
+    config.updated_by = actor
+    config.full_clean()
+    config.save()
+    audit_record(
+        actor=actor, action=action, obj=config, area=unit, before=before, after=snapshot(config, HEADER_FIELDS)
+    )
+    return config
+
+
+# --- drafts and issuing -------------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    unit: AdministrativeUnit
+    period: Any
+    figures: dict[str, Any]
+    narrative: dict[str, str]
+    header: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        return figures_digest(self.figures)
+
+
+def figures_digest(figures: dict[str, Any]) -> str:
+    """A short fingerprint of the numbers (not of when they were computed)."""
+    import json
+
+    numbers = {k: figures.get(k) for k in ("unit", "period", "total", "rows", "previous", "targets")}
+    return hashlib.sha256(json.dumps(numbers, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def draft_build(*, user, unit: AdministrativeUnit, period) -> Draft:
+    """Figures and prefilled narrative of a report not issued yet."""
+    if not scoping.unit_in_scope(user, unit):
+        raise PermissionDenied
+    figures = sources.collect(user=user, unit=unit, period=period)
+    return Draft(
+        unit=unit, period=period, figures=figures, narrative=narrative.prefill(figures), header=header_for(unit)
+    )
+
+
+def _clean_narrative(text: dict[str, str]) -> dict[str, str]:
+    return {code: (text.get(code) or "").replace("\r\n", "\n").strip() for code in narrative.SECTION_CODES}
+
+
+def report_issue(
+    *,
+    actor,
+    unit: AdministrativeUnit,
+    period,
+    narrative_text: dict[str, str],
+    number: str = "",
+    document_date: dt.date | None = None,
+    figures: dict[str, Any] | None = None,
+) -> IssuedReport:
+    """Archive a periodic report (figures, edited narrative, header) and start generating its PDF:
+    within the request for a single commune, through the background worker otherwise."""
+    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, unit):
+        raise PermissionDenied
+    if figures is None:
+        figures = sources.collect(user=actor, unit=unit, period=period)
+    with transaction.atomic():
+        report = IssuedReport.objects.create(
+            unit=unit,
+            kind=ReportKind.PERIODIC,
+            period_kind=figures["period"]["kind"],
+            period_year=figures["period"]["year"],
+            period_number=figures["period"]["number"],
+            period_label=figures["period"]["label"],
+            period_start=dt.date.fromisoformat(figures["period"]["start"]),
+            period_end=dt.date.fromisoformat(figures["period"]["end"]),
+            number=number.strip(),
+            document_date=document_date or timezone.localdate(),
+            title="Báo cáo "
+            + documents.subject_line(figures["period"]["label"]).lower()[:1]
+            + documents.subject_line(figures["period"]["label"])[1:],
+            header=header_for(unit),
+            figures=figures,
+            narrative=_clean_narrative(narrative_text),
+            issued_by=actor,
+            issued_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            action=actions.REPORT_ISSUE,
+            obj=report,
+            area=unit,
+            after={"period": report.period_label, "number": report.number, "state": figures.get("state")},
+        )
+    _start_generation(report, communes=len(figures["rows"]))
+    return report
+
+
+def _start_generation(report: IssuedReport, *, communes: int) -> None:
+    if communes <= SYNC_MAX_COMMUNES:
+        try:
+            report_generate(report_id=report.pk)
+        except Exception:  # noqa: S110 - recorded on the report (status failed, error) and logged
+            pass
+        return
+    from .tasks import generate_report
+
+    def enqueue():
+        result = generate_report.enqueue(report.pk)
+        IssuedReport.objects.filter(pk=report.pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+
+
+def _progress(report: IssuedReport, progress: int, status: str = ReportStatus.RUNNING) -> None:
+    report.progress, report.status = progress, status
+    IssuedReport.objects.filter(pk=report.pk).update(progress=progress, status=status)
+
+
+def render_report(report: IssuedReport) -> bytes:
+    """The PDF of an issued report, from what it archived."""
+    if report.is_people_list:
+        from .selectors import people_list_rows
+
+        rows = people_list_rows(unit=report.unit, as_of=report.period_end)
+        context = documents.people_list_context(
+            header=report.header,
+            rows=rows,
+            unit=report.unit,
+            as_of=report.period_end,
+            number=report.number,
+            document_date=report.document_date,
+        )
+        return render_pdf("reports/pdf/people_list.html", context)
+    context = documents.periodic_context(
+        header=report.header,
+        figures=report.figures,
+        narrative=report.narrative,
+        number=report.number,
+        document_date=report.document_date,
+    )
+    return render_pdf("reports/pdf/periodic.html", context)
+
+
+def report_generate(*, report_id: int) -> str:
+    """The job: render the PDF, store it with its SHA-256, mark the report done (or failed).
+
+    Idempotent: a report already done is left alone, so a job delivered twice (after a worker
+    restart) changes nothing.
+    """
+    report = IssuedReport.objects.select_related("unit", "issued_by").get(pk=report_id)
+    if report.status == ReportStatus.DONE:
+        return report.status
+    started = time.monotonic()
+    try:
+        _progress(report, 10)
+        content = render_report(report)
+        _progress(report, 90)
+        digest = hashlib.sha256(content).hexdigest()
+        with transaction.atomic():
+            report.file.save(report.filename, ContentFile(content), save=False)
+            report.sha256 = digest
+            report.size = len(content)
+            report.status = ReportStatus.DONE
+            report.progress = 100
+            report.error = ""
+            report.finished_at = timezone.now()
+            report.duration_ms = int((time.monotonic() - started) * 1000)
+            report.save(
+                update_fields=["file", "sha256", "size", "status", "progress", "error", "finished_at", "duration_ms"]
+            )
+            audit_record(
+                actor=report.issued_by,
+                action=actions.REPORT_GENERATED,
+                obj=report,
+                area=report.unit,
+                after={"sha256": digest, "size": len(content), "duration_ms": report.duration_ms},
+            )
+    except Exception as exc:
+        logger.exception("report %s failed", report_id)
+        IssuedReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+        audit_record(
+            actor=report.issued_by,
+            action=actions.REPORT_FAILED,
+            obj=report,
+            area=report.unit,
+            after={"error": f"{type(exc).__name__}: {exc}"[:500]},
+        )
+        raise
+    return report.status
+
+
+def report_retry(*, actor, report: IssuedReport) -> IssuedReport:
+    """Queue a failed (or stuck) report again."""
+    scoping.ensure_can(actor, "issue", report)
+    if report.status == ReportStatus.DONE:
+        return report
+    IssuedReport.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, progress=0, error="")
+    _start_generation(report, communes=len(report.figures.get("rows", [])) if not report.is_people_list else 2)
+    return report
+
+
+def requeue_stale(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> list[int]:
+    """Reports left queued or running by a worker that stopped (e.g. a server restart while it
+    ran): queue them again. Run before starting the worker."""
+    from .tasks import generate_report
+
+    cutoff = timezone.now() - older_than
+    ids = list(
+        IssuedReport.objects.filter(
+            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], issued_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        IssuedReport.objects.filter(pk=pk).update(status=ReportStatus.QUEUED, progress=0)
+        generate_report.enqueue(pk)
+    return ids
+
+
+# --- reading the archive ------------------------------------------------------------------------
+
+
+def _check_people_list(actor, report: IssuedReport) -> None:
+    if report.is_people_list and not actor.has_perm("reports.view_people_list"):
+        raise PermissionDenied
+
+
+def report_file_bytes(report: IssuedReport) -> bytes:
+    """The archived bytes, checked against the recorded SHA-256."""
+    with report.file.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != report.sha256:
+        raise ReportIntegrityError(report.pk)
+    return content
+
+
+def report_download(*, actor, report: IssuedReport) -> bytes:
+    """The issued file, byte for byte, audited."""
+    _check_people_list(actor, report)
+    if report.status != ReportStatus.DONE or not report.file:
+        raise ValidationError("Báo cáo chưa tạo xong.")
+    content = report_file_bytes(report)
+    audit_record(
+        actor=actor,
+        action=actions.PEOPLE_LIST_DOWNLOAD if report.is_people_list else actions.REPORT_DOWNLOAD,
+        obj=report,
+        area=report.unit,
+        after={"sha256": report.sha256, "size": len(content)},
+    )
+    return content
+
+
+def report_export_xlsx(*, actor, report: IssuedReport) -> bytes:
+    """The report's tables (the archived figures) as .xlsx, audited."""
+    from .xlsx import figures_workbook
+
+    if report.is_people_list:
+        raise PermissionDenied
+    content = figures_workbook(report.figures, title=report.title, number=report.number)
+    audit_record(
+        actor=actor,
+        action=actions.REPORT_EXPORT,
+        obj=report,
+        area=report.unit,
+        after={"format": "xlsx", "rows": len(report.figures.get("rows", []))},
+    )
+    return content
+
+
+# --- the list of named people -------------------------------------------------------------------
+
+
+def people_list_issue(*, actor, unit: AdministrativeUnit, as_of: dt.date, number: str = "") -> IssuedReport:
+    """The "Danh sách người có hồ sơ quản lý" of a unit in the actor's area (dedicated
+    permission), archived and audited like the periodic reports. Its figures keep only the count."""
+    if not actor.has_perm("reports.view_people_list") or not scoping.unit_in_scope(actor, unit):
+        raise PermissionDenied
+    from .selectors import people_list_count
+
+    count = people_list_count(unit=unit, as_of=as_of)
+    with transaction.atomic():
+        report = IssuedReport.objects.create(
+            unit=unit,
+            kind=ReportKind.PEOPLE_LIST,
+            period_end=as_of,
+            period_label=f"đến ngày {as_of:%d/%m/%Y}",
+            number=number.strip(),
+            document_date=timezone.localdate(),
+            title=f"Danh sách người có hồ sơ quản lý đến ngày {as_of:%d/%m/%Y}",
+            header=header_for(unit),
+            figures={"count": count, "as_of": as_of.isoformat(), "unit": sources.unit_dict(unit)},
+            narrative={},
+            issued_by=actor,
+            issued_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            action=actions.PEOPLE_LIST_ISSUE,
+            obj=report,
+            area=unit,
+            after={"as_of": as_of.isoformat(), "count": count},
+        )
+    _start_generation(report, communes=1 if unit.level == "commune" else 2)
+    return report

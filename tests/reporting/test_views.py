@@ -1,0 +1,232 @@
+"""Dashboards, status board and submission pages: content, scope, no personal data for steering
+members, constant query counts, and the submit / return / approve / reopen actions."""
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.reporting import services
+from apps.reporting.models import Submission, SubmissionStatus
+from apps.reporting.periods import PeriodKind, period_get
+
+from .helpers import SECRET_NAMES, build_province
+
+Q1 = "kind=quarter&year=2026&number=1"
+OTHER_NAMES = ["Phạm Văn Bắt", "Vi Văn Giữ", "Triệu Văn Cũ", "Hoàng Văn Nguy Cơ"]
+
+
+@pytest.fixture
+def province(world, officer_a, officer_b, province_staff):
+    return build_province(world, officer_a, officer_b, province_staff)
+
+
+def dashboard_url(query=Q1):
+    return f"{reverse('reporting:dashboard')}?{query}"
+
+
+def commune_url(commune, query=Q1):
+    return f"{reverse('reporting:commune_dashboard', kwargs={'pk': commune.pk})}?{query}"
+
+
+def submission_url(commune, query=Q1):
+    return f"{reverse('reporting:submission', kwargs={'pk': commune.pk})}?{query}"
+
+
+def svgs(html: str) -> list[ET.Element]:
+    return [ET.fromstring(m) for m in re.findall(r"<svg\b.*?</svg>", html, flags=re.S)]  # noqa: S314
+
+
+def test_province_dashboard(world, province, province_staff, client_for):
+    response = client_for(province_staff).get(dashboard_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    dash = response.context["dash"]
+    assert dash.period.label == "Quý I năm 2026" and dash.previous.label == "Quý IV năm 2025"
+    assert dash.last_year.label == "Quý I năm 2025"
+    figures = {f.code: f for f in dash.key_figures}
+    assert figures["people_total"].value == 11 and figures["crime_cases"].value == 2
+    assert (
+        figures["people_total"].previous
+        == services.figures_for(user=province_staff, unit=world.province, period=dash.previous).values["people_total"]
+    )
+    assert len(dash.table) == 2 and {r.commune_id for r in dash.table} == {world.commune_a.pk, world.commune_b.pk}
+    assert commune_url(world.commune_a) in html.replace("&amp;", "&")
+    charts = svgs(html)
+    assert len(charts) >= 3 + 4 + 1  # trends, breakdowns, tile grid
+    assert 'data-testid="tile-grid"' in html and 'data-testid="chart-table"' in html
+    assert "Quý I năm 2026" in html
+
+
+def test_default_period_is_latest_ended_quarter(world, province_staff, client_for):
+    response = client_for(province_staff).get(reverse("reporting:dashboard"))
+    from apps.reporting.periods import latest_ended
+
+    assert response.context["period"] == latest_ended()
+    response = client_for(province_staff).get(reverse("reporting:dashboard") + "?kind=quarter&year=2026&number=9")
+    assert response.context["period"] == latest_ended()
+    response = client_for(province_staff).get(reverse("reporting:dashboard") + "?kind=year&year=2025")
+    assert response.context["period"].label == "Năm 2025"
+
+
+def test_commune_table_sorts(world, province, province_staff, client_for):
+    client = client_for(province_staff)
+    rows = client.get(dashboard_url(Q1 + "&sort=-people_total")).context["dash"].table
+    assert [r.values["people_total"] for r in rows] == sorted((r.values["people_total"] for r in rows), reverse=True)
+    rows = client.get(dashboard_url(Q1 + "&sort=crime_cases")).context["dash"].table
+    assert rows[0].commune_id == world.commune_b.pk
+    assert client.get(dashboard_url(Q1 + "&sort=evil")).context["sort"] == ""
+
+
+def test_commune_dashboard_scope(world, province, officer_a, steering_a, client_for):
+    assert client_for(officer_a).get(commune_url(world.commune_b)).status_code == 404
+    assert client_for(steering_a).get(commune_url(world.commune_b)).status_code == 404
+    response = client_for(officer_a).get(commune_url(world.commune_a))
+    assert response.status_code == 200
+    assert response.context["worklist"] is not None  # the officer's scope is this commune
+    assert response.context["dash"].key_figures[0].value == 6
+    assert client_for(steering_a).get(commune_url(world.commune_a)).context["worklist"] is None
+    # a former unit or a missing one: 404 as well
+    assert client_for(officer_a).get(commune_url(world.former_a)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["steering_province", "steering_a", "province_staff"])
+def test_no_person_name_on_dashboards(who, world, province, request, client_for):
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    pages = [client.get(commune_url(world.commune_a)), client.get(dashboard_url())]
+    for response in pages:
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Xã Trung Sơn" in html  # the aggregates are there …
+        for name in [*SECRET_NAMES, *OTHER_NAMES]:
+            assert name not in html, name  # … never a name
+
+
+def _dashboard_queries(client, url) -> int:
+    client.get(url)  # warm-up: creates the periods of the trend once
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_queries_constant_3_vs_30_communes(world, province, province_staff, officer_a, root, client_for):
+    from tests.factories.areas import UnitFactory
+    from tests.factories.cases import make_case
+    from tests.factories.registers import make_hotspot
+
+    client = client_for(province_staff)
+    few = _dashboard_queries(client, dashboard_url())
+    for n in range(28):
+        unit = UnitFactory(parent=world.province, code=str(4000 + n), name=f"Thêm {n}")
+        if n % 3 == 0:
+            make_case(root, unit, detected_on=dt.date(2026, 1, 2))
+            make_hotspot(root, unit, discovered_on=dt.date(2026, 1, 3))
+    sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=period_get("quarter", 2026, 1))
+    services.submission_approve(actor=province_staff, submission=sub)
+    many = _dashboard_queries(client, dashboard_url())
+    assert many == few, (few, many)
+    # a commune's page costs the same whatever its data (B: ten files; an added one: one file or none)
+    from apps.areas.models import AdministrativeUnit
+
+    busy = _dashboard_queries(client, commune_url(world.commune_b))
+    for unit in AdministrativeUnit.objects.filter(code__in=["4000", "4001"]):
+        assert _dashboard_queries(client, commune_url(unit)) == busy
+    # a locked commune reads its breakdowns from the snapshot: fewer queries, never more
+    assert _dashboard_queries(client, commune_url(world.commune_a)) <= busy
+
+
+def test_status_board_late_from_deadline(world, province, officer_a, officer_b, province_staff, client_for):
+    q1 = period_get(PeriodKind.QUARTER, 2026, 1)
+    services.submission_submit(actor=officer_a, commune=world.commune_a, period=q1)
+    response = client_for(province_staff).get(reverse("reporting:status_board") + "?" + Q1)
+    board = response.context["board"]
+    states = {row.commune.pk: row.state for row in board.rows}
+    assert states == {world.commune_a.pk: "submitted", world.commune_b.pk: "late"}  # deadline 16/03/2026 passed
+    assert board.counts["late"] == 1 and board.counts["submitted"] == 1
+    filtered = client_for(province_staff).get(reverse("reporting:status_board") + "?" + Q1 + "&state=late")
+    assert [r.commune.pk for r in filtered.context["board"].rows] == [world.commune_b.pk]
+    # a period whose deadline is still ahead: pending, not late
+    from apps.reporting.selectors import status_board
+
+    future_board = status_board(user=province_staff, period=q1, on=dt.date(2026, 3, 16))
+    assert future_board.counts["pending"] == 1 and future_board.counts["late"] == 0
+    # the commune officer sees their own commune only
+    own = client_for(officer_b).get(reverse("reporting:status_board") + "?" + Q1).context["board"]
+    assert [r.commune.pk for r in own.rows] == [world.commune_b.pk]
+
+
+def test_submission_page_actions(world, province, officer_a, province_staff, client_for):
+    officer, staff = client_for(officer_a), client_for(province_staff)
+    page = officer.get(submission_url(world.commune_a))
+    assert page.status_code == 200 and page.context["can_submit"] and not page.context["can_approve"]
+    data = {"kind": "quarter", "year": "2026", "number": "1"}
+    response = officer.post(submission_url(world.commune_a), {**data, "action": "submit", "note": "Đã rà soát"})
+    assert response.status_code == 302
+    sub = Submission.objects.get(commune=world.commune_a)
+    assert sub.status == SubmissionStatus.SUBMITTED
+    # the officer cannot approve (403), the province must give a reason to return
+    assert (
+        officer.post(
+            submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version}
+        ).status_code
+        == 403
+    )
+    response = staff.post(
+        submission_url(world.commune_a), {**data, "action": "return", "reason": "", "version": sub.version}
+    )
+    assert response.status_code == 400
+    response = staff.post(
+        submission_url(world.commune_a),
+        {**data, "action": "return", "reason": "Thiếu số liệu methadone", "version": sub.version},
+    )
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.RETURNED
+    page = officer.get(submission_url(world.commune_a))
+    assert "Thiếu số liệu methadone" in page.content.decode()
+    officer.post(submission_url(world.commune_a), {**data, "action": "submit"})
+    sub.refresh_from_db()
+    # a stale approval (version from before the resubmission) is refused
+    response = staff.post(submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version - 2})
+    assert response.status_code == 400 and "phiên bản" in response.content.decode()
+    staff.post(submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version})
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.APPROVED
+    page = staff.get(submission_url(world.commune_a))
+    assert page.context["figures"].source == "locked" and page.context["can_reopen"]
+    response = staff.post(
+        submission_url(world.commune_a),
+        {**data, "action": "reopen", "reason": "Sửa ngày phát hiện", "version": sub.version},
+    )
+    sub.refresh_from_db()
+    assert response.status_code == 302 and sub.status == SubmissionStatus.RETURNED
+
+
+def test_submission_page_of_another_commune_is_404(world, officer_a, client_for):
+    assert client_for(officer_a).get(submission_url(world.commune_b)).status_code == 404
+    response = client_for(officer_a).post(submission_url(world.commune_b), {"action": "submit"})
+    assert response.status_code == 404
+
+
+def test_dashboard_cache_follows_the_data(world, province, province_staff, officer_a, settings, client_for):
+    from django.core.cache import cache
+
+    from tests.factories.cases import make_case
+
+    settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    client = client_for(province_staff)
+    cold = _dashboard_queries(client, dashboard_url())  # warm-up fills the cache; this run hits it
+    settings.PCMT_DASHBOARD_CACHE_SECONDS = 0
+    live = _dashboard_queries(client, dashboard_url())
+    assert cold < live
+    settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
+    total = client.get(dashboard_url()).context["dash"].key_figures[0].value
+    make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 2, 2))  # a write: new stamp
+    assert client.get(dashboard_url()).context["dash"].key_figures[0].value == total + 1
+    cache.clear()

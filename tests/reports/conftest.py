@@ -1,0 +1,99 @@
+"""Fixtures of the reports tests.
+
+Until the app is wired (apps/reports/_wiring.md) run them with
+``--ds=tuyenquang_pcmt.settings.reports_dev``; the role groups get the reports permissions here,
+exactly as ``apps.reports.permissions.ROLE_PERMISSIONS`` lists them (once ``roles.py`` includes them
+this changes nothing). Issued files go to a temporary media folder.
+"""
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from django.conf import settings
+
+if "apps.reports" not in settings.INSTALLED_APPS:
+    collect_ignore_glob = ["test_*.py", "matrix.py", "helpers.py"]
+else:
+    from .helpers import grant_people_list, grant_report_permissions  # noqa: F401 - used by the tests
+
+
+@pytest.fixture(autouse=True)
+def _report_roles(request):
+    """Runs right after ``world`` (which synchronises the role groups) for every test using it."""
+    if "world" not in request.fixturenames:
+        return
+    request.getfixturevalue("world")
+    grant_report_permissions()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def root(world):
+    from tests.factories.accounts import UserFactory
+
+    user = UserFactory(username="reports_root", area=world.province)
+    user.is_superuser = user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def quarter(db):
+    """Quarter III/2026: data from 15/06/2026 to 14/09/2026."""
+    from apps.reports import sources
+
+    return sources.get_period("quarter", 2026, 3)
+
+
+@pytest.fixture
+def data(world, root, quarter):
+    """Case files in both communes: 3 in A (one detected in the quarter), 2 in B, and one detected
+    in the previous quarter in A."""
+    from tests.factories.cases import make_case
+
+    make_case(root, world.commune_a, full_name="Nguyễn Văn Hùng", detected_on=dt.date(2026, 1, 10))
+    make_case(root, world.commune_a, full_name="Đặng Thị Hương", detected_on=dt.date(2026, 4, 2))
+    make_case(root, world.commune_a, full_name="Lý Văn Sơn", detected_on=dt.date(2026, 7, 20))
+    make_case(root, world.commune_b, full_name="Hoàng Văn Dũng", detected_on=dt.date(2026, 2, 3))
+    make_case(root, world.commune_b, full_name="Vũ Minh Tuấn", detected_on=dt.date(2026, 8, 1))
+    return world
+
+
+@pytest.fixture
+def people_reader(world):
+    """Province staff personally granted ``reports.view_people_list``."""
+    from apps.accounts import roles
+
+    user = world.user(roles.PROVINCE_STAFF, world.province, "people_reader")
+    grant_people_list(user)
+    return user
+
+
+def pdf_text(content: bytes, *, page: int | None = None, tmp_path=None) -> str:
+    """Text of a PDF (poppler's pdftotext), of one page when ``page`` is given."""
+    args = ["pdftotext", "-layout", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    result = subprocess.run([*args, "-", "-"], input=content, capture_output=True, check=True)  # noqa: S603, S607
+    return result.stdout.decode("utf-8")
+
+
+def pdf_fonts(content: bytes, tmp_path) -> list[str]:
+    """Names of the fonts in a PDF (poppler's pdffonts), subset prefixes removed."""
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True)  # noqa: S603, S607
+    names = [line.split()[0] for line in result.stdout.splitlines()[2:] if line.strip()]
+    return [name.split("+", 1)[-1] for name in names]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _poppler():
+    if not (shutil.which("pdftotext") and shutil.which("pdffonts")):
+        pytest.fail("Các kiểm thử báo cáo cần poppler-utils (pdftotext, pdffonts): apt-get install poppler-utils")
