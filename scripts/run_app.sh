@@ -148,9 +148,16 @@ run_app_main() {
     "${manage[@]}" seed_demo
     "${manage[@]}" demo_logins
 
+    # Province PDF reports are rendered by a background worker (django-tasks, database queue).
+    log "requeue reports left unfinished, start the background worker (manage.py db_worker)"
+    "${manage[@]}" reports_requeue_stale --minutes 0
+    "${manage[@]}" db_worker --interval 1 &
+    local worker_pid=$!
+    trap 'kill "$worker_pid" 2>/dev/null || true' EXIT INT TERM
+
     local port="${PORT:-8000}"
     log "starting http://127.0.0.1:${port}/ (Ctrl-C to stop)"
-    exec "${manage[@]}" runserver "127.0.0.1:${port}"
+    "${manage[@]}" runserver "127.0.0.1:${port}"
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then

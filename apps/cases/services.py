@@ -18,6 +18,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import scoping
+from apps.reporting.locks import ensure_unlocked
 
 from . import workflow
 from .choices import CloseReason, EventKind, IdKind, Status, Whereabouts
@@ -212,6 +213,7 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         setattr(case, name, value)
     _ensure_commune(actor, case.commune)
     _validate_case_dates(case, person, on=on)
+    ensure_unlocked(commune=case.commune, day=case.detected_on)
     person.save()
     case.person = person
     case.file_number = _next_file_number(case.commune, case.detected_on.year)
@@ -281,6 +283,7 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
     """Edit the person and the file. Refused when someone saved since ``expected_version``."""
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, expected_version)
+    old_detected = case.detected_on
     before = _snapshot(case)
     person = case.person
     for name, value in data.person.items():
@@ -302,6 +305,10 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
     if not changed_fields(before, proposed).keys() - {"version"}:
         # Nothing changed: no new version, so a later stale refusal always has a change to name.
         return case
+    if case.detected_on != old_detected:
+        # Moving a file out of (or into) an approved period changes that period's figures too.
+        ensure_unlocked(commune=case.commune, day=old_detected)
+        ensure_unlocked(commune=case.commune, day=case.detected_on)
     person.version += 1
     person.save()
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
@@ -364,6 +371,7 @@ def case_transition(
         )
     except workflow.TransitionError as exc:
         raise ValidationError(str(exc), code="transition") from exc
+    ensure_unlocked(commune=case.commune, day=data.event_date)
     before = _snapshot(case)
     event = CaseEvent.objects.create(
         case_file=case,
@@ -424,6 +432,9 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
         raise ValidationError({"event_date": _("Ngày sự kiện không được trước ngày lập hồ sơ.")})
     if kind == EventKind.WHEREABOUTS and data.whereabouts not in Whereabouts.values:
         raise ValidationError({"whereabouts": _("Hãy chọn nơi ở hiện nay.")})
+    if kind in (EventKind.RELAPSE, EventKind.WHEREABOUTS):
+        # The kinds the indicators count; visits, notes and violations change no reported figure.
+        ensure_unlocked(commune=case.commune, day=data.event_date)
     event = CaseEvent.objects.create(
         case_file=case,
         kind=kind,
@@ -460,6 +471,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
         raise ValidationError({"to_commune": _("Hãy chọn một xã, phường hiện hành khác.")})
     if data.event_date > today() or data.event_date < (case.status_since or case.detected_on):
         raise ValidationError({"event_date": _("Ngày chuyển không hợp lệ.")})
+    ensure_unlocked(commune=[case.commune, to_commune], day=data.event_date)
     before = _snapshot(case)
     status, whereabouts = case.status, case.whereabouts
     CaseEvent.objects.create(

@@ -27,6 +27,7 @@ from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import scoping
 from apps.core.text import nfc, normalize
+from apps.reporting.locks import ensure_unlocked
 
 from . import actions
 from .choices import (
@@ -379,6 +380,7 @@ def activity_create(*, actor, data: ActivityInput) -> Activity:
     clean = _validate_activity(actor, data, on=today())
     activity = Activity(created_by=_user_or_none(actor))
     _apply_activity(activity, data, clean)
+    ensure_unlocked(commune=list(clean.communes), day=activity.date_from, until=activity.date_to)
     activity.full_clean(exclude=["reporting_officer", "created_by"])
     activity.save()
     _save_activity_parts(activity, clean)
@@ -401,6 +403,7 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, expected_
     a commune outside the actor's scope (its shared data is not theirs alone)."""
     scoping.ensure_can(actor, "change", activity)
     activity = _lock(activity, expected_version)
+    old = (list(activity.communes.values_list("pk", flat=True)), activity.date_from, activity.date_to)
     _ensure_units_in_scope(actor, activity.communes.values_list("pk", flat=True), _("Hoạt động"))
     before = _activity_snapshot(activity)
     clean = _validate_activity(actor, data, on=today())
@@ -433,6 +436,8 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, expected_
         transaction.savepoint_rollback(savepoint)
         activity.refresh_from_db()
         return activity
+    ensure_unlocked(commune=old[0], day=old[1], until=old[2])
+    ensure_unlocked(commune=list(clean.communes), day=activity.date_from, until=activity.date_to)
     transaction.savepoint_commit(savepoint)
     activity.version += 1
     activity.save(update_fields=["version", "updated_at"])
@@ -463,6 +468,7 @@ def activity_set_reaches(
     current = set(activity.reaches.values_list("person_id", flat=True))
     visible, wanted = _reach_plan(actor, commune_ids, persons, current)
     before = sorted(current & visible)
+    ensure_unlocked(commune=list(commune_ids), day=activity.date_from, until=activity.date_to)
     if not _apply_reaches(actor, activity, visible, wanted, add_only=add_only):
         return False
     after = sorted(set(activity.reaches.values_list("person_id", flat=True)) & visible)

@@ -25,6 +25,7 @@ from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.cases.choices import Sex
 from apps.core import scoping
 from apps.core.text import nfc, normalize
+from apps.reporting.locks import ensure_unlocked
 
 from . import actions
 from .choices import HOTSPOT_TRANSITIONS, CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
@@ -371,6 +372,7 @@ def hotspot_create(
     hotspot.status_since = status_since or hotspot.discovered_on
     hotspot.eliminated_on = hotspot.status_since if status == HotspotStatus.ELIMINATED else None
     _validate_hotspot(hotspot, on=today())
+    ensure_unlocked(commune=commune, day=min(hotspot.discovered_on, hotspot.status_since))
     hotspot.full_clean(exclude=["created_by"])
     hotspot.save()
     hotspot.linked_cases.set(linked)
@@ -401,6 +403,7 @@ def hotspot_update(
     Refused when someone saved since ``expected_version``; nothing is written when nothing changed."""
     scoping.ensure_can(actor, "change", hotspot)
     hotspot = _lock(hotspot, expected_version)
+    old = (hotspot.commune_id, hotspot.discovered_on)
     before = _hotspot_snapshot(hotspot)
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     linked = _check_linked_cases(actor, data.linked_cases)
@@ -410,6 +413,8 @@ def hotspot_update(
     links = before["linked_cases"] if linked is None else linked
     if not (changed_fields(before, _hotspot_snapshot(hotspot, links)).keys() - {"version"}):
         return hotspot
+    ensure_unlocked(commune=old[0], day=old[1])
+    ensure_unlocked(commune=commune, day=hotspot.discovered_on)
     hotspot.version += 1
     hotspot.save()
     if linked is not None:
@@ -476,6 +481,7 @@ def hotspot_change_status(
             "d": _date(hotspot.status_since)
         }
     _raise(errors)
+    ensure_unlocked(commune=hotspot.commune_id, day=changed_on)
     before = _hotspot_snapshot(hotspot)
     change = HotspotStatusChange.objects.create(
         hotspot=hotspot,
@@ -684,6 +690,7 @@ def crime_case_create(*, actor: User, data: CrimeCaseInput, offenders: Sequence[
     case.offenders_count = len(built) if data.offenders_count is None else data.offenders_count
     errors.update(_validate_crime(case, len(built), on=on))
     _raise(errors)
+    ensure_unlocked(commune=commune, day=case.occurred_on)
     case.number = _next_number(CrimeCase, "VA", commune, case.occurred_on.year)
     case.search_text = _crime_search_text(case, built)
     case.full_clean(exclude=["created_by"])
@@ -713,6 +720,7 @@ def crime_case_update(
     the others added, the missing ones removed); ``None`` leaves it unchanged."""
     scoping.ensure_can(actor, "change", crime_case)
     case = _lock(crime_case, expected_version)
+    old = (case.commune_id, case.occurred_on)
     on = today()
     current = list(case.offenders.order_by("pk"))
     before = _crime_snapshot(case, current)
@@ -730,6 +738,8 @@ def crime_case_update(
     case.full_clean(exclude=["created_by"])
     if not (changed_fields(before, _crime_snapshot(case, built)).keys() - {"version"}):
         return case
+    ensure_unlocked(commune=old[0], day=old[1])
+    ensure_unlocked(commune=commune, day=case.occurred_on)
     case.version += 1
     case.save()
     if offenders is not None:
@@ -818,6 +828,7 @@ def cultivation_create(*, actor: User, data: CultivationInput) -> Cultivation:
     item = Cultivation(created_by=_user_or_none(actor))
     _apply_cultivation(item, data, commune)
     _validate_cultivation(item, on=today())
+    ensure_unlocked(commune=commune, day=item.found_on)
     item.number = _next_number(Cultivation, "TC", commune, item.found_on.year)
     item.search_text = _cultivation_search_text(item)
     item.full_clean(exclude=["created_by"])
@@ -839,6 +850,7 @@ def cultivation_update(
 ) -> Cultivation:
     scoping.ensure_can(actor, "change", cultivation)
     item = _lock(cultivation, expected_version)
+    old = (item.commune_id, item.found_on)
     before = _cultivation_snapshot(item)
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     _apply_cultivation(item, data, commune)
@@ -846,6 +858,8 @@ def cultivation_update(
     item.full_clean(exclude=["created_by"])
     if not (changed_fields(before, _cultivation_snapshot(item)).keys() - {"version"}):
         return item
+    ensure_unlocked(commune=old[0], day=old[1])
+    ensure_unlocked(commune=commune, day=item.found_on)
     item.version += 1
     item.save()
     _write(
