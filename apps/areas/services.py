@@ -15,16 +15,13 @@ from django.utils.translation import gettext as _
 from apps.audit import actions
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import scoping
+from apps.core.locking import StaleObjectError
 
 from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "admin_units.json"
 # NQ 1684/NQ-UBTVQH15 of 16/6/2025 arranged the commune-level units of Tuyên Quang (domain.md §6).
 CONVERSION_LEGAL_BASIS = "Nghị quyết 1684/NQ-UBTVQH15 ngày 16/6/2025; Nghị quyết 202/2025/QH15"
-
-
-class StaleObjectError(ValidationError):
-    """Someone else saved the object after it was opened: the save is refused, nothing is lost."""
 
 
 @dataclass

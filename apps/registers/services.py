@@ -20,10 +20,9 @@ from django.utils.translation import gettext_lazy
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import describe_candidates, unit_current_successors
-from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.cases.choices import Sex
-from apps.core import scoping
+from apps.core import locking, scoping
 from apps.core.text import nfc, normalize
 from apps.reporting.locks import ensure_unlocked
 
@@ -201,51 +200,8 @@ def _field_label(model: type[models.Model], name: str) -> str:
         return str(_EXTRA_LABELS.get(name, name))
 
 
-def _stale_error(obj: models.Model, expected_version: int) -> StaleObjectError:
-    """Who saved what since the version the editor opened, read from the audit trail."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from apps.audit.models import AuditLogEntry
-
-    model = type(obj)
-    entries = (
-        AuditLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(obj.pk))
-        .select_related("actor")
-        .order_by("time", "pk")
-    )
-    changes: list[str] = []
-    for entry in entries:
-        after = entry.after or {}
-        version = after.get("version")
-        if not isinstance(version, int) or version <= expected_version:
-            continue
-        diff = changed_fields(entry.before, after) if entry.before else {}
-        labels = [_field_label(model, name) for name in diff if name != "version"]
-        full_name = entry.actor.get_full_name() if entry.actor else ""
-        who = f"{full_name} ({entry.actor_username})" if full_name else entry.actor_username or _("không rõ")
-        when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
-        fields = ", ".join(labels) or _("tình trạng")
-        changes.append(_("%(who)s lúc %(when)s sửa: %(fields)s") % {"who": who, "when": when, "fields": fields})
-    return StaleObjectError(
-        _(
-            "%(what)s “%(name)s” đã được người khác lưu sau khi bạn mở (%(detail)s). Thay đổi của bạn CHƯA được "
-            "lưu; hãy tải lại trang, xem các thay đổi rồi sửa lại."
-        )
-        % {
-            "what": str(model._meta.verbose_name).capitalize(),
-            "name": obj,
-            "detail": "; ".join(changes) or _("không rõ nội dung"),
-        },
-        code="stale",
-    )
-
-
 def _lock(obj: models.Model, expected_version: int | None):
-    """Re-read the row under a lock; refuse when it moved past the version the editor saw."""
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise _stale_error(locked, expected_version)
-    return locked
+    return locking.lock_for_update(obj, expected_version, label=_field_label, unnamed=_("tình trạng"))
 
 
 def _next_number(model: type[models.Model], prefix: str, commune: AdministrativeUnit, year: int) -> str:

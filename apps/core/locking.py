@@ -1,0 +1,76 @@
+"""Optimistic locking shared by every service: re-read the row under a lock and refuse a save based
+on a stale version, telling the editor who saved what since (read from the audit trail)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+LabelFn = Callable[[type[models.Model], str], str]
+
+
+class StaleObjectError(ValidationError):
+    """Someone else saved the object after it was opened: the save is refused, nothing is lost."""
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except (FieldDoesNotExist, AttributeError):
+        return name
+
+
+def stale_error(
+    obj: models.Model, expected_version: int, *, label: LabelFn = field_label, unnamed: str = ""
+) -> StaleObjectError:
+    """Who saved what since the version the editor opened, read from the audit trail."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import AuditLogEntry
+    from apps.audit.services import changed_fields
+
+    model = type(obj)
+    entries = (
+        AuditLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("time", "pk")
+    )
+    changes: list[str] = []
+    for entry in entries:
+        after = entry.after or {}
+        version = after.get("version")
+        if not isinstance(version, int) or version <= expected_version:
+            continue
+        diff = changed_fields(entry.before, after) if entry.before else {}
+        labels = [label(model, name) for name in diff if name != "version"]
+        full_name = entry.actor.get_full_name() if entry.actor else ""
+        who = f"{full_name} ({entry.actor_username})" if full_name else entry.actor_username or _("không rõ")
+        when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
+        fields = ", ".join(labels) or unnamed or _("nội dung")
+        changes.append(_("%(who)s lúc %(when)s sửa: %(fields)s") % {"who": who, "when": when, "fields": fields})
+    return StaleObjectError(
+        _(
+            "%(what)s “%(name)s” đã được người khác lưu sau khi bạn mở (%(detail)s). Thay đổi của bạn CHƯA được "
+            "lưu; hãy tải lại trang, xem các thay đổi rồi sửa lại."
+        )
+        % {
+            "what": str(model._meta.verbose_name).capitalize(),
+            "name": obj,
+            "detail": "; ".join(changes) or _("không rõ nội dung"),
+        },
+        code="stale",
+    )
+
+
+def lock_for_update(
+    obj: models.Model, expected_version: int | None, *, label: LabelFn = field_label, unnamed: str = ""
+):
+    """Re-read the row under a lock; refuse when it moved past the version the editor saw."""
+    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise stale_error(locked, expected_version, label=label, unnamed=unnamed)
+    return locked
