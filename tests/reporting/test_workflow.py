@@ -10,6 +10,7 @@ from django.http import Http404
 
 from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
+from apps.cases.models import CaseEvent, CaseFile
 from apps.reporting import actions, locks, services
 from apps.reporting.models import Submission, SubmissionStatus
 from apps.reporting.periods import PeriodKind, period_get
@@ -102,8 +103,11 @@ def test_locked_period_refuses_changes_and_keeps_snapshot(world, province, q1, o
 
     before = services.figures_for(user=province_staff, unit=world.commune_a, period=q1)
     assert before.source == "locked" and before.values["people_total"] == 6
-    # live data changes afterwards (a record written behind the lock's back, e.g. before wiring)
-    make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 2, 2))
+    # Live data changes afterwards behind the lock's back (the services refuse it, so the record is
+    # moved into the window with raw updates, as a database correction would).
+    late = make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 3, 20))
+    CaseFile.objects.filter(pk=late.pk).update(detected_on=dt.date(2026, 2, 2))
+    CaseEvent.objects.filter(case_file=late).update(event_date=dt.date(2026, 2, 2))
     after = services.figures_for(user=province_staff, unit=world.commune_a, period=q1)
     assert after.locked and after.values["people_total"] == 6 and after.values["people_new"] == 3
     assert after.breakdowns["total"] == 6

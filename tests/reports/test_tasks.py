@@ -2,6 +2,7 @@
 database, so it outlives the web process that queued it, and the worker command runs it."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -36,8 +37,11 @@ def test_the_queued_job_is_stored_and_the_worker_runs_it(
     assert str(job.id) == report.task_id
     assert job.task_path == "apps.reports.tasks.generate_report"
     assert job.args_kwargs["args"] == [report.pk]
-    # A restart loses nothing: the job is a row; a new worker process picks it up.
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    # A restart loses nothing: the job is a row; a new worker process picks it up. The worker closes
+    # "old" connections between jobs, which inside the test's transaction would close the test's own
+    # PostgreSQL connection, so that call alone is neutralised here.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE and report.progress == 100
     assert report.file.open("rb").read().startswith(b"%PDF")
