@@ -41,7 +41,7 @@ def people(make_user, current_unit):
         "staff": make_user("tinh.canbo", roles.PROVINCE_STAFF, province),
         "steering": make_user("tinh.bcd", roles.STEERING_MEMBER, province),
     }
-    grant_role_permissions()  # until accounts.roles lists the reporting permissions (wiring)
+    grant_role_permissions()
     return users
 
 

@@ -1,9 +1,6 @@
 """Fixtures of the reports tests.
 
-Until the app is wired (apps/reports/_wiring.md) run them with
-``--ds=tuyenquang_pcmt.settings.reports_dev``; the role groups get the reports permissions here,
-exactly as ``apps.reports.permissions.ROLE_PERMISSIONS`` lists them (once ``roles.py`` includes them
-this changes nothing). Issued files go to a temporary media folder.
+Roles come from apps.accounts.roles via ``world``. Issued files go to a temporary media folder.
 """
 
 import datetime as dt
@@ -11,21 +8,8 @@ import shutil
 import subprocess
 
 import pytest
-from django.conf import settings
 
-if "apps.reports" not in settings.INSTALLED_APPS:
-    collect_ignore_glob = ["test_*.py", "matrix.py", "helpers.py"]
-else:
-    from .helpers import grant_people_list, grant_report_permissions  # noqa: F401 - used by the tests
-
-
-@pytest.fixture(autouse=True)
-def _report_roles(request):
-    """Runs right after ``world`` (which synchronises the role groups) for every test using it."""
-    if "world" not in request.fixturenames:
-        return
-    request.getfixturevalue("world")
-    grant_report_permissions()
+from .helpers import grant_people_list, grant_report_permissions  # noqa: F401 - used by the tests
 
 
 @pytest.fixture(autouse=True)

@@ -1,19 +1,13 @@
 """Permission helpers shared by the reports tests and the browser journey."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 
 
 def grant_report_permissions() -> None:
-    """The reports permissions, and those of apps.reporting whose figures the reports read."""
-    from apps.reporting.permissions import ROLE_PERMISSIONS as REPORTING
-    from apps.reports.permissions import ROLE_PERMISSIONS as REPORTS
+    """The real role definitions (tables are flushed between browser tests)."""
+    from apps.accounts.roles import sync_roles
 
-    for permissions in (REPORTS, REPORTING):
-        for role, names in permissions.items():
-            group = Group.objects.get(name=role)
-            for name in names:
-                app_label, codename = name.split(".", 1)
-                group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    sync_roles()
 
 
 def grant_people_list(user) -> None:
