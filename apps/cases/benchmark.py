@@ -1167,6 +1167,7 @@ class ImportResult:
     rows: int
     new: int
     updated: int
+    skipped: int
     errors: int
     warnings: int
     queries: int
@@ -1175,7 +1176,8 @@ class ImportResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run, "seconds": round(self.seconds, 2), "rows": self.rows, "new": self.new,
-            "updated": self.updated, "errors": self.errors, "warnings": self.warnings, "queries": self.queries,
+            "updated": self.updated, "unchanged": self.skipped, "errors": self.errors, "warnings": self.warnings,
+            "queries": self.queries,
             "queries_per_row": round(self.queries / max(1, self.rows), 1), "first_errors": self.first_errors,
             "meets_target": self.seconds < IMPORT_TARGET_S and not self.errors,
         }  # fmt: skip
@@ -1216,6 +1218,7 @@ def measure_import(officer, content: bytes, *, dry_run: bool, rows: int) -> Impo
         rows=report.total_rows,
         new=report.new,
         updated=report.updated,
+        skipped=report.skipped,
         errors=len(report.errors),
         warnings=len(getattr(report, "warnings", []) or []),
         queries=counter[0],

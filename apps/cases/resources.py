@@ -8,6 +8,7 @@ file of the same commune by CCCD, or else by normalised name + birth year + sex.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -73,6 +74,50 @@ def parse_date(value, *, allow_year: bool = False) -> tuple[dt.date | None, int 
         except ValueError:
             continue
     raise ValueError(_("“%(v)s” không phải ngày hợp lệ (dd/mm/yyyy).") % {"v": text})
+
+
+SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "m": Sex.MALE, "f": Sex.FEMALE}
+
+
+class _FileRef(NamedTuple):
+    pk: int
+    person_id: int
+    commune_id: int
+    commune_name: str
+    status: str
+
+
+def _commune_text(value) -> str:
+    """The commune cell as text: a code typed as a number (2458.0) back to "2458"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _name_key(normalized_name: str) -> str:
+    """Word-order-free key of a normalised name, as ``Person.name_key``."""
+    return " ".join(sorted(normalized_name.split()))
+
+
+def _chunks(values: list, size: int = 2000):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _fk_value(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _unchanged(case: CaseFile, data: services.CaseInput) -> bool:
+    """True only when applying ``data`` to ``case`` (loaded with its person and substances)
+    would change nothing; any doubt answers False and the row goes through ``case_update``."""
+    for target, values in ((case.person, data.person), (case, data.case)):
+        for name, value in values.items():
+            field = target._meta.get_field(name)
+            current = getattr(target, field.attname)
+            if current != _fk_value(value):
+                return False
+    return sorted(s.code for s in case.substances.all()) == sorted(set(data.substances))
 
 
 class CaseResource(ScopedResource):
@@ -149,8 +194,7 @@ class CaseResource(ScopedResource):
         name = " ".join(str(get(COL_NAME) or "").split())
         if not name:
             errors["full_name"] = _("Thiếu họ và tên.")
-        sex_text = normalize(str(get(COL_SEX) or ""))
-        sex = {"nam": Sex.MALE, "nu": Sex.FEMALE, "m": Sex.MALE, "f": Sex.FEMALE}.get(sex_text)
+        sex = SEX_WORDS.get(normalize(str(get(COL_SEX) or "")))
         if sex is None:
             errors["sex"] = _("Giới tính phải là “Nam” hoặc “Nữ”.")
         dob = year = None
@@ -171,14 +215,12 @@ class CaseResource(ScopedResource):
         except ValidationError as exc:
             errors["citizen_id"] = exc.messages[0]
         commune = None
-        commune_text = get(COL_COMMUNE)
-        if isinstance(commune_text, float) and commune_text.is_integer():
-            commune_text = int(commune_text)
-        if commune_text in (None, ""):
+        commune_text = _commune_text(get(COL_COMMUNE))
+        if not commune_text:
             errors["commune"] = _("Thiếu xã/phường.")
         else:
             try:
-                commune = resolve_current_unit(str(commune_text))
+                commune = self._resolve_commune(commune_text)
                 if not scoping.unit_in_scope(self.user, commune):
                     errors["commune"] = _("%(u)s nằm ngoài phạm vi được giao.") % {"u": commune.full_name}
             except UnitResolutionError as exc:
@@ -207,7 +249,7 @@ class CaseResource(ScopedResource):
             errors["detected_on"] = str(exc)
         if errors:
             raise ValidationError(errors)
-        key = (citizen_id or (" ".join(sorted(normalize(name).split())), year, sex), commune.pk)
+        key = (citizen_id or (_name_key(normalize(name)), year, sex), commune.pk)
         if key in self._seen:
             raise ValidationError({"full_name": _("Trùng với dòng %(n)s của tệp.") % {"n": self._seen[key]}})
         self._seen[key] = number
@@ -235,12 +277,77 @@ class CaseResource(ScopedResource):
         return data, commune
 
     # --- import-export hooks -----------------------------------------------------------------------
+    #
+    # The file is read in three passes, so the cost per row is a few in-memory checks instead of
+    # some twenty queries: ``before_import`` loads every person and file the rows can match (by
+    # CCCD and by name key) in a handful of queries; each row is then parsed and validated in
+    # memory (new rows through ``services.CaseBatch.add``, which applies every rule of
+    # ``case_create``); ``after_import`` writes the new rows in bulk. Rows matching an open file go
+    # through ``services.case_update`` one by one, unless nothing in them changed.
 
     def before_import_row(self, row, **kwargs):
         pass
 
     def before_import(self, dataset, **kwargs):
         self._index = 0
+        self._batch: services.CaseBatch | None = None  # made at the first new row (it checks the permission)
+        self._communes: dict[str, AdministrativeUnit | UnitResolutionError] = {}
+        self._pending_by_id: dict[str, Person] = {}
+        self._pending_communes: dict[tuple, set[str]] = {}
+        # What the rows can match: CCCDs, and (name key, birth year, sex) for rows without one.
+        citizen_ids, name_keys, communes = set(), set(), set()
+        for raw in dataset.dict:
+            try:
+                citizen_id, _kind = services.normalize_citizen_id(raw.get(COL_ID))
+            except ValidationError:
+                citizen_id = ""
+            if citizen_id:
+                citizen_ids.add(citizen_id)
+            name = normalize(str(raw.get(COL_NAME) or ""))
+            try:
+                _day, year = parse_date(raw.get(COL_DOB), allow_year=True)
+            except ValueError:
+                year = None
+            if name and year:
+                name_keys.add((_name_key(name), year, SEX_WORDS.get(normalize(str(raw.get(COL_SEX) or "")))))
+            commune_text = _commune_text(raw.get(COL_COMMUNE))
+            try:
+                communes.add(self._resolve_commune(commune_text).pk if commune_text else None)
+            except UnitResolutionError:
+                pass
+        people: dict[int, Person] = {}
+        for chunk in _chunks(sorted(citizen_ids)):
+            people.update({p.pk: p for p in Person.objects.filter(citizen_id__in=chunk)})
+        for chunk in _chunks(sorted({key for key, _y, _s in name_keys})):
+            people.update(
+                {
+                    p.pk: p
+                    for p in Person.objects.filter(name_key__in=chunk)
+                    if (p.name_key, p.birth_year, p.sex) in name_keys
+                }
+            )
+        self._by_id: dict[str, Person] = {}
+        self._by_key: dict[tuple, list[Person]] = {}
+        for person in sorted(people.values(), key=lambda p: p.pk):
+            if person.citizen_id and person.merged_into_id is None:
+                self._by_id.setdefault(person.citizen_id, person)
+            self._by_key.setdefault((person.name_key, person.birth_year, person.sex), []).append(person)
+        # Every file of those people, for the warnings (commune names only) ...
+        self._files: dict[int, list[_FileRef]] = {}
+        reopen: list[int] = []
+        for chunk in _chunks(sorted(people)):
+            rows = CaseFile.objects.filter(person_id__in=chunk).order_by("pk")
+            for ref in rows.values_list("pk", "person_id", "commune_id", "commune__full_name", "status"):
+                ref = _FileRef(*ref)
+                self._files.setdefault(ref.person_id, []).append(ref)
+                if ref.status != Status.CLOSED and ref.commune_id in communes:
+                    reopen.append(ref.pk)
+        # ... and the open ones in the communes of the file, whole: rows matching them update them.
+        self._open: dict[tuple[int, int], CaseFile] = {}
+        for chunk in _chunks(reopen):
+            for case in CaseFile.objects.filter(pk__in=chunk).select_related("commune").prefetch_related("substances"):
+                case.person = people[case.person_id]  # one object per person across its files
+                self._open.setdefault((case.person_id, case.commune_id), case)
 
     def get_or_init_instance(self, instance_loader, row):
         # Parsed here (not in import_instance) so the row is counted as new or update correctly.
@@ -256,74 +363,97 @@ class CaseResource(ScopedResource):
     def import_instance(self, instance, row, **kwargs):
         pass
 
+    def _resolve_commune(self, text: str) -> AdministrativeUnit:
+        if text not in self._communes:
+            try:
+                self._communes[text] = resolve_current_unit(text)
+            except UnitResolutionError as exc:
+                self._communes[text] = exc
+        found = self._communes[text]
+        if isinstance(found, UnitResolutionError):
+            raise found
+        return found
+
     def _person_match(self, data: services.CaseInput) -> Person | None:
         p = data.person
         if p["citizen_id"]:
-            return Person.objects.filter(citizen_id=p["citizen_id"], merged_into__isnull=True).first()
-        key = " ".join(sorted(normalize(p["full_name"]).split()))
-        return Person.objects.filter(
-            name_key=key, birth_year=p["birth_year"], sex=p["sex"], merged_into__isnull=True
-        ).first()
+            return self._by_id.get(p["citizen_id"]) or self._pending_by_id.get(p["citizen_id"])
+        key = (_name_key(normalize(p["full_name"])), p["birth_year"], p["sex"])
+        return next((person for person in self._by_key.get(key, []) if person.merged_into_id is None), None)
 
     def _find_existing(self, data: services.CaseInput, commune) -> CaseFile | None:
         person = self._person_match(data)
-        if person is None:
+        if person is None or person.pk is None:
             return None
-        return (
-            CaseFile.objects.filter(person=person, commune=commune)
-            .exclude(status=Status.CLOSED)
-            .select_related("person")
-            .first()
-        )
+        return self._open.get((person.pk, commune.pk))
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if import_validation_errors:
             raise ValidationError(import_validation_errors)
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        existing = getattr(instance, "_pcmt_existing", None)
+        if existing is None or import_validation_errors:
+            return False
+        data = instance._pcmt_input
+        # The file's type and detection date belong to the workflow once it exists: a re-import
+        # refreshes personal data and notes, it does not turn an addict back into a user.
+        data.case.pop("case_type", None)
+        data.case.pop("detected_on", None)
+        return _unchanged(existing, data)
+
     def save_instance(self, instance, is_create, row, **kwargs):
         data, existing = instance._pcmt_input, instance._pcmt_existing
         try:
             if existing is not None:
-                # The file's type and detection date belong to the workflow once it exists: a
-                # re-import refreshes personal data and notes, it does not turn an addict back.
-                data.case.pop("case_type", None)
+                data.case.pop("case_type", None)  # see skip_row
                 data.case.pop("detected_on", None)
                 services.case_update(actor=self.user, case=existing, data=data, expected_version=None)
+                return
+            person = self._person_match(data) if data.person["citizen_id"] else None
+            if person is None:
+                self._warn_possible_duplicate(data, instance._pcmt_row)
             else:
-                person = self._person_match(data) if data.person["citizen_id"] else None
-                if person is None:
-                    self._warn_possible_duplicate(data, instance._pcmt_row)
-                else:
-                    self._warn_open_elsewhere(person, data.case["commune"], instance._pcmt_row)
-                services.case_create(actor=self.user, data=data, person=person)
+                self._warn_open_elsewhere(person, data.case["commune"], instance._pcmt_row)
+            if self._batch is None:
+                self._batch = services.CaseBatch(actor=self.user, commune_ids=scoping.visible_unit_ids(self.user))
+            case = self._batch.add(data, person=person)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 raise ValidationError({k: v for k, v in exc.message_dict.items()}) from exc
             raise
+        if case.person.citizen_id:
+            self._pending_by_id.setdefault(case.person.citizen_id, case.person)
+        key = (case.person.name_key, case.person.birth_year, case.person.sex)
+        self._pending_communes.setdefault(key, set()).add(case.commune.full_name)
+        if case.person.citizen_id:
+            self._pending_communes.setdefault(("id", case.person.citizen_id), set()).add(case.commune.full_name)
+
+    def after_import(self, dataset, result, **kwargs):
+        if self._batch is not None and not result.has_errors() and not result.has_validation_errors():
+            self._batch.commit()
 
     def _warn_possible_duplicate(self, data: services.CaseInput, number: int) -> None:
         p = data.person
-        key = " ".join(sorted(normalize(p["full_name"]).split()))
-        others = Person.objects.filter(name_key=key, birth_year=p["birth_year"], sex=p["sex"])
-        communes = sorted(
-            {c for c in CaseFile.objects.filter(person__in=others).values_list("commune__full_name", flat=True)}
-        )
+        key = (_name_key(normalize(p["full_name"])), p["birth_year"], p["sex"])
+        communes = {c.commune_name for person in self._by_key.get(key, []) for c in self._files.get(person.pk, [])}
+        communes |= self._pending_communes.get(key, set())
         if communes:
             self.warnings.append(
                 RowError(
-                    number, COL_NAME, _("Có thể trùng người đã có hồ sơ tại: %(c)s.") % {"c": ", ".join(communes)}
+                    number,
+                    COL_NAME,
+                    _("Có thể trùng người đã có hồ sơ tại: %(c)s.") % {"c": ", ".join(sorted(communes))},
                 )
             )
 
     def _warn_open_elsewhere(self, person: Person, commune, number: int) -> None:
-        elsewhere = sorted(
-            set(
-                CaseFile.objects.filter(person=person)
-                .exclude(status=Status.CLOSED)
-                .exclude(commune=commune)
-                .values_list("commune__full_name", flat=True)
-            )
-        )
+        elsewhere = {
+            c.commune_name
+            for c in self._files.get(person.pk, [])
+            if c.status != Status.CLOSED and c.commune_id != commune.pk
+        }
+        elsewhere |= self._pending_communes.get(("id", person.citizen_id), set()) - {commune.full_name}
         if elsewhere:
             self.warnings.append(
                 RowError(
@@ -333,7 +463,7 @@ class CaseResource(ScopedResource):
                         "Người có số CCCD này đang có hồ sơ mở tại %(c)s: nếu chuyển nơi cư trú, hãy dùng chức năng "
                         "chuyển hồ sơ thay vì lập hồ sơ mới."
                     )
-                    % {"c": ", ".join(elsewhere)},
+                    % {"c": ", ".join(sorted(elsewhere))},
                 )
             )
 

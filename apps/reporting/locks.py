@@ -70,3 +70,35 @@ def ensure_unlocked(*, commune: Any, day: dt.date | None, until: dt.date | None 
     submission = locked_submission(commune=commune, day=day, until=until)
     if submission is not None:
         raise ValidationError(lock_message(submission, day), code="period_locked")
+
+
+class LockIndex:
+    """The approved windows of a set of communes, read in one query: ``ensure_unlocked`` for bulk
+    writes (a spreadsheet import checks thousands of rows without a query per row). Read inside
+    the writing transaction, like the single-row check."""
+
+    def __init__(self, commune_ids: Iterable[int]):
+        self._windows: dict[int, list[Submission]] = {}
+        for submission in (
+            Submission.objects.filter(commune_id__in=list(commune_ids), status=SubmissionStatus.APPROVED)
+            .select_related("period", "commune")
+            .order_by("period__start", "pk")
+        ):
+            self._windows.setdefault(submission.commune_id, []).append(submission)
+
+    def locked_submission(
+        self, *, commune: Any, day: dt.date | None, until: dt.date | None = None
+    ) -> Submission | None:
+        if day is None:
+            return None
+        until = until or day
+        for cid in _commune_ids(commune):
+            for submission in self._windows.get(cid, []):
+                if submission.period.start <= until and submission.period.end >= day:
+                    return submission
+        return None
+
+    def ensure_unlocked(self, *, commune: Any, day: dt.date | None, until: dt.date | None = None) -> None:
+        submission = self.locked_submission(commune=commune, day=day, until=until)
+        if submission is not None:
+            raise ValidationError(lock_message(submission, day), code="period_locked")

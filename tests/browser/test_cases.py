@@ -375,9 +375,9 @@ def test_import_previews_errors_then_imports_once_and_reimport_updates(
     # The same file again: recognised, updated, not duplicated.
     page.get_by_test_id("case-import").click()
     upload(page, good)
-    expect(page.get_by_test_id("import-preview")).to_contain_text("3 dòng — 0 thêm mới, 3 cập nhật, 0 không thay đổi")
+    expect(page.get_by_test_id("import-preview")).to_contain_text("3 dòng — 0 thêm mới, 0 cập nhật, 3 không thay đổi")
     page.get_by_test_id("import-confirm").click()
-    expect(page.locator(".msg-success")).to_have_text("Đã nhập 3 dòng: 0 thêm mới, 3 cập nhật, 0 không thay đổi.")
+    expect(page.locator(".msg-success")).to_have_text("Đã nhập 3 dòng: 0 thêm mới, 0 cập nhật, 3 không thay đổi.")
     assert CaseFile.objects.count() == 3
     assert Person.objects.count() == 3
 

@@ -24,6 +24,7 @@ from apps.cases.resources import (
     COL_NAME,
     COL_SEX,
     COL_SUBST,
+    COL_VILLAGE,
     CaseResource,
 )
 from apps.core.imports import import_file
@@ -159,12 +160,24 @@ def test_corrected_file_imports_everything_then_reimport_updates(world, officer_
     assert AuditLogEntry.objects.filter(action="cases.casefile.import").count() == 1
     assert AuditLogEntry.objects.filter(action="cases.casefile.create").count() == 3
 
-    # The same file again: updates, no new people or files.
+    # The same file again: recognised row by row, nothing new, nothing rewritten.
     people, files = Person.objects.count(), CaseFile.objects.count()
+    versions = dict(CaseFile.objects.values_list("pk", "version"))
     again = import_ok(client, xlsx(_good_rows()))
-    assert (again.new, again.updated) == (0, 3)
+    assert (again.new, again.updated, again.skipped) == (0, 0, 3)
     assert (Person.objects.count(), CaseFile.objects.count()) == (people, files)
+    assert dict(CaseFile.objects.values_list("pk", "version")) == versions
     assert AuditLogEntry.objects.filter(action="cases.casefile.import").count() == 2
+    assert not AuditLogEntry.objects.filter(action="cases.casefile.update").exists()
+
+    # A corrected village in one row: that file is updated (audited), the others are unchanged.
+    rows = _good_rows()
+    rows[0][HEADERS.index(COL_VILLAGE)] = "Thôn Mới"
+    third = import_ok(client, xlsx(rows))
+    assert (third.new, third.updated, third.skipped) == (0, 1, 2)
+    assert Person.objects.get(full_name=rows[0][0]).current_village == "Thôn Mới"
+    assert AuditLogEntry.objects.filter(action="cases.casefile.update").count() == 1
+    assert (Person.objects.count(), CaseFile.objects.count()) == (people, files)
 
 
 def test_preview_writes_nothing(world, officer_a, client_for):
@@ -432,7 +445,7 @@ def test_reimport_does_not_undo_the_workflow_case_type(world, officer_a, client_
     case = advance(officer_a, case, "addicted", dt.date(2026, 1, 27), facility="TTYT khu vực")
     assert case.case_type == "addict"
     again = import_ok(client, xlsx([person_row("Nguyễn Văn Hùng", **{COL_ID: "008090001234"})]))
-    assert again.updated == 1
+    assert (again.new, again.skipped) == (0, 1)
     case.refresh_from_db()
     assert (case.status, case.case_type) == ("awaiting_registration", "addict")
 
