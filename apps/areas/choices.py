@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.TextChoices):
+    # The root of a national tree (the national benchmark's synthetic generation; not in the catalogue).
+    COUNTRY = "country", _("Cấp trung ương")
     PROVINCE = "province", _("Cấp tỉnh")
     DISTRICT = "district", _("Cấp huyện")
     COMMUNE = "commune", _("Cấp xã")
