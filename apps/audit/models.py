@@ -81,3 +81,25 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Nhật ký hệ thống không được xóa.")
+
+
+class AreaChange(models.Model):
+    """The latest audited change filed under each area (reads excluded): an index of the log.
+
+    Written by ``audit_record`` in the same transaction as the entry, so it moves exactly when data
+    of that area may have changed; derived figures (``reporting.figures``) are stamped with it and
+    recomputed only for the areas whose stamp moved. Each change sets a value never used before
+    (the entry's id), so a stamp can never come back to an older value.
+    """
+
+    area = models.OneToOneField(
+        "areas.AdministrativeUnit", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    last_entry = models.BigIntegerField(_("mục nhật ký thay đổi gần nhất"))
+
+    class Meta:
+        verbose_name = _("thay đổi gần nhất theo địa bàn")
+        verbose_name_plural = _("thay đổi gần nhất theo địa bàn")
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: {self.last_entry}"

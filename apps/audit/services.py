@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.forms.models import model_to_dict
 
 from apps.core.context import get_request_context
 
-from .models import AuditLogEntry
+from .models import AreaChange, AuditLogEntry
 
 if TYPE_CHECKING:
     from apps.areas.models import AdministrativeUnit
@@ -96,14 +97,67 @@ def audit_record(
         actor=actor, action=action, obj=obj, area=area, before=before, after=after, message=message, username=username
     )
     entry.save()
+    _mark_changes([entry])
     return entry
 
 
 def audit_record_many(records: list[dict[str, Any]], *, batch_size: int = 1000) -> list[AuditLogEntry]:
     """Append one entry per dict of ``audit_record`` keyword arguments, in a few INSERTs (bulk
     writes such as a spreadsheet import: the same entries as one call each, without a query each)."""
-    entries = [_entry(**record) for record in records]
-    return AuditLogEntry.objects.bulk_create(entries, batch_size=batch_size)
+    entries = AuditLogEntry.objects.bulk_create([_entry(**record) for record in records], batch_size=batch_size)
+    _mark_changes(entries)
+    return entries
+
+
+#: last segment of the action codes that read or log in without changing any record
+READ_VERBS = frozenset(
+    {"view", "export", "download", "people_list_download", "login", "logout", "login_failed", "locked_out"}
+)
+
+
+def is_change(action: str) -> bool:
+    """Whether an action may change data (anything not known to be a read counts as a change)."""
+    return action.rsplit(".", 1)[-1] not in READ_VERBS
+
+
+#: action prefixes whose changes move ``AreaChange`` (registered by the apps deriving data from them)
+_tracked_prefixes: tuple[str, ...] = ()
+#: called with the ids of the areas whose ``AreaChange`` moved, inside the writing transaction
+_change_listeners: list[Callable[[list[int]], None]] = []
+
+
+def track_area_changes(*, prefixes: tuple[str, ...], listener: Callable[[list[int]], None] | None = None) -> None:
+    """Keep ``AreaChange`` for the actions starting with ``prefixes`` (reads excluded) and call
+    ``listener`` when it moves. Called from an app's ``ready()``: reporting derives its stored
+    figures from the records of cases, registers, prevention and classification."""
+    global _tracked_prefixes  # noqa: PLW0603 - a registry filled once at start-up
+    _tracked_prefixes = tuple(sorted(set(_tracked_prefixes) | set(prefixes)))
+    if listener is not None and listener not in _change_listeners:
+        _change_listeners.append(listener)
+
+
+def _mark_changes(entries: list[AuditLogEntry]) -> None:
+    """Move ``AreaChange`` of every area with a tracked change (one statement)."""
+    if not _tracked_prefixes:
+        return
+    latest: dict[int, int] = {}
+    for entry in entries:
+        if (
+            entry.area_id is not None
+            and entry.pk is not None
+            and entry.action.startswith(_tracked_prefixes)
+            and is_change(entry.action)
+        ):
+            latest[entry.area_id] = max(latest.get(entry.area_id, 0), entry.pk)
+    if latest:
+        AreaChange.objects.bulk_create(
+            [AreaChange(area_id=area_id, last_entry=last) for area_id, last in sorted(latest.items())],
+            update_conflicts=True,
+            unique_fields=["area"],
+            update_fields=["last_entry"],
+        )
+        for listener in _change_listeners:
+            listener(sorted(latest))
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

@@ -824,6 +824,7 @@ def seed(options: SeedOptions, log: Log) -> SeedStats:
     analyze()
     stats.analyze_seconds = time.perf_counter() - analyze_started
     stats.seconds = time.perf_counter() - started
+    forget_derived_figures()
     return stats
 
 
@@ -867,7 +868,21 @@ def delete_files(files: QuerySet[CaseFile]) -> dict[str, int]:
         for chunk in _chunks(person_ids):
             orphans = Person.objects.filter(pk__in=chunk, case_files__isnull=True).exclude(pk__in=protected)
             counts["persons"] += orphans.delete()[1].get(Person._meta.label, 0)
+    forget_derived_figures()
     return dict(counts)
+
+
+def forget_derived_figures() -> None:
+    """The seeder writes with bulk_create, past the audited services that keep the dashboards'
+    stored figures and cache fresh: forget them so the next read computes from the new data."""
+    from django.apps import apps as django_apps
+    from django.core.cache import cache
+
+    if django_apps.is_installed("apps.reporting"):
+        from apps.reporting import figures
+
+        figures.clear()
+    cache.clear()
 
 
 def reset(log: Log) -> dict[str, int]:

@@ -613,21 +613,8 @@ def _prevention(acc: _Acc, ids, windows) -> None:
             if "__" in key:
                 code, i = key.rsplit("__", 1)
                 acc.set(int(i), cid, code, value or 0)
-    # Totals: each activity once, however many of the communes it covered.
-    aggs = {}
-    for i, (s, e) in enumerate(windows):
-        condition = _overlaps("", s, e)
-        aggs[f"activities__{i}"] = Count("pk", filter=condition)
-        aggs[f"activity_sessions__{i}"] = Sum("sessions", filter=condition)
-        aggs[f"activity_participants__{i}"] = Sum("participants_total", filter=condition)
-    totals = Activity.objects.filter(
-        pk__in=through.objects.filter(**{f"{unit_field}_id__in": ids}).values("activity_id"),
-        date_from__lte=hi,
-        date_to__gte=lo,
-    ).aggregate(**aggs)
-    for key, value in totals.items():
-        code, i = key.rsplit("__", 1)
-        acc.totals[int(i)][code] = int(value or 0)
+    for i, totals in enumerate(shared_totals(commune_ids=ids, windows=windows)):
+        acc.totals[i].update(totals)
     # Coverage of the high-risk register.
     aggs = {"registered": Count("pk", distinct=True)}
     for i, (s, e) in enumerate(windows):
@@ -642,6 +629,39 @@ def _prevention(acc: _Acc, ids, windows) -> None:
         for i in range(len(windows)):
             acc.set(i, row["commune_id"], "highrisk_registered", row["registered"])
             acc.set(i, row["commune_id"], "highrisk_reached", row[f"reached__{i}"])
+
+
+def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[dict[str, Value]]:
+    """Totals of the non-additive indicators over these communes, per window: each activity once,
+    however many of the communes it covered (ONE query; empty without the prevention app)."""
+    if not prevention_installed():
+        return [{} for _w in windows]
+    from apps.prevention.models import Activity
+
+    ids = _ids(commune_ids)
+    lo, hi = _span(windows)
+    through = Activity.communes.through
+    unit_field = next(
+        f.name
+        for f in through._meta.get_fields()
+        if getattr(f, "related_model", None) is not Activity and f.is_relation
+    )
+    aggs: dict[str, Any] = {}
+    for i, (s, e) in enumerate(windows):
+        condition = _overlaps("", s, e)
+        aggs[f"activities__{i}"] = Count("pk", filter=condition)
+        aggs[f"activity_sessions__{i}"] = Sum("sessions", filter=condition)
+        aggs[f"activity_participants__{i}"] = Sum("participants_total", filter=condition)
+    totals = Activity.objects.filter(
+        pk__in=through.objects.filter(**{f"{unit_field}_id__in": ids}).values("activity_id"),
+        date_from__lte=hi,
+        date_to__gte=lo,
+    ).aggregate(**aggs)
+    result: list[dict[str, Value]] = [{} for _w in windows]
+    for key, value in totals.items():
+        code, i = key.rsplit("__", 1)
+        result[int(i)][code] = int(value or 0)
+    return result
 
 
 def _classification(acc: _Acc, ids, windows) -> None:
@@ -692,6 +712,16 @@ def _classification(acc: _Acc, ids, windows) -> None:
 # --- entry points ---------------------------------------------------------------------------------
 
 
+def missing_codes() -> dict[str, str]:
+    """Indicator code → why it cannot be computed here (an app not installed)."""
+    missing: dict[str, str] = {}
+    if not prevention_installed():
+        missing.update(dict.fromkeys(PREVENTION_CODES, "chưa cài đặt ứng dụng phòng ngừa (apps.prevention)"))
+    if not classification_installed():
+        missing.update(dict.fromkeys(CLASSIFICATION_CODES, "chưa cài đặt ứng dụng phân loại địa bàn"))
+    return missing
+
+
 def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[IndicatorTable]:
     """Every indicator for several windows at once (see the module docstring)."""
     ids = _ids(commune_ids)
@@ -699,11 +729,7 @@ def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date,
     for s, e in windows:
         if s > e:
             raise ValueError(f"Kỳ số liệu không hợp lệ: {s} > {e}")
-    missing: dict[str, str] = {}
-    if not prevention_installed():
-        missing.update(dict.fromkeys(PREVENTION_CODES, "chưa cài đặt ứng dụng phòng ngừa (apps.prevention)"))
-    if not classification_installed():
-        missing.update(dict.fromkeys(CLASSIFICATION_CODES, "chưa cài đặt ứng dụng phân loại địa bàn"))
+    missing = missing_codes()
     acc = _Acc(ids, len(windows), missing)
     if ids and windows:
         _people_stock(acc, ids, windows)
@@ -794,76 +820,75 @@ def _items(counts: dict[str, int], labels: dict[str, str], order: Sequence[str])
     return [{"code": code, "label": labels[code], "count": counts.get(code, 0)} for code in order]
 
 
-def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
-    """People with a case file open at ``end`` (as the stock indicators count them) by sex, age band,
-    ethnicity and substance. Counts only; JSON-ready. ONE query, whatever the communes: the open
-    files are found once (a common table expression) and grouped (people; substances; files with a substance); two
-    more read the names of the ethnic groups and substances.
+@dataclass
+class _BreakdownCounts:
+    total: int = 0
+    with_substance: int = 0
+    sex: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    bands: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_ethnicity: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    by_substance: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
-    ``{"end": iso date, "total": n, "sex": [...], "age_band": [...], "ethnicity_group": [...],
-    "ethnicity": [...], "substance": [...]}``; each list holds ``{"code", "label", "count"}``.
-    ``ethnicity_group`` is Kinh / ethnic minorities / not recorded; ``ethnicity`` every group with at
-    least one person, most numerous first (see ``top_groups``). A person may use several substances,
-    so the substance counts may add up to more than ``total``; "none" counts files without any.
-    """
-    ids = _ids(commune_ids)
+
+def _breakdown_counts(ids: list[int], end: dt.date) -> dict[int, _BreakdownCounts]:
+    """Raw counts per commune of the people with a file open at ``end``: ONE query."""
     open_sql, open_params = open_files_sql(ids, end)
     file_t = CaseFile._meta.db_table
     person_t = CaseFile._meta.get_field("person").related_model._meta.db_table
-    through = CaseFile.substances.through
-    through_t = through._meta.db_table
+    through_t = CaseFile.substances.through._meta.db_table
     sql = (
         f"WITH open_files AS ({open_sql}) "  # noqa: S608 - table names from the models, values are params
-        f"SELECT 'p', p.sex, p.birth_year, p.ethnicity_id, COUNT(*) "
+        f"SELECT 'p', f.commune_id, p.sex, p.birth_year, p.ethnicity_id, COUNT(*) "
         f"FROM {file_t} f INNER JOIN {person_t} p ON p.id = f.person_id "
-        f"WHERE f.id IN (SELECT * FROM open_files) GROUP BY 2, 3, 4 "
-        f"UNION ALL SELECT 's', NULL, NULL, s.substancetype_id, COUNT(*) FROM {through_t} s "
-        f"WHERE s.casefile_id IN (SELECT * FROM open_files) GROUP BY s.substancetype_id "
-        f"UNION ALL SELECT 'n', NULL, NULL, NULL, COUNT(DISTINCT s.casefile_id) FROM {through_t} s "
-        f"WHERE s.casefile_id IN (SELECT * FROM open_files)"
+        f"WHERE f.id IN (SELECT * FROM open_files) GROUP BY 2, 3, 4, 5 "
+        f"UNION ALL SELECT 's', f.commune_id, NULL, NULL, s.substancetype_id, COUNT(*) "
+        f"FROM {through_t} s INNER JOIN {file_t} f ON f.id = s.casefile_id "
+        f"WHERE s.casefile_id IN (SELECT * FROM open_files) GROUP BY 2, 5 "
+        f"UNION ALL SELECT 'n', f.commune_id, NULL, NULL, NULL, COUNT(DISTINCT s.casefile_id) "
+        f"FROM {through_t} s INNER JOIN {file_t} f ON f.id = s.casefile_id "
+        f"WHERE s.casefile_id IN (SELECT * FROM open_files) GROUP BY 2"
     )
-    sex: dict[str, int] = defaultdict(int)
-    bands: dict[str, int] = defaultdict(int)
-    groups: dict[str, int] = defaultdict(int)
-    by_ethnicity: dict[int, int] = defaultdict(int)
-    by_substance: dict[int, int] = {}
-    total = with_substance = 0
-    if ids:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, open_params)
-            rows = cursor.fetchall()
-        for kind, person_sex, birth_year, ref_id, n in rows:
-            if kind == "s":
-                by_substance[ref_id] = n
-            elif kind == "n":
-                with_substance = n or 0
-            else:
-                total += n
-                sex[person_sex] += n
-                bands[age_band(birth_year, end)] += n
-                if ref_id is not None:
-                    by_ethnicity[ref_id] += n
-    without_substance = total - with_substance
-    from apps.cases.models import Ethnicity
+    counts: dict[int, _BreakdownCounts] = defaultdict(_BreakdownCounts)
+    if not ids:
+        return counts
+    with connection.cursor() as cursor:
+        cursor.execute(sql, open_params)
+        rows = cursor.fetchall()
+    for kind, commune_id, person_sex, birth_year, ref_id, n in rows:
+        c = counts[int(commune_id)]
+        if kind == "s":
+            c.by_substance[ref_id] += n
+        elif kind == "n":
+            c.with_substance += n or 0
+        else:
+            c.total += n
+            c.sex[person_sex] += n
+            c.bands[age_band(birth_year, end)] += n
+            if ref_id is not None:
+                c.by_ethnicity[ref_id] += n
+    return counts
 
-    # the two reference lists are read whatever the data (a constant number of queries)
-    ethnicities = {e.pk: e for e in Ethnicity.objects.all()}
-    for ethnicity_id, n in by_ethnicity.items():
+
+def _format_breakdown(c: _BreakdownCounts, end: dt.date, ethnicities: dict, substance_types: list) -> dict[str, Any]:
+    groups: dict[str, int] = defaultdict(int)
+    for ethnicity_id, n in c.by_ethnicity.items():
         code = ethnicities[ethnicity_id].code if ethnicity_id in ethnicities else ""
         groups["kinh" if code == KINH_CODE else "minority"] += n
-    groups["unknown"] = total - groups["kinh"] - groups["minority"]
+    groups["unknown"] = c.total - groups["kinh"] - groups["minority"]
     substances = [
-        {"code": st.code, "label": st.name, "count": by_substance[st.pk]}
-        for st in SubstanceType.objects.order_by("order", "code")
-        if st.pk in by_substance
+        {"code": st.code, "label": st.name, "count": c.by_substance[st.pk], "order": position}
+        for position, st in enumerate(substance_types)
+        if c.by_substance.get(st.pk)
     ]
-    substances.append({"code": "none", "label": "Chưa ghi loại ma túy", "count": without_substance})
+    substances.append(
+        {"code": "none", "label": "Chưa ghi loại ma túy", "count": c.total - c.with_substance, "order": 10**6}
+    )
     return {
         "end": end.isoformat(),
-        "total": total,
-        "sex": _items(sex, {s.value: str(s.label) for s in Sex}, Sex.values),
-        "age_band": _items(bands, {b.value: str(b.label) for b in AgeBand}, AgeBand.values)
-        + ([{"code": "", "label": "Không rõ năm sinh", "count": bands[""]}] if bands.get("") else []),
+        "total": c.total,
+        "sex": _items(c.sex, {s.value: str(s.label) for s in Sex}, Sex.values),
+        "age_band": _items(c.bands, {b.value: str(b.label) for b in AgeBand}, AgeBand.values)
+        + ([{"code": "", "label": "Không rõ năm sinh", "count": c.bands[""]}] if c.bands.get("") else []),
         "ethnicity_group": _items(
             groups,
             {"kinh": "Kinh", "minority": "Các dân tộc thiểu số", "unknown": "Chưa ghi dân tộc"},
@@ -872,13 +897,56 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
         "ethnicity": sorted(
             (
                 {"code": ethnicities[eid].code, "label": ethnicities[eid].name, "count": n}
-                for eid, n in by_ethnicity.items()
+                for eid, n in c.by_ethnicity.items()
                 if eid in ethnicities
             ),
             key=lambda it: (-it["count"], it["code"]),
         ),
         "substance": substances,
     }
+
+
+def _reference() -> tuple[dict, list]:
+    from apps.cases.models import Ethnicity
+
+    # the two reference lists are read whatever the data (a constant number of queries)
+    return {e.pk: e for e in Ethnicity.objects.all()}, list(SubstanceType.objects.order_by("order", "code"))
+
+
+def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
+    """People with a case file open at ``end`` (as the stock indicators count them) by sex, age band,
+    ethnicity and substance. Counts only; JSON-ready. ONE query, whatever the communes: the open
+    files are found once (a common table expression) and grouped (people; substances; files with a
+    substance); two more read the names of the ethnic groups and substances.
+
+    ``{"end": iso date, "total": n, "sex": [...], "age_band": [...], "ethnicity_group": [...],
+    "ethnicity": [...], "substance": [...]}``; each list holds ``{"code", "label", "count"}``.
+    ``ethnicity_group`` is Kinh / ethnic minorities / not recorded; ``ethnicity`` every group with at
+    least one person, most numerous first (see ``top_groups``). A person may use several substances,
+    so the substance counts may add up to more than ``total``; "none" counts files without any.
+    """
+    total = _BreakdownCounts()
+    for c in _breakdown_counts(_ids(commune_ids), end).values():
+        total.total += c.total
+        total.with_substance += c.with_substance
+        for mine, theirs in (
+            (total.sex, c.sex),
+            (total.bands, c.bands),
+            (total.by_ethnicity, c.by_ethnicity),
+            (total.by_substance, c.by_substance),
+        ):
+            for key, n in theirs.items():
+                mine[key] += n
+    return _format_breakdown(total, end, *_reference())
+
+
+def breakdowns_by_commune(*, commune_ids: Iterable[Any], end: dt.date) -> dict[int, dict[str, Any]]:
+    """``breakdowns`` of each commune separately (every commune given has an entry), in the same
+    three queries; ``merge_breakdowns`` of them equals ``breakdowns`` of them all."""
+    ids = _ids(commune_ids)
+    counts = _breakdown_counts(ids, end)
+    reference = _reference()
+    return {cid: _format_breakdown(counts.get(cid) or _BreakdownCounts(), end, *reference) for cid in ids}
 
 
 def top_groups(items: list[dict[str, Any]], n: int = 6, other_label: str = "Các dân tộc khác") -> list[dict]:
@@ -913,5 +981,7 @@ def merge_breakdowns(parts: Iterable[dict[str, Any]], end: dt.date) -> dict[str,
         items = [sums[key][code] for code in keys]
         if key == "ethnicity":
             items.sort(key=lambda it: (-it["count"], it["code"]))
+        elif key == "substance":  # parts list only the substances they have: back to catalogue order
+            items.sort(key=lambda it: (it["code"] == "none", it.get("order", 0)))
         merged[key] = items
     return merged

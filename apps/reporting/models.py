@@ -192,3 +192,31 @@ class Submission(models.Model):
         from django.utils import timezone
 
         return bool(self.submitted_at and timezone.localtime(self.submitted_at).date() > self.period.deadline)
+
+
+class StoredFigures(models.Model):
+    """Indicators of ONE commune for one data window (``kind`` "w"), or its breakdowns at one date
+    (``kind`` "b", ``start`` = ``end``), as ``reporting.figures`` computed them, with the stamp of
+    the commune's data at that moment. A row whose stamp no longer matches is recomputed on the next
+    read, so the dashboards recompute only the communes whose data changed. Derived data: deleting
+    every row is always safe (``manage.py refresh_figures --clear``)."""
+
+    WINDOW, BREAKDOWN = "w", "b"
+
+    unit = models.ForeignKey("areas.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=1)
+    start = models.DateField()
+    end = models.DateField()
+    stamp = models.CharField(max_length=64)
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("số liệu tính sẵn")
+        verbose_name_plural = _("số liệu tính sẵn")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "start", "end"], name="reporting_figures_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.kind} {self.start}–{self.end}"

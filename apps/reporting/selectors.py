@@ -1,10 +1,10 @@
 """Reads of reporting: the submission status board and the dashboards (province and commune).
 
-With ``PCMT_DASHBOARD_CACHE_SECONDS`` > 0 the aggregates of a dashboard (``compute_many`` of its
-windows and the breakdowns) are cached under a *data stamp*: one query reading the latest audit
-entry (reads excluded) and the latest row / ``updated_at`` of every table counted, so any write —
-through the services or in bulk — makes the next dashboard compute afresh. Locked snapshots,
-names, levels and submissions are always read live.
+The figures come from ``figures`` (each commune's indicators stored per window, recomputed only
+when that commune's data changed). With ``PCMT_DASHBOARD_CACHE_SECONDS`` > 0 the assembled
+aggregates of a dashboard are also cached under the digest of its communes' stamps
+(``figures.scope_stamp``, two small queries), so a write in one commune invalidates only the
+dashboards that include it. Locked snapshots, names, levels and submissions are always read live.
 
 Every read starts from the user's scope (``services.scoped_commune_ids``: 404 outside it, 403
 without ``reporting.view_dashboard``) and costs a constant number of queries whatever the number of
@@ -26,13 +26,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
 
-from . import charts, indicators, services
+from . import charts, figures, indicators, services
 from .indicators import INDICATORS, Value
 from .models import ReportingPeriod, Submission, SubmissionStatus
 from .periods import period_previous, period_same_last_year, recent_periods
@@ -125,61 +125,6 @@ def submission_for(*, user, commune: AdministrativeUnit, period: ReportingPeriod
 def cache_seconds() -> int:
     """``PCMT_DASHBOARD_CACHE_SECONDS`` (0, the default here, disables the cache; see _wiring.md)."""
     return int(getattr(settings, "PCMT_DASHBOARD_CACHE_SECONDS", 0) or 0)
-
-
-def _stamp_sources() -> list[tuple[Any, str, str, list[Any]]]:
-    """(model, aggregate, condition, params) whose values change whenever a counted record does:
-    every audited write (the audit log, reads excluded), and the record tables themselves (new
-    rows, ``updated_at``) for writes that bypass the services (bulk loads)."""
-    from apps.audit.models import AuditLogEntry
-    from apps.cases.models import CaseEvent, CaseFile, Person
-    from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
-
-    from .models import ReportingSettings
-
-    sources: list[tuple[Any, str, str, list[Any]]] = [
-        (AuditLogEntry, "MAX(id)", "action NOT LIKE %s", ["%.view"]),
-        (CaseEvent, "MAX(id)", "", []),
-        (CaseFile, "MAX(id)", "", []),
-        (CaseFile, "MAX(updated_at)", "", []),
-        (Person, "MAX(updated_at)", "", []),
-        (Hotspot, "MAX(updated_at)", "", []),
-        (HotspotStatusChange, "MAX(id)", "", []),
-        (CrimeCase, "MAX(updated_at)", "", []),
-        (Cultivation, "MAX(updated_at)", "", []),
-        (Submission, "MAX(updated_at)", "", []),
-        (ReportingSettings, "MAX(updated_at)", "", []),
-    ]
-    if indicators.classification_installed():
-        from apps.classification.models import Assessment, AssessmentResult
-
-        sources += [
-            (Assessment, "MAX(approved_at)", "", []),
-            (Assessment, "MAX(superseded_at)", "", []),
-            (AssessmentResult, "MAX(overridden_at)", "", []),
-        ]
-    if indicators.prevention_installed():
-        from apps.prevention.models import Activity, ActivityReach, HighRiskPerson
-
-        sources += [
-            (Activity, "MAX(updated_at)", "", []),
-            (ActivityReach, "MAX(id)", "", []),
-            (ActivityReach, "COUNT(*)", "", []),
-            (HighRiskPerson, "MAX(updated_at)", "", []),
-        ]
-    return sources
-
-
-def data_stamp() -> str:
-    """One query whose answer changes whenever any figure of the dashboards may have changed."""
-    parts, params = [], []
-    for model, aggregate, condition, args in _stamp_sources():
-        where = f" WHERE {condition}" if condition else ""
-        parts.append(f"(SELECT {aggregate} FROM {model._meta.db_table}{where})")  # noqa: S608 - model tables
-        params += args
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        return "|".join(str(v) for v in cursor.fetchone())
 
 
 def cached(kind: str, key_data: Any, build, stamp: str | None):
@@ -285,14 +230,16 @@ class TableRow:
     locked: bool
     state: str
     url: str = ""
+    #: a row summing a unit's communes (a province of a national dashboard) shows this instead
+    note: str = ""
 
     @property
     def state_label(self) -> str:
-        return BOARD_STATES[self.state][0]
+        return BOARD_STATES[self.state][0] if self.state in BOARD_STATES else self.note
 
     @property
     def badge(self) -> str:
-        return BOARD_STATES[self.state][1]
+        return BOARD_STATES[self.state][1] if self.state in BOARD_STATES else "badge-muted"
 
 
 @dataclass
@@ -318,6 +265,10 @@ class Dashboard:
     level: str = ""
     level_label: str = ""
     submission: Submission | None = None
+    #: the table lists units summing their communes (the provinces of a country)
+    grouped: bool = False
+    #: the data stamp the aggregates were cached under (None: cache off)
+    stamp: str | None = None
 
 
 def _overlay(table: indicators.IndicatorTable, locked: dict[int, dict[str, Value]]) -> tuple[dict, dict]:
@@ -411,13 +362,21 @@ def dashboard(
     periods = list({p.pk: p for p in [*trend_periods, previous, last_year]}.values())
     index = {p.pk: i for i, p in enumerate(periods)}
     windows = [(p.start, p.end) for p in periods]
-    stamp = data_stamp() if cache_seconds() else None
-    tables = cached(
-        "windows", [ids, windows], lambda: indicators.compute_many(commune_ids=ids, windows=windows), stamp
-    )
+    stamp = figures.scope_stamp(ids) if cache_seconds() else None
+    by_child = child_groups(unit if unit is not None else getattr(user, "area", None), ids)
     locked: dict[int, dict[int, Submission]] = {}
-    for submission in services.approved_submissions(period_ids=index, commune_ids=ids):
-        locked.setdefault(submission.period_id, {})[submission.commune_id] = submission
+    if by_child is None:
+        tables = cached(
+            "windows", [ids, windows], lambda: figures.compute_many(commune_ids=ids, windows=windows), stamp
+        )
+        for submission in services.approved_submissions(period_ids=index, commune_ids=ids):
+            locked.setdefault(submission.period_id, {})[submission.commune_id] = submission
+    else:
+        # A country: one row per province, summed from stored per-province figures. Submissions
+        # lock communes' own figures; the national picture is the live one.
+        tables = cached(
+            "groups", [by_child, windows], lambda: figures.group_many(groups=by_child, windows=windows), stamp
+        )
     results = {}
     for p in periods:
         subs = locked.get(p.pk, {})
@@ -431,12 +390,21 @@ def dashboard(
     # breakdowns: locked snapshots + live for the rest
     live_ids = [i for i in ids if i not in locked_now]
     parts = [(s.snapshot or {}).get("breakdowns") or {} for s in locked_now.values()]
-    if live_ids:
+    if by_child is not None:
+        parts.append(
+            cached(
+                "group-breakdowns",
+                [by_child, period.end],
+                lambda: figures.group_breakdowns(groups=by_child, end=period.end),
+                stamp,
+            )
+        )
+    elif live_ids:
         parts.append(
             cached(
                 "breakdowns",
                 [live_ids, period.end],
-                lambda: indicators.breakdowns(commune_ids=live_ids, end=period.end),
+                lambda: figures.breakdowns(commune_ids=live_ids, end=period.end),
                 stamp,
             )
         )
@@ -490,10 +458,16 @@ def dashboard(
         (title, _figures(total, prev_total, ly_total, [c for c, d in INDICATORS.items() if d.group == group]))
         for group, title in indicators.GROUPS.items()
     ]
+    row_ids = ids if by_child is None else list(by_child)
     names = {
-        u.pk: u for u in AdministrativeUnit.objects.filter(pk__in=ids).only("pk", "code", "full_name", "search_name")
+        u.pk: u
+        for u in AdministrativeUnit.objects.filter(pk__in=row_ids).only("pk", "code", "full_name", "search_name")
     }
-    submissions = {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
+    submissions = (
+        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
+        if by_child is None
+        else {}
+    )
     on = timezone.localdate()
 
     def level_of(cid: int) -> tuple[str, str]:
@@ -506,7 +480,25 @@ def dashboard(
     legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
     legend_by_code = {item.code: item for item in legend}
     rows = []
-    for cid in ids:
+    if by_child is not None:
+        for item in legend:  # communes per level, from the figures (no commune is listed)
+            code = indicators.LEVEL_INDICATORS.get(item.code, "class_none")
+            item.count = int(total.get(code) or 0)
+    for cid in row_ids if by_child is not None else []:
+        rows.append(
+            TableRow(
+                commune_id=cid,
+                name=names[cid].full_name,
+                values=by_commune.get(cid, {}),
+                level="",
+                level_label="",
+                locked=False,
+                state="",
+                note=f"{len(by_child[cid]):,}".replace(",", ".") + " xã, phường",
+                url=reverse("reporting:dashboard") + f"?unit={cid}&{period_query(period)}",
+            )
+        )
+    for cid in ids if by_child is None else []:
         level, level_label = level_of(cid)
         (legend_by_code.get(level) or legend_by_code["undetermined"]).count += 1
         submission = submissions.get(cid)
@@ -528,7 +520,7 @@ def dashboard(
         rows.sort(key=lambda r: r.name)
         rows.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
     tiles = None
-    if with_table and len(ids) > 1:
+    if with_table and len(ids) > 1 and by_child is None:
         by_id = {r.commune_id: r for r in rows}
         groups = [
             (
@@ -563,11 +555,43 @@ def dashboard(
         tiles=tiles,
         missing=current_table.missing,
         assessment=current_table.assessment,
+        grouped=by_child is not None,
+        stamp=stamp,
     )
     if unit is not None and len(ids) == 1:
         dash.level, dash.level_label = level_of(ids[0])
         dash.submission = submissions.get(ids[0])
     return dash
+
+
+def child_groups(root: AdministrativeUnit | None, ids: list[int]) -> dict[int, list[int]] | None:
+    """{child unit id: its communes among ``ids``} when ``root``'s children are not communes (a
+    country and its provinces), else None: the dashboard then lists the communes themselves."""
+    if root is None or root.level == Level.COMMUNE:
+        return None
+    children = list(
+        AdministrativeUnit.objects.current()
+        .filter(parent=root)
+        .exclude(level=Level.COMMUNE)
+        .order_by("search_name")
+        .values_list("pk", "path")
+    )
+    if not children:
+        return None
+    groups: dict[int, list[int]] = {pk: [] for pk, _path in children}
+    by_prefix = {path: pk for pk, path in children}
+    depth = len(root.path)
+    wanted = set(ids)
+    communes = AdministrativeUnit.objects.current().filter(level=Level.COMMUNE, path__startswith=root.path)
+    for cid, path in communes.values_list("pk", "path"):
+        if cid not in wanted:
+            continue
+        # the child's path is the commune's path up to the next "/" after the root's
+        cut = path.find("/", depth)
+        child = by_prefix.get(path[: cut + 1]) if cut >= 0 else None
+        if child is not None:
+            groups[child].append(cid)
+    return {pk: members for pk, members in groups.items() if members}
 
 
 def period_query(period: ReportingPeriod) -> str:

@@ -52,7 +52,7 @@ from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record
 from apps.core import scoping
 
-from . import actions, indicators
+from . import actions, figures, indicators
 from .indicators import INDICATORS, Value
 from .models import ReportingPeriod, Submission, SubmissionStatus
 
@@ -207,7 +207,7 @@ def _table(period: ReportingPeriod, ids: list[int], approved: dict[int, Submissi
     missing: dict[str, str] = {}
     assessment = None
     if live_ids:
-        table = indicators.compute(commune_ids=live_ids, start=period.start, end=period.end)
+        table = figures.compute_many(commune_ids=live_ids, windows=[(period.start, period.end)])[0]
         missing, assessment = table.missing, table.assessment
         live_total = table.total
         for cid in live_ids:
@@ -249,7 +249,7 @@ def figures_for(*, user, unit: AdministrativeUnit, period: ReportingPeriod, with
         live_ids = [i for i in ids if i not in approved]
         parts = [(s.snapshot or {}).get("breakdowns") or {} for s in approved.values()]
         if live_ids:
-            parts.append(indicators.breakdowns(commune_ids=live_ids, end=period.end))
+            parts.append(figures.breakdowns(commune_ids=live_ids, end=period.end))
         parts_breakdowns = indicators.merge_breakdowns(parts, period.end)
     submission = None
     level = level_label = ""

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from apps.areas.choices import Level
@@ -67,9 +68,33 @@ def _targets(user):
 
 
 class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
-    """The dashboard of the user's whole scope (the province for province staff)."""
+    """The dashboard of the user's whole scope (the province for province staff), or with
+    ``?unit=`` of one unit inside it (a province of a national scope; a commune redirects)."""
 
     template_name = "reporting/dashboard.html"
+
+    def _unit(self) -> AdministrativeUnit | None:
+        raw = self.request.GET.get("unit", "")
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise Http404
+        try:
+            unit = AdministrativeUnit.objects.current().get(pk=int(raw))
+        except AdministrativeUnit.DoesNotExist as exc:
+            raise Http404 from exc
+        services.scoped_commune_ids(self.request.user, unit)  # 404 outside the scope
+        return unit
+
+    def get(self, request, *args, **kwargs):
+        unit = self._unit()
+        if unit is not None and unit.level == Level.COMMUNE:
+            query = request.GET.copy()
+            query.pop("unit")
+            url = reverse("reporting:commune_dashboard", kwargs={"pk": unit.pk})
+            return redirect(f"{url}?{query.urlencode()}" if query else url)
+        self.unit = unit
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -78,20 +103,25 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         sort = self.request.GET.get("sort", "")
         if sort.lstrip("-") not in SORTS:
             sort = ""
-        dash = selectors.dashboard(user=user, unit=None, period=period, sort=sort)
-        area = getattr(user, "area", None)
+        unit = self.unit
+        dash = selectors.dashboard(user=user, unit=unit, period=period, sort=sort)
+        area = unit or getattr(user, "area", None)
         ctx.update(
             dash=dash,
             period=period,
             period_form=self.period_form,
             scope_label=area.full_name if area else "Toàn hệ thống",
-            period_query=selectors.period_query(period),
+            unit=unit,
+            period_query=selectors.period_query(period) + (f"&unit={unit.pk}" if unit else ""),
             table_columns=[
                 (code, short, indicators.INDICATORS[code]) for code, short in selectors.TABLE_COLUMNS.items()
             ],
             table_codes=selectors.TABLE_CODES,
             indicator_defs=indicators.INDICATORS,
-            targets=_targets(user),
+            # the plan's targets read the same records: cached under the same data stamp
+            targets=selectors.cached(
+                "targets", [user.pk, dash.commune_ids, str(timezone.localdate())], lambda: _targets(user), dash.stamp
+            ),
             sort=sort,
             can_board=user.has_perm("reporting.view_submission"),
         )

@@ -214,6 +214,9 @@ PCMT_PERIOD_START_DAY = env.int("PCMT_PERIOD_START_DAY", default=15)
 PCMT_PERIOD_DEADLINE_DAYS = env.int("PCMT_PERIOD_DEADLINE_DAYS", default=2)  # 14th + 2 = the 16th (TT 13/2022)
 # Dashboards' aggregates cached under a data stamp (0 disables; see apps/reporting/selectors.py).
 PCMT_DASHBOARD_CACHE_SECONDS = env.int("PCMT_DASHBOARD_CACHE_SECONDS", default=300)
+# Each commune's indicators stored per data window and recomputed only when its data changed
+# (apps/reporting/figures.py); False computes every figure live.
+PCMT_FIGURES_PRECOMPUTED = env.bool("PCMT_FIGURES_PRECOMPUTED", default=True)
 
 # BACKGROUND JOBS
 # ------------------------------------------------------------------------------

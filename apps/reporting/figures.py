@@ -1,0 +1,362 @@
+"""Precomputed figures: the dashboards read each commune's indicators from ``StoredFigures`` and
+recompute only the communes whose data changed since.
+
+Why: computing every indicator of a province for the 14 windows a dashboard shows (the period, the
+previous one, last year's and the 12-period trend) takes about a second of SQL at 70,000 people,
+and a data-stamped cache of the whole result is invalidated by any write anywhere. Here the unit
+of reuse is one commune and one window, so a write in one commune costs the next reader that
+commune's recomputation (a few milliseconds), not the province's.
+
+Freshness: every change of data goes through a service that writes an audit entry with the area it
+concerns, and ``audit_record`` moves that area's ``AreaChange`` in the same transaction. A commune's
+stamp is "its own latest change : the latest change filed under any other area" (province-wide
+records — classification, settings, activities shared by several communes — and former units), so
+a stored row is valid exactly as long as neither moved. The stamp is read BEFORE the figures are
+computed: a change committed in between leaves a row with the older stamp, recomputed next time;
+the reverse (new stamp, old figures) cannot happen. Bulk loaders that bypass the services must
+call ``clear()`` (the benchmark seeders do).
+
+Refresh: after a transaction with changes commits, a background job (``tasks.refresh_figures``)
+recomputes the rows of the "hot" windows (read in the last ``PCMT_FIGURES_HOT_DAYS`` days) of the
+communes that changed, so the next reader usually finds them fresh; a reader who comes first
+recomputes them itself. ``PCMT_FIGURES_PRECOMPUTED = False`` computes everything live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+from apps.areas.choices import Level
+from apps.audit.models import AreaChange
+
+from . import indicators
+from .indicators import INDICATORS, IndicatorTable, Value
+from .models import StoredFigures
+
+Window = tuple[dt.date, dt.date]
+
+#: the audited actions whose records the indicators count (submissions, reports, accounts do not)
+SOURCE_ACTIONS = ("cases.", "registers.", "prevention.", "classification.")
+
+_DECIMAL_CODES = frozenset(code for code, d in INDICATORS.items() if d.is_decimal)
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PCMT_FIGURES_PRECOMPUTED", True))
+
+
+def clear() -> int:
+    """Forget every stored figure (after a bulk load that bypassed the services)."""
+    deleted, _detail = StoredFigures.objects.all().delete()
+    return deleted
+
+
+# --- background refresh ---------------------------------------------------------------------------
+
+
+def schedule_refresh(area_ids: list[int]) -> None:
+    """``audit`` listener: once the writing transaction commits, refresh in the background."""
+    if not enabled() or not getattr(settings, "PCMT_FIGURES_REFRESH", True):
+        return
+    from django.db import transaction
+
+    from .tasks import refresh_figures
+
+    ids = list(area_ids)
+    transaction.on_commit(lambda: refresh_figures.enqueue(ids))
+
+
+def refresh(area_ids: Iterable[int]) -> int:
+    """Recompute the stale rows of the hot windows for the communes these areas concern (every
+    commune when one of them is not a current commune: a province-wide change). Returns the
+    number of communes looked at."""
+    from django.utils import timezone
+
+    from apps.areas.models import AdministrativeUnit
+
+    area_ids = list(area_ids)
+    communes = set(
+        AdministrativeUnit.objects.current().filter(level=Level.COMMUNE, pk__in=area_ids).values_list("pk", flat=True)
+    )
+    rows = StoredFigures.objects.filter(
+        computed_at__gte=timezone.now() - dt.timedelta(days=getattr(settings, "PCMT_FIGURES_HOT_DAYS", 14))
+    )
+    if len(communes) == len(set(area_ids)):
+        rows = rows.filter(unit_id__in=communes)
+    else:  # a change filed under the province (or a former unit): every commune's rows
+        rows = rows.filter(unit__level=Level.COMMUNE)
+        communes = set(rows.values_list("unit_id", flat=True).distinct())
+    hot = set(rows.values_list("kind", "start", "end").distinct())
+    ids = sorted(communes)
+    windows = sorted((s, e) for kind, s, e in hot if kind == StoredFigures.WINDOW)
+    if ids and windows:
+        compute_many(commune_ids=ids, windows=windows)
+    for end in sorted({e for kind, _s, e in hot if kind == StoredFigures.BREAKDOWN}):
+        breakdowns(commune_ids=ids, end=end)
+    return len(ids)
+
+
+# --- stamps ---------------------------------------------------------------------------------------
+
+
+def stamps(commune_ids: Sequence[int]) -> dict[int, str]:
+    """The current stamp of each commune (two small queries).
+
+    The shared part is a digest of every non-commune area's latest change, not their maximum:
+    two changes committed out of id order (the later id first) must still move it."""
+    wanted = set(commune_ids)
+    if len(wanted) > 500:  # a country: the whole (small) table beats an IN list of thousands of ids
+        own = {a: last for a, last in AreaChange.objects.values_list("area_id", "last_entry") if a in wanted}
+    else:
+        own = dict(AreaChange.objects.filter(area_id__in=list(wanted)).values_list("area_id", "last_entry"))
+    shared = hashlib.blake2b(digest_size=8)
+    for area_id, last in (
+        AreaChange.objects.exclude(area__level=Level.COMMUNE, area__valid_to__isnull=True)
+        .order_by("area_id")
+        .values_list("area_id", "last_entry")
+    ):
+        shared.update(f"{area_id}={last};".encode())
+    tail = shared.hexdigest()
+    return {cid: f"{FORMAT}:{own.get(cid, 0)}:{tail}" for cid in commune_ids}
+
+
+def scope_stamp(commune_ids: Sequence[int]) -> str:
+    """One digest of the stamps of these communes: changes whenever any of their figures may."""
+    digest = hashlib.blake2b(digest_size=16)
+    for cid, stamp in sorted(stamps(commune_ids).items()):
+        digest.update(f"{cid}={stamp};".encode())
+    return digest.hexdigest()
+
+
+# --- (de)serialisation ----------------------------------------------------------------------------
+
+
+_CODES = tuple(INDICATORS)
+_DECIMAL_AT = tuple(i for i, code in enumerate(_CODES) if code in _DECIMAL_CODES)
+#: part of every stored stamp: rows written for another list of indicators are stale
+FORMAT = hashlib.blake2b(",".join(_CODES).encode(), digest_size=4).hexdigest()
+
+
+def _dump(values: dict[str, Value]) -> list[Any]:
+    """Values as a list in registry order (a third of the size of a dict, faster to read back)."""
+    return [str(v) if isinstance(v, Decimal) else v for v in (values.get(code) for code in _CODES)]
+
+
+def _load(data: list[Any]) -> dict[str, Value]:
+    values = list(data)
+    for i in _DECIMAL_AT:
+        if values[i] is not None:
+            values[i] = Decimal(values[i])
+    return dict(zip(_CODES, values, strict=True))
+
+
+# --- windows --------------------------------------------------------------------------------------
+
+
+def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> list[IndicatorTable]:
+    """``indicators.compute_many`` from the stored figures, recomputing the stale communes only.
+    Same result, in a constant number of queries when nothing changed (stamps, rows, totals)."""
+    ids = indicators._ids(commune_ids)
+    windows = [(s, e) for s, e in windows]
+    if not enabled() or not ids or not windows:
+        return indicators.compute_many(commune_ids=ids, windows=windows)
+    current = stamps(ids)
+    stored: dict[tuple[int, Window], dict[str, Any]] = {}
+    wanted = set(windows)
+    for unit_id, start, end, stamp, data in StoredFigures.objects.filter(
+        unit_id__in=ids,
+        kind=StoredFigures.WINDOW,
+        start__in={s for s, _e in windows},
+        end__in={e for _s, e in windows},
+    ).values_list("unit_id", "start", "end", "stamp", "data"):
+        if (start, end) in wanted and stamp == current[unit_id]:
+            stored[(unit_id, (start, end))] = data
+    stale = [cid for cid in ids if any((cid, w) not in stored for w in windows)]
+    if stale:
+        fresh = indicators.compute_many(commune_ids=stale, windows=windows)
+        rows = []
+        for w, table in zip(windows, fresh, strict=True):
+            meta = {"labels": table.level_labels, "assessment": table.assessment}  # the same for every commune
+            for cid in stale:
+                data = {"v": _dump(table.by_commune[cid]), "level": table.levels.get(cid, ""), **meta}
+                stored[(cid, w)] = data
+                rows.append(
+                    StoredFigures(
+                        unit_id=cid, kind=StoredFigures.WINDOW, start=w[0], end=w[1], stamp=current[cid], data=data
+                    )
+                )
+        _save(rows)
+    missing = _missing()
+    overrides = indicators.shared_totals(commune_ids=ids, windows=windows)
+    tables = []
+    for i, w in enumerate(windows):
+        by_commune = {cid: _load(stored[(cid, w)]["v"]) for cid in ids}
+        any_row = stored[(ids[0], w)]
+        tables.append(
+            IndicatorTable(
+                start=w[0],
+                end=w[1],
+                commune_ids=ids,
+                by_commune=by_commune,
+                total=indicators.totals_of(by_commune.values(), overrides=overrides[i], missing=missing),
+                levels={cid: stored[(cid, w)]["level"] for cid in ids},
+                level_labels=any_row["labels"],
+                assessment=any_row["assessment"],
+                missing=dict(missing),
+            )
+        )
+    return tables
+
+
+def _missing() -> dict[str, str]:
+    return indicators.missing_codes()
+
+
+def _save(rows: list[StoredFigures]) -> None:
+    # Two readers may recompute the same commune at once: the later write wins, both are right.
+    StoredFigures.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["unit", "kind", "start", "end"],
+        update_fields=["stamp", "data", "computed_at"],
+    )
+
+
+# --- breakdowns -----------------------------------------------------------------------------------
+
+
+def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
+    """``indicators.breakdowns`` from the stored per-commune breakdowns (stale communes recomputed)."""
+    ids = indicators._ids(commune_ids)
+    if not enabled() or not ids:
+        return indicators.breakdowns(commune_ids=ids, end=end)
+    current = stamps(ids)
+    stored = {
+        unit_id: data
+        for unit_id, stamp, data in StoredFigures.objects.filter(
+            unit_id__in=ids, kind=StoredFigures.BREAKDOWN, start=end, end=end
+        ).values_list("unit_id", "stamp", "data")
+        if stamp == current[unit_id]
+    }
+    stale = [cid for cid in ids if cid not in stored]
+    if stale:
+        fresh = indicators.breakdowns_by_commune(commune_ids=stale, end=end)
+        stored.update(fresh)
+        _save(
+            [
+                StoredFigures(
+                    unit_id=cid, kind=StoredFigures.BREAKDOWN, start=end, end=end, stamp=current[cid], data=fresh[cid]
+                )
+                for cid in stale
+            ]
+        )
+    return indicators.merge_breakdowns((stored[cid] for cid in ids), end)
+
+
+# --- groups of communes (the provinces of a national dashboard) ---------------------------------------
+
+
+def _group_stamps(groups: dict[int, list[int]]) -> dict[int, str]:
+    """A stamp per group: the digest of its communes' stamps (any change in any of them moves it)."""
+    current = stamps(sorted({c for members in groups.values() for c in members}))
+    result = {}
+    for group_id, members in groups.items():
+        digest = hashlib.blake2b(digest_size=16)
+        for cid in sorted(members):
+            digest.update(f"{cid}={current[cid]};".encode())
+        result[group_id] = f"{FORMAT}:g:{digest.hexdigest()}"
+    return result
+
+
+def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> list[IndicatorTable]:
+    """Indicators of each group of communes (unit id → its communes), as ``compute_many`` gives them
+    per commune: ``by_commune`` is keyed by the group's unit. A group's totals are stored as a row of
+    its unit, valid while none of its communes changed; a stale group is summed again from its
+    communes' stored rows (recomputing only the stale communes, all groups in one computation)."""
+    windows = [(s, e) for s, e in windows]
+    groups = {g: sorted(members) for g, members in groups.items()}
+    all_ids = sorted({c for members in groups.values() for c in members})
+    missing = _missing()
+    current = _group_stamps(groups) if enabled() else {}
+    stored: dict[tuple[int, Window], dict[str, Any]] = {}
+    wanted = set(windows)
+    for unit_id, start, end, stamp, data in StoredFigures.objects.filter(
+        unit_id__in=list(groups) if enabled() else [],
+        kind=StoredFigures.WINDOW,
+        start__in={s for s, _e in windows},
+        end__in={e for _s, e in windows},
+    ).values_list("unit_id", "start", "end", "stamp", "data"):
+        if (start, end) in wanted and stamp == current[unit_id]:
+            stored[(unit_id, (start, end))] = data
+    stale = [g for g in groups if any((g, w) not in stored for w in windows)]
+    if stale:
+        members = sorted({c for g in stale for c in groups[g]})
+        per_commune = compute_many(commune_ids=members, windows=windows)
+        rows = []
+        for g in stale:
+            overrides = indicators.shared_totals(commune_ids=groups[g], windows=windows)
+            for i, (w, table) in enumerate(zip(windows, per_commune, strict=True)):
+                total = indicators.totals_of(
+                    (table.by_commune[c] for c in groups[g]), overrides=overrides[i], missing=missing
+                )
+                data = {"v": _dump(total), "level": "", "labels": table.level_labels, "assessment": table.assessment}
+                stored[(g, w)] = data
+                rows.append(
+                    StoredFigures(
+                        unit_id=g, kind=StoredFigures.WINDOW, start=w[0], end=w[1], stamp=current[g], data=data
+                    )
+                )
+        _save(rows)
+    overrides = indicators.shared_totals(commune_ids=all_ids, windows=windows)
+    tables = []
+    for i, w in enumerate(windows):
+        by_group = {g: _load(stored[(g, w)]["v"]) for g in groups}
+        any_row = stored[(next(iter(groups)), w)] if groups else {"labels": {}, "assessment": None}
+        tables.append(
+            IndicatorTable(
+                start=w[0],
+                end=w[1],
+                commune_ids=all_ids,
+                by_commune=by_group,
+                total=indicators.totals_of(by_group.values(), overrides=overrides[i], missing=missing),
+                levels=dict.fromkeys(groups, ""),
+                level_labels=any_row["labels"],
+                assessment=any_row["assessment"],
+                missing=dict(missing),
+            )
+        )
+    return tables
+
+
+def group_breakdowns(*, groups: dict[int, list[int]], end: dt.date) -> dict[str, Any]:
+    """``breakdowns`` of all the groups' communes, from a stored breakdown per group."""
+    groups = {g: sorted(members) for g, members in groups.items()}
+    if not enabled():
+        return indicators.breakdowns(commune_ids=[c for members in groups.values() for c in members], end=end)
+    current = _group_stamps(groups)
+    stored = {
+        unit_id: data
+        for unit_id, stamp, data in StoredFigures.objects.filter(
+            unit_id__in=list(groups), kind=StoredFigures.BREAKDOWN, start=end, end=end
+        ).values_list("unit_id", "stamp", "data")
+        if stamp == current[unit_id]
+    }
+    stale = [g for g in groups if g not in stored]
+    if stale:
+        rows = []
+        for g in stale:
+            stored[g] = breakdowns(commune_ids=groups[g], end=end)
+            rows.append(
+                StoredFigures(
+                    unit_id=g, kind=StoredFigures.BREAKDOWN, start=end, end=end, stamp=current[g], data=stored[g]
+                )
+            )
+        _save(rows)
+    return indicators.merge_breakdowns((stored[g] for g in groups), end)
