@@ -493,8 +493,8 @@ def _hotspots(acc: _Acc, ids, windows) -> None:
     from apps.registers.choices import HotspotStatus
     from apps.registers.models import Hotspot, HotspotStatusChange
 
-    for i, (s, e) in enumerate(windows):
-        for cid, n in register_selectors.hotspots_active_between(ids, s, e).items():
+    for i, counts in enumerate(register_selectors.hotspots_active_many(ids, windows)):
+        for cid, n in counts.items():
             acc.set(i, cid, "hotspots_active", n)
     lo, hi = _span(windows)
     aggs = {f"n{i}": Count("pk", filter=_in("discovered_on", s, e)) for i, (s, e) in enumerate(windows)}

@@ -152,6 +152,21 @@ def test_hotspots_active_between_matches_hand_counts(hotspot_history, django_ass
     assert selectors.hotspots_active_between(communes, D(2021, 1, 1), D(2021, 12, 31))[w.commune_a.pk] == 0
 
 
+def test_hotspots_active_many_agrees_with_the_one_window_query(hotspot_history, django_assert_num_queries):
+    w = hotspot_history
+    communes = [w.commune_a.pk, w.commune_b.pk]
+    # every boundary the histories have (discoveries, eliminations, re-emergences), each side of it
+    days = sorted(
+        {D(y, m, d) for y in (2021, 2023, 2024, 2025) for m, d in ((1, 1), (2, 1), (6, 30), (8, 1), (12, 31))}
+    )
+    windows = [(a, b) for a in days for b in days if a <= b]
+    with django_assert_num_queries(2):
+        many = selectors.hotspots_active_many(communes, windows)
+    for (start, end), counts in zip(windows, many, strict=True):
+        assert dict(counts) == {k: v for k, v in selectors.hotspots_active_between(communes, start, end).items() if v}
+    assert selectors.hotspots_active_many(communes, []) == []
+
+
 def test_hotspots_active_between_accepts_querysets_ids_and_units(hotspot_history, django_assert_num_queries):
     w = hotspot_history
     start, end = D(2024, 1, 1), D(2024, 12, 31)

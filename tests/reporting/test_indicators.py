@@ -148,7 +148,7 @@ def test_constant_number_of_queries_3_vs_30_communes(world, province, officer_a,
     three = [world.commune_a.pk, world.commune_b.pk, extra[0].pk]
     thirty = [world.commune_a.pk, world.commune_b.pk, *[u.pk for u in extra]]
     assert _queries(three) == _queries(thirty)
-    assert _queries(thirty) <= 16
+    assert _queries(thirty) <= 17  # active hotspots: the hotspots and their history, whatever the windows
 
 
 def test_windows_add_at_most_one_query_each(world, province):
