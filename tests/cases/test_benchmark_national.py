@@ -61,6 +61,14 @@ def test_uneven_spread_at_national_scale():
     assert min(counts) >= 80 and max(counts) <= 620 and max(counts) > 2 * min(counts)
 
 
-def test_command_refuses_sqlite_without_flag():
+def test_command_refuses_sqlite_without_flag(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(connection, "vendor", "sqlite")  # the suite also runs on PostgreSQL
     with pytest.raises(CommandError, match="PostgreSQL"):
         call_command("benchmark_national", "--skip-seed")
+
+
+def test_command_refuses_a_database_with_real_communes(world):
+    with pytest.raises(CommandError, match="current communes outside the synthetic generation"):
+        call_command("benchmark_national", "--skip-seed", "--allow-sqlite")
