@@ -65,7 +65,8 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.db import connection
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, F, Q, Window
+from django.db.models import Value as SqlValue
 from django.db.models.functions import Lead
 
 from apps.cases.choices import AgeBand, CaseType, EventKind, Sex, Status, Whereabouts
@@ -350,24 +351,6 @@ def _in(field_name: str, start: dt.date, end: dt.date) -> Q:
 # --- the sources ----------------------------------------------------------------------------------
 
 
-_STOCK_Q: dict[str, Q] = {
-    # the same conditions as _STOCK, on the file row, for files whose today's status answers
-    "people_total": Q(),
-    "people_users": Q(case_type=CaseType.USER),
-    "people_addicts": Q(case_type=CaseType.ADDICT),
-    "where_community": Q(whereabouts=Whereabouts.COMMUNITY),
-    "where_rehab_facility": Q(whereabouts=Whereabouts.REHAB_FACILITY),
-    "where_prison": Q(whereabouts=Whereabouts.PRISON),
-    "where_unknown": Q(whereabouts=Whereabouts.UNKNOWN),
-    "rehab_voluntary": Q(status__in=[Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY]),
-    "rehab_voluntary_community": Q(status=Status.VOLUNTARY_COMMUNITY),
-    "rehab_voluntary_facility": Q(status=Status.VOLUNTARY_FACILITY),
-    "rehab_compulsory": Q(status=Status.COMPULSORY),
-    "methadone": Q(status=Status.METHADONE),
-    "post_rehab": Q(status=Status.POST_REHAB),
-}
-
-
 def _people_stock(acc: _Acc, ids: list[int], windows) -> None:
     """Stocks at each window's end, in two grouped queries whatever the communes and windows:
 
@@ -377,24 +360,40 @@ def _people_stock(acc: _Acc, ids: list[int], windows) -> None:
        joined with the window ends — usually a small share of the files for recent periods.
     """
     lo_end, hi_end = min(e for _s, e in windows), _span(windows)[1]
-    aggs: dict[str, Any] = {}
-    for i, (_s, e) in enumerate(windows):
-        on_end = Q(status_since__lte=e, detected_on__lte=e)
-        for code, condition in _STOCK_Q.items():
-            aggs[f"{code}__{i}"] = Count("pk", filter=on_end & condition)
-    rows = (
+    # 1. Conditional sums written out as SQL (the _STOCK conditions on the file's own columns):
+    #    13 counts × 14 windows as ORM expressions cost more to compile than to run.
+    base_sql, base_params = (
         CaseFile.objects.filter(commune_id__in=ids, status_since__lte=hi_end)
         .filter(_settled())
         .exclude(status=Status.CLOSED)
-        .values("commune_id")
-        .annotate(**aggs)
+        .annotate(
+            r_commune=F("commune_id"),
+            r_type=F("case_type"),
+            r_where=F("whereabouts"),
+            r_status=F("status"),
+            r_since=F("status_since"),
+            r_detected=F("detected_on"),
+        )
+        .values("r_commune", "r_type", "r_where", "r_status", "r_since", "r_detected")
         .order_by()
+        .query.sql_with_params()
     )
-    for row in rows:
-        for key, value in row.items():
-            if "__" in key:
-                code, i = key.rsplit("__", 1)
-                acc.set(int(i), row["commune_id"], code, value or 0)
+    select: list[str] = []
+    select_params: list[Any] = []
+    for _s, e in windows:
+        d = _date_param(e)
+        for condition, params in _STOCK.values():
+            select.append(f"SUM(CASE WHEN t.r_since <= %s AND t.r_detected <= %s AND {condition} THEN 1 ELSE 0 END)")
+            select_params += [d, d, *params]
+    sql = f"SELECT t.r_commune, {', '.join(select)} FROM ({base_sql}) t GROUP BY t.r_commune"  # noqa: S608 - params
+    codes = list(_STOCK)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*select_params, *base_params])
+        for row in cursor.fetchall():
+            cid, values = int(row[0]), row[1:]
+            for i in range(len(windows)):
+                for k, code in enumerate(codes):
+                    acc.set(i, cid, code, values[i * len(codes) + k] or 0)
 
     # 2. Each status interval of the other files counts from r_from until the next status or until
     # today's status takes over (status_since), whichever comes first: [r_from, r_end). Intervals
@@ -456,36 +455,69 @@ def _people_stock(acc: _Acc, ids: list[int], windows) -> None:
                         values[code] = (values[code] or 0) + value
 
 
+def _window_sums(
+    qs,
+    windows: Sequence[tuple[dt.date, dt.date]],
+    *,
+    group: str | None,
+    day: str,
+    until: str | None = None,
+    measures: Sequence[str | None],
+) -> dict[Any, list[list[Any]]]:
+    """{group value: [[measure values] per window]} from ONE grouped query over ``qs``: each
+    measure is COUNT of the rows (None) or SUM of a column, for the rows whose ``day`` lies in the
+    window — or, with ``until``, whose [day, until] overlaps it. The conditional sums are written as
+    SQL: as ORM expressions (measures × windows of them) they cost more to compile than to run."""
+    aliases: dict[str, Any] = {"w_g": F(group) if group else SqlValue(1), "w_d0": F(day)}
+    if until:
+        aliases["w_d1"] = F(until)
+    for k, column in enumerate(measures):
+        if column:
+            aliases[f"w_m{k}"] = F(column)
+    base_sql, base_params = qs.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
+    select: list[str] = []
+    params: list[Any] = []
+    for start, end in windows:
+        if until:
+            condition, bounds = "t.w_d0 <= %s AND t.w_d1 >= %s", [_date_param(end), _date_param(start)]
+        else:
+            condition, bounds = "t.w_d0 >= %s AND t.w_d0 <= %s", [_date_param(start), _date_param(end)]
+        for k, column in enumerate(measures):
+            value = f"t.w_m{k}" if column else "1"
+            select.append(f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END)")
+            params += bounds
+    sql = f"SELECT t.w_g, {', '.join(select)} FROM ({base_sql}) t GROUP BY t.w_g"  # noqa: S608 - params
+    width = len(measures)
+    result: dict[Any, list[list[Any]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *base_params])
+        for row in cursor.fetchall():
+            values = row[1:]
+            result[row[0]] = [list(values[i * width : (i + 1) * width]) for i in range(len(windows))]
+    return result
+
+
 def _people_new(acc: _Acc, ids, windows) -> None:
     lo, hi = _span(windows)
-    aggs = {f"n{i}": Count("pk", filter=_in("detected_on", s, e)) for i, (s, e) in enumerate(windows)}
-    rows = (
-        CaseFile.objects.filter(
-            commune_id__in=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
-        )
-        .values("commune_id")
-        .annotate(**aggs)
-        .order_by()
+    files = CaseFile.objects.filter(
+        commune_id__in=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
     )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["commune_id"], "people_new", row[f"n{i}"])
+    for cid, per_window in _window_sums(
+        files, windows, group="commune_id", day="detected_on", measures=[None]
+    ).items():
+        for i, (n,) in enumerate(per_window):
+            acc.set(i, cid, "people_new", n or 0)
 
 
 def _relapses(acc: _Acc, ids, windows) -> None:
     lo, hi = _span(windows)
-    aggs = {f"n{i}": Count("pk", filter=_in("event_date", s, e)) for i, (s, e) in enumerate(windows)}
-    rows = (
-        CaseEvent.objects.filter(
-            case_file__commune_id__in=ids, kind__in=RELAPSE_KINDS, event_date__gte=lo, event_date__lte=hi
-        )
-        .values("case_file__commune_id")
-        .annotate(**aggs)
-        .order_by()
+    events = CaseEvent.objects.filter(
+        case_file__commune_id__in=ids, kind__in=RELAPSE_KINDS, event_date__gte=lo, event_date__lte=hi
     )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["case_file__commune_id"], "relapses", row[f"n{i}"])
+    sums = _window_sums(events, windows, group="case_file__commune_id", day="event_date", measures=[None])
+    for cid, per_window in sums.items():
+        for i, (n,) in enumerate(per_window):
+            acc.set(i, cid, "relapses", n or 0)
 
 
 def _hotspots(acc: _Acc, ids, windows) -> None:
@@ -537,46 +569,28 @@ def _crime(acc: _Acc, ids, windows) -> None:
     from apps.registers.models import CrimeCase
 
     lo, hi = _span(windows)
-    aggs: dict[str, Any] = {}
-    for i, (s, e) in enumerate(windows):
-        condition = _in("occurred_on", s, e)
-        aggs[f"crime_cases__{i}"] = Count("pk", filter=condition)
-        for code, column in _CRIME_SUMS.items():
-            aggs[f"{code}__{i}"] = Sum(column, filter=condition)
-    rows = (
-        CrimeCase.objects.filter(commune_id__in=ids, occurred_on__gte=lo, occurred_on__lte=hi)
-        .values("commune_id")
-        .annotate(**aggs)
-        .order_by()
-    )
-    for row in rows:
-        for key, value in row.items():
-            if "__" in key:
-                code, i = key.rsplit("__", 1)
-                acc.set(int(i), row["commune_id"], code, value or 0)
+    cases = CrimeCase.objects.filter(commune_id__in=ids, occurred_on__gte=lo, occurred_on__lte=hi)
+    codes = ["crime_cases", *_CRIME_SUMS]
+    measures = [None, *_CRIME_SUMS.values()]
+    for cid, per_window in _window_sums(
+        cases, windows, group="commune_id", day="occurred_on", measures=measures
+    ).items():
+        for i, values in enumerate(per_window):
+            for code, value in zip(codes, values, strict=True):
+                acc.set(i, cid, code, value or 0)
 
 
 def _cultivation(acc: _Acc, ids, windows) -> None:
     from apps.registers.models import Cultivation
 
     lo, hi = _span(windows)
-    aggs: dict[str, Any] = {}
-    for i, (s, e) in enumerate(windows):
-        condition = _in("found_on", s, e)
-        aggs[f"cultivation_finds__{i}"] = Count("pk", filter=condition)
-        aggs[f"plants_destroyed__{i}"] = Sum("plants", filter=condition)
-        aggs[f"plant_area_m2__{i}"] = Sum("area_m2", filter=condition)
-    rows = (
-        Cultivation.objects.filter(commune_id__in=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
-        .values("commune_id")
-        .annotate(**aggs)
-        .order_by()
-    )
-    for row in rows:
-        for key, value in row.items():
-            if "__" in key:
-                code, i = key.rsplit("__", 1)
-                acc.set(int(i), row["commune_id"], code, value or 0)
+    finds = Cultivation.objects.filter(commune_id__in=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
+    codes = ["cultivation_finds", "plants_destroyed", "plant_area_m2"]
+    sums = _window_sums(finds, windows, group="commune_id", day="found_on", measures=[None, "plants", "area_m2"])
+    for cid, per_window in sums.items():
+        for i, values in enumerate(per_window):
+            for code, value in zip(codes, values, strict=True):
+                acc.set(i, cid, code, value or 0)
 
 
 def _overlaps(prefix: str, start: dt.date, end: dt.date) -> Q:
@@ -595,24 +609,22 @@ def _prevention(acc: _Acc, ids, windows) -> None:
         for f in through._meta.get_fields()
         if getattr(f, "related_model", None) is not Activity and f.is_relation
     )
-    aggs: dict[str, Any] = {}
-    for i, (s, e) in enumerate(windows):
-        condition = _overlaps("activity__", s, e)
-        aggs[f"activities__{i}"] = Count("activity_id", filter=condition)
-        aggs[f"activity_sessions__{i}"] = Sum("activity__sessions", filter=condition)
-        aggs[f"activity_participants__{i}"] = Sum("activity__participants_total", filter=condition)
-    rows = (
-        through.objects.filter(**{f"{unit_field}_id__in": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo)
-        .values(f"{unit_field}_id")
-        .annotate(**aggs)
-        .order_by()
+    links = through.objects.filter(
+        **{f"{unit_field}_id__in": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo
     )
-    for row in rows:
-        cid = row[f"{unit_field}_id"]
-        for key, value in row.items():
-            if "__" in key:
-                code, i = key.rsplit("__", 1)
-                acc.set(int(i), cid, code, value or 0)
+    codes = ["activities", "activity_sessions", "activity_participants"]
+    sums = _window_sums(
+        links,
+        windows,
+        group=f"{unit_field}_id",
+        day="activity__date_from",
+        until="activity__date_to",
+        measures=[None, "activity__sessions", "activity__participants_total"],
+    )
+    for cid, per_window in sums.items():
+        for i, values in enumerate(per_window):
+            for code, value in zip(codes, values, strict=True):
+                acc.set(i, cid, code, value or 0)
     for i, totals in enumerate(shared_totals(commune_ids=ids, windows=windows)):
         acc.totals[i].update(totals)
     # Coverage of the high-risk register.
@@ -646,21 +658,24 @@ def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date
         for f in through._meta.get_fields()
         if getattr(f, "related_model", None) is not Activity and f.is_relation
     )
-    aggs: dict[str, Any] = {}
-    for i, (s, e) in enumerate(windows):
-        condition = _overlaps("", s, e)
-        aggs[f"activities__{i}"] = Count("pk", filter=condition)
-        aggs[f"activity_sessions__{i}"] = Sum("sessions", filter=condition)
-        aggs[f"activity_participants__{i}"] = Sum("participants_total", filter=condition)
-    totals = Activity.objects.filter(
+    activities = Activity.objects.filter(
         pk__in=through.objects.filter(**{f"{unit_field}_id__in": ids}).values("activity_id"),
         date_from__lte=hi,
         date_to__gte=lo,
-    ).aggregate(**aggs)
-    result: list[dict[str, Value]] = [{} for _w in windows]
-    for key, value in totals.items():
-        code, i = key.rsplit("__", 1)
-        result[int(i)][code] = int(value or 0)
+    )
+    codes = ["activities", "activity_sessions", "activity_participants"]
+    sums = _window_sums(
+        activities,
+        windows,
+        group=None,
+        day="date_from",
+        until="date_to",
+        measures=[None, "sessions", "participants_total"],
+    )
+    result: list[dict[str, Value]] = [dict.fromkeys(codes, 0) for _w in windows]
+    for per_window in sums.values():
+        for i, values in enumerate(per_window):
+            result[i] = {code: int(value or 0) for code, value in zip(codes, values, strict=True)}
     return result
 
 
