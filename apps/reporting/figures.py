@@ -219,9 +219,12 @@ def _missing() -> dict[str, str]:
 
 
 def _save(rows: list[StoredFigures]) -> None:
-    # Two readers may recompute the same commune at once: the later write wins, both are right.
+    # Two readers (or a reader and the refresh job) may recompute the same commune at once: the
+    # later write wins, both are right. Rows go in key order so concurrent upserts lock in the same
+    # order and cannot deadlock; one key once per statement (PostgreSQL refuses a row twice).
+    unique = {(r.unit_id, r.kind, r.start, r.end): r for r in rows}
     StoredFigures.objects.bulk_create(
-        rows,
+        [unique[key] for key in sorted(unique)],
         batch_size=500,
         update_conflicts=True,
         unique_fields=["unit", "kind", "start", "end"],

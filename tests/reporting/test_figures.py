@@ -188,3 +188,10 @@ def test_a_province_wide_change_refreshes_every_commune(world, province, ids, pr
     current = figures.stamps(ids)
     for cid in ids:
         assert set(StoredFigures.objects.filter(unit_id=cid).values_list("stamp", flat=True)) == {current[cid]}
+
+
+def test_the_same_window_twice_is_computed_and_stored_once(world, province, ids):
+    tables = figures.compute_many(commune_ids=ids, windows=[Q1, PREVIOUS, Q1])
+    assert [(t.start, t.end) for t in tables] == [Q1, PREVIOUS, Q1]
+    assert tables[0].total == tables[2].total
+    assert StoredFigures.objects.filter(kind=StoredFigures.WINDOW).count() == 2 * len(ids)
