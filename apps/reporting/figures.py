@@ -14,7 +14,9 @@ records — classification, settings, activities shared by several communes — 
 a stored row is valid exactly as long as neither moved. The stamp is read BEFORE the figures are
 computed: a change committed in between leaves a row with the older stamp, recomputed next time;
 the reverse (new stamp, old figures) cannot happen. Bulk loaders that bypass the services must
-call ``clear()`` (the benchmark seeders do).
+call ``clear()`` (the benchmark seeders do). Known gap: a person's sex or birth year edited in one
+commune also changes the breakdowns of another commune holding an older file of that person; only
+the editing commune's stamp moves, so the other commune's stored breakdowns follow at its next change.
 
 Refresh: after a transaction with changes commits, a background job (``tasks.refresh_figures``)
 recomputes the rows of the "hot" windows (read in the last ``PCMT_FIGURES_HOT_DAYS`` days) of the

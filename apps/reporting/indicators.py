@@ -800,11 +800,14 @@ def totals_of(
     """Sum of per-commune values (None stays None); ``overrides`` replaces the non-additive ones
     (shared activities counted once); the coverage ratio is recomputed from the summed counts."""
     missing = missing or {}
-    total: dict[str, Value] = {code: (None if code in missing else d.zero()) for code, d in INDICATORS.items()}
-    for row in rows:
-        for code, value in row.items():
-            if code in total and value is not None and total[code] is not None:
-                total[code] += value
+    rows = list(rows)
+    total: dict[str, Value] = {}
+    for code, d in INDICATORS.items():
+        if code in missing:
+            total[code] = None
+            continue
+        values = [v for v in (row.get(code) for row in rows) if v is not None]
+        total[code] = sum(values, d.zero())
     for code, value in (overrides or {}).items():
         if code not in missing:
             total[code] = INDICATORS[code].quantize(value)
