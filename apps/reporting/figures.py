@@ -71,7 +71,13 @@ def schedule_refresh(area_ids: list[int]) -> None:
     from .tasks import refresh_figures
 
     ids = list(area_ids)
-    transaction.on_commit(lambda: refresh_figures.enqueue(ids))
+
+    def enqueue() -> None:
+        # Nothing stored yet (a fresh install, a seeding run): nothing to refresh, no job.
+        if StoredFigures.objects.exists():
+            refresh_figures.enqueue(ids)
+
+    transaction.on_commit(enqueue)
 
 
 def refresh(area_ids: Iterable[int]) -> int:
