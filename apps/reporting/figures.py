@@ -200,7 +200,7 @@ def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> li
                     )
                 )
         _save(rows)
-    missing = _missing()
+    missing = indicators.missing_codes()
     overrides = indicators.shared_totals(commune_ids=ids, windows=windows)
     tables = []
     for i, w in enumerate(windows):
@@ -220,10 +220,6 @@ def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> li
             )
         )
     return tables
-
-
-def _missing() -> dict[str, str]:
-    return indicators.missing_codes()
 
 
 def _save(rows: list[StoredFigures]) -> None:
@@ -294,7 +290,7 @@ def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> li
     windows = [(s, e) for s, e in windows]
     groups = {g: sorted(members) for g, members in groups.items()}
     all_ids = sorted({c for members in groups.values() for c in members})
-    missing = _missing()
+    missing = indicators.missing_codes()
     current = _group_stamps(groups) if enabled() else {}
     stored: dict[tuple[int, Window], dict[str, Any]] = {}
     wanted = set(windows)

@@ -64,6 +64,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models import Value as SqlValue
@@ -474,7 +475,10 @@ def _window_sums(
     for k, column in enumerate(measures):
         if column:
             aliases[f"w_m{k}"] = F(column)
-    base_sql, base_params = qs.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
+    try:
+        base_sql, base_params = qs.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
+    except EmptyResultSet:  # an empty id list: nothing to count
+        return {}
     select: list[str] = []
     params: list[Any] = []
     for start, end in windows:

@@ -597,7 +597,7 @@ def child_groups(root: AdministrativeUnit | None, ids: list[int]) -> dict[int, l
         child = by_prefix.get(path[: cut + 1]) if cut >= 0 else None
         if child is not None:
             groups[child].append(cid)
-    return {pk: members for pk, members in groups.items() if members}
+    return {pk: members for pk, members in groups.items() if members} or None
 
 
 def period_query(period: ReportingPeriod) -> str:

@@ -195,3 +195,10 @@ def test_the_same_window_twice_is_computed_and_stored_once(world, province, ids)
     assert [(t.start, t.end) for t in tables] == [Q1, PREVIOUS, Q1]
     assert tables[0].total == tables[2].total
     assert StoredFigures.objects.filter(kind=StoredFigures.WINDOW).count() == 2 * len(ids)
+
+
+def test_no_commune_no_query_error(world):
+    assert indicators.shared_totals(commune_ids=[], windows=WINDOWS) == [
+        {"activities": 0, "activity_sessions": 0, "activity_participants": 0} for _w in WINDOWS
+    ]
+    assert figures.group_many(groups={}, windows=[Q1])[0].by_commune == {}
