@@ -334,18 +334,19 @@ class CaseResource(ScopedResource):
             self._by_key.setdefault((person.name_key, person.birth_year, person.sex), []).append(person)
         # Every file of those people, for the warnings (commune names only) ...
         self._files: dict[int, list[_FileRef]] = {}
-        reopen: list[int] = []
+        open_ids: list[int] = []
         for chunk in _chunks(sorted(people)):
             rows = CaseFile.objects.filter(person_id__in=chunk).order_by("pk")
             for ref in rows.values_list("pk", "person_id", "commune_id", "commune__full_name", "status"):
                 ref = _FileRef(*ref)
                 self._files.setdefault(ref.person_id, []).append(ref)
                 if ref.status != Status.CLOSED and ref.commune_id in communes:
-                    reopen.append(ref.pk)
+                    open_ids.append(ref.pk)
         # ... and the open ones in the communes of the file, whole: rows matching them update them.
         self._open: dict[tuple[int, int], CaseFile] = {}
-        for chunk in _chunks(reopen):
-            for case in CaseFile.objects.filter(pk__in=chunk).select_related("commune").prefetch_related("substances"):
+        for chunk in _chunks(open_ids):
+            found = CaseFile.objects.filter(pk__in=chunk).order_by("pk")
+            for case in found.select_related("commune").prefetch_related("substances"):
                 case.person = people[case.person_id]  # one object per person across its files
                 self._open.setdefault((case.person_id, case.commune_id), case)
 
