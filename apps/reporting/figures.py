@@ -167,6 +167,50 @@ def _load(data: list[Any]) -> dict[str, Value]:
 # --- windows --------------------------------------------------------------------------------------
 
 
+def _read_windows(
+    unit_ids: Sequence[int], windows: Sequence[Window], current: dict[int, str]
+) -> dict[tuple[int, Window], dict[str, Any]]:
+    """The stored window rows of these units whose stamp is still the current one."""
+    stored: dict[tuple[int, Window], dict[str, Any]] = {}
+    wanted = set(windows)
+    for unit_id, start, end, stamp, data in StoredFigures.objects.filter(
+        unit_id__in=list(unit_ids),
+        kind=StoredFigures.WINDOW,
+        start__in={s for s, _e in windows},
+        end__in={e for _s, e in windows},
+    ).values_list("unit_id", "start", "end", "stamp", "data"):
+        if (start, end) in wanted and stamp == current.get(unit_id):
+            stored[(unit_id, (start, end))] = data
+    return stored
+
+
+def _tables(
+    row_ids: list[int], commune_ids: list[int], windows: Sequence[Window], stored: dict[tuple[int, Window], Any]
+) -> list[IndicatorTable]:
+    """IndicatorTables of the stored rows of ``row_ids`` (communes, or groups of them), with the
+    totals of ``commune_ids`` (activities shared by several of them counted once)."""
+    missing = indicators.missing_codes()
+    overrides = indicators.shared_totals(commune_ids=commune_ids, windows=windows)
+    tables = []
+    for i, w in enumerate(windows):
+        by_row = {rid: _load(stored[(rid, w)]["v"]) for rid in row_ids}
+        any_row = stored[(row_ids[0], w)] if row_ids else {"labels": {}, "assessment": None}
+        tables.append(
+            IndicatorTable(
+                start=w[0],
+                end=w[1],
+                commune_ids=commune_ids,
+                by_commune=by_row,
+                total=indicators.totals_of(by_row.values(), overrides=overrides[i], missing=missing),
+                levels={rid: stored[(rid, w)]["level"] for rid in row_ids},
+                level_labels=any_row["labels"],
+                assessment=any_row["assessment"],
+                missing=dict(missing),
+            )
+        )
+    return tables
+
+
 def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> list[IndicatorTable]:
     """``indicators.compute_many`` from the stored figures, recomputing the stale communes only.
     Same result, in a constant number of queries when nothing changed (stamps, rows, totals)."""
@@ -175,16 +219,7 @@ def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> li
     if not enabled() or not ids or not windows:
         return indicators.compute_many(commune_ids=ids, windows=windows)
     current = stamps(ids)
-    stored: dict[tuple[int, Window], dict[str, Any]] = {}
-    wanted = set(windows)
-    for unit_id, start, end, stamp, data in StoredFigures.objects.filter(
-        unit_id__in=ids,
-        kind=StoredFigures.WINDOW,
-        start__in={s for s, _e in windows},
-        end__in={e for _s, e in windows},
-    ).values_list("unit_id", "start", "end", "stamp", "data"):
-        if (start, end) in wanted and stamp == current[unit_id]:
-            stored[(unit_id, (start, end))] = data
+    stored = _read_windows(ids, windows, current)
     stale = [cid for cid in ids if any((cid, w) not in stored for w in windows)]
     if stale:
         fresh = indicators.compute_many(commune_ids=stale, windows=windows)
@@ -200,26 +235,7 @@ def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> li
                     )
                 )
         _save(rows)
-    missing = indicators.missing_codes()
-    overrides = indicators.shared_totals(commune_ids=ids, windows=windows)
-    tables = []
-    for i, w in enumerate(windows):
-        by_commune = {cid: _load(stored[(cid, w)]["v"]) for cid in ids}
-        any_row = stored[(ids[0], w)]
-        tables.append(
-            IndicatorTable(
-                start=w[0],
-                end=w[1],
-                commune_ids=ids,
-                by_commune=by_commune,
-                total=indicators.totals_of(by_commune.values(), overrides=overrides[i], missing=missing),
-                levels={cid: stored[(cid, w)]["level"] for cid in ids},
-                level_labels=any_row["labels"],
-                assessment=any_row["assessment"],
-                missing=dict(missing),
-            )
-        )
-    return tables
+    return _tables(ids, ids, windows, stored)
 
 
 def _save(rows: list[StoredFigures]) -> None:
@@ -290,18 +306,8 @@ def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> li
     windows = [(s, e) for s, e in windows]
     groups = {g: sorted(members) for g, members in groups.items()}
     all_ids = sorted({c for members in groups.values() for c in members})
-    missing = indicators.missing_codes()
     current = _group_stamps(groups) if enabled() else {}
-    stored: dict[tuple[int, Window], dict[str, Any]] = {}
-    wanted = set(windows)
-    for unit_id, start, end, stamp, data in StoredFigures.objects.filter(
-        unit_id__in=list(groups) if enabled() else [],
-        kind=StoredFigures.WINDOW,
-        start__in={s for s, _e in windows},
-        end__in={e for _s, e in windows},
-    ).values_list("unit_id", "start", "end", "stamp", "data"):
-        if (start, end) in wanted and stamp == current[unit_id]:
-            stored[(unit_id, (start, end))] = data
+    stored = _read_windows(list(groups), windows, current) if enabled() else {}
     stale = [g for g in groups if any((g, w) not in stored for w in windows)]
     if stale:
         members = sorted({c for g in stale for c in groups[g]})
@@ -311,35 +317,18 @@ def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> li
             overrides = indicators.shared_totals(commune_ids=groups[g], windows=windows)
             for i, (w, table) in enumerate(zip(windows, per_commune, strict=True)):
                 total = indicators.totals_of(
-                    (table.by_commune[c] for c in groups[g]), overrides=overrides[i], missing=missing
+                    (table.by_commune[c] for c in groups[g]), overrides=overrides[i], missing=table.missing
                 )
                 data = {"v": _dump(total), "level": "", "labels": table.level_labels, "assessment": table.assessment}
                 stored[(g, w)] = data
                 rows.append(
                     StoredFigures(
-                        unit_id=g, kind=StoredFigures.WINDOW, start=w[0], end=w[1], stamp=current[g], data=data
+                        unit_id=g, kind=StoredFigures.WINDOW, start=w[0], end=w[1], stamp=current.get(g, ""), data=data
                     )
                 )
-        _save(rows)
-    overrides = indicators.shared_totals(commune_ids=all_ids, windows=windows)
-    tables = []
-    for i, w in enumerate(windows):
-        by_group = {g: _load(stored[(g, w)]["v"]) for g in groups}
-        any_row = stored[(next(iter(groups)), w)] if groups else {"labels": {}, "assessment": None}
-        tables.append(
-            IndicatorTable(
-                start=w[0],
-                end=w[1],
-                commune_ids=all_ids,
-                by_commune=by_group,
-                total=indicators.totals_of(by_group.values(), overrides=overrides[i], missing=missing),
-                levels=dict.fromkeys(groups, ""),
-                level_labels=any_row["labels"],
-                assessment=any_row["assessment"],
-                missing=dict(missing),
-            )
-        )
-    return tables
+        if enabled():
+            _save(rows)
+    return _tables(list(groups), all_ids, windows, stored)
 
 
 def group_breakdowns(*, groups: dict[int, list[int]], end: dt.date) -> dict[str, Any]:

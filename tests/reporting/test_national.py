@@ -102,3 +102,15 @@ def test_views_country_province_commune_and_outside(nation, world, client_for, p
     assert client_for(province_staff).get(f"{url}?unit={province.pk}&{Q1}").status_code == 404
     assert client.get(f"{url}?unit={world.commune_a.pk}&{Q1}").status_code == 404
     assert client.get(f"{url}?unit=abc&{Q1}").status_code == 404
+
+
+def test_disabled_figures_give_the_same_country_dashboard(nation, settings):
+    _root, _provinces, _communes, staff = nation
+    period = period_get("quarter", 2026, 1)
+    stored = selectors.dashboard(user=staff, unit=None, period=period)
+    settings.PCMT_FIGURES_PRECOMPUTED = False
+    StoredFigures.objects.all().delete()
+    live = selectors.dashboard(user=staff, unit=None, period=period)
+    assert [(r.commune_id, r.values) for r in live.table] == [(r.commune_id, r.values) for r in stored.table]
+    assert live.breakdown_total == stored.breakdown_total
+    assert not StoredFigures.objects.exists()
