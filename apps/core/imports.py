@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFileError(Exception):
@@ -167,7 +170,17 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
                     RowError(row=sheet_row(number), column="", message=_("Lỗi không xác định khi xử lý dòng này."))
                 )
     for base_error in result.base_errors:
-        report.errors.append(RowError(row=0, column="", message=str(base_error.error)))
+        exc = base_error.error
+        if isinstance(exc, ValidationError):
+            report.errors.extend(RowError(row=0, column="", message=m) for m in exc.messages)
+        else:
+            # e.g. the bulk write at the end failing in the database: never a raw English message
+            logger.error("Import failed after its rows were checked", exc_info=exc)
+            report.errors.append(
+                RowError(
+                    row=0, column="", message=_("Không ghi được dữ liệu của tệp; chưa có gì được ghi. Hãy thử lại.")
+                )
+            )
     report.errors.sort(key=lambda e: (e.row, e.column))
     report.warnings = list(getattr(resource, "warnings", []))
     return report

@@ -21,9 +21,10 @@ STABLE INTERFACE (used by ``apps.reports`` and the dashboards):
 
 NO personal data in any of these structures: counts only.
 
-Queries. The number of queries does not depend on the number of communes (``commune_id IN (…)``
-and ``GROUP BY commune``): 13 for one window with every app installed, plus one per extra window
-(active hotspots reuse ``registers.selectors.hotspots_active_between``, one query per window).
+Queries. The number of queries depends neither on the number of communes (``commune_id IN (…)``
+and ``GROUP BY commune``) nor on the number of windows: the per-window counts are conditional sums
+in one grouped statement per source (``_window_sums``), and active hotspots come from
+``registers.selectors.hotspots_active_many`` (the hotspots and their history, two queries).
 
 Definitions (what is counted, and when):
 

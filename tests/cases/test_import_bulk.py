@@ -138,3 +138,18 @@ def test_existing_person_by_citizen_id_gets_a_new_file_not_a_second_identity(
     assert Person.objects.count() == 1
     assert CaseFile.objects.filter(person=theirs.person).count() == 2
     assert [(w.row, w.column) for w in report.warnings] == [(2, COL_ID)]
+
+
+def test_a_failing_bulk_write_reports_in_vietnamese_and_writes_nothing(world, officer_a, monkeypatch):
+    from django.db import IntegrityError
+
+    def broken(self):
+        raise IntegrityError('duplicate key value violates unique constraint "cases_casefile_file_number_key"')
+
+    monkeypatch.setattr(services.CaseBatch, "commit", broken)
+    report = run(officer_a, rows_for(3))
+    assert [(e.row, e.message) for e in report.errors] == [
+        (0, "Không ghi được dữ liệu của tệp; chưa có gì được ghi. Hãy thử lại.")
+    ]
+    assert not CaseFile.objects.exists() and not Person.objects.exists()
+    assert not AuditLogEntry.objects.filter(action="cases.casefile.import").exists()
