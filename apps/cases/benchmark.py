@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit, UnitPopulation
 
-from . import workflow
+from . import stocks, workflow
 from .choices import (
     COMMUNITY_STATUSES,
     CaseType,
@@ -48,7 +48,7 @@ from .choices import (
     UseMethod,
     Whereabouts,
 )
-from .models import CaseEvent, CaseFile, Ethnicity, Person, PersonMerge, SubstanceType
+from .models import CaseEvent, CaseFile, Ethnicity, Person, PersonMerge, StockSpan, SubstanceType
 
 BENCH_PREFIX = "BM-"
 OFFICER_USERNAME = "bench.congan"  # commune officer of the commune with the most files
@@ -749,6 +749,7 @@ class _Writer:
             through.objects.bulk_create(links, batch_size=10_000)
             rows = [self._event(case.pk, e) for case, spec in written for e in spec.events]
             CaseEvent.objects.bulk_create(rows, batch_size=5_000)
+            stocks.rebuild([case.pk for case, _spec in written], clock=self.clock)
         for case, spec in written:
             self.statuses[case.status] += 1
             self.stats.max_events_per_file = max(self.stats.max_events_per_file, len(spec.events))
@@ -857,6 +858,7 @@ def delete_files(files: QuerySet[CaseFile]) -> dict[str, int]:
         for chunk in _chunks(ids):
             through.objects.filter(casefile_id__in=chunk).delete()
             counts["events"] += CaseEvent.objects.filter(case_file_id__in=chunk).delete()[0]
+            StockSpan.objects.filter(case_file_id__in=chunk).delete()
             CaseFile.objects.filter(pk__in=chunk, transferred_from__isnull=False).update(transferred_from=None)
         for chunk in _chunks(ids):
             counts["files"] += CaseFile.objects.filter(pk__in=chunk).delete()[1].get(CaseFile._meta.label, 0)

@@ -261,6 +261,9 @@ class CaseEvent(models.Model):
     from_status = models.CharField(_("từ tình trạng"), max_length=32, choices=Status.choices, blank=True)
     to_status = models.CharField(_("sang tình trạng"), max_length=32, choices=Status.choices, blank=True)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    # Where the person is from this event on (blank: unchanged), so a past date's whereabouts is
+    # the one in force then (stocks.compute_spans), not today's.
+    whereabouts = models.CharField(_("nơi ở từ ngày này"), max_length=20, choices=Whereabouts.choices, blank=True)
     # For transfers: where the file came from / went to, so both communes see the history.
     other_unit = models.ForeignKey(
         "areas.AdministrativeUnit",
@@ -283,6 +286,41 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class StockSpan(models.Model):
+    """A stretch of days during which a case file counts in one figure, derived from the file's
+    events by ``stocks.compute_spans`` and rebuilt by the case services in the same transaction
+    as every change of the file. Counting on day D is ``valid_from <= D < valid_to``."""
+
+    STOCK = "stock"
+    VERIFYING = "verifying"
+    EXPIRED = "expired"
+    CATEGORIES = [
+        (STOCK, _("có hồ sơ quản lý")),
+        (VERIFYING, _("đang xác minh")),
+        (EXPIRED, _("hết thời hạn, chưa có quyết định kết thúc")),
+    ]
+
+    case_file = models.ForeignKey(CaseFile, on_delete=models.CASCADE, related_name="stock_spans")
+    commune = models.ForeignKey("areas.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=10, choices=CATEGORIES)
+    status = models.CharField(max_length=32, choices=Status.choices)
+    case_type = models.CharField(max_length=10, choices=CaseType.choices)
+    whereabouts = models.CharField(max_length=20, choices=Whereabouts.choices)
+    valid_from = models.DateField()
+    #: exclusive; NULL while the span lasts
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khoảng thời gian được tính")
+        verbose_name_plural = _("khoảng thời gian được tính")
+        indexes = [
+            models.Index(fields=["commune", "valid_from"], name="cases_span_commune_from_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_file_id} {self.category} {self.valid_from}–{self.valid_to or ''}"
 
 
 class LegalDuration(models.Model):

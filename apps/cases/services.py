@@ -20,7 +20,7 @@ from apps.audit.services import audit_record, audit_record_many, changed_fields,
 from apps.core import scoping
 from apps.reporting.locks import ensure_unlocked
 
-from . import workflow
+from . import stocks, workflow
 from .choices import CloseReason, EventKind, IdKind, Status, Whereabouts
 from .models import CaseEvent, CaseFile, DistinctPair, Holiday, LegalDuration, Person, PersonMerge, SubstanceType
 
@@ -227,11 +227,13 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         kind=EventKind.OPENED,
         event_date=case.detected_on,
         to_status=Status.SIGNS,
+        whereabouts=case.whereabouts,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
     )
     refresh_due(case)
     case.save(update_fields=["due_date", "due_label", "period_end", "status_since", "last_visit_on"])
+    stocks.rebuild([case.pk])
     audit_record(actor=actor, action="cases.casefile.create", obj=case, area=case.commune, after=_snapshot(case))
     return case
 
@@ -351,6 +353,7 @@ class CaseBatch:
                     kind=EventKind.OPENED,
                     event_date=case.detected_on,
                     to_status=Status.SIGNS,
+                    whereabouts=case.whereabouts,
                     created_by=user,
                     legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
                 )
@@ -358,6 +361,7 @@ class CaseBatch:
             ],
             batch_size=1000,
         )
+        stocks.rebuild([case.pk for case in cases], clock=self.clock)
         audit_record_many(
             [
                 {
@@ -454,6 +458,7 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
     case.version += 1
     refresh_due(case)
     case.save()
+    stocks.rebuild([case.pk])
     audit_record(
         actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
     )
@@ -525,6 +530,7 @@ def case_transition(
         notes=data.notes,
         from_status=case.status,
         to_status=transition.target,
+        whereabouts=transition.whereabouts,
         legal_basis=transition.legal_basis,
         created_by=actor,
     )
@@ -544,6 +550,7 @@ def case_transition(
     case.version += 1
     refresh_due(case, clock)
     case.save()
+    stocks.rebuild([case.pk], clock=clock)
     audit_record(
         actor=actor,
         action="cases.casefile.transition",
@@ -581,6 +588,7 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
         result=data.result,
         notes=data.notes,
         facility=data.facility,
+        whereabouts=data.whereabouts if kind == EventKind.WHEREABOUTS else "",
         created_by=actor,
     )
     if kind == EventKind.WHEREABOUTS:
@@ -588,6 +596,7 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
     case.version += 1
     refresh_due(case)
     case.save()
+    stocks.rebuild([case.pk])
     audit_record(
         actor=actor,
         action=f"cases.casefile.event_{kind}",
@@ -652,11 +661,13 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
         notes=data.notes,
         other_unit=case.commune,
         to_status=status,
+        whereabouts=whereabouts,
         created_by=actor,
         legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
     )
     refresh_due(new_case)
     new_case.save()
+    stocks.rebuild([case.pk, new_case.pk])
     audit_record(
         actor=actor,
         action="cases.casefile.transfer",

@@ -24,8 +24,7 @@ from django.http import Http404
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitPopulation
-from apps.cases.choices import CaseType
-from apps.cases.models import CaseFile
+from apps.cases import stocks
 from apps.core import scoping
 
 from . import rules
@@ -49,24 +48,6 @@ PUBLISHED = (AssessmentStatus.APPROVED, AssessmentStatus.SUPERSEDED)
 def current_communes() -> QuerySet[AdministrativeUnit]:
     """Today's commune-level units (xã, phường, đặc khu), the units that are classified."""
     return AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_name")
-
-
-def _case_counts(commune_ids: Sequence[int], period: rules.Period) -> dict[int, tuple[int, int]]:
-    """{commune_id: (addicts and users, addicts)} with a file open at some time in the window.
-
-    A file counts when detected on or before the window's end and not closed before its start
-    (``closed_on`` empty or on/after the start). ``case_type`` is the file's current type, so a
-    user determined addicted during the year counts as an addict. A person transferred during the
-    window is counted by both communes (each kept an open file within the window).
-    """
-    rows = (
-        CaseFile.objects.filter(commune_id__in=commune_ids, detected_on__lte=period.end)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=period.start))
-        .values("commune_id")
-        .annotate(total=Count("pk"), addicts=Count("pk", filter=Q(case_type=CaseType.ADDICT)))
-        .order_by()
-    )
-    return {row["commune_id"]: (row["total"], row["addicts"]) for row in rows}
 
 
 def _populations(commune_ids: Sequence[int], year: int) -> dict[int, int]:
@@ -163,8 +144,9 @@ def gather_indicators(
     case files, population and key routes, plus one per registers selector: constant in the number
     of communes (every read is a grouped aggregate over all communes at once).
 
-    * ``addicts_users_with_records`` / ``addicts_with_records``: case files open in the window
-      (all / ``case_type`` addict), see ``_case_counts``.
+    * ``addicts_users_with_records`` / ``addicts_with_records``: people with a management record
+      on some day of the window (all / an addict on such a day), by the one definition of
+      ``apps.cases.stocks.counts_in_window``.
     * ``*_ratio``: per cent of ``UnitPopulation`` of that year; missing population → unknown with
       the reason (unless the numerator is 0).
     * registers indicators from ``apps.registers.selectors``; unknown while that app is absent.
@@ -175,7 +157,7 @@ def gather_indicators(
         communes = list(current_communes())
     ids = [c.pk for c in communes]
     period = rules.period_for_year(year)
-    cases = _case_counts(ids, period)
+    cases = stocks.counts_in_window(ids, period.start, period.end)
     population = _populations(ids, year)
     routes, routes_entered = _key_routes(year)
     registers = _register_totals(ids, period)

@@ -67,11 +67,11 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q
 from django.db.models import Value as SqlValue
-from django.db.models.functions import Lead
 
-from apps.cases.choices import AgeBand, CaseType, EventKind, Sex, Status, Whereabouts
+from apps.cases import stocks
+from apps.cases.choices import AgeBand, EventKind, Sex
 from apps.cases.models import CaseEvent, CaseFile, SubstanceType
 
 Value = int | Decimal | None
@@ -125,6 +125,13 @@ _DEFS = [
     ),
     IndicatorDef("where_unknown", "Không rõ nơi ở (bỏ trốn, đi khỏi địa phương)", "people", "người"),
     IndicatorDef("people_new", "Phát hiện mới trong kỳ", "people", "người"),
+    IndicatorDef("people_verifying", "Đang xác minh (có dấu hiệu, dương tính chưa có quyết định)", "people", "người"),
+    IndicatorDef(
+        "people_expired",
+        "Hết thời hạn, chưa có quyết định kết thúc (cần rà soát, không tính ở trên)",
+        "people",
+        "hồ sơ",
+    ),
     # rehab
     IndicatorDef("rehab_voluntary", "Đang cai nghiện tự nguyện", "rehab", "người"),
     IndicatorDef("rehab_voluntary_community", "– tại gia đình, cộng đồng", "rehab", "người"),
@@ -184,22 +191,6 @@ LEVEL_ORDER = ["type_1", "type_2", "type_3", "has_problems", "drug_free", "undet
 PREVENTION_CODES = [d.code for d in _DEFS if d.group == "prevention"]
 CLASSIFICATION_CODES = [d.code for d in _DEFS if d.group == "classification"]
 
-_STOCK: dict[str, tuple[str, list[str]]] = {
-    # code → (condition on the interval row ``t``, params)
-    "people_total": ("1 = 1", []),
-    "people_users": ("t.r_type = %s", [CaseType.USER]),
-    "people_addicts": ("t.r_type = %s", [CaseType.ADDICT]),
-    "where_community": ("t.r_where = %s", [Whereabouts.COMMUNITY]),
-    "where_rehab_facility": ("t.r_where = %s", [Whereabouts.REHAB_FACILITY]),
-    "where_prison": ("t.r_where = %s", [Whereabouts.PRISON]),
-    "where_unknown": ("t.r_where = %s", [Whereabouts.UNKNOWN]),
-    "rehab_voluntary": ("t.r_status IN (%s, %s)", [Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY]),
-    "rehab_voluntary_community": ("t.r_status = %s", [Status.VOLUNTARY_COMMUNITY]),
-    "rehab_voluntary_facility": ("t.r_status = %s", [Status.VOLUNTARY_FACILITY]),
-    "rehab_compulsory": ("t.r_status = %s", [Status.COMPULSORY]),
-    "methadone": ("t.r_status = %s", [Status.METHADONE]),
-    "post_rehab": ("t.r_status = %s", [Status.POST_REHAB]),
-}
 RELAPSE_KINDS = (EventKind.RELAPSE, EventKind.REOPENED)
 KINH_CODE = "01"
 
@@ -244,82 +235,6 @@ def _date_param(day: dt.date) -> Any:
     return connection.ops.adapt_datefield_value(day)
 
 
-def _changed_files(ids: Sequence[int], after: dt.date):
-    """The communes' files whose status history matters after ``after``: changed since (their
-    ``status_since`` is later), or opened by a transfer (their history starts at the transfer while
-    ``status_since`` may come from the sending commune's file). For the other files the status on
-    any day from ``status_since`` on is simply today's status."""
-    return CaseFile.objects.filter(commune_id__in=list(ids)).filter(
-        Q(status_since__isnull=True) | Q(status_since__gt=after) | Q(transferred_from__isnull=False)
-    )
-
-
-def _settled() -> Q:
-    """Files whose today's status holds from their ``status_since`` on (see ``_changed_files``)."""
-    return Q(status_since__isnull=False, transferred_from__isnull=True)
-
-
-def _status_intervals(ids: Sequence[int], since: dt.date, until: dt.date):
-    """Status-changing events (opening, transitions, transfers) of the files of ``_changed_files(ids,
-    since)`` up to ``until``, each with the date the next one replaced it (``r_to``, NULL while it is
-    the last one on ``until``): a file's status on day D is ``r_status`` of its interval with
-    r_from ≤ D < r_to. Events after ``until`` cannot change a status on or before it and are left
-    out. Returns (sql, params) of a SELECT with r_file, r_commune, r_type, r_where, r_from, r_status,
-    r_to, r_settled (the day from which today's status holds, NULL for transferred files)."""
-    qs = (
-        CaseEvent.objects.filter(case_file__in=_changed_files(ids, since).values("pk"), event_date__lte=until)
-        .exclude(to_status="")
-        .annotate(
-            r_file=F("case_file_id"),
-            r_commune=F("case_file__commune_id"),
-            r_type=F("case_file__case_type"),
-            r_where=F("case_file__whereabouts"),
-            r_from=F("event_date"),
-            r_status=F("to_status"),
-            r_to=Window(
-                Lead("event_date"),
-                partition_by=[F("case_file_id")],
-                order_by=[F("event_date").asc(), F("pk").asc()],
-            ),
-            r_since=F("case_file__status_since"),
-            r_moved=F("case_file__transferred_from_id"),
-        )
-        .values("r_file", "r_commune", "r_type", "r_where", "r_from", "r_status", "r_to", "r_since", "r_moved")
-        .order_by()
-    )
-    sql, params = qs.query.sql_with_params()
-    return sql, list(params)
-
-
-#: an interval row ``t`` holds on day ``w.d`` and the file's today's status does not already answer
-_HISTORY_ON = (
-    "t.r_from <= {d} AND (t.r_to IS NULL OR t.r_to > {d}) "
-    "AND (t.r_since IS NULL OR t.r_since > {d} OR t.r_moved IS NOT NULL)"
-)
-
-
-def open_files_sql(commune_ids: Iterable[Any], end: dt.date) -> tuple[str, list[Any]]:
-    """(sql, params) of ``SELECT`` the ids of the case files open at ``end`` in these communes; use
-    as ``CaseFile.objects.filter(pk__in=RawSQL(sql, params))``. Files whose status has not changed
-    since ``end`` are read from the file itself; the others from their status history."""
-    ids = _ids(commune_ids) or [0]
-    settled_sql, settled_params = (
-        CaseFile.objects.filter(commune_id__in=ids, status_since__lte=end, detected_on__lte=end)
-        .filter(_settled())
-        .exclude(status=Status.CLOSED)
-        .values("pk")
-        .order_by()
-        .query.sql_with_params()
-    )
-    inner, params = _status_intervals(ids, end, end)
-    d = _date_param(end)
-    sql = (
-        f"{settled_sql} UNION ALL SELECT t.r_file FROM ({inner}) t "  # noqa: S608 - ORM SQL, values are params
-        f"WHERE {_HISTORY_ON.format(d='%s')} AND t.r_status <> %s"
-    )
-    return sql, [*settled_params, *params, d, d, d, Status.CLOSED]
-
-
 class _Acc:
     """Values per window per commune, started at zero for every computable indicator."""
 
@@ -354,107 +269,13 @@ def _in(field_name: str, start: dt.date, end: dt.date) -> Q:
 
 
 def _people_stock(acc: _Acc, ids: list[int], windows) -> None:
-    """Stocks at each window's end, in two grouped queries whatever the communes and windows:
-
-    1. files whose status has not changed since the window's end (``status_since`` ≤ end, not a
-       transfer): today's status is the status then — conditional counts over the file rows;
-    2. the others: their status on that day from their status history (``_status_intervals``)
-       joined with the window ends — usually a small share of the files for recent periods.
-    """
-    lo_end, hi_end = min(e for _s, e in windows), _span(windows)[1]
-    # 1. Conditional sums written out as SQL (the _STOCK conditions on the file's own columns):
-    #    13 counts × 14 windows as ORM expressions cost more to compile than to run.
-    base_sql, base_params = (
-        CaseFile.objects.filter(commune_id__in=ids, status_since__lte=hi_end)
-        .filter(_settled())
-        .exclude(status=Status.CLOSED)
-        .annotate(
-            r_commune=F("commune_id"),
-            r_type=F("case_type"),
-            r_where=F("whereabouts"),
-            r_status=F("status"),
-            r_since=F("status_since"),
-            r_detected=F("detected_on"),
-        )
-        .values("r_commune", "r_type", "r_where", "r_status", "r_since", "r_detected")
-        .order_by()
-        .query.sql_with_params()
-    )
-    select: list[str] = []
-    select_params: list[Any] = []
-    for _s, e in windows:
-        d = _date_param(e)
-        for condition, params in _STOCK.values():
-            select.append(f"SUM(CASE WHEN t.r_since <= %s AND t.r_detected <= %s AND {condition} THEN 1 ELSE 0 END)")
-            select_params += [d, d, *params]
-    sql = f"SELECT t.r_commune, {', '.join(select)} FROM ({base_sql}) t GROUP BY t.r_commune"  # noqa: S608 - params
-    codes = list(_STOCK)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*select_params, *base_params])
-        for row in cursor.fetchall():
-            cid, values = int(row[0]), row[1:]
-            for i in range(len(windows)):
-                for k, code in enumerate(codes):
-                    acc.set(i, cid, code, values[i * len(codes) + k] or 0)
-
-    # 2. Each status interval of the other files counts from r_from until the next status or until
-    # today's status takes over (status_since), whichever comes first: [r_from, r_end). Intervals
-    # are bucketed by the sorted window ends they cover (first covered, first not covered) and
-    # summed per bucket in SQL; Python spreads the few hundred bucket rows over the windows.
-    ends = sorted({e for _s, e in windows})
-    inner, inner_params = _status_intervals(ids, lo_end, hi_end)
-    r_end = (
-        "CASE WHEN t0.r_moved IS NOT NULL OR t0.r_since IS NULL THEN t0.r_to "
-        "WHEN t0.r_to IS NULL OR t0.r_since < t0.r_to THEN t0.r_since ELSE t0.r_to END"
-    )
-
-    def bucket(column: str) -> tuple[str, list[Any]]:
-        whens = " ".join(f"WHEN {column} <= %s THEN {k}" for k in range(len(ends)))
-        return f"CASE {whens} ELSE {len(ends)} END", [_date_param(e) for e in ends]
-
-    b_from, from_params = bucket("t1.r_from")
-    b_end, end_params = bucket("t1.r_end")
-    select, select_params = [], []
-    for k, (_code, (condition, params)) in enumerate(_STOCK.items()):
-        select.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS c{k}")
-        select_params += params
-    sql = (
-        f"SELECT t.r_commune, t.b_from, t.b_end, {', '.join(select)} FROM ("  # noqa: S608 - ORM SQL, params
-        f"SELECT t1.*, {b_from} AS b_from, CASE WHEN t1.r_end IS NULL THEN {len(ends)} ELSE {b_end} END AS b_end "
-        f"FROM (SELECT t0.*, {r_end} AS r_end FROM ({inner}) t0 WHERE t0.r_status <> %s) t1"
-        ") t WHERE t.b_from < t.b_end GROUP BY t.r_commune, t.b_from, t.b_end"
-    )
-    params = [*select_params, *from_params, *end_params, *inner_params, Status.CLOSED]
-    by_end: dict[int, list[int]] = defaultdict(list)
+    """Stocks (and the verifying and expired figures) on each window's last day, as the one
+    definition in ``apps.cases.stocks`` counts them: ONE grouped query for all windows."""
+    per_day = stocks.counts_on(ids, [e for _s, e in windows])
     for i, (_s, e) in enumerate(windows):
-        by_end[ends.index(e)].append(i)
-    codes = list(_STOCK)
-    width = len(codes)
-    # difference arrays per commune: +values at the first covered end, −values after the last
-    deltas: dict[int, list[list[int]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            cid, first, stop = int(row[0]), int(row[1]), int(row[2])
-            diff = deltas.get(cid)
-            if diff is None:
-                diff = deltas[cid] = [[0] * width for _ in range(len(ends) + 1)]
-            start_row, stop_row = diff[first], diff[stop]
-            for c in range(width):
-                value = int(row[3 + c] or 0)
-                start_row[c] += value
-                stop_row[c] -= value
-    for cid, diff in deltas.items():
-        running = [0] * width
-        for k in range(len(ends)):
-            running = [a + b for a, b in zip(running, diff[k], strict=True)]
-            for i in by_end[k]:
-                values = acc.data[i].get(cid)
-                if values is None:
-                    continue
-                for code, value in zip(codes, running, strict=True):
-                    if value:
-                        values[code] = (values[code] or 0) + value
+        for cid, values in per_day[e].items():
+            for code, n in values.items():
+                acc.set(i, cid, code, n)
 
 
 def _window_sums(
@@ -855,7 +676,7 @@ class _BreakdownCounts:
 
 def _breakdown_counts(ids: list[int], end: dt.date) -> dict[int, _BreakdownCounts]:
     """Raw counts per commune of the people with a file open at ``end``: ONE query."""
-    open_sql, open_params = open_files_sql(ids, end)
+    open_sql, open_params = stocks.files_on_sql(ids, end)
     file_t = CaseFile._meta.db_table
     person_t = CaseFile._meta.get_field("person").related_model._meta.db_table
     through_t = CaseFile.substances.through._meta.db_table

@@ -47,16 +47,16 @@ def issued_get(*, user, pk: int, action: str = "view") -> IssuedReport:
 
 
 def _open_cases(unit: AdministrativeUnit, as_of: dt.date):
-    """Files open on ``as_of`` in the unit's communes, exactly as ``apps.reporting`` counts
-    "people_total" (status history, not today's status), so the list matches the report."""
+    """Files counting on ``as_of`` in the unit's communes by the one definition
+    (``apps.cases.stocks``, as "people_total" counts them), so the list matches the report."""
     from django.db.models.expressions import RawSQL
 
+    from apps.cases import stocks
     from apps.cases.models import CaseFile
-    from apps.reporting.indicators import open_files_sql
     from apps.reporting.services import current_communes_in
 
-    sql, params = open_files_sql(current_communes_in(unit).values_list("pk", flat=True), as_of)
-    return CaseFile.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - SQL built by reporting, params bound
+    sql, params = stocks.files_on_sql(current_communes_in(unit).values_list("pk", flat=True), as_of)
+    return CaseFile.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - SQL built by stocks, params bound
 
 
 def people_list_count(*, unit: AdministrativeUnit, as_of: dt.date) -> int:
