@@ -16,8 +16,8 @@ STABLE INTERFACE (used by ``apps.reports`` and the dashboards):
   band (QĐ 13/2019), ethnicity (Kinh / ethnic minorities / not recorded, plus every group) and
   substance; plain JSON-ready dicts of counts. ``merge_breakdowns(parts, end)`` adds breakdowns of
   disjoint sets of communes; ``top_groups(items, n)`` keeps the n largest plus "other".
-* ``open_files_sql(commune_ids, end) -> (sql, params)`` — SELECT of the ids of the files open at
-  ``end`` (the set the stocks and breakdowns count), for ``pk__in=RawSQL(sql, params)``.
+* Who is counted comes from ONE place, ``apps.cases.stocks`` (``files_on_sql`` gives the ids of
+  the files counting on a day, for ``pk__in=RawSQL(sql, params)``).
 
 NO personal data in any of these structures: counts only.
 
@@ -28,12 +28,12 @@ in one grouped statement per source (``_window_sums``), and active hotspots come
 
 Definitions (what is counted, and when):
 
-* Stocks are taken AT THE END of the window. A case file is open at ``end`` when its status then
-  (the ``to_status`` of its last status-changing event dated on or before ``end``: opening,
-  transitions, transfers) is not "closed". The status history comes from the file's own events,
-  so a past period is counted as it was, not with today's statuses. ``case_type`` (user/addict) and
-  ``whereabouts`` are the file's current values (their history is not recorded); the locked
-  snapshot of an approved submission keeps them as they were when the commune submitted.
+* Stocks are taken ON THE LAST DAY of the window, by the one definition of ``apps.cases.stocks``:
+  a file counts from its management decision (or determination, rehab…) until it is closed,
+  moved away or its legal term ends; "có dấu hiệu" and "dương tính, chưa có quyết định" are
+  ``people_verifying``; a term ended without a closing decision is ``people_expired`` (data
+  quality), never the stock; a negative-test episode never counts. ``case_type`` and
+  ``whereabouts`` are the ones in force on that day (dated history), not today's.
 * ``people_new``: files detected (``detected_on``) in the window, not counting files opened by a
   transfer from another commune (the person was already counted there).
 * ``relapses``: "tái sử dụng" and "phát hiện sử dụng trở lại" events dated in the window.

@@ -15,6 +15,7 @@ from apps.areas.selectors import resolve_current_unit
 from apps.cases import services as case_services
 from apps.cases.choices import AgeBand, EventKind, Status, Whereabouts
 from apps.cases.models import CaseEvent, CaseFile
+from apps.cases.workflow import add_months
 from apps.registers import services as register_services
 from apps.registers.choices import HotspotStatus
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
@@ -175,24 +176,64 @@ def status_at(case: CaseFile, day: dt.date) -> str | None:
     return events[-1].to_status if events else None
 
 
+def _chain_events(case: CaseFile) -> list:
+    events, node = [], case
+    while node is not None:
+        events = sorted(CaseEvent.objects.filter(case_file=node), key=lambda e: (e.event_date, e.pk)) + events
+        node = node.transferred_from
+    return events
+
+
+def counted_at(case: CaseFile, day: dt.date) -> tuple[str, str, str, str] | None:
+    """(category, status, case type, whereabouts) of the file on ``day`` by issue 10 §1, in plain
+    Python: verifying before a management decision, expired once a 1-year term has ended, the type
+    and whereabouts in force that day; None when it does not count."""
+    st = status_at(case, day)
+    if not st or st == Status.CLOSED:
+        return None
+    own = sorted(CaseEvent.objects.filter(case_file=case), key=lambda e: (e.event_date, e.pk))
+    later_closing = next((e for e in own if e.to_status == Status.CLOSED and e.event_date > day), None)
+    negative = later_closing is not None and later_closing.kind == EventKind.TEST
+    if st in (Status.SIGNS, Status.POSITIVE):
+        category = "verifying"
+    elif negative:
+        return None
+    else:
+        category = "stock"
+        if st in (Status.MANAGED, Status.POST_REHAB):
+            decided = [
+                e
+                for e in _chain_events(case)
+                if e.to_status == st and e.kind != EventKind.TRANSFER and e.event_date <= day
+            ]
+            start = decided[-1].decision_date or decided[-1].event_date
+            if day >= add_months(start, 12):
+                category = "expired"
+    addicted = [
+        e.event_date for e in own if e.kind == EventKind.DETERMINATION and e.to_status == Status.AWAITING_REGISTRATION
+    ]
+    kind = case.case_type if case.case_type == "user" or not addicted or addicted[0] <= day else "user"
+    places = [e.whereabouts for e in own if e.whereabouts and e.event_date <= day]
+    return category, st, kind, places[-1] if places else case.whereabouts
+
+
 def expected_counts(communes, start: dt.date, end: dt.date) -> dict[int, dict]:
     """Every indicator per commune, counted record by record."""
     out: dict[int, dict] = {}
     for commune in communes:
         v: dict = {}
         files = list(CaseFile.objects.filter(commune=commune))
-        open_files = []
-        for case in files:
-            st = status_at(case, end)
-            if st and st != Status.CLOSED:
-                open_files.append((case, st))
+        counted = [(case, counted_at(case, end)) for case in files]
+        open_files = [(case, c) for case, c in counted if c and c[0] == "stock"]
         v["people_total"] = len(open_files)
-        v["people_users"] = sum(1 for c, _s in open_files if c.case_type == "user")
-        v["people_addicts"] = sum(1 for c, _s in open_files if c.case_type == "addict")
+        v["people_verifying"] = sum(1 for _case, c in counted if c and c[0] == "verifying")
+        v["people_expired"] = sum(1 for _case, c in counted if c and c[0] == "expired")
+        v["people_users"] = sum(1 for _case, c in open_files if c[2] == "user")
+        v["people_addicts"] = sum(1 for _case, c in open_files if c[2] == "addict")
         for where in Whereabouts.values:
-            v[f"where_{where}"] = sum(1 for c, _s in open_files if c.whereabouts == where)
+            v[f"where_{where}"] = sum(1 for _case, c in open_files if c[3] == where)
         v["people_new"] = sum(1 for c in files if start <= c.detected_on <= end and c.transferred_from_id is None)
-        statuses = [s for _c, s in open_files]
+        statuses = [c[1] for _case, c in open_files]
         v["rehab_voluntary_community"] = statuses.count(Status.VOLUNTARY_COMMUNITY)
         v["rehab_voluntary_facility"] = statuses.count(Status.VOLUNTARY_FACILITY)
         v["rehab_voluntary"] = v["rehab_voluntary_community"] + v["rehab_voluntary_facility"]
@@ -259,8 +300,8 @@ def expected_breakdown(communes, end: dt.date) -> dict:
     substances: dict[str, int] = {}
     total = none = 0
     for case in CaseFile.objects.filter(commune__in=communes).select_related("person", "person__ethnicity"):
-        st = status_at(case, end)
-        if not st or st == Status.CLOSED:
+        counted = counted_at(case, end)
+        if not counted or counted[0] != "stock":
             continue
         total += 1
         sex[case.person.sex] += 1

@@ -51,13 +51,16 @@ def test_hand_built_values_are_as_designed(world, province):
     """A few values spelled out, so a wrong helper cannot make both sides agree on nonsense."""
     table = compute(commune_ids=[world.commune_a.pk, world.commune_b.pk], start=Q1[0], end=Q1[1])
     a, b = table.by_commune[world.commune_a.pk], table.by_commune[world.commune_b.pk]
-    # A: signs_new, managed, vol_community, vol_facility, former_case (Đạo Viện → Trung Sơn), transferred
-    assert a["people_total"] == 6 and a["people_addicts"] == 2 and a["people_users"] == 4
+    # A: managed, vol_community, vol_facility; signs_new, former_case (Đạo Viện → Trung Sơn) and
+    # transferred are still at "có dấu hiệu": being verified, not under management (issue 10 §1)
+    assert a["people_total"] == 3 and a["people_addicts"] == 2 and a["people_users"] == 1
+    assert a["people_verifying"] == 3 and a["people_expired"] == 0
     assert a["people_new"] == 3  # signs_new, closed_in_window, former_case
     assert a["where_prison"] == 1 and a["where_rehab_facility"] == 1
     assert a["rehab_voluntary"] == 2 and a["relapses"] == 1
-    # B: methadone, compulsory, post_rehab, later_positive (signs at the end), later_closed (open then)
-    assert b["people_total"] == 5 and b["methadone"] == 1 and b["rehab_compulsory"] == 1 and b["post_rehab"] == 1
+    # B: methadone, compulsory, post_rehab; later_positive and later_closed are at "có dấu hiệu"
+    assert b["people_verifying"] == 2
+    assert b["people_total"] == 3 and b["methadone"] == 1 and b["rehab_compulsory"] == 1 and b["post_rehab"] == 1
     # registers: the former commune's hotspot, crime case and find count for A
     assert a["hotspots_active"] == 4 and a["hotspots_new"] == 2 and a["hotspots_eliminated"] == 1
     assert b["hotspots_active"] == 0
@@ -80,8 +83,12 @@ def test_status_history_not_todays_status(world, province):
     """A later window sees the later statuses: the file positive in April is positive in Q2."""
     q2 = (dt.date(2026, 3, 15), dt.date(2026, 6, 14))
     q1t, q2t = compute_many(commune_ids=[world.commune_b.pk], windows=[Q1, q2])
-    assert q1t.by_commune[world.commune_b.pk]["people_total"] == 5
-    assert q2t.by_commune[world.commune_b.pk]["people_total"] == 4  # later_closed closed on 01/05
+    assert q1t.by_commune[world.commune_b.pk]["people_total"] == 3
+    # post_rehab's 1-year term ended on 02/04/2026 without a closing decision: expired, not stock
+    assert q2t.by_commune[world.commune_b.pk]["people_total"] == 2
+    assert q2t.by_commune[world.commune_b.pk]["people_expired"] == 1
+    # later_closed closed (negative) on 01/05, later_positive positive on 01/04: one being verified
+    assert q2t.by_commune[world.commune_b.pk]["people_verifying"] == 1
     expected = expected_counts([world.commune_b], *q2)[world.commune_b.pk]
     for code, value in expected.items():
         assert q2t.by_commune[world.commune_b.pk][code] == value, code
@@ -104,7 +111,7 @@ def test_breakdowns_equal_independent_counts(world, province):
     communes = [world.commune_a, world.commune_b]
     got = indicators.breakdowns(commune_ids=[c.pk for c in communes], end=Q1[1])
     expected = expected_breakdown(communes, Q1[1])
-    assert got["total"] == expected["total"] == 11
+    assert got["total"] == expected["total"] == 6  # the stock only (issue 10 §1)
     assert {i["code"]: i["count"] for i in got["sex"]} == expected["sex"]
     assert {i["code"]: i["count"] for i in got["age_band"]} == expected["age_band"]
     assert {i["code"]: i["count"] for i in got["ethnicity_group"]} == expected["ethnicity_group"]
