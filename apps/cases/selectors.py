@@ -14,6 +14,7 @@ from apps.core.text import normalize
 
 from .choices import OPEN_STATUSES, AgeBand, Status
 from .models import CaseEvent, CaseFile, DistinctPair, Person
+from .stocks import TERM_KEYS
 
 SORTS = {
     "name": ("person__search_text",),
@@ -101,6 +102,8 @@ class Worklist:
     due_soon: list[CaseFile]
     returned: list[CaseFile]
     counts: dict[str, int]
+    #: legal term ended, no closing decision yet: out of every figure until the officer acts
+    expired: list[CaseFile] = field(default_factory=list)
 
 
 def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
@@ -114,8 +117,11 @@ def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
     is_returned = Q(status=Status.POST_REHAB) & (
         Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=F("status_since"))
     )
+    # The same rule as apps.cases.stocks: once the term has ended the file leaves the stock.
+    is_expired = Q(status__in=list(TERM_KEYS), period_end__lte=on)
     counts = base.aggregate(
         open=Count("pk"),
+        expired=Count("pk", filter=is_expired),
         overdue=Count("pk", filter=is_overdue),
         due_soon=Count("pk", filter=is_soon),
         returned=Count("pk", filter=is_returned),
@@ -130,6 +136,7 @@ def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
         due_soon=first(is_soon, "period_end", "pk"),
         returned=first(is_returned, "status_since", "pk"),
         counts=counts,
+        expired=first(is_expired, "period_end", "pk"),
     )
 
 

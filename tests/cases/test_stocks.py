@@ -289,3 +289,12 @@ def test_pure_spans_of_a_negative_episode_count_no_stock_even_if_miscoded():
         clock=_clock(),
     )
     assert {s.category for s in spans} == {stocks.VERIFYING}
+
+
+def test_expired_terms_are_on_the_officers_worklist(world, table, officer_a):
+    from apps.cases import selectors
+
+    worklist = selectors.worklist(user=officer_a, on=d("2026-01-01"))
+    expired = {c.pk for c in worklist.expired}
+    assert expired == {table["managed_expired"].pk, table["post_rehab_expired"].pk, table["transfer"].pk}
+    assert worklist.counts["expired"] == 3
