@@ -14,7 +14,7 @@ from apps.cases.models import CaseFile
 from apps.classification import rules, services
 from apps.classification.models import Assessment, KeyRoute, RuleSet
 from tests.factories.areas import UnitFactory
-from tests.factories.cases import make_case
+from tests.factories.cases import advance, make_case
 
 RULESET_DIR = Path(settings.BASE_DIR) / "fixtures" / "rulesets"
 
@@ -33,14 +33,25 @@ def commune(world, name: str, code: str):
 
 
 def add_cases(actor, unit, n: int, *, case_type: str = "user", detected_on: dt.date = dt.date(2025, 3, 1)):
-    """Open ``n`` case files through the service (like an officer on screen)."""
-    return [make_case(actor, unit, case_type=case_type, detected_on=detected_on) for _ in range(n)]
+    """Open ``n`` case files through the services (like an officer on screen), each under
+    management from ``detected_on``: users by a management decision (a 1-year term), addicts by
+    an addiction determination. A file only at "có dấu hiệu" is not counted (issue 10 §1)."""
+    cases = []
+    for _ in range(n):
+        case = make_case(actor, unit, detected_on=detected_on)
+        if case_type == "addict":
+            case = advance(actor, case, "refer_determination", detected_on)
+            case = advance(actor, case, "addicted", detected_on, facility="TTYT")
+        else:
+            case = advance(actor, case, "positive_test", detected_on)
+            case = advance(actor, case, "management_decision", detected_on, decision_number="1/QĐ")
+        cases.append(case)
+    return cases
 
 
 def close_case(case: CaseFile, on: dt.date) -> None:
-    # Direct ORM: only the closing date matters here; how files get closed (transitions, legal
-    # checks) is covered by tests/cases.
-    CaseFile.objects.filter(pk=case.pk).update(status="closed", closed_on=on, close_reason="other")
+    """Close through the service: the counting follows the file's dated events."""
+    advance(case.created_by, case, "close", on, close_reason="other")
 
 
 def population(unit, year: int, n: int) -> UnitPopulation:

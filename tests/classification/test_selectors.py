@@ -26,7 +26,11 @@ def test_case_files_open_in_the_window_are_counted_by_type(world, root, no_regis
     (closed_before,) = add_cases(root, a, 1, detected_on=D(2024, 2, 1))
     close_case(closed_before, D(2024, 12, 31))  # closed the day before the window: not counted
     (closed_during,) = add_cases(root, a, 1, case_type="addict", detected_on=D(2024, 2, 1))
-    close_case(closed_during, D(2025, 1, 1))  # closed on the first day of the window: counted
+    close_case(closed_during, D(2025, 1, 2))  # under management on the window's first day: counted
+    # Closed ON the first day: no longer under management that day (as the dashboards count a
+    # date; the old classification counted it, issue 10 §1 keeps one definition).
+    (closed_first_day,) = add_cases(root, a, 1, case_type="addict", detected_on=D(2024, 2, 1))
+    close_case(closed_first_day, D(2025, 1, 1))
     add_cases(root, world.commune_b, 1)
 
     facts = selectors.gather_indicators(year=YEAR)
