@@ -32,7 +32,9 @@ def nation(world):
         for k in range(n % 3 + 1):
             case = make_case(admin, commune, detected_on=dt.date(2025, 11, 3 + k), substances=["meth"])
             if k:
-                advance(admin, case, "positive_test", dt.date(2026, 1, 10))
+                case = advance(admin, case, "positive_test", dt.date(2026, 1, 10))
+            if k == 2:  # under management: in the stock (issue 10 §1), the others being verified
+                advance(admin, case, "management_decision", dt.date(2026, 1, 12), decision_number="1/QĐ")
     staff = world.user(roles.PROVINCE_STAFF, root, "national_staff")
     return root, provinces, communes, staff
 

@@ -49,7 +49,7 @@ def test_province_dashboard(world, province, province_staff, client_for):
     assert dash.period.label == "Quý I năm 2026" and dash.previous.label == "Quý IV năm 2025"
     assert dash.last_year.label == "Quý I năm 2025"
     figures = {f.code: f for f in dash.key_figures}
-    assert figures["people_total"].value == 11 and figures["crime_cases"].value == 2
+    assert figures["people_total"].value == 6 and figures["crime_cases"].value == 2
     assert (
         figures["people_total"].previous
         == services.figures_for(user=province_staff, unit=world.province, period=dash.previous).values["people_total"]
@@ -88,7 +88,7 @@ def test_commune_dashboard_scope(world, province, officer_a, steering_a, client_
     response = client_for(officer_a).get(commune_url(world.commune_a))
     assert response.status_code == 200
     assert response.context["worklist"] is not None  # the officer's scope is this commune
-    assert response.context["dash"].key_figures[0].value == 6
+    assert response.context["dash"].key_figures[0].value == 3
     assert client_for(steering_a).get(commune_url(world.commune_a)).context["worklist"] is None
     # a former unit or a missing one: 404 as well
     assert client_for(officer_a).get(commune_url(world.former_a)).status_code == 404
@@ -216,7 +216,7 @@ def test_submission_page_of_another_commune_is_404(world, officer_a, client_for)
 def test_dashboard_cache_follows_the_data(world, province, province_staff, officer_a, settings, client_for):
     from django.core.cache import cache
 
-    from tests.factories.cases import make_case
+    from tests.factories.cases import advance, make_case
 
     settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
     cache.clear()
@@ -227,6 +227,8 @@ def test_dashboard_cache_follows_the_data(world, province, province_staff, offic
     assert cold < live
     settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
     total = client.get(dashboard_url()).context["dash"].key_figures[0].value
-    make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 2, 2))  # a write: new stamp
+    case = make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 2, 2))  # a write: new stamp
+    case = advance(officer_a, case, "positive_test", dt.date(2026, 2, 3))
+    advance(officer_a, case, "management_decision", dt.date(2026, 2, 4), decision_number="1/QĐ")
     assert client.get(dashboard_url()).context["dash"].key_figures[0].value == total + 1
     cache.clear()

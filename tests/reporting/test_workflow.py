@@ -10,11 +10,12 @@ from django.http import Http404
 
 from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
+from apps.cases import stocks
 from apps.cases.models import CaseEvent, CaseFile
 from apps.reporting import actions, locks, services
 from apps.reporting.models import Submission, SubmissionStatus
 from apps.reporting.periods import PeriodKind, period_get
-from tests.factories.cases import make_case
+from tests.factories.cases import advance, make_case
 
 from .helpers import build_province
 
@@ -36,8 +37,8 @@ def _audit(action):
 def test_full_cycle_is_audited(world, province, q1, officer_a, province_staff):
     sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=q1, note="Báo cáo quý I")
     assert sub.status == SubmissionStatus.SUBMITTED and sub.submit_count == 1
-    assert sub.snapshot["indicators"]["people_total"] == 6
-    assert sub.snapshot["breakdowns"]["total"] == 6
+    assert sub.snapshot["indicators"]["people_total"] == 3
+    assert sub.snapshot["breakdowns"]["total"] == 3
     with pytest.raises(ValidationError):  # reason required
         services.submission_return(actor=province_staff, submission=sub, reason="  ")
     sub = services.submission_return(actor=province_staff, submission=sub, reason="Thiếu số liệu cai nghiện tại cơ sở")
@@ -50,7 +51,7 @@ def test_full_cycle_is_audited(world, province, q1, officer_a, province_staff):
     assert sub.status == SubmissionStatus.APPROVED and sub.reviewed_by == province_staff
     submits = _audit(actions.SUBMISSION_SUBMIT)
     assert len(submits) == 2 and submits[0].area == world.commune_a and submits[0].actor == officer_a
-    assert submits[1].after["indicators"]["people_total"] == 6
+    assert submits[1].after["indicators"]["people_total"] == 3
     (returned,) = _audit(actions.SUBMISSION_RETURN)
     assert returned.message == "Thiếu số liệu cai nghiện tại cơ sở" and returned.actor == province_staff
     (approved,) = _audit(actions.SUBMISSION_APPROVE)
@@ -102,19 +103,20 @@ def test_locked_period_refuses_changes_and_keeps_snapshot(world, province, q1, o
     locks.ensure_unlocked(commune=world.commune_a, day=None)
 
     before = services.figures_for(user=province_staff, unit=world.commune_a, period=q1)
-    assert before.source == "locked" and before.values["people_total"] == 6
+    assert before.source == "locked" and before.values["people_total"] == 3
     # Live data changes afterwards behind the lock's back (the services refuse it, so the record is
     # moved into the window with raw updates, as a database correction would).
     late = make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 3, 20))
     CaseFile.objects.filter(pk=late.pk).update(detected_on=dt.date(2026, 2, 2))
     CaseEvent.objects.filter(case_file=late).update(event_date=dt.date(2026, 2, 2))
+    stocks.rebuild([late.pk])  # what ``manage.py rebuild_stocks`` does after such a correction
     after = services.figures_for(user=province_staff, unit=world.commune_a, period=q1)
-    assert after.locked and after.values["people_total"] == 6 and after.values["people_new"] == 3
-    assert after.breakdowns["total"] == 6
+    assert after.locked and after.values["people_total"] == 3 and after.values["people_new"] == 3
+    assert after.breakdowns["total"] == 3
     live_b = services.figures_for(user=province_staff, unit=world.commune_b, period=q1)
     assert live_b.source == "live"
     province_figures = services.figures_for(user=province_staff, unit=world.province, period=q1)
-    assert province_figures.source == "mixed" and province_figures.values["people_total"] == 11
+    assert province_figures.source == "mixed" and province_figures.values["people_total"] == 6
     assert province_figures.locked_commune_ids == [world.commune_a.pk]
 
 
@@ -130,10 +132,12 @@ def test_reopen_needs_a_reason_and_unlocks(world, province, q1, officer_a, provi
     locks.ensure_unlocked(commune=world.commune_a, day=dt.date(2026, 2, 3))
     (entry,) = _audit(actions.SUBMISSION_REOPEN)
     assert entry.message == "Xã phát hiện sót một hồ sơ tháng 2" and entry.before["status"] == "approved"
-    make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 2, 2))
-    assert services.figures_for(user=province_staff, unit=world.commune_a, period=q1).values["people_total"] == 7
+    case = make_case(officer_a, world.commune_a, detected_on=dt.date(2026, 2, 2))
+    case = advance(officer_a, case, "positive_test", dt.date(2026, 2, 3))
+    advance(officer_a, case, "management_decision", dt.date(2026, 2, 4), decision_number="1/QĐ")
+    assert services.figures_for(user=province_staff, unit=world.commune_a, period=q1).values["people_total"] == 4
     sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=q1)
-    assert sub.snapshot["indicators"]["people_total"] == 7
+    assert sub.snapshot["indicators"]["people_total"] == 4
 
 
 def test_figures_for_scope(world, q1, officer_a, steering_a, province_staff):
@@ -157,4 +161,4 @@ def test_figures_table_per_commune(world, province, q1, officer_a, province_staf
     services.submission_approve(actor=province_staff, submission=sub)
     table = services.figures_table(user=province_staff, unit=world.province, period=q1)
     assert table.rows[world.commune_a.pk].locked and not table.rows[world.commune_b.pk].locked
-    assert table.total["people_total"] == 11 and table.source == "mixed"
+    assert table.total["people_total"] == 6 and table.source == "mixed"
