@@ -38,14 +38,20 @@ def quarter(db):
 @pytest.fixture
 def data(world, root, quarter):
     """Case files in both communes: 3 in A (one detected in the quarter), 2 in B, and one detected
-    in the previous quarter in A."""
-    from tests.factories.cases import make_case
+    in the previous quarter in A; each put under management on its detection day (a file left at
+    "có dấu hiệu" is being verified, not counted: issue 10 §1)."""
+    from tests.factories.cases import advance, make_case
 
-    make_case(root, world.commune_a, full_name="Nguyễn Văn Hùng", detected_on=dt.date(2026, 1, 10))
-    make_case(root, world.commune_a, full_name="Đặng Thị Hương", detected_on=dt.date(2026, 4, 2))
-    make_case(root, world.commune_a, full_name="Lý Văn Sơn", detected_on=dt.date(2026, 7, 20))
-    make_case(root, world.commune_b, full_name="Hoàng Văn Dũng", detected_on=dt.date(2026, 2, 3))
-    make_case(root, world.commune_b, full_name="Vũ Minh Tuấn", detected_on=dt.date(2026, 8, 1))
+    def managed(commune, full_name, day):
+        case = make_case(root, commune, full_name=full_name, detected_on=day)
+        case = advance(root, case, "positive_test", day)
+        return advance(root, case, "management_decision", day, decision_number="1/QĐ")
+
+    managed(world.commune_a, "Nguyễn Văn Hùng", dt.date(2026, 1, 10))
+    managed(world.commune_a, "Đặng Thị Hương", dt.date(2026, 4, 2))
+    managed(world.commune_a, "Lý Văn Sơn", dt.date(2026, 7, 20))
+    managed(world.commune_b, "Hoàng Văn Dũng", dt.date(2026, 2, 3))
+    managed(world.commune_b, "Vũ Minh Tuấn", dt.date(2026, 8, 1))
     return world
 
 
