@@ -337,7 +337,7 @@ def test_worklist_buckets(world, officer_a, officer_b):
     # "Ending within 30 days" is about legal periods: routine visits due soon are not listed there.
     assert pks(result.due_soon) == {ending.pk}
     assert pks(result.returned) == {returned.pk}
-    assert result.counts == {"overdue": 1, "due_soon": 1, "returned": 1, "open": 6}
+    assert result.counts == {"overdue": 1, "due_soon": 1, "returned": 1, "open": 6, "expired": 0}
     all_listed = pks(result.overdue) | pks(result.due_soon) | pks(result.returned)
     assert not {later.pk, closed.pk, other.pk, soon.pk, visited.pk} & all_listed
 
