@@ -19,8 +19,9 @@ Definition, per case file, from its dated events (never from today's fields alon
 
 ``compute_spans`` turns one file's events into ``Span`` rows (a pure function); ``rebuild`` writes
 them to ``StockSpan`` and is called by the case services inside the transaction of every change
-(``services.refresh_due``), by the bulk import (``CaseBatch``), the seeders, the backfill migration
-and ``manage.py rebuild_stocks``. Counting on day D is then ``valid_from <= D < valid_to`` over an
+(create, edit, transition, event, transfer: right after the file is saved), by the bulk import
+(``CaseBatch.commit``), the benchmark seeder, the backfill migration and ``manage.py
+rebuild_stocks``. Counting on day D is then ``valid_from <= D < valid_to`` over an
 index, in one grouped query whatever the number of communes or days:
 
 * ``files_on_sql(commune_ids, day, category)`` — SELECT of the ids of the files counting on ``day``;
