@@ -261,7 +261,8 @@ class _Simulator:
                 return "register_facility", day, {"facility": r.choice(_FACILITY_REHAB)}
             if x < 0.70:
                 return "start_methadone", day, {"facility": r.choice(_FACILITY_METHADONE)}
-            return "compulsory_dossier", day, {}
+            # "Did not register" only once the 5 working days have passed (Tết can add a week).
+            return "compulsory_dossier", after(15, 30), {}
         if status in (Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY):
             low, high = workflow.add_months(since, 6), workflow.add_months(since, 12)
             if x < (0.85 if status == Status.VOLUNTARY_FACILITY else 0.70):

@@ -46,7 +46,7 @@ PATHS = [
         ("positive_test", 2, {}),
         ("refer_determination", 5, {}),
         ("addicted", 4, {"facility": "Trung tâm Y tế"}),
-        ("compulsory_dossier", 10, {}),
+        ("compulsory_dossier", 20, {}),  # after the 5-working-day registration deadline, even over Tết
         (
             "court_compulsory",
             20,

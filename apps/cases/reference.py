@@ -49,6 +49,11 @@ _DURATIONS = [
      "Điều 95 Luật XLVPHC", "partly", "cand.com.vn (bài trước 2021)"),
     ("compulsory_rehab_max", "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 18 tuổi)", 24, "months",
      "Điều 95 Luật XLVPHC", "partly", "cand.com.vn (bài trước 2021)"),
+    # Law 2021 Art. 33 (minors aged 12 to under 18): not retrieved (domain.md §4.2), shipped unverified.
+    ("compulsory_rehab_minor_min", "Thời hạn cai nghiện bắt buộc tối thiểu (từ đủ 12 đến dưới 18 tuổi)", 6,
+     "months", "Điều 33", "unverified", "Chưa đối chiếu văn bản gốc (domain.md §4.2)"),
+    ("compulsory_rehab_minor_max", "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 12 đến dưới 18 tuổi)", 12,
+     "months", "Điều 33", "unverified", "Chưa đối chiếu văn bản gốc (domain.md §4.2)"),
     ("post_rehab_period", "Thời hạn quản lý sau cai nghiện tại nơi cư trú", 12, "months", "Điều 40", "partly",
      "https://luatlvn.com/2023/03/31/quy-dinh-ve-quan-ly-sau-cai-nghien-nhu-the-nao/"),
     ("home_visit_interval", "Định kỳ thăm gặp, kiểm tra tại gia đình (quy định nội bộ)", 30, "days",

@@ -507,6 +507,7 @@ def case_transition(
             facility=data.facility,
             end_date=data.end_date,
             close_reason=data.close_reason,
+            age=workflow.age_range(case.person.date_of_birth, case.person.birth_year, data.event_date),
         )
     except workflow.TransitionError as exc:
         raise ValidationError(str(exc), code="transition") from exc
