@@ -18,6 +18,7 @@ from .choices import EventKind
 from .exports import export_response
 from .forms import CaseFilterForm, CaseForm, EventForm, PersonForm, TransferForm, TransitionForm
 from .models import CaseFile, Person, PersonMerge
+from .public_holidays import missing_holiday_years
 from .resources import CaseResource
 
 
@@ -54,6 +55,7 @@ class WorklistView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["worklist"] = selectors.worklist(user=self.request.user)
+        ctx["missing_holiday_years"] = missing_holiday_years(timezone.localdate())
         return ctx
 
 
