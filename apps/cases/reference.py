@@ -10,12 +10,37 @@ import datetime as dt
 
 # The 54 ethnic groups, in the order and numbering of the statistics office's list.
 ETHNICITIES = [
-    "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "H'Mông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
+    "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "Mông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
     "Xơ-đăng", "Sán Chay", "Cơ-ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra-glai", "Xtiêng", "Bru-Vân Kiều", "Thổ",
     "Giáy", "Cơ-tu", "Gié-Triêng", "Mạ", "Khơ-mú", "Co", "Tà-ôi", "Chơ-ro", "Kháng", "Xinh-mun", "Hà Nhì", "Chu-ru",
     "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ", "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Cống", "Bố Y",
     "Si La", "Pu Péo", "Brâu", "Ơ-đu", "Rơ-măm",
 ]  # fmt: skip
+
+# Other names people write for a group (the statistics office's "tên gọi khác" and common spellings),
+# accepted wherever an ethnicity is typed. "Mông" is the official name; "H'Mông" the older spelling.
+ETHNICITY_ALIASES = {
+    "Kinh": "Việt",
+    "Tày": "Thổ Tày, Tầy",
+    "Hoa": "Hán, Người Hoa",
+    "Khơ-me": "Khmer, Khơ me, Khơ Me Krôm",
+    "Nùng": "Nùng An, Nùng Cháo, Nùng Dín, Nùng Phàn Slình, Nùng Lòi, Nùng Inh",
+    "Mông": "H'Mông, H'mông, Hmông, H Mông, Hmong, H'Mong, Mèo, Mẹo",
+    "Dao": "Dao Đỏ, Dao Tiền, Dao Quần Chẹt, Dao Quần Trắng, Dao Thanh Y, Dao Lô Gang, Dao Áo Dài, Mán",
+    "Sán Chay": "Cao Lan, Sán Chỉ, Cao Lan - Sán Chỉ, Sán Chí",
+    "Sán Dìu": "Sán Déo, Trại",
+    "Giáy": "Dáy, Giầy, Nhắng, Cùi Chu",
+    "Hà Nhì": "Hani, U Ni",
+    "La Chí": "Cù Tê, La Quả",
+    "Phù Lá": "Xá Phó, Phu La",
+    "Lô Lô": "Lolo, Mun Di",
+    "Pà Thẻn": "Pà Hưng, Tống",
+    "Cơ Lao": "Cờ Lao",
+    "Bố Y": "Chủng Chá, Trọng Gia, Pu Nà",
+    "Pu Péo": "Ka Pèo, Pen Ti Lô Lô",
+    "Thái": "Tày Đăm, Tày Khao",
+    "Mường": "Mol, Mual",
+}
 
 SUBSTANCES = [
     ("heroin", "Heroin"),
@@ -113,9 +138,13 @@ def sync_reference(apps=None) -> None:
     Ethnicity, SubstanceType = model("Ethnicity"), model("SubstanceType")
     LegalDuration, Holiday = model("LegalDuration"), model("Holiday")
     for index, name in enumerate(ETHNICITIES, start=1):
-        Ethnicity.objects.update_or_create(
+        ethnicity, _created = Ethnicity.objects.update_or_create(
             code=f"{index:02d}", defaults={"name": name, "search_name": normalize(name)}
         )
+        if hasattr(ethnicity, "aliases") and not ethnicity.aliases and ETHNICITY_ALIASES.get(name):
+            # Aliases corrected by province staff are kept; only empty ones are filled.
+            ethnicity.aliases = ETHNICITY_ALIASES[name]
+            ethnicity.save(update_fields=["aliases"])
     for order, (code, name) in enumerate(SUBSTANCES):
         SubstanceType.objects.update_or_create(code=code, defaults={"name": name, "order": order})
     for row in duration_rows():
