@@ -52,3 +52,25 @@ def test_a_case_import_accepts_the_names_people_write_for_the_mong(world, office
 def test_an_unknown_name_is_still_an_error_naming_it(world, officer_a, client_for, written):
     response = preview(client_for(officer_a), xlsx([person_row("Giàng Seo Sủ", **{COL_ETHNIC: written})]))
     assert any(written in message for _row, _col, message in errors_of(response))
+
+
+def test_the_administrator_keeps_the_aliases_in_the_admin_and_imports_follow(world, client_for):
+    from django.urls import reverse
+
+    from apps.accounts import roles
+    from apps.audit.models import AuditLogEntry
+    from tests.factories.accounts import UserFactory
+
+    admin_user = UserFactory(username="admin_aliases", role=roles.ADMINISTRATOR, area=world.province)
+    admin_user.is_staff = True
+    admin_user.save()
+    client = client_for(admin_user)
+    giay = Ethnicity.objects.get(name="Giáy")
+    url = reverse("admin:cases_ethnicity_change", args=[giay.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"aliases": f"{giay.aliases}, Pu Nà Giáy"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    giay.refresh_from_db()
+    assert giay.aliases.endswith("Pu Nà Giáy") and giay.name == "Giáy"
+    assert ethnicity_index()[ethnicity_key("pu na giay")] == giay
+    assert AuditLogEntry.objects.filter(object_id=str(giay.pk), content_type__model="ethnicity").exists()
