@@ -244,7 +244,7 @@ def resolve_unit(
     else:
         candidates = _parse(text).filter(qs)
     if not candidates:
-        raise UnitResolutionError(f"Không tìm thấy đơn vị hành chính “{text}”.")
+        raise UnitResolutionError(_not_found(text, qs))
     if len(candidates) > 1:
         raise UnitResolutionError(
             f"“{text}” ứng với nhiều đơn vị: {describe_candidates(candidates)}. Hãy ghi mã đơn vị hoặc thêm tên "
@@ -270,7 +270,7 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
     else:
         matches = _exact_current_first(_parse(text).filter(qs))
         if not matches:
-            raise UnitResolutionError(f"Không tìm thấy đơn vị hành chính “{text}”.")
+            raise UnitResolutionError(_not_found(text, qs))
     current: dict[int, AdministrativeUnit] = {}
     orphans: list[AdministrativeUnit] = []
     for unit in matches:
@@ -297,6 +297,21 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
     raise UnitResolutionError(
         f"“{text}” ứng với nhiều đơn vị hiện nay: {describe_candidates(options)}. Hãy chọn một đơn vị.", options
     )
+
+
+def _not_found(text: str, qs: QuerySet) -> str:
+    """The refusal, naming the units that differ only in diacritics (a typing slip is likelier
+    than a unit that does not exist). Only in the message: they are not candidates to choose."""
+    message = f"Không tìm thấy đơn vị hành chính “{text}”."
+    query = _parse(text)
+    loose = _Query(
+        readings=tuple(_Reading(r.name, r.kinds, strip_diacritics(r.written)) for r in query.readings),
+        qualifiers=query.qualifiers,
+    )
+    near = loose.filter(qs) if not text.strip().isdigit() and ":" not in text else []
+    if near:
+        message += f" Dấu tiếng Việt khác với: {describe_candidates(near[:5])}."
+    return message
 
 
 def _exact_current_first(matches: list[AdministrativeUnit]) -> list[AdministrativeUnit]:

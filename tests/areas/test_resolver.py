@@ -78,3 +78,10 @@ def test_a_unit_without_successor_gets_a_message_naming_it(real_units):
     message = exc.value.message
     assert "Xã Phú Thịnh" in message and "2482" in message and "không có đơn vị kế thừa" in message
     assert "nhiều đơn vị" not in message
+
+
+def test_a_diacritic_slip_is_refused_and_names_the_near_units(real_units):
+    with pytest.raises(UnitResolutionError) as exc:
+        current("Tân Thạnh")
+    assert "Không tìm thấy" in exc.value.message and "Xã Tân Thanh" in exc.value.message
+    assert exc.value.candidates == []
