@@ -99,6 +99,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.add_holiday",
         "cases.change_holiday",
         "cases.delete_holiday",
+        "cases.view_ethnicity",
+        "cases.change_ethnicity",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
         "areas.import_unitpopulation",

@@ -42,3 +42,6 @@ KIND_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("p.", ("phuong",)),
     ("x.", ("xa",)),
 )
+
+# The kind words as written with their diacritics: "Phường Độ" is a ward, "Phương Độ" a name.
+KIND_WORDS = frozenset({"thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã"})

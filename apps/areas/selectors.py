@@ -5,15 +5,16 @@ diacritics, current or former)."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.core import scoping
-from apps.core.text import normalize
+from apps.core.text import nfc, normalize, strip_diacritics
 
-from .choices import KIND_PREFIXES, Level
+from .choices import KIND_PREFIXES, KIND_WORDS, Level
 from .models import AdministrativeUnit, UnitPopulation, UnitSuccession
 
 
@@ -33,7 +34,7 @@ def unit_list(*, user, query: str = "", include_former: bool = False, level: str
         qs = qs.current()
     if level:
         qs = qs.filter(level=level)
-    needle = _strip_kind_prefix(normalize(query))
+    needle = _readings(query)[0].name if query.strip() else ""
     if needle:
         qs = qs.filter(Q(search_name__contains=needle) | Q(code=query.strip()))
     return qs.order_by("valid_to", "level", "search_name") if include_former else qs.order_by("path")
@@ -119,20 +120,79 @@ def _strip_kind_prefix(name: str) -> str:
     return _split_kind_prefix(name)[0]
 
 
+def _has_marks(text: str) -> bool:
+    return strip_diacritics(text) != text
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def tone_key(text: str) -> tuple[tuple[str, str], ...]:
+    """Compare Vietnamese words by their letters and tone, wherever the tone mark sits ("Hoà" and
+    "Hòa" are the same word; "Thanh" and "Thành" are not)."""
+    key = []
+    for word in nfc(text).lower().split():
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(ch for ch in decomposed if ch in _TONES)
+        key.append((unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES)), tones))
+    return tuple(key)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    name: str  # normalised, for the indexed search column
+    kinds: tuple[str, ...]
+    written: str  # the name as typed (without the kind word), to compare diacritics when typed
+
+
+def _readings(text: str) -> list[_Reading]:
+    """The ways to read a typed unit name. A leading kind word is a prefix ("Xã Trung Sơn"), but
+    "Quản Bạ", "Phương Độ" and "Xà Phìn" begin with a name that only looks like one once the
+    diacritics are gone: with diacritics the word must be the kind word itself ("Phường", not
+    "Phương"); without them both readings are tried."""
+    written = nfc(text)
+    norm = normalize(written)
+    name, kinds = _split_kind_prefix(norm)
+    if not kinds:
+        return [_Reading(norm, (), written)]
+    words, rest = written.split(), name.split()
+    prefix_words = words[: len(words) - len(rest)]
+    prefix = " ".join(prefix_words).lower()
+    remainder = " ".join(words[len(prefix_words) :])
+    if not prefix_words or "." in prefix:  # "TT.", "P.Tân Quang": abbreviations are always kind prefixes
+        return [_Reading(name, kinds, " ".join(written.split())[len(norm) - len(name) :].strip())]
+    if not _has_marks(prefix):
+        return [_Reading(name, kinds, remainder), _Reading(norm, (), written)]
+    if prefix in KIND_WORDS:
+        return [_Reading(name, kinds, remainder)]
+    return [_Reading(norm, (), written)]
+
+
 @dataclass(frozen=True)
 class _Query:
-    name: str
-    kinds: tuple[str, ...]
-    qualifier: str
+    readings: tuple[_Reading, ...]
+    qualifiers: frozenset[str]
+
+    @property
+    def name(self) -> str:
+        return self.readings[0].name
 
     def filter(self, qs: QuerySet) -> list[AdministrativeUnit]:
-        qs = qs.filter(search_name=self.name)
-        if self.kinds:
-            qs = qs.filter(kind__in=self.kinds)
-        units = list(qs)
-        if self.qualifier:
-            units = [u for u in units if _has_ancestor_named(u, self.qualifier)]
-        return units
+        found: dict[int, AdministrativeUnit] = {}
+        for reading in self.readings:
+            rows = qs.filter(search_name=reading.name)
+            if reading.kinds:
+                rows = rows.filter(kind__in=reading.kinds)
+            units = list(rows)
+            if _has_marks(reading.written):
+                # Diacritics typed are meant: "Tân Thanh" is not "Tân Thành".
+                wanted = tone_key(reading.written)
+                units = [u for u in units if tone_key(u.name) == wanted]
+            if self.qualifiers:
+                units = [u for u in units if _has_ancestor_named(u, self.qualifiers)]
+            for unit in units:
+                found.setdefault(unit.pk, unit)
+        return list(found.values())
 
 
 def _parse(text: str) -> _Query:
@@ -140,8 +200,8 @@ def _parse(text: str) -> _Query:
     # separator names an ancestor and disambiguates equal names.
     raw = text.replace("(", ",").replace(")", "").replace(" - ", ",")
     head, _sep, tail = raw.partition(",")
-    name, kinds = _split_kind_prefix(normalize(head))
-    return _Query(name=name, kinds=kinds, qualifier=_strip_kind_prefix(normalize(tail)))
+    qualifiers = frozenset(r.name for r in _readings(tail)) if tail.strip() else frozenset()
+    return _Query(readings=tuple(_readings(head)), qualifiers=qualifiers)
 
 
 def _describe(unit: AdministrativeUnit) -> str:
@@ -184,7 +244,7 @@ def resolve_unit(
     else:
         candidates = _parse(text).filter(qs)
     if not candidates:
-        raise UnitResolutionError(f"Không tìm thấy đơn vị hành chính “{text}”.")
+        raise UnitResolutionError(_not_found(text, qs))
     if len(candidates) > 1:
         raise UnitResolutionError(
             f"“{text}” ứng với nhiều đơn vị: {describe_candidates(candidates)}. Hãy ghi mã đơn vị hoặc thêm tên "
@@ -208,13 +268,24 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
             unit = resolve_unit(text, within=qs)
         matches = [unit]
     else:
-        matches = _parse(text).filter(qs)
+        matches = _exact_current_first(_parse(text).filter(qs))
         if not matches:
-            raise UnitResolutionError(f"Không tìm thấy đơn vị hành chính “{text}”.")
+            raise UnitResolutionError(_not_found(text, qs))
     current: dict[int, AdministrativeUnit] = {}
+    orphans: list[AdministrativeUnit] = []
     for unit in matches:
-        for successor in unit_current_successors(unit):
+        successors = unit_current_successors(unit)
+        if not successors:
+            orphans.append(unit)
+        for successor in successors:
             current[successor.pk] = successor
+    if not current and orphans:
+        # The official conversion table has no row for it (Phú Thịnh, 2482): say so, by name.
+        raise UnitResolutionError(
+            f"{describe_candidates(orphans)} không còn tồn tại và không có đơn vị kế thừa trong bảng chuyển đổi "
+            "chính thức: hãy ghi xã, phường hiện nay của địa bàn này.",
+            orphans,
+        )
     if within is not None:
         allowed = set(within.filter(pk__in=current.keys()).values_list("pk", flat=True))
         if not allowed:
@@ -228,10 +299,33 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
     )
 
 
-def _has_ancestor_named(unit: AdministrativeUnit, qualifier: str) -> bool:
+def _not_found(text: str, qs: QuerySet) -> str:
+    """The refusal, naming the units that differ only in diacritics (a typing slip is likelier
+    than a unit that does not exist). Only in the message: they are not candidates to choose."""
+    message = f"Không tìm thấy đơn vị hành chính “{text}”."
+    query = _parse(text)
+    loose = _Query(
+        readings=tuple(_Reading(r.name, r.kinds, strip_diacritics(r.written)) for r in query.readings),
+        qualifiers=query.qualifiers,
+    )
+    near = loose.filter(qs) if not text.strip().isdigit() and ":" not in text else []
+    if near:
+        message += f" Dấu tiếng Việt khác với: {describe_candidates(near[:5])}."
+    return message
+
+
+def _exact_current_first(matches: list[AdministrativeUnit]) -> list[AdministrativeUnit]:
+    """A current unit wins over former units of exactly the same name (Thái Bình, Việt Lâm, Tân
+    Tiến exist today and before 2025); former units whose name differs in its diacritics stay
+    candidates ("tan thanh" typed without marks may mean Tân Thanh or a former Tân Thành)."""
+    current_names = {tone_key(u.name) for u in matches if u.valid_to is None}
+    return [u for u in matches if u.valid_to is None or tone_key(u.name) not in current_names]
+
+
+def _has_ancestor_named(unit: AdministrativeUnit, qualifiers: frozenset[str]) -> bool:
     node = unit.parent
     while node is not None:
-        if node.search_name == qualifier or normalize(node.full_name) == qualifier:
+        if node.search_name in qualifiers or normalize(node.full_name) in qualifiers:
             return True
         node = node.parent
     return False

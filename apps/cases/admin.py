@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
 
-from .models import CaseFile, Holiday, LegalDuration
+from .models import CaseFile, Ethnicity, Holiday, LegalDuration
 
 
 @admin.register(LegalDuration)
@@ -22,6 +22,23 @@ class LegalDurationAdmin(AuditedModelAdmin):
 class HolidayAdmin(AuditedModelAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
+
+
+@admin.register(Ethnicity)
+class EthnicityAdmin(AuditedModelAdmin):
+    """The 54 groups are the statistics office's list; province staff keep the other names people
+    write for each group (accepted by imports), audited."""
+
+    list_display = ("code", "name", "aliases")
+    search_fields = ("name", "aliases")
+    readonly_fields = ("code", "name")
+    fields = ("code", "name", "aliases")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CaseFile)

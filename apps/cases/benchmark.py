@@ -87,7 +87,7 @@ _NAMES: dict[str, dict[str, list[tuple[str, float]]]] = {
                     ("Sinh", 2), ("Nghĩa", 2), ("Đoàn", 2), ("Hưng", 2), ("Hoan", 2), ("Hải", 2)],
         "given_f": [("Mai", 3), ("Lan", 3), ("Hoa", 3), ("Nhàn", 2), ("Liên", 2), ("Thơm", 2), ("Dung", 2)],
     },
-    "hmong": {  # H'Mông, Lô Lô, Phù Lá, La Chí, Cơ Lao…
+    "hmong": {  # Mông, Lô Lô, Phù Lá, La Chí, Cơ Lao…
         "family": [("Vàng", 14), ("Sùng", 10), ("Giàng", 10), ("Lý", 8), ("Thào", 8), ("Lù", 5), ("Hầu", 5),
                    ("Mua", 4), ("Ly", 4), ("Mùa", 3), ("Cứ", 2), ("Lầu", 2), ("Vừ", 3), ("Chảo", 2)],
         "middle_m": [("Seo", 35), ("A", 20), ("Mí", 10), ("Chá", 5), ("Văn", 15), ("Mý", 5)],
@@ -109,7 +109,7 @@ _NAMES: dict[str, dict[str, list[tuple[str, float]]]] = {
 
 # Ethnic groups of Tuyên Quang (with former Hà Giang) and a plausible share among case files.
 _ETHNICITY_WEIGHTS = {
-    "Kinh": (28, "kinh"), "Tày": (22, "tay"), "H'Mông": (24, "hmong"), "Dao": (12, "dao"), "Nùng": (5, "tay"),
+    "Kinh": (28, "kinh"), "Tày": (22, "tay"), "Mông": (24, "hmong"), "Dao": (12, "dao"), "Nùng": (5, "tay"),
     "Sán Chay": (2.5, "tay"), "Giáy": (1.5, "tay"), "Lô Lô": (0.5, "hmong"), "Pà Thẻn": (0.3, "tay"),
     "Bố Y": (0.3, "tay"), "Phù Lá": (0.3, "hmong"), "La Chí": (0.3, "hmong"), "Cơ Lao": (0.3, "hmong"),
     "Hoa": (0.5, "kinh"), "Sán Dìu": (0.5, "kinh"), "Mường": (0.3, "kinh"), "Thái": (0.2, "tay"),
@@ -261,7 +261,8 @@ class _Simulator:
                 return "register_facility", day, {"facility": r.choice(_FACILITY_REHAB)}
             if x < 0.70:
                 return "start_methadone", day, {"facility": r.choice(_FACILITY_METHADONE)}
-            return "compulsory_dossier", day, {}
+            # "Did not register" only once the 5 working days have passed (Tết can add a week).
+            return "compulsory_dossier", after(15, 30), {}
         if status in (Status.VOLUNTARY_COMMUNITY, Status.VOLUNTARY_FACILITY):
             low, high = workflow.add_months(since, 6), workflow.add_months(since, 12)
             if x < (0.85 if status == Status.VOLUNTARY_FACILITY else 0.70):

@@ -46,7 +46,7 @@ PATHS = [
         ("positive_test", 2, {}),
         ("refer_determination", 5, {}),
         ("addicted", 4, {"facility": "Trung tâm Y tế"}),
-        ("compulsory_dossier", 10, {}),
+        ("compulsory_dossier", 20, {}),  # after the 5-working-day registration deadline, even over Tết
         (
             "court_compulsory",
             20,
@@ -62,7 +62,7 @@ def seed_cases(*, officers: dict[str, object], per_commune: int = 24, seed: int 
     """``officers``: commune code → the officer who enters that commune's files. Idempotent."""
     rng = random.Random(seed)  # noqa: S311 - demo data
     today = timezone.localdate()
-    ethnicities = list(Ethnicity.objects.filter(name__in=["Kinh", "Tày", "Dao", "H'Mông", "Nùng", "Giáy"]))
+    ethnicities = list(Ethnicity.objects.filter(name__in=["Kinh", "Tày", "Dao", "Mông", "Nùng", "Giáy"]))
     created = 0
     for code, officer in officers.items():
         commune = AdministrativeUnit.objects.current().get(code=code, level="commune")

@@ -36,6 +36,12 @@ class Ethnicity(models.Model):
     code = models.CharField(_("mã"), max_length=4, unique=True)
     name = models.CharField(_("tên dân tộc"), max_length=60)
     search_name = models.CharField(_("tên không dấu"), max_length=60, editable=False)
+    aliases = models.CharField(
+        _("tên gọi khác"),
+        max_length=300,
+        blank=True,
+        help_text=_("Các tên người dân, cán bộ thường ghi, cách nhau bằng dấu phẩy (ví dụ: H'Mông, Hmông)."),
+    )
 
     class Meta:
         verbose_name = _("dân tộc")

@@ -10,12 +10,37 @@ import datetime as dt
 
 # The 54 ethnic groups, in the order and numbering of the statistics office's list.
 ETHNICITIES = [
-    "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "H'Mông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
+    "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "Mông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
     "Xơ-đăng", "Sán Chay", "Cơ-ho", "Chăm", "Sán Dìu", "Hrê", "Mnông", "Ra-glai", "Xtiêng", "Bru-Vân Kiều", "Thổ",
     "Giáy", "Cơ-tu", "Gié-Triêng", "Mạ", "Khơ-mú", "Co", "Tà-ôi", "Chơ-ro", "Kháng", "Xinh-mun", "Hà Nhì", "Chu-ru",
     "Lào", "La Chí", "La Ha", "Phù Lá", "La Hủ", "Lự", "Lô Lô", "Chứt", "Mảng", "Pà Thẻn", "Cơ Lao", "Cống", "Bố Y",
     "Si La", "Pu Péo", "Brâu", "Ơ-đu", "Rơ-măm",
 ]  # fmt: skip
+
+# Other names people write for a group (the statistics office's "tên gọi khác" and common spellings),
+# accepted wherever an ethnicity is typed. "Mông" is the official name; "H'Mông" the older spelling.
+ETHNICITY_ALIASES = {
+    "Kinh": "Việt",
+    "Tày": "Thổ Tày, Tầy",
+    "Hoa": "Hán, Người Hoa",
+    "Khơ-me": "Khmer, Khơ me, Khơ Me Krôm",
+    "Nùng": "Nùng An, Nùng Cháo, Nùng Dín, Nùng Phàn Slình, Nùng Lòi, Nùng Inh",
+    "Mông": "H'Mông, H'mông, Hmông, H Mông, Hmong, H'Mong, Mèo, Mẹo",
+    "Dao": "Dao Đỏ, Dao Tiền, Dao Quần Chẹt, Dao Quần Trắng, Dao Thanh Y, Dao Lô Gang, Dao Áo Dài, Mán",
+    "Sán Chay": "Cao Lan, Sán Chỉ, Cao Lan - Sán Chỉ, Sán Chí",
+    "Sán Dìu": "Sán Déo, Trại",
+    "Giáy": "Dáy, Giầy, Nhắng, Cùi Chu",
+    "Hà Nhì": "Hani, U Ni",
+    "La Chí": "Cù Tê, La Quả",
+    "Phù Lá": "Xá Phó, Phu La",
+    "Lô Lô": "Lolo, Mun Di",
+    "Pà Thẻn": "Pà Hưng, Tống",
+    "Cơ Lao": "Cờ Lao",
+    "Bố Y": "Chủng Chá, Trọng Gia, Pu Nà",
+    "Pu Péo": "Ka Pèo, Pen Ti Lô Lô",
+    "Thái": "Tày Đăm, Tày Khao",
+    "Mường": "Mol, Mual",
+}
 
 SUBSTANCES = [
     ("heroin", "Heroin"),
@@ -49,6 +74,11 @@ _DURATIONS = [
      "Điều 95 Luật XLVPHC", "partly", "cand.com.vn (bài trước 2021)"),
     ("compulsory_rehab_max", "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 18 tuổi)", 24, "months",
      "Điều 95 Luật XLVPHC", "partly", "cand.com.vn (bài trước 2021)"),
+    # Law 2021 Art. 33 (minors aged 12 to under 18): not retrieved (domain.md §4.2), shipped unverified.
+    ("compulsory_rehab_minor_min", "Thời hạn cai nghiện bắt buộc tối thiểu (từ đủ 12 đến dưới 18 tuổi)", 6,
+     "months", "Điều 33", "unverified", "Chưa đối chiếu văn bản gốc (domain.md §4.2)"),
+    ("compulsory_rehab_minor_max", "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 12 đến dưới 18 tuổi)", 12,
+     "months", "Điều 33", "unverified", "Chưa đối chiếu văn bản gốc (domain.md §4.2)"),
     ("post_rehab_period", "Thời hạn quản lý sau cai nghiện tại nơi cư trú", 12, "months", "Điều 40", "partly",
      "https://luatlvn.com/2023/03/31/quy-dinh-ve-quan-ly-sau-cai-nghien-nhu-the-nao/"),
     ("home_visit_interval", "Định kỳ thăm gặp, kiểm tra tại gia đình (quy định nội bộ)", 30, "days",
@@ -108,9 +138,13 @@ def sync_reference(apps=None) -> None:
     Ethnicity, SubstanceType = model("Ethnicity"), model("SubstanceType")
     LegalDuration, Holiday = model("LegalDuration"), model("Holiday")
     for index, name in enumerate(ETHNICITIES, start=1):
-        Ethnicity.objects.update_or_create(
+        ethnicity, _created = Ethnicity.objects.update_or_create(
             code=f"{index:02d}", defaults={"name": name, "search_name": normalize(name)}
         )
+        if hasattr(ethnicity, "aliases") and not ethnicity.aliases and ETHNICITY_ALIASES.get(name):
+            # Aliases corrected by province staff are kept; only empty ones are filled.
+            ethnicity.aliases = ETHNICITY_ALIASES[name]
+            ethnicity.save(update_fields=["aliases"])
     for order, (code, name) in enumerate(SUBSTANCES):
         SubstanceType.objects.update_or_create(code=code, defaults={"name": name, "order": order})
     for row in duration_rows():

@@ -23,7 +23,8 @@ from apps.core.text import normalize
 
 from . import services
 from .choices import CaseType, Sex, Status
-from .models import CaseFile, Ethnicity, Person, SubstanceType
+from .models import CaseFile, Person, SubstanceType
+from .selectors import ethnicity_index, ethnicity_key
 
 COL_NAME, COL_ALIAS, COL_SEX, COL_DOB = "Họ và tên", "Tên gọi khác", "Giới tính", "Ngày sinh hoặc năm sinh"
 COL_ETHNIC, COL_ID, COL_COMMUNE, COL_VILLAGE = "Dân tộc", "Số CCCD/CMND", "Xã/phường", "Thôn/tổ dân phố"
@@ -165,8 +166,7 @@ class CaseResource(ScopedResource):
     def __init__(self, *, user, **kwargs):
         super().__init__(user=user, **kwargs)
         self.warnings: list[RowError] = []
-        self._ethnicities = {e.search_name: e for e in Ethnicity.objects.all()}
-        self._ethnicities.update({normalize(e.name.replace("-", " ")): e for e in self._ethnicities.values()})
+        self._ethnicities = ethnicity_index()  # names and aliases ("Mông", "H'Mông", "Hmông"…)
         self._substances = {normalize(s.name): s.code for s in SubstanceType.objects.all()}
         self._substances.update({s.code: s.code for s in SubstanceType.objects.all()})
         # Names officers write that are not the catalogue's wording ("ATS, thuốc lắc" has a comma).
@@ -206,7 +206,7 @@ class CaseResource(ScopedResource):
             errors["birth_year"] = str(exc)
         ethnicity = None
         if get(COL_ETHNIC):
-            ethnicity = self._ethnicities.get(normalize(str(get(COL_ETHNIC)).replace("-", " ")))
+            ethnicity = self._ethnicities.get(ethnicity_key(str(get(COL_ETHNIC))))
             if ethnicity is None:
                 errors["ethnicity"] = _("Không có dân tộc “%(v)s” trong danh mục 54 dân tộc.") % {"v": get(COL_ETHNIC)}
         citizen_id = ""

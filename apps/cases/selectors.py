@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -13,7 +14,7 @@ from apps.core import scoping
 from apps.core.text import normalize
 
 from .choices import OPEN_STATUSES, AgeBand, Status
-from .models import CaseEvent, CaseFile, DistinctPair, Person
+from .models import CaseEvent, CaseFile, DistinctPair, Ethnicity, Person
 from .stocks import TERM_KEYS
 
 SORTS = {
@@ -257,3 +258,28 @@ def duplicate_candidates(*, user, limit: int = 100) -> list[tuple[Person, Person
 def visible_people(user) -> QuerySet[Person]:
     """People with at least one file the user may see (pk__in avoids duplicate rows from the join)."""
     return Person.objects.filter(pk__in=scoping.visible_to(CaseFile.objects.all(), user).values("person_id"))
+
+
+# --- ethnic groups as people write them ------------------------------------------------------------
+
+_ETHNICITY_PUNCTUATION = re.compile(r"[\s'’‘`´\-]+")
+
+
+def ethnicity_key(text: str) -> str:
+    """'H'Mông', 'H-Mông', 'Hmông', 'H Mông' and 'hmong' are one spelling: no diacritics, no
+    apostrophes, hyphens or spaces."""
+    return _ETHNICITY_PUNCTUATION.sub("", normalize(text))
+
+
+def ethnicity_index() -> dict[str, Ethnicity]:
+    """Every name and alias of the ethnic groups (``ethnicity_key`` → group), for forms and imports.
+    A group's own name wins over another group's alias."""
+    groups = list(Ethnicity.objects.all())
+    index: dict[str, Ethnicity] = {}
+    for group in groups:
+        index.setdefault(ethnicity_key(group.name), group)
+    for group in groups:
+        for alias in group.aliases.split(","):
+            if alias.strip():
+                index.setdefault(ethnicity_key(alias), group)
+    return index

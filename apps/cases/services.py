@@ -512,6 +512,7 @@ def case_transition(
             facility=data.facility,
             end_date=data.end_date,
             close_reason=data.close_reason,
+            age=workflow.age_range(case.person.date_of_birth, case.person.birth_year, data.event_date),
         )
     except workflow.TransitionError as exc:
         raise ValidationError(str(exc), code="transition") from exc
@@ -578,9 +579,9 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
         raise ValidationError({"event_date": _("Ngày sự kiện không được trước ngày lập hồ sơ.")})
     if kind == EventKind.WHEREABOUTS and data.whereabouts not in Whereabouts.values:
         raise ValidationError({"whereabouts": _("Hãy chọn nơi ở hiện nay.")})
-    if kind in (EventKind.RELAPSE, EventKind.WHEREABOUTS):
-        # The kinds the indicators count; visits, notes and violations change no reported figure.
-        ensure_unlocked(commune=case.commune, day=data.event_date)
+    # An approved period is closed for every dated entry, not only those the indicators count today:
+    # the signed report rests on the visits and notes recorded for it as much as on its figures.
+    ensure_unlocked(commune=case.commune, day=data.event_date)
     event = CaseEvent.objects.create(
         case_file=case,
         kind=kind,

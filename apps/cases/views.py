@@ -4,6 +4,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -17,6 +18,7 @@ from .choices import EventKind
 from .exports import export_response
 from .forms import CaseFilterForm, CaseForm, EventForm, PersonForm, TransferForm, TransitionForm
 from .models import CaseFile, Person, PersonMerge
+from .public_holidays import missing_holiday_years
 from .resources import CaseResource
 
 
@@ -53,6 +55,7 @@ class WorklistView(ScopedViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["worklist"] = selectors.worklist(user=self.request.user)
+        ctx["missing_holiday_years"] = missing_holiday_years(timezone.localdate())
         return ctx
 
 
@@ -103,7 +106,10 @@ class CaseDetailView(ScopedViewMixin, TemplateView):
             person=case.person,
             timeline=selectors.case_timeline(case),
             transferred_to=selectors.case_transferred_to(case),
-            transitions=workflow.allowed_transitions(case.status)
+            transitions=workflow.allowed_transitions(
+                case.status,
+                workflow.age_range(case.person.date_of_birth, case.person.birth_year, timezone.localdate()),
+            )
             if scoping.has_action(user, CaseFile, "transition") and case.close_reason != "transferred"
             else [],
             free_events=[(k, EventKind(k).label) for k in services.FREE_EVENTS] if can_change and case.is_open else [],

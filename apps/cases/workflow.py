@@ -40,9 +40,25 @@ class Transition:
     #: minimum duration key that must have elapsed since entering the current status
     min_duration_key: str = ""
     choose_reason: bool = False
+    #: the person's age on the event date must lie in [min_age, max_age) (compulsory rehab:
+    #: adults and minors have different articles, courts' procedures and durations)
+    min_age: int | None = None
+    max_age: int | None = None
+    #: duration keys bounding the end date of the decision (``needs_end_date``)
+    term_keys: tuple[str, str] = ("compulsory_rehab_min", "compulsory_rehab_max")
 
 
-_COMMUNITY_REHAB = (Status.VOLUNTARY_COMMUNITY, Status.METHADONE, Status.POST_REHAB)
+# Art. 256a BLHS: drug use while in rehab (any form, at home or in a facility, voluntary or
+# compulsory), on substitution treatment or under post-rehab management, or within 2 years after.
+_ART_256A_SOURCES = (
+    Status.VOLUNTARY_COMMUNITY,
+    Status.VOLUNTARY_FACILITY,
+    Status.METHADONE,
+    Status.COMPULSORY,
+    Status.POST_REHAB,
+)
+ADULT_AGE = 18
+MINOR_REHAB_MIN_AGE = 12
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
@@ -141,7 +157,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         ),
         Status.COMPULSORY_DOSSIER,
         EventKind.COMPULSORY_DOSSIER,
-        "Điều 32 Luật PCMT 2021",
+        "Điều 32 Luật PCMT 2021 (từ đủ 18 tuổi); Điều 33 Luật PCMT 2021 (từ đủ 12 đến dưới 18 tuổi)",
+        min_age=MINOR_REHAB_MIN_AGE,
     ),
     Transition(
         "court_compulsory",
@@ -154,6 +171,23 @@ TRANSITIONS: tuple[Transition, ...] = (
         needs_facility=True,
         needs_end_date=True,
         whereabouts=Whereabouts.REHAB_FACILITY,
+        min_age=ADULT_AGE,
+    ),
+    Transition(
+        "court_compulsory_minor",
+        _("Tòa án quyết định đưa người từ đủ 12 đến dưới 18 tuổi vào cơ sở cai nghiện bắt buộc"),
+        (Status.COMPULSORY_DOSSIER,),
+        Status.COMPULSORY,
+        EventKind.COURT_DECISION,
+        "Điều 33 Luật PCMT 2021; Pháp lệnh số 01/2022/UBTVQH15 về trình tự, thủ tục Tòa án xem xét, quyết "
+        "định đưa người từ đủ 12 đến dưới 18 tuổi vào cơ sở cai nghiện bắt buộc (chưa kiểm chứng)",
+        needs_decision=True,
+        needs_facility=True,
+        needs_end_date=True,
+        whereabouts=Whereabouts.REHAB_FACILITY,
+        min_age=MINOR_REHAB_MIN_AGE,
+        max_age=ADULT_AGE,
+        term_keys=("compulsory_rehab_minor_min", "compulsory_rehab_minor_max"),
     ),
     Transition(
         "court_rejects",
@@ -217,7 +251,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "prosecute",
         _("Bắt, khởi tố theo Điều 256a BLHS"),
-        (*_COMMUNITY_REHAB, Status.CLOSED),
+        (*_ART_256A_SOURCES, Status.CLOSED),
         Status.CRIMINAL,
         EventKind.PROSECUTION,
         "Điều 256a Bộ luật Hình sự (Luật 86/2025/QH15), áp dụng từ 01/7/2025",
@@ -247,9 +281,31 @@ TRANSITIONS: tuple[Transition, ...] = (
 TRANSITIONS_BY_CODE = {t.code: t for t in TRANSITIONS}
 
 
-def allowed_transitions(status: str) -> list[Transition]:
-    """The transitions a file in ``status`` may take, in a stable order."""
-    return [t for t in TRANSITIONS if status in t.sources]
+def allowed_transitions(status: str, age: tuple[int, int] | None = None) -> list[Transition]:
+    """The transitions a file in ``status`` may take, in a stable order; with the person's
+    possible ``age`` (see ``age_range``), those whose age bounds exclude it are left out."""
+    return [t for t in TRANSITIONS if status in t.sources and _age_fits(t, age)]
+
+
+def age_range(date_of_birth: dt.date | None, birth_year: int | None, on: dt.date) -> tuple[int, int] | None:
+    """The person's age on ``on`` as (lowest, highest) possible: exact with a date of birth, two
+    possible values with a year of birth only, ``None`` when neither is known."""
+    if date_of_birth:
+        years = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+        return years, years
+    if birth_year:
+        return on.year - birth_year - 1, on.year - birth_year
+    return None
+
+
+def _age_fits(transition: Transition, age: tuple[int, int] | None) -> bool:
+    # An unknown age does not block the officer; a year of birth alone allows either side of a birthday.
+    if age is None:
+        return True
+    low, high = age
+    if transition.min_age is not None and high < transition.min_age:
+        return False
+    return not (transition.max_age is not None and low >= transition.max_age)
 
 
 class TransitionError(ValueError):
@@ -414,6 +470,7 @@ def check_transition(
     facility: str = "",
     end_date: dt.date | None = None,
     close_reason: str = "",
+    age: tuple[int, int] | None = None,
 ) -> None:
     """Raise ``TransitionError`` with a Vietnamese message if the transition is not allowed now."""
     if status not in transition.sources:
@@ -443,6 +500,36 @@ def check_transition(
             raise TransitionError(
                 _("Điều 256a chỉ áp dụng trong 2 năm kể từ khi kết thúc cai nghiện, quản lý sau cai.")
             )
+    if not _age_fits(transition, age):
+        low, high = age or (0, 0)
+        shown = str(low) if low == high else f"{low}–{high}"
+        if transition.max_age is not None:
+            message = _(
+                "“%(action)s” chỉ áp dụng với người từ đủ %(lo)s đến dưới %(hi)s tuổi; người này %(age)s tuổi."
+            )
+        elif transition.min_age == ADULT_AGE:
+            message = _(
+                "“%(action)s” áp dụng với người từ đủ %(lo)s tuổi; người này %(age)s tuổi: dùng thủ tục dành cho "
+                "người từ đủ 12 đến dưới 18 tuổi."
+            )
+        else:
+            message = _("“%(action)s” chỉ áp dụng với người từ đủ %(lo)s tuổi; người này %(age)s tuổi.")
+        raise TransitionError(
+            message % {"action": transition.label, "lo": transition.min_age, "hi": transition.max_age, "age": shown}
+        )
+    if transition.code == "compulsory_dossier" and status == Status.AWAITING_REGISTRATION:
+        # Art. 32(1): "did not register" is a ground only once the registration deadline has passed.
+        if period_end is not None and event_date <= period_end:
+            raise TransitionError(
+                _(
+                    "Chưa hết hạn đăng ký cai nghiện (hết hạn ngày %(d)s): chỉ lập hồ sơ cai nghiện bắt buộc vì "
+                    "không đăng ký từ ngày %(next)s."
+                )
+                % {
+                    "d": period_end.strftime("%d/%m/%Y"),
+                    "next": (period_end + dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+                }
+            )
     if transition.needs_decision and not decision_number.strip():
         raise TransitionError(_("Cần ghi số quyết định."))
     if transition.needs_facility and not facility.strip():
@@ -450,8 +537,8 @@ def check_transition(
     if transition.needs_end_date:
         if end_date is None:
             raise TransitionError(_("Cần ghi ngày kết thúc theo quyết định."))
-        low, _r1 = clock.add(event_date, "compulsory_rehab_min")
-        high, _r2 = clock.add(event_date, "compulsory_rehab_max")
+        low, _r1 = clock.add(event_date, transition.term_keys[0])
+        high, _r2 = clock.add(event_date, transition.term_keys[1])
         if end_date <= event_date or (low and end_date < low) or (high and end_date > high):
             raise TransitionError(
                 _("Thời hạn cai nghiện bắt buộc phải từ %(lo)s đến %(hi)s.")

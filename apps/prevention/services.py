@@ -892,6 +892,7 @@ def _save_participations(training: Training, rows) -> None:
 def training_create(*, actor, data: TrainingInput) -> Training:
     _require(actor, Training, "add")
     rows = _validate_training(actor, data, on=today())
+    ensure_unlocked(commune=list(rows), day=data.held_on)
     training = Training(created_by=_user_or_none(actor))
     _apply_training(training, data, rows)
     training.full_clean(exclude=["created_by"])
@@ -914,6 +915,9 @@ def training_update(*, actor, training: Training, data: TrainingInput, expected_
     _ensure_units_in_scope(actor, training.participations.values_list("unit_id", flat=True), _("Lớp tập huấn"))
     before = _training_snapshot(training)
     rows = _validate_training(actor, data, on=today())
+    # Both the old and the new date and units: moving a training out of a locked period changes it too.
+    ensure_unlocked(commune=list(training.participations.values_list("unit_id", flat=True)), day=training.held_on)
+    ensure_unlocked(commune=list(rows), day=data.held_on)
     _apply_training(training, data, rows)
     training.full_clean(exclude=["created_by"])
     savepoint = transaction.savepoint()
@@ -995,6 +999,8 @@ def _apply_modelpoint(point: ModelPoint, data: ModelPointInput) -> None:
 def modelpoint_create(*, actor, data: ModelPointInput) -> ModelPoint:
     _require(actor, ModelPoint, "add")
     _validate_modelpoint(actor, data, on=today())
+    ensure_unlocked(commune=data.commune, day=data.started_on)
+    ensure_unlocked(commune=data.commune, day=data.ended_on)
     point = ModelPoint(created_by=_user_or_none(actor))
     _apply_modelpoint(point, data)
     point.full_clean(exclude=["created_by"])
@@ -1013,11 +1019,14 @@ def modelpoint_update(*, actor, point: ModelPoint, data: ModelPointInput, expect
         raise ValidationError({"commune": _("Không đổi được xã, phường của mô hình.")})
     before = _modelpoint_snapshot(point)
     _validate_modelpoint(actor, data, on=today())
+    old_dates = (point.started_on, point.ended_on)
     _apply_modelpoint(point, data)
     point.full_clean(exclude=["created_by"])
     after = _modelpoint_snapshot(point)
     if not _changed(before, after):
         return point
+    for day in {*old_dates, point.started_on, point.ended_on}:
+        ensure_unlocked(commune=point.commune_id, day=day)
     point.version += 1
     point.save()
     after["version"] = point.version
@@ -1199,6 +1208,7 @@ def tipoff_create(*, actor, data: TipOffInput, informant: InformantInput | None 
     with ``prevention.view_informant`` — the officer who records it cannot read it back."""
     _require(actor, TipOff, "add")
     _validate_tipoff(actor, data, on=today())
+    ensure_unlocked(commune=data.commune, day=data.received_on)
     tip_off = TipOff(created_by=_user_or_none(actor))
     _apply_tipoff(tip_off, data, actor)
     tip_off.full_clean(exclude=["created_by", "received_by"])
@@ -1227,6 +1237,7 @@ def tipoff_update(
         raise PermissionDenied(_("Bạn không có quyền xem, sửa thông tin người báo tin."))
     tip_off = _lock(tip_off, expected_version)
     before = _tipoff_snapshot(tip_off)
+    old_received = tip_off.received_on
     if data.commune is None or data.commune.pk != tip_off.commune_id:
         raise ValidationError({"commune": _("Không đổi được xã, phường của tin báo.")})
     _validate_tipoff(actor, data, on=today())
@@ -1236,6 +1247,8 @@ def tipoff_update(
     tip_off.full_clean(exclude=["created_by", "received_by"])
     after = _tipoff_snapshot(tip_off)
     if _changed(before, after):
+        ensure_unlocked(commune=tip_off.commune_id, day=old_received)
+        ensure_unlocked(commune=tip_off.commune_id, day=tip_off.received_on)
         tip_off.version += 1
         tip_off.save()
         after["version"] = tip_off.version

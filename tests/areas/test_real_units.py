@@ -56,12 +56,10 @@ def test_code_reused_between_generations_needs_a_date_or_generation(real_units):
     assert selectors.resolve_unit("pre2025:2266").full_name == "Thị trấn Lăng Can"
 
 
-def test_same_name_in_two_generations_is_ambiguous_until_the_kind_is_written(real_units):
-    # Former Phường Tân Quang became Minh Xuân, while today's Xã Tân Quang comes from a Hà Giang commune.
-    with pytest.raises(UnitResolutionError) as exc:
-        selectors.resolve_current_unit("Tân Quang")
-    assert {u.full_name for u in exc.value.candidates} == {"Phường Minh Xuân", "Xã Tân Quang"}
-    assert "Phường Minh Xuân" in exc.value.message
+def test_same_name_in_two_generations_the_current_unit_wins_unless_the_kind_is_written(real_units):
+    # Former Phường Tân Quang became Minh Xuân, while today's Xã Tân Quang comes from a Hà Giang
+    # commune: the exact current name wins (issue 10 §6), the former ward is reached by its kind.
+    assert selectors.resolve_current_unit("Tân Quang").full_name == "Xã Tân Quang"
     assert selectors.resolve_current_unit("Phường Tân Quang").full_name == "Phường Minh Xuân"
     assert selectors.resolve_current_unit("xa tan quang").full_name == "Xã Tân Quang"
 

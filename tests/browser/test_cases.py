@@ -191,6 +191,70 @@ def test_case_file_goes_through_the_workflow_with_its_legal_clocks(
     assert CaseEvent.objects.filter(case_file=case).count() == 6
 
 
+def test_a_minor_goes_to_compulsory_rehab_by_the_minors_procedure_for_six_months(
+    page, live_server, login_as, trung_son_officer, current_unit
+):
+    """Issue 10 §5: a 15-year-old addict who did not register within the 5 working days; the dossier
+    waits for the deadline, and the court's lawful 6-month order for a minor (Law 2021 Art. 33) is
+    recorded, where the adults' 12–24 months used to refuse it."""
+    on = today()
+    result_day = on - dt.timedelta(days=30)
+    born = dt.date(on.year - 15, 1, 1)  # 15 years old all year
+    case = make_case(
+        trung_son_officer,
+        current_unit("2458"),
+        full_name="Sùng Văn Páo",
+        date_of_birth=born,
+        sex="M",
+        detected_on=result_day - dt.timedelta(days=5),
+        substances=["heroin"],
+    )
+    case = advance(trung_son_officer, case, "refer_determination", result_day - dt.timedelta(days=2))
+    case = advance(trung_son_officer, case, "addicted", result_day, facility="Trung tâm Y tế khu vực")
+    deadline = add_working_days(result_day, 5, Holiday.objects.values_list("date", flat=True))
+    assert case.period_end == deadline
+
+    login_as(page, trung_son_officer)
+    page.goto(url(live_server, "cases:casefile_detail", case.pk))
+    status = page.get_by_test_id("case-status")
+    expect(status).to_have_text("Người nghiện – chờ đăng ký cai nghiện")
+
+    # "Did not register" is not a ground on the deadline's last day.
+    page.get_by_test_id("transition-compulsory_dossier").click()
+    page.locator("#id_event_date").fill(vn(deadline))
+    page.get_by_test_id("transition-submit").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text(f"hết hạn ngày {vn(deadline)}")
+    page.locator("#id_event_date").fill(vn(deadline + dt.timedelta(days=1)))
+    page.get_by_test_id("transition-submit").click()
+    expect(page).to_have_url(CASE_URL_RE)
+    expect(status).to_have_text("Lập hồ sơ đề nghị cai nghiện bắt buộc")
+
+    # Only the minors' court procedure is offered for a 15-year-old, with its own legal basis.
+    expect(page.get_by_test_id("transition-court_compulsory")).to_have_count(0)
+    minors = page.get_by_test_id("transition-court_compulsory_minor")
+    expect(minors).to_contain_text("từ đủ 12 đến dưới 18 tuổi")
+    minors.click()
+    expect(page.get_by_test_id("legal-basis")).to_contain_text("Điều 33")
+    # Five months is too short even for a minor; six months is lawful.
+    page.locator("#id_event_date").fill(vn(on))
+    page.locator("#id_decision_number").fill("04/2026/QĐ-TA")
+    page.locator("#id_facility").fill("Cơ sở cai nghiện ma túy tỉnh")
+    page.locator("#id_end_date").fill(vn(add_months(on, 5)))
+    page.get_by_test_id("transition-submit").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text(vn(add_months(on, 6)))
+    page.locator("#id_end_date").fill(vn(add_months(on, 6)))
+    page.get_by_test_id("transition-submit").click()
+    expect(page).to_have_url(CASE_URL_RE)
+    expect(status).to_have_text("Đang cai nghiện bắt buộc")
+    expect(page.get_by_test_id("case-period-end")).to_have_text(vn(add_months(on, 6)))
+    expect(page.get_by_test_id("timeline-item").first).to_contain_text("Điều 33")
+
+    case.refresh_from_db()
+    assert (case.status, case.whereabouts) == (Status.COMPULSORY, "rehab_facility")
+    court = CaseEvent.objects.get(case_file=case, kind="court_decision")
+    assert court.end_date == add_months(on, 6) and "Điều 33" in court.legal_basis
+
+
 # 3. A refused transition
 # ------------------------------------------------------------------------------
 

@@ -72,3 +72,15 @@ def test_command_refuses_sqlite_without_flag(monkeypatch):
 def test_command_refuses_a_database_with_real_communes(world):
     with pytest.raises(CommandError, match="current communes outside the synthetic generation"):
         call_command("benchmark_national", "--skip-seed", "--allow-sqlite")
+
+
+def test_command_refuses_real_communes_before_writing_anything(world):
+    """It used to create the synthetic tree (10,000 communes by default) and only then stop,
+    leaving the tree behind in the real database."""
+    units = AdministrativeUnit.objects.count()
+    with pytest.raises(CommandError, match="current communes outside the synthetic generation"):
+        call_command("benchmark_national", "--skip-seed", "--allow-sqlite", "--communes", "20", "--provinces", "3")
+    assert AdministrativeUnit.objects.count() == units
+    assert not AdministrativeUnit.objects.filter(generation_id=national.GENERATION_CODE).exists()
+    assert not UnitGeneration.objects.filter(code=national.GENERATION_CODE).exists()
+    assert not UnitPopulation.objects.filter(unit__generation_id=national.GENERATION_CODE).exists()

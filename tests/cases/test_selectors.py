@@ -290,9 +290,10 @@ def _visit(officer, case, day):
 
 
 def _released(officer, commune, court_day: dt.date, release_day: dt.date):
-    case = make_case(officer, commune, detected_on=court_day - dt.timedelta(days=40))
-    case = advance(officer, case, "refer_determination", court_day - dt.timedelta(days=30))
-    case = advance(officer, case, "addicted", court_day - dt.timedelta(days=25), facility="TTYT khu vực")
+    case = make_case(officer, commune, detected_on=court_day - dt.timedelta(days=50))
+    case = advance(officer, case, "refer_determination", court_day - dt.timedelta(days=45))
+    case = advance(officer, case, "addicted", court_day - dt.timedelta(days=40), facility="TTYT khu vực")
+    # "Did not register": only once the 5 working days after the result have passed.
     case = advance(officer, case, "compulsory_dossier", court_day - dt.timedelta(days=20))
     case = advance(
         officer,

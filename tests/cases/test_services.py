@@ -582,3 +582,33 @@ def test_prosecution_within_two_years_after_completed_rehab_is_allowed(world, of
     assert (case.status, case.close_reason) == (Status.CLOSED, CloseReason.REHAB_COMPLETED)
     case = advance(officer_a, case, "prosecute", D(2026, 3, 1))
     assert (case.status, case.whereabouts) == (Status.CRIMINAL, Whereabouts.PRISON)
+
+
+# --- issue 10 §5: minors' compulsory rehab, registration deadline ---------------------------------
+
+
+def _awaiting_registration(officer, commune, result_day, **person):
+    case = make_case(officer, commune, detected_on=result_day - dt.timedelta(days=10), **person)
+    case = advance(officer, case, "refer_determination", result_day - dt.timedelta(days=3))
+    return advance(officer, case, "addicted", result_day, facility="TTYT khu vực Yên Sơn")
+
+
+def test_a_lawful_six_month_compulsory_order_for_a_15_year_old_is_recorded(world, officer_a):
+    """Law 2021 Art. 33: minors aged 12 to under 18 are sent by their own court procedure for
+    6–12 months; the adults' 12–24 months must not refuse a lawful 6-month order."""
+    case = _awaiting_registration(officer_a, world.commune_a, D(2026, 3, 2), date_of_birth=D(2011, 1, 20))
+    deadline = case.period_end
+    with pytest.raises(ValidationError, match="hạn đăng ký"):
+        advance(officer_a, case, "compulsory_dossier", deadline)
+    case = advance(officer_a, case, "compulsory_dossier", deadline + dt.timedelta(days=1))
+    court_day = D(2026, 4, 20)
+    order = {"decision_number": "03/2026/QĐ-TA", "facility": "Cơ sở cai nghiện ma túy tỉnh"}
+    with pytest.raises(ValidationError, match="dưới 18 tuổi"):
+        advance(officer_a, case, "court_compulsory", court_day, end_date=add_months(court_day, 12), **order)
+    case = advance(officer_a, case, "court_compulsory_minor", court_day, end_date=add_months(court_day, 6), **order)
+    assert (case.status, case.whereabouts) == (Status.COMPULSORY, Whereabouts.REHAB_FACILITY)
+    assert case.period_end == D(2026, 10, 20)
+    event = case.events.get(kind=EventKind.COURT_DECISION)
+    assert "Điều 33" in event.legal_basis
+    row = LegalDuration.objects.get(key="compulsory_rehab_minor_min", effective_from=D(2022, 1, 1))
+    assert (row.value, row.unit, row.verification) == (6, "months", "unverified")

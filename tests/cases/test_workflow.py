@@ -48,6 +48,8 @@ RULES = {
     "voluntary_rehab_max": (12, "months"),
     "compulsory_rehab_min": (12, "months"),  # compulsory rehab (≥ 18): 12–24 months
     "compulsory_rehab_max": (24, "months"),
+    "compulsory_rehab_minor_min": (6, "months"),  # aged 12 to under 18: 6–12 months (unverified)
+    "compulsory_rehab_minor_max": (12, "months"),
     "post_rehab_period": (12, "months"),  # post-rehab management: 1 year
     "home_visit_interval": (30, "days"),
 }
@@ -87,14 +89,19 @@ DOMAIN_TRANSITIONS = {
         S.COMPULSORY_DOSSIER,
     ),
     "court_compulsory": ({S.COMPULSORY_DOSSIER}, S.COMPULSORY),
+    "court_compulsory_minor": ({S.COMPULSORY_DOSSIER}, S.COMPULSORY),
     "court_rejects": ({S.COMPULSORY_DOSSIER}, S.CLOSED),
     "facility_release": ({S.COMPULSORY}, S.POST_REHAB),
     "complete_voluntary": ({S.VOLUNTARY_COMMUNITY, S.VOLUNTARY_FACILITY}, S.CLOSED),
     "complete_methadone": ({S.METHADONE}, S.CLOSED),
     "management_completed": ({S.MANAGED}, S.CLOSED),
     "post_rehab_completed": ({S.POST_REHAB}, S.CLOSED),
-    # Art. 256a BLHS: use during community rehab, methadone, post-rehab, or within 2 years after.
-    "prosecute": ({S.VOLUNTARY_COMMUNITY, S.METHADONE, S.POST_REHAB, S.CLOSED}, S.CRIMINAL),
+    # Art. 256a BLHS: use during rehab (at home, in a facility, voluntary or compulsory), methadone,
+    # post-rehab, or within 2 years after.
+    "prosecute": (
+        {S.VOLUNTARY_COMMUNITY, S.VOLUNTARY_FACILITY, S.COMPULSORY, S.METHADONE, S.POST_REHAB, S.CLOSED},
+        S.CRIMINAL,
+    ),
     "close": (set(OPEN), S.CLOSED),
     "reopen": ({S.CLOSED, S.CRIMINAL}, S.SIGNS),
 }
@@ -503,3 +510,83 @@ def test_close_requires_a_valid_reason():
         with pytest.raises(TransitionError, match="lý do"):
             check("close", close_reason=reason, **kw)
     check("close", close_reason=CloseReason.DEATH, **kw)
+
+
+# --- compulsory rehab of minors (Law 2021 Art. 33), the registration deadline, Art. 256a -------
+
+COURT = {
+    "status": S.COMPULSORY_DOSSIER,
+    "event_date": D(2026, 3, 10),
+    "decision_number": "07/2026/QĐ-TA",
+    "facility": "Cơ sở cai nghiện ma túy tỉnh",
+}
+
+
+def test_age_range_exact_with_a_date_of_birth_two_values_with_a_year():
+    assert workflow.age_range(D(2011, 3, 10), 2011, D(2026, 3, 10)) == (15, 15)
+    assert workflow.age_range(D(2011, 3, 11), 2011, D(2026, 3, 10)) == (14, 14)
+    assert workflow.age_range(None, 2011, D(2026, 3, 10)) == (14, 15)
+    assert workflow.age_range(None, None, D(2026, 3, 10)) is None
+
+
+@pytest.mark.parametrize(
+    ("end_date", "ok"),
+    [
+        (D(2026, 9, 9), False),  # one day short of 6 months
+        (D(2026, 9, 10), True),  # 6 months: lawful for a 15-year-old
+        (D(2027, 3, 10), True),  # 12 months
+        (D(2027, 3, 11), False),  # over 12 months
+    ],
+)
+def test_compulsory_rehab_of_a_15_year_old_lasts_6_to_12_months(end_date, ok):
+    kw = {**COURT, "end_date": end_date, "age": (15, 15)}
+    if ok:
+        check("court_compulsory_minor", **kw)
+    else:
+        with pytest.raises(TransitionError, match="từ"):
+            check("court_compulsory_minor", **kw)
+
+
+def test_the_adult_court_procedure_refuses_a_minor_and_names_the_minors_one():
+    with pytest.raises(TransitionError, match="dưới 18 tuổi"):
+        check("court_compulsory", **COURT, end_date=D(2027, 3, 10), age=(15, 15))
+    # ...and the minors' procedure refuses an adult and a child under 12.
+    with pytest.raises(TransitionError, match="18 tuổi"):
+        check("court_compulsory_minor", **COURT, end_date=D(2026, 9, 10), age=(19, 19))
+    with pytest.raises(TransitionError, match="12"):
+        check("court_compulsory_minor", **COURT, end_date=D(2026, 9, 10), age=(11, 11))
+    # A year of birth alone that leaves the person either 17 or 18 allows both procedures.
+    check("court_compulsory_minor", **COURT, end_date=D(2026, 9, 10), age=(17, 18))
+    check("court_compulsory", **COURT, end_date=D(2027, 3, 10), age=(17, 18))
+
+
+def test_minors_rehab_terms_have_their_own_legal_basis():
+    minor = workflow.TRANSITIONS_BY_CODE["court_compulsory_minor"]
+    adult = workflow.TRANSITIONS_BY_CODE["court_compulsory"]
+    assert "Điều 33" in minor.legal_basis and minor.legal_basis != adult.legal_basis
+    assert minor.term_keys == ("compulsory_rehab_minor_min", "compulsory_rehab_minor_max")
+    assert (minor.min_age, minor.max_age) == (12, 18)
+
+
+def test_allowed_transitions_offer_the_court_procedure_of_the_persons_age():
+    codes = lambda age: {t.code for t in allowed_transitions(S.COMPULSORY_DOSSIER, age)}  # noqa: E731
+    assert "court_compulsory_minor" in codes((15, 15)) and "court_compulsory" not in codes((15, 15))
+    assert "court_compulsory" in codes((30, 30)) and "court_compulsory_minor" not in codes((30, 30))
+    assert {"court_compulsory", "court_compulsory_minor"} <= codes(None)
+
+
+def test_dossier_for_not_registering_only_after_the_registration_deadline():
+    result_day = D(2026, 3, 2)  # a Monday
+    deadline = add_working_days(result_day, 5, ())  # Monday 9/3: the last day to register
+    kw = {"status": S.AWAITING_REGISTRATION, "status_since": result_day, "period_end": deadline}
+    for day in (result_day, D(2026, 3, 6), deadline):
+        with pytest.raises(TransitionError, match="hạn đăng ký"):
+            check("compulsory_dossier", event_date=day, **kw)
+    check("compulsory_dossier", event_date=deadline + dt.timedelta(days=1), **kw)
+    # From voluntary rehab (quitting, using during rehab) the deadline is not a condition.
+    check("compulsory_dossier", status=S.VOLUNTARY_COMMUNITY, status_since=D(2026, 3, 3), event_date=D(2026, 3, 4))
+
+
+@pytest.mark.parametrize("status", [S.VOLUNTARY_FACILITY, S.COMPULSORY])
+def test_article_256a_reachable_during_facility_rehab(status):
+    check("prosecute", status=status, status_since=D(2025, 9, 1), event_date=D(2025, 10, 1))

@@ -147,17 +147,7 @@ class Command(BaseCommand):
             )
         report: dict = {"database": connection.vendor}
         self.check_reference_data()
-
-        summary = national.national_units_create(communes=o["communes"], provinces=o["provinces"])
-        report["units"] = asdict(summary)
-        verb = "Created" if summary.created else "Already present"
-        self.log(
-            f"{verb}: generation {summary.generation}, 1 root, {summary.provinces} provinces, {summary.communes:,} "
-            f"communes, {summary.populations:,} population rows ({summary.population_year}) in {summary.seconds:.1f} s"
-        )
-        if summary.created and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {AdministrativeUnit._meta.db_table}, {UnitPopulation._meta.db_table}")
+        # Before anything is written: a database with real units must not receive the synthetic tree.
         others = (
             AdministrativeUnit.objects.current()
             .filter(level="commune")
@@ -169,6 +159,17 @@ class Command(BaseCommand):
                 f"{others:,} current communes outside the synthetic generation: the seeder and the assessment would "
                 "include them. Use a database holding only the national tree (no load_units)."
             )
+
+        summary = national.national_units_create(communes=o["communes"], provinces=o["provinces"])
+        report["units"] = asdict(summary)
+        verb = "Created" if summary.created else "Already present"
+        self.log(
+            f"{verb}: generation {summary.generation}, 1 root, {summary.provinces} provinces, {summary.communes:,} "
+            f"communes, {summary.populations:,} population rows ({summary.population_year}) in {summary.seconds:.1f} s"
+        )
+        if summary.created and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {AdministrativeUnit._meta.db_table}, {UnitPopulation._meta.db_table}")
         root = national.national_root()
 
         existing = bench.benchmark_files().count()
