@@ -38,6 +38,22 @@ class RowError:
 
 
 @dataclass
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowChange:
+    """A row that updates an existing record, with what it changes (shown in the preview)."""
+
+    row: int
+    label: str
+    fields: list[FieldChange]
+
+
+@dataclass
 class ImportReport:
     total_rows: int = 0
     new: int = 0
@@ -46,10 +62,18 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     #: not blocking (e.g. a possible duplicate person in another commune), shown in the preview
     warnings: list[RowError] = field(default_factory=list)
+    #: every updating row with its field-by-field difference (old → new)
+    changes: list[RowChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def clip(value: Any, limit: int = 60) -> str:
+    """A cell as a message may quote it: the start of a long cell, never all of it."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _cell(value: Any) -> Any:
@@ -183,6 +207,7 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
             )
     report.errors.sort(key=lambda e: (e.row, e.column))
     report.warnings = list(getattr(resource, "warnings", []))
+    report.changes = sorted(getattr(resource, "changes", []), key=lambda c: c.row)
     return report
 
 

@@ -62,6 +62,8 @@ class ScopedResource(resources.ModelResource):
     columns: dict[str, bool] = {}
     #: one example row for the downloadable template
     example_row: list = []
+    #: a blank cell on a row matching an existing record keeps the stored value (shown on the page)
+    blank_keeps_stored: bool = False
 
     def __init__(self, *, user, **kwargs):
         super().__init__(**kwargs)
@@ -113,6 +115,19 @@ class ScopedResource(resources.ModelResource):
             ws.append(cls.example_row)
         for idx, header in enumerate(cls.expected_headers(), start=1):
             ws.column_dimensions[openpyxl.utils.get_column_letter(idx)].width = max(14, len(header) + 4)
+        if cls.blank_keeps_stored:
+            # Only the first sheet is imported; the rule for blank cells travels with the template.
+            notes = wb.create_sheet("Huong dan")
+            notes.append([_("Cột có dấu * trong trang nhập là bắt buộc.")])
+            notes.append(
+                [
+                    _(
+                        "Ô để trống không xóa dữ liệu: khi một dòng trùng với bản ghi đã có, các ô trống giữ "
+                        "nguyên giá trị đã lưu. Muốn xóa một thông tin, hãy sửa trực tiếp trên bản ghi."
+                    )
+                ]
+            )
+            notes.column_dimensions["A"].width = 120
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

@@ -97,6 +97,7 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
             columns=self.resource_class.columns,
             template_url_name=self.template_url_name,
             max_mb=settings.IMPORT_MAX_UPLOAD_MB,
+            blank_keeps_stored=getattr(self.resource_class, "blank_keeps_stored", False),
         )
         return ctx
 
