@@ -15,6 +15,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,39 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def shown(value: Any, field=None) -> str:
+    """A stored or imported value as the preview shows it (choice labels, dd/mm/yyyy, "Có")."""
+    if value is None or value == "":
+        return ""
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    if hasattr(value, "full_name") and not isinstance(value, str):
+        return str(value.full_name)
+    return str(value)
+
+
+def field_changes(old, new, columns: dict[str, str]) -> list[FieldChange]:
+    """The model fields in ``columns`` (field → column) whose value differs between two
+    versions of one record, old → new, in the order of ``columns``."""
+    changes = []
+    seen: set[str] = set()
+    for name, column in columns.items():
+        field = next((f for f in old._meta.concrete_fields if f.name == name), None)
+        if field is None or name in seen:  # a column that is not a stored field (e.g. a status move)
+            continue
+        seen.add(name)
+        before, after = getattr(old, field.attname), getattr(new, field.attname)
+        if before != after:
+            changes.append(FieldChange(column, shown(getattr(old, name), field), shown(getattr(new, name), field)))
+    return changes
 
 
 def clip(value: Any, limit: int = 60) -> str:
