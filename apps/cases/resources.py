@@ -73,7 +73,7 @@ def parse_date(value, *, allow_year: bool = False) -> tuple[dt.date | None, int 
             return day, day.year
         except ValueError:
             continue
-    raise ValueError(_("“%(v)s” không phải ngày hợp lệ (dd/mm/yyyy).") % {"v": text})
+    raise ValueError(_("“%(v)s” không phải ngày hợp lệ (dd/mm/yyyy).") % {"v": clip(text)})
 
 
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "m": Sex.MALE, "f": Sex.FEMALE}

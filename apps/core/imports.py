@@ -25,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+#: the longest row error shown; messages quoting a cell are cut
+MESSAGE_MAX_CHARS = 300
 
 logger = logging.getLogger(__name__)
 
@@ -318,6 +320,11 @@ def _read_csv(content: bytes, *, width: int) -> Iterator[tuple[int, list]]:
         yield number, values
 
 
+def _short(message) -> str:
+    # A message may quote a cell (up to IMPORT_MAX_CELL_CHARS): a page of errors stays readable.
+    return clip(str(message), MESSAGE_MAX_CHARS)
+
+
 def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportReport:
     """Run the import; with errors (or in a dry run) the transaction is rolled back entirely."""
     sheet_rows = getattr(dataset, "sheet_rows", None) or list(range(2, len(dataset) + 2))
@@ -340,13 +347,13 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
         for column, messages in invalid.error_dict.items():
             label = resource.column_label(column)
             for message in messages:
-                report.errors.append(RowError(row=sheet_row(invalid.number), column=label, message=str(message)))
+                report.errors.append(RowError(row=sheet_row(invalid.number), column=label, message=_short(message)))
     for number, errors in result.row_errors():
         for error in errors:
             exc = error.error
             if isinstance(exc, ValidationError):
                 for message in exc.messages:
-                    report.errors.append(RowError(row=sheet_row(number), column="", message=message))
+                    report.errors.append(RowError(row=sheet_row(number), column="", message=_short(message)))
             else:
                 # A bug, not bad input: never show a traceback, but do not hide that the row failed.
                 report.errors.append(

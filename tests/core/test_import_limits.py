@@ -198,3 +198,14 @@ def test_abandoned_previews_are_purged_by_a_command_and_on_each_upload(world, of
     newer = PendingImport.create(user=officer_a, kind="cases", filename="c.xlsx", content=b"new")
     assert not fresh.data_path.exists()
     newer.discard()
+
+
+def test_row_errors_quote_only_the_start_of_a_cell(world, officer_a, client_for):
+    from tests.cases.test_import_export import xlsx
+
+    rows = [person_row("Nguyễn Văn Hùng", dob="9" * 1500), person_row("Lê Văn Sơn", **{"Dân tộc": "X" * 1500})]
+    response = client_for(officer_a).post(reverse("cases:import"), {"file": xlsx(rows)})
+    errors = response.context["report"].errors
+    assert len(errors) == 2
+    for error in errors:
+        assert len(error.message) <= 300 and "9" * 100 not in error.message and "X" * 100 not in error.message
