@@ -230,6 +230,14 @@ def dataset_from_bytes(
     return dataset
 
 
+def count_rows(content: bytes, name: str, resource) -> int:
+    """Data rows of a file, read under the same caps as the import (a refused file raises)."""
+    dataset = dataset_from_bytes(
+        content, name, expected_headers=resource.expected_headers(), required_headers=resource.required_headers()
+    )
+    return len(dataset)
+
+
 def _not_xlsx() -> ImportFileError:
     return ImportFileError(_("Không đọc được tệp: tệp không phải bảng tính Excel hợp lệ."))
 

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+#: rows between two progress reports of a background import
+PROGRESS_EVERY = 200
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
@@ -68,6 +70,16 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, *, user, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        #: called with the number of rows done, every few hundred rows (a background import)
+        self.progress = None
+        self._rows_done = 0
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        self._rows_done += 1
+        if self.progress is not None and self._rows_done % PROGRESS_EVERY == 0:
+            self.progress(self._rows_done)
+        return result
 
     def before_import_row(self, row, **kwargs):
         # The id fields are cleaned while looking up the existing row, outside import-export's
