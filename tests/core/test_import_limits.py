@@ -104,7 +104,7 @@ def test_300000_tiny_rows_are_refused_quickly(name):
     message, seconds, peak = refused(content, name)
     assert f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".") in message, message
     assert "dòng" in message
-    assert seconds < 20 and peak < 100 * MB  # generous: a shared CI machine, traced
+    assert seconds < 30 and peak < 100 * MB  # generous: a shared CI machine, traced
 
 
 @pytest.mark.parametrize("name", ["trong.xlsx", "trong.csv"])
@@ -121,7 +121,7 @@ def test_empty_rows_are_skipped_without_cost(name):
         tracemalloc.stop()
     assert len(dataset) == 1 and dataset.sheet_rows == [2]
     assert dataset.dict[0]["Họ và tên"] == "Nguyễn Văn Hùng"
-    assert seconds < 20 and peak < 50 * MB  # generous: a shared CI machine, traced
+    assert seconds < 30 and peak < 50 * MB  # generous: a shared CI machine, traced
 
 
 def test_too_many_columns_are_refused(settings):
