@@ -47,6 +47,7 @@ class UnitWidget(widgets.Widget):
 class PopulationResource(ScopedResource):
     columns = {COL_CODE: False, COL_NAME: False, COL_YEAR: True, COL_POPULATION: True, COL_SOURCE: False}
     example_row = ["2458", "Xã Trung Sơn", 2025, 12345, "Công an xã, số liệu dân cư"]
+    blank_keeps_stored = True
 
     unit = fields.Field(attribute="unit", column_name=COL_CODE)
     unit_name = fields.Field(column_name=COL_NAME, readonly=True)
@@ -73,7 +74,11 @@ class PopulationResource(ScopedResource):
         return scoping.visible_to(UnitPopulation.objects.all(), self.user, "view")
 
     def import_instance(self, instance, row, **kwargs):
+        stored_source = instance.source if instance.pk else None
         super().import_instance(instance, row, **kwargs)
+        if stored_source and not (instance.source or "").strip():
+            # A blank optional cell on a row matching a stored figure keeps the stored value.
+            instance.source = stored_source
         key = (instance.unit_id, instance.year)
         index = kwargs.get("row_number", 1) - 1
         rows = getattr(self, "sheet_rows", None) or []

@@ -17,13 +17,13 @@ from import_export import fields
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import UnitResolutionError, resolve_current_unit
 from apps.core import scoping
-from apps.core.imports import RowError
+from apps.core.imports import FieldChange, RowChange, RowError, clip
 from apps.core.resources import ScopedResource
 from apps.core.text import normalize
 
 from . import services
 from .choices import CaseType, Sex, Status
-from .models import CaseFile, Person, SubstanceType
+from .models import CaseFile, Ethnicity, Person, SubstanceType
 from .selectors import ethnicity_index, ethnicity_key
 
 COL_NAME, COL_ALIAS, COL_SEX, COL_DOB = "Họ và tên", "Tên gọi khác", "Giới tính", "Ngày sinh hoặc năm sinh"
@@ -74,7 +74,7 @@ def parse_date(value, *, allow_year: bool = False) -> tuple[dt.date | None, int 
             return day, day.year
         except ValueError:
             continue
-    raise ValueError(_("“%(v)s” không phải ngày hợp lệ (dd/mm/yyyy).") % {"v": text})
+    raise ValueError(_("“%(v)s” không phải ngày hợp lệ (dd/mm/yyyy).") % {"v": clip(text)})
 
 
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "m": Sex.MALE, "f": Sex.FEMALE}
@@ -109,16 +109,46 @@ def _fk_value(value):
     return value.pk if hasattr(value, "pk") else value
 
 
-def _unchanged(case: CaseFile, data: services.CaseInput) -> bool:
-    """True only when applying ``data`` to ``case`` (loaded with its person and substances)
-    would change nothing; any doubt answers False and the row goes through ``case_update``."""
+def _shown(value) -> str:
+    """A stored or imported value as the preview shows it."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, AdministrativeUnit):
+        return value.full_name
+    if isinstance(value, Ethnicity):
+        return value.name
+    return str(value)
+
+
+def _differences(case: CaseFile, data: services.CaseInput, substance_names: dict[str, str]) -> list[FieldChange]:
+    """What applying ``data`` to ``case`` (loaded with its person and substances) would change,
+    field by field in the template's column order; empty when the row changes nothing."""
+    changes: list[tuple[int, FieldChange]] = []
+    order = list(FIELD_COLUMNS)
     for target, values in ((case.person, data.person), (case, data.case)):
         for name, value in values.items():
             field = target._meta.get_field(name)
-            current = getattr(target, field.attname)
-            if current != _fk_value(value):
-                return False
-    return sorted(s.code for s in case.substances.all()) == sorted(set(data.substances))
+            if getattr(target, field.attname) == _fk_value(value):
+                continue
+            old = getattr(target, name)
+            column = FIELD_COLUMNS.get(name) or str(field.verbose_name)
+            rank = order.index(name) if name in order else len(order)
+            changes.append((rank, FieldChange(column, _shown(old), _shown(value))))
+    current = sorted(s.code for s in case.substances.all())
+    proposed = sorted(set(data.substances))
+    if current != proposed:
+
+        def names(codes):
+            return ", ".join(substance_names.get(c, c) for c in codes)
+
+        changes.append((order.index("substances"), FieldChange(COL_SUBST, names(current), names(proposed))))
+    return [c for _r, c in sorted(changes, key=lambda item: item[0])]
+
+
+#: optional cells that, left blank on a row matching an existing file, keep the stored value
+_KEPT_WHEN_BLANK = ("aliases", "ethnicity", "citizen_id", "current_village", "current_address", "notes")
 
 
 class CaseResource(ScopedResource):
@@ -153,6 +183,8 @@ class CaseResource(ScopedResource):
         "",
     ]
 
+    blank_keeps_stored = True
+
     file_number = fields.Field(attribute="file_number", column_name="Số hồ sơ", readonly=True)
 
     class Meta:
@@ -166,6 +198,8 @@ class CaseResource(ScopedResource):
     def __init__(self, *, user, **kwargs):
         super().__init__(user=user, **kwargs)
         self.warnings: list[RowError] = []
+        self.changes: list[RowChange] = []
+        self._substance_names = {s.code: s.name for s in SubstanceType.objects.all()}
         self._ethnicities = ethnicity_index()  # names and aliases ("Mông", "H'Mông", "Hmông"…)
         self._substances = {normalize(s.name): s.code for s in SubstanceType.objects.all()}
         self._substances.update({s.code: s.code for s in SubstanceType.objects.all()})
@@ -184,7 +218,8 @@ class CaseResource(ScopedResource):
 
     # --- parsing -------------------------------------------------------------------------------
 
-    def _parse(self, row, number: int) -> tuple[services.CaseInput, AdministrativeUnit]:
+    def _parse(self, row, number: int) -> tuple[services.CaseInput, AdministrativeUnit, set[str]]:
+        """The row as service input, its commune, and the optional fields whose cells are blank."""
         errors: dict[str, str] = {}
 
         def get(col):
@@ -208,7 +243,9 @@ class CaseResource(ScopedResource):
         if get(COL_ETHNIC):
             ethnicity = self._ethnicities.get(ethnicity_key(str(get(COL_ETHNIC))))
             if ethnicity is None:
-                errors["ethnicity"] = _("Không có dân tộc “%(v)s” trong danh mục 54 dân tộc.") % {"v": get(COL_ETHNIC)}
+                errors["ethnicity"] = _("Không có dân tộc “%(v)s” trong danh mục 54 dân tộc.") % {
+                    "v": clip(get(COL_ETHNIC))
+                }
         citizen_id = ""
         try:
             citizen_id, _kind = services.normalize_citizen_id(get(COL_ID))
@@ -237,7 +274,7 @@ class CaseResource(ScopedResource):
                 (c for n, c in self._substances.items() if n.startswith(key)), None
             )
             if code is None:
-                errors["substances"] = _("Không nhận ra chất ma túy “%(v)s”.") % {"v": part.strip()}
+                errors["substances"] = _("Không nhận ra chất ma túy “%(v)s”.") % {"v": clip(part.strip())}
             else:
                 substances.append(code)
         detected = None
@@ -253,6 +290,22 @@ class CaseResource(ScopedResource):
         if key in self._seen:
             raise ValidationError({"full_name": _("Trùng với dòng %(n)s của tệp.") % {"n": self._seen[key]}})
         self._seen[key] = number
+        blank = {
+            name
+            for name, column in (
+                ("aliases", COL_ALIAS),
+                ("ethnicity", COL_ETHNIC),
+                ("current_village", COL_VILLAGE),
+                ("current_address", COL_ADDRESS),
+                ("notes", COL_NOTES),
+                ("substances", COL_SUBST),
+            )
+            if get(column) in (None, "")
+        }
+        if not citizen_id:
+            blank.add("citizen_id")
+        if dob is None:
+            blank.add("date_of_birth")
         data = services.CaseInput(
             person={
                 "full_name": name,
@@ -274,7 +327,7 @@ class CaseResource(ScopedResource):
             },
             substances=substances,
         )
-        return data, commune
+        return data, commune, blank
 
     # --- import-export hooks -----------------------------------------------------------------------
     #
@@ -355,8 +408,19 @@ class CaseResource(ScopedResource):
         rows = getattr(self, "sheet_rows", None) or []
         self._row_number = rows[self._index] if self._index < len(rows) else self._index + 2
         self._index += 1
-        data, commune = self._parse(row, self._row_number)
+        data, commune, blank = self._parse(row, self._row_number)
+        person = self._person_match(data)
+        if person is not None and data.person["citizen_id"]:
+            self._check_identity(person, data, commune)
         existing = self._find_existing(data, commune)
+        if existing is not None:
+            # A blank cell is "not given", never "erase": the stored value stays.
+            for name in blank:
+                if name == "substances":
+                    data.substances = [s.code for s in existing.substances.all()]
+                else:
+                    data.person.pop(name, None)
+                    data.case.pop(name, None)
         instance = existing or CaseFile()
         instance._pcmt_input, instance._pcmt_existing, instance._pcmt_row = data, existing, self._row_number
         return instance, existing is None
@@ -382,6 +446,42 @@ class CaseResource(ScopedResource):
         key = (_name_key(normalize(p["full_name"])), p["birth_year"], p["sex"])
         return next((person for person in self._by_key.get(key, []) if person.merged_into_id is None), None)
 
+    def _check_identity(self, person: Person, data: services.CaseInput, commune) -> None:
+        """A CCCD names one person: a row giving it with another name, sex or birth year is a
+        typing error or another person, never a reason to rewrite who that person is."""
+        p = data.person
+        differs = []
+        if _name_key(normalize(p["full_name"])) != person.name_key:
+            differs.append(_("họ tên"))
+        if p["sex"] != person.sex:
+            differs.append(_("giới tính"))
+        if p["birth_year"] != person.birth_year:
+            differs.append(_("năm sinh"))
+        if not differs:
+            return
+        own = self._open.get((person.pk, commune.pk)) if person.pk else None
+        if own is not None:
+            # The importer manages this file: show what is stored, so the row can be corrected.
+            stored = _("hồ sơ %(f)s: %(n)s, %(s)s, sinh năm %(y)s") % {
+                "f": own.file_number,
+                "n": person.full_name,
+                "s": person.get_sex_display(),
+                "y": person.birth_year,
+            }
+        else:
+            # Someone filed elsewhere (or earlier in this file): their identity is not disclosed.
+            stored = _("người đã có trong cơ sở dữ liệu hoặc ở dòng trước của tệp")
+        raise ValidationError(
+            {
+                "citizen_id": _(
+                    "Số CCCD/CMND này đã thuộc về một người khác (%(stored)s); dòng này khác ở: %(diff)s. "
+                    "Nhập dữ liệu không được đổi danh tính của một người: hãy kiểm tra lại số CCCD, "
+                    "hoặc sửa thông tin trên hồ sơ nếu thông tin đã lưu sai."
+                )
+                % {"stored": stored, "diff": ", ".join(differs)}
+            }
+        )
+
     def _find_existing(self, data: services.CaseInput, commune) -> CaseFile | None:
         person = self._person_match(data)
         if person is None or person.pk is None:
@@ -401,7 +501,12 @@ class CaseResource(ScopedResource):
         # refreshes personal data and notes, it does not turn an addict back into a user.
         data.case.pop("case_type", None)
         data.case.pop("detected_on", None)
-        return _unchanged(existing, data)
+        differences = _differences(existing, data, self._substance_names)
+        if not differences:
+            return True
+        label = f"{existing.file_number} — {existing.person.full_name}"
+        self.changes.append(RowChange(row=instance._pcmt_row, label=label, fields=differences))
+        return False
 
     def save_instance(self, instance, is_create, row, **kwargs):
         data, existing = instance._pcmt_input, instance._pcmt_existing

@@ -11,8 +11,11 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
+#: the longest row error shown; messages quoting a cell are cut
+MESSAGE_MAX_CHARS = 300
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +43,22 @@ class RowError:
 
 
 @dataclass
+class FieldChange:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowChange:
+    """A row that updates an existing record, with what it changes (shown in the preview)."""
+
+    row: int
+    label: str
+    fields: list[FieldChange]
+
+
+@dataclass
 class ImportReport:
     total_rows: int = 0
     new: int = 0
@@ -46,10 +67,51 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     #: not blocking (e.g. a possible duplicate person in another commune), shown in the preview
     warnings: list[RowError] = field(default_factory=list)
+    #: every updating row with its field-by-field difference (old → new)
+    changes: list[RowChange] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def shown(value: Any, field=None) -> str:
+    """A stored or imported value as the preview shows it (choice labels, dd/mm/yyyy, "Có")."""
+    if value is None or value == "":
+        return ""
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    if hasattr(value, "full_name") and not isinstance(value, str):
+        return str(value.full_name)
+    return str(value)
+
+
+def field_changes(old, new, columns: dict[str, str]) -> list[FieldChange]:
+    """The model fields in ``columns`` (field → column) whose value differs between two
+    versions of one record, old → new, in the order of ``columns``."""
+    changes = []
+    seen: set[str] = set()
+    for name, column in columns.items():
+        field = next((f for f in old._meta.concrete_fields if f.name == name), None)
+        if field is None or name in seen:  # a column that is not a stored field (e.g. a status move)
+            continue
+        seen.add(name)
+        before, after = getattr(old, field.attname), getattr(new, field.attname)
+        if before != after:
+            changes.append(FieldChange(column, shown(getattr(old, name), field), shown(getattr(new, name), field)))
+    return changes
+
+
+def clip(value: Any, limit: int = 60) -> str:
+    """A cell as a message may quote it: the start of a long cell, never all of it."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _cell(value: Any) -> Any:
@@ -73,54 +135,172 @@ def read_upload(upload) -> bytes:
     return upload.read()
 
 
+def _grouped(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _is_empty(row) -> bool:
+    return all(c is None or c == "" for c in row)
+
+
 def dataset_from_bytes(
     content: bytes, name: str, *, expected_headers: list[str], required_headers: list[str]
 ) -> tablib.Dataset:
-    """Parse file content into a Dataset, refusing anything that is not a usable table."""
-    raw_rows = _read_xlsx(content) if name.lower().endswith(".xlsx") else _read_csv(content)
+    """Parse file content into a Dataset, refusing anything that is not a usable table.
+
+    The sheet is streamed and every cap (``IMPORT_MAX_ROWS``, ``IMPORT_MAX_COLUMNS``,
+    ``IMPORT_MAX_CELL_CHARS``; for .xlsx also ``IMPORT_MAX_XLSX_UNPACKED_MB``) is checked while
+    reading, so a hostile file is refused after reading at most one row past a cap: a small
+    upload can otherwise unpack into gigabytes. Empty rows are skipped as they are read.
+    """
+    max_rows, max_columns = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+    max_chars = settings.IMPORT_MAX_CELL_CHARS
+    reader = _read_xlsx if name.lower().endswith(".xlsx") else _read_csv
     # Blank lines are skipped, but errors must name the row number the user sees in the sheet.
-    numbered = [(i, r) for i, r in enumerate(raw_rows, start=1) if any(c not in (None, "") for c in r)]
-    rows = [r for _i, r in numbered]
-    if not rows:
+    numbered: list[tuple[int, list]] = []
+    headers: list[str] = []
+    for number, raw in reader(content, width=max_columns + 1):
+        if _is_empty(raw):
+            continue
+        if len(numbered) > max_rows:  # the header and max_rows data rows are already kept
+            raise ImportFileError(
+                _(
+                    "Tệp có hơn %(max)s dòng dữ liệu (tối đa %(max)s dòng mỗi lần nhập). "
+                    "Hãy chia tệp thành nhiều tệp nhỏ hơn rồi nhập lần lượt."
+                )
+                % {"max": _grouped(max_rows)}
+            )
+        if len(raw) > max_columns and not _is_empty(raw[max_columns:]):
+            raise ImportFileError(
+                _("Dòng %(row)s có dữ liệu vượt quá %(max)s cột; mẫu nhập không có nhiều cột như vậy.")
+                % {"row": number, "max": max_columns}
+            )
+        raw = list(raw[:max_columns])
+        for index, value in enumerate(raw):
+            if isinstance(value, str) and len(value) > max_chars:
+                column = headers[index] if index < len(headers) and headers[index] else _column_letter(index + 1)
+                raise ImportFileError(
+                    _(
+                        "Dòng %(row)s, cột “%(col)s”: ô dài %(len)s ký tự, tối đa %(max)s ký tự "
+                        "(bắt đầu bằng “%(start)s”)."
+                    )
+                    % {
+                        "row": number,
+                        "col": clip(column, 40),
+                        "len": _grouped(len(value)),
+                        "max": _grouped(max_chars),
+                        "start": clip(value, 30),
+                    }
+                )
+        if not numbered:
+            headers = [str(h).strip() if h is not None else "" for h in raw]
+        numbered.append((number, raw))
+    if not numbered:
         raise ImportFileError(_("Tệp không có dữ liệu."))
-    headers = [str(h).strip() if h is not None else "" for h in rows[0]]
     missing = [h for h in required_headers if h not in headers]
-    unknown = [h for h in headers if h and h not in expected_headers]
+    unknown = [clip(h, 40) for h in headers if h and h not in expected_headers]
     if missing or unknown:
         parts = []
         if missing:
             parts.append(_("thiếu cột: %(cols)s") % {"cols": ", ".join(missing)})
         if unknown:
-            parts.append(_("cột không nhận dạng được: %(cols)s") % {"cols": ", ".join(unknown)})
+            shown = ", ".join(unknown[:10]) + (
+                _(" và %(n)s cột khác") % {"n": len(unknown) - 10} if len(unknown) > 10 else ""
+            )
+            parts.append(_("cột không nhận dạng được: %(cols)s") % {"cols": shown})
         raise ImportFileError(
             _("Tiêu đề cột không đúng mẫu (%(detail)s). Hãy dùng tệp mẫu tải về từ trang này.")
             % {"detail": "; ".join(parts)}
         )
-    if len(rows) < 2:
+    if len(numbered) < 2:
         raise ImportFileError(_("Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."))
     dataset = tablib.Dataset(headers=headers)
-    for row in rows[1:]:
+    for _number, row in numbered[1:]:
         padded = list(row) + [None] * (len(headers) - len(row))
         dataset.append([_cell(v) for v in padded[: len(headers)]])
     dataset.sheet_rows = [i for i, _r in numbered[1:]]
     return dataset
 
 
-def _read_xlsx(content: bytes) -> list[list[Any]]:
-    import openpyxl
+def count_rows(content: bytes, name: str, resource) -> int:
+    """Data rows of a file, read under the same caps as the import (a refused file raises)."""
+    dataset = dataset_from_bytes(
+        content, name, expected_headers=resource.expected_headers(), required_headers=resource.required_headers()
+    )
+    return len(dataset)
 
+
+def _not_xlsx() -> ImportFileError:
+    return ImportFileError(_("Không đọc được tệp: tệp không phải bảng tính Excel hợp lệ."))
+
+
+def _read_xlsx(content: bytes, *, width: int) -> Iterator[tuple[int, tuple]]:
+    """(sheet row number, first ``width`` values) of the first sheet, streamed."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    # An .xlsx is a zip: a 100 KB upload can hold a 100 MB cell. Python's zipfile never
+    # returns more than a member's declared size, so the declared sizes bound what is read.
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _not_xlsx() from exc
+    limit_mb = settings.IMPORT_MAX_XLSX_UNPACKED_MB
+    if unpacked > limit_mb * 1024 * 1024:
+        raise ImportFileError(
+            _(
+                "Tệp Excel khi giải nén chiếm %(size)s MB, vượt mức tối đa %(max)s MB (thường do có ô "
+                "chứa dữ liệu rất dài hoặc rất nhiều dòng). Hãy kiểm tra lại hoặc chia nhỏ tệp."
+            )
+            % {"size": _grouped(unpacked // (1024 * 1024)), "max": limit_mb}
+        )
     try:
         wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a non-xlsx file
-        raise ImportFileError(_("Không đọc được tệp: tệp không phải bảng tính Excel hợp lệ.")) from exc
+        raise _not_xlsx() from exc
     try:
         ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        if not hasattr(ws, "_get_source"):  # a chart sheet first
+            raise _not_xlsx()
+        # The sheet's own claim of its size (e.g. A1:XFD1048576) would pad every row to 16,384
+        # cells and yield every missing row up to 1,048,576: read only the rows actually
+        # written, each cut to ``width`` cells (openpyxl 3.1's streaming parser, pinned).
+        with ws._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                ws._shared_strings,
+                data_only=True,
+                epoch=wb.epoch,
+                date_formats=wb._date_formats,
+                timedelta_formats=wb._timedelta_formats,
+            )
+            rows = parser.parse()
+            while True:
+                try:
+                    number, cells = next(rows)
+                except StopIteration:
+                    return
+                except Exception as exc:  # malformed sheet XML
+                    raise _not_xlsx() from exc
+                yield number, ws._get_row(cells, min_col=1, max_col=width, values_only=True)
     finally:
         wb.close()
 
 
-def _read_csv(content: bytes) -> list[list[Any]]:
+def _read_csv(content: bytes, *, width: int) -> Iterator[tuple[int, list]]:
+    """(line number, values) of a UTF-8 CSV, streamed. A field beyond the cell cap, or beyond
+    the csv module's own limit, ends the reading with a message naming the line."""
     import csv
 
     try:
@@ -132,7 +312,25 @@ def _read_csv(content: bytes) -> list[list[Any]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    number = 0  # records, as a spreadsheet program shows them (a quoted cell may span lines)
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFileError(
+                _("Dòng %(row)s: không đọc được (ô quá dài, tối đa %(max)s ký tự, hoặc dấu ngoặc kép không đóng).")
+                % {"row": number + 1, "max": _grouped(settings.IMPORT_MAX_CELL_CHARS)}
+            ) from exc
+        number += 1
+        yield number, values
+
+
+def _short(message) -> str:
+    # A message may quote a cell (up to IMPORT_MAX_CELL_CHARS): a page of errors stays readable.
+    return clip(str(message), MESSAGE_MAX_CHARS)
 
 
 def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportReport:
@@ -157,13 +355,13 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
         for column, messages in invalid.error_dict.items():
             label = resource.column_label(column)
             for message in messages:
-                report.errors.append(RowError(row=sheet_row(invalid.number), column=label, message=str(message)))
+                report.errors.append(RowError(row=sheet_row(invalid.number), column=label, message=_short(message)))
     for number, errors in result.row_errors():
         for error in errors:
             exc = error.error
             if isinstance(exc, ValidationError):
                 for message in exc.messages:
-                    report.errors.append(RowError(row=sheet_row(number), column="", message=message))
+                    report.errors.append(RowError(row=sheet_row(number), column="", message=_short(message)))
             else:
                 # A bug, not bad input: never show a traceback, but do not hide that the row failed.
                 report.errors.append(
@@ -183,11 +381,25 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
             )
     report.errors.sort(key=lambda e: (e.row, e.column))
     report.warnings = list(getattr(resource, "warnings", []))
+    report.changes = sorted(getattr(resource, "changes", []), key=lambda c: c.row)
     return report
 
 
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read: it holds the uploaded personal data."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
 class PendingImport:
-    """An uploaded file waiting between the preview and the confirmation, owned by one user."""
+    """An uploaded file waiting between the preview and the confirmation, owned by one user.
+
+    Its bytes hold personal data, so they are readable by the server's user only and deleted
+    ``IMPORT_PENDING_MAX_AGE_MINUTES`` after the preview: when confirmed or cancelled, when an
+    expired token is used, at every new upload (for everyone's abandoned previews) and by
+    ``manage.py purge_pending_imports``.
+    """
 
     def __init__(self, token: str):
         self.token = token
@@ -195,28 +407,84 @@ class PendingImport:
         self.data_path = base / f"{token}.bin"
         self.meta_path = base / f"{token}.json"
 
+    @staticmethod
+    def max_age() -> dt.timedelta:
+        return dt.timedelta(minutes=settings.IMPORT_PENDING_MAX_AGE_MINUTES)
+
     @classmethod
     def create(cls, *, user, kind: str, filename: str, content: bytes) -> PendingImport:
+        cls.purge_expired()
         # The original bytes are kept, so the confirmation reads exactly what the preview read.
         pending = cls(uuid.uuid4().hex)
-        pending.data_path.parent.mkdir(parents=True, exist_ok=True)
-        pending.data_path.write_bytes(content)
+        pending.data_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_private(pending.data_path, content)
         meta = {"user": user.pk, "kind": kind, "filename": filename, "created": dt.datetime.now(dt.UTC).isoformat()}
-        pending.meta_path.write_text(json.dumps(meta), encoding="utf-8")
+        _write_private(pending.meta_path, json.dumps(meta).encode("utf-8"))
         return pending
+
+    @classmethod
+    def purge_expired(cls, *, now: dt.datetime | None = None) -> int:
+        """Delete every waiting file older than the allowed age; the number of previews deleted."""
+        base = Path(settings.IMPORT_TMP_DIR)
+        if not base.is_dir():
+            return 0
+        now = now or dt.datetime.now(dt.UTC)
+        deadline = now - cls.max_age()
+        purged = 0
+        for path in base.glob("*.json"):
+            pending = cls(path.stem)
+            if pending._created(fallback=True) < deadline:
+                pending.discard()
+                purged += 1
+        for path in base.glob("*.bin"):  # bytes whose description was lost
+            if not path.with_suffix(".json").exists():
+                try:
+                    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+                except OSError:
+                    continue
+                if modified < deadline:
+                    path.unlink(missing_ok=True)
+                    purged += 1
+        return purged
+
+    def _created(self, *, fallback: bool = False) -> dt.datetime:
+        try:
+            meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
+            return dt.datetime.fromisoformat(meta["created"])
+        except (OSError, ValueError, KeyError, TypeError):
+            if not fallback:
+                raise
+            try:  # unreadable (or being written): judge by the file's own age
+                return dt.datetime.fromtimestamp(self.meta_path.stat().st_mtime, dt.UTC)
+            except OSError:
+                return dt.datetime.min.replace(tzinfo=dt.UTC)
 
     @classmethod
     def load(cls, token: str, *, user, kind: str) -> tuple[PendingImport, bytes, dict]:
         if not token or not token.isalnum() or len(token) != 32:
             raise ImportFileError(_("Phiên nhập dữ liệu không hợp lệ. Hãy tải tệp lên lại."))
         pending = cls(token)
+        expired = ImportFileError(
+            _(
+                "Phiên nhập dữ liệu đã hết hạn (tệp chờ xác nhận chỉ được giữ %(m)s phút sau khi kiểm tra "
+                "thử, rồi bị xóa). Chưa có gì được ghi; hãy tải tệp lên lại."
+            )
+            % {"m": settings.IMPORT_PENDING_MAX_AGE_MINUTES}
+        )
         try:
             meta = json.loads(pending.meta_path.read_text(encoding="utf-8"))
-            content = pending.data_path.read_bytes()
-        except (OSError, ValueError) as exc:
-            raise ImportFileError(_("Phiên nhập dữ liệu đã hết hạn. Hãy tải tệp lên lại.")) from exc
+            created = dt.datetime.fromisoformat(meta["created"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise expired from exc
         if meta.get("user") != user.pk or meta.get("kind") != kind:
             raise ImportFileError(_("Phiên nhập dữ liệu không hợp lệ. Hãy tải tệp lên lại."))
+        if dt.datetime.now(dt.UTC) - created > cls.max_age():
+            pending.discard()
+            raise expired
+        try:
+            content = pending.data_path.read_bytes()
+        except OSError as exc:
+            raise expired from exc
         return pending, content, meta
 
     def discard(self) -> None:

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+#: rows between two progress reports of a background import
+PROGRESS_EVERY = 200
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
 
 
@@ -62,10 +64,22 @@ class ScopedResource(resources.ModelResource):
     columns: dict[str, bool] = {}
     #: one example row for the downloadable template
     example_row: list = []
+    #: a blank cell on a row matching an existing record keeps the stored value (shown on the page)
+    blank_keeps_stored: bool = False
 
     def __init__(self, *, user, **kwargs):
         super().__init__(**kwargs)
         self.user = user
+        #: called with the number of rows done, every few hundred rows (a background import)
+        self.progress = None
+        self._rows_done = 0
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        self._rows_done += 1
+        if self.progress is not None and self._rows_done % PROGRESS_EVERY == 0:
+            self.progress(self._rows_done)
+        return result
 
     def before_import_row(self, row, **kwargs):
         # The id fields are cleaned while looking up the existing row, outside import-export's
@@ -113,6 +127,19 @@ class ScopedResource(resources.ModelResource):
             ws.append(cls.example_row)
         for idx, header in enumerate(cls.expected_headers(), start=1):
             ws.column_dimensions[openpyxl.utils.get_column_letter(idx)].width = max(14, len(header) + 4)
+        if cls.blank_keeps_stored:
+            # Only the first sheet is imported; the rule for blank cells travels with the template.
+            notes = wb.create_sheet("Huong dan")
+            notes.append([_("Cột có dấu * trong trang nhập là bắt buộc.")])
+            notes.append(
+                [
+                    _(
+                        "Ô để trống không xóa dữ liệu: khi một dòng trùng với bản ghi đã có, các ô trống giữ "
+                        "nguyên giá trị đã lưu. Muốn xóa một thông tin, hãy sửa trực tiếp trên bản ghi."
+                    )
+                ]
+            )
+            notes.column_dimensions["A"].width = 120
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

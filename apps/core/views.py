@@ -11,8 +11,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from . import scoping
-from .imports import ImportFileError, PendingImport, import_file, read_upload
+from . import import_jobs, scoping
+from .imports import ImportFileError, PendingImport, count_rows, import_file, read_upload
 
 
 class ScopedViewMixin:
@@ -97,8 +97,62 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
             columns=self.resource_class.columns,
             template_url_name=self.template_url_name,
             max_mb=settings.IMPORT_MAX_UPLOAD_MB,
+            blank_keeps_stored=getattr(self.resource_class, "blank_keeps_stored", False),
         )
         return ctx
+
+    def get(self, request, *args, **kwargs):
+        token = request.GET.get("job", "")
+        if token:
+            return self._job_page(request, token)
+        return super().get(request, *args, **kwargs)
+
+    def _background_path(self) -> str | None:
+        return import_jobs.resource_path(self.resource_class)
+
+    def _start_job(self, request, *, token: str, confirm: bool, total: int):
+        import_jobs.start(
+            user=request.user,
+            token=token,
+            kind=self.import_kind,
+            resource=self._background_path(),
+            audit_action=self.audit_action,
+            confirm=confirm,
+            total=total,
+        )
+        return redirect(f"{request.path}?job={token}")
+
+    def _job_page(self, request, token: str):
+        """The state of a background import: progress (the page reloads itself), then its report."""
+        job = import_jobs.read_job(token)
+        if job is None or job.get("user") != request.user.pk or job.get("kind") != self.import_kind:
+            error = ImportFileError(
+                _("Phiên nhập dữ liệu đã hết hạn hoặc không hợp lệ. Chưa có gì được ghi; hãy tải tệp lên lại.")
+            )
+            return self.render_to_response(self.get_context_data(file_error=str(error)), status=400)
+        if job["state"] in ("queued", "running"):
+            return self.render_to_response(self.get_context_data(job=job))
+        if job["state"] == "failed":
+            import_jobs.discard_job(token)
+            return self.render_to_response(self.get_context_data(file_error=job["error"]), status=400)
+        report = import_jobs.report_from_dict(job["report"])
+        if job["confirm"] and report.ok:
+            import_jobs.discard_job(token)
+            messages.success(request, self._done_message(report))
+            return redirect(self.success_url)
+        ctx = {"report": report, "filename": job.get("filename", "")}
+        if report.ok:
+            ctx["token"] = token
+        return self.render_to_response(self.get_context_data(**ctx))
+
+    @staticmethod
+    def _done_message(report) -> str:
+        return _("Đã nhập %(n)s dòng: %(new)s thêm mới, %(upd)s cập nhật, %(skip)s không thay đổi.") % {
+            "n": report.total_rows,
+            "new": report.new,
+            "upd": report.updated,
+            "skip": report.skipped,
+        }
 
     def post(self, request, *args, **kwargs):
         resource = self.resource_class(user=request.user)
@@ -108,8 +162,13 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                 pending, content, meta = PendingImport.load(token, user=request.user, kind=self.import_kind)
                 if "cancel" in request.POST:
                     pending.discard()
+                    import_jobs.discard_job(token)
                     messages.info(request, _("Đã hủy nhập dữ liệu; không có gì được ghi."))
                     return redirect(request.path)
+                job = import_jobs.read_job(token)
+                if job is not None and self._background_path():
+                    # Previewed in the background: confirmed in the background too.
+                    return self._start_job(request, token=token, confirm=True, total=job.get("total", 0))
                 report = import_file(
                     actor=request.user,
                     resource=resource,
@@ -120,17 +179,19 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                 )
                 if report.ok:
                     pending.discard()
-                    messages.success(
-                        request,
-                        _("Đã nhập %(n)s dòng: %(new)s thêm mới, %(upd)s cập nhật, %(skip)s không thay đổi.")
-                        % {"n": report.total_rows, "new": report.new, "upd": report.updated, "skip": report.skipped},
-                    )
+                    messages.success(request, self._done_message(report))
                     return redirect(self.success_url)
                 return self.render_to_response(self.get_context_data(report=report, filename=meta["filename"]))
             upload = request.FILES.get("file")
             if upload is None:
                 raise ImportFileError(_("Hãy chọn tệp cần nhập."))
             content = read_upload(upload)
+            rows = count_rows(content, upload.name, resource) if self._background_path() else 0
+            if rows > settings.IMPORT_BACKGROUND_ROWS:
+                pending = PendingImport.create(
+                    user=request.user, kind=self.import_kind, filename=upload.name, content=content
+                )
+                return self._start_job(request, token=pending.token, confirm=False, total=rows)
             report = import_file(
                 actor=request.user,
                 resource=resource,

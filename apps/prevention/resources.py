@@ -11,6 +11,8 @@ duplicating: a row matches an existing activity with the same title, dates and c
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields
@@ -18,6 +20,7 @@ from import_export import fields
 from apps.areas.selectors import UnitResolutionError, resolve_current_unit
 from apps.cases.resources import parse_date
 from apps.core import scoping
+from apps.core.imports import FieldChange, RowChange, shown
 from apps.core.resources import ScopedResource, VNIntegerWidget
 from apps.core.text import normalize
 
@@ -104,6 +107,8 @@ class ActivityResource(_AllOrNothing, ScopedResource):
     ]
     example_row[7 + list(GROUP_COLUMNS.values()).index("students")] = 350
 
+    blank_keeps_stored = True
+
     title = fields.Field(attribute="title", column_name=COL_TITLE, readonly=True)
 
     class Meta:
@@ -120,6 +125,7 @@ class ActivityResource(_AllOrNothing, ScopedResource):
         self._topics = _choice_lookup(Topic.choices)
         self._groups = {g.code: g for g in AudienceGroup.objects.all()}
         self._seen: dict[tuple, int] = {}
+        self.changes: list[RowChange] = []
 
     def _communes(self, text, errors):
         communes = []
@@ -217,30 +223,57 @@ class ActivityResource(_AllOrNothing, ScopedResource):
             notes=str(get(COL_NOTES) or ""),
         )
 
-    @staticmethod
-    def _differs(activity: Activity, data: services.ActivityInput) -> bool:
-        """Whether saving the row would change the existing activity (else the row is "unchanged")."""
-        current = (
-            activity.kind,
-            sorted(t.topic for t in activity.topics.all()),
-            {p.group_id: p.count for p in activity.participations.all()},
-            activity.sessions,
-            activity.materials_count,
-            activity.materials_description,
-            activity.organiser,
-            activity.notes,
-        )
-        wanted = (
-            data.kind,
-            sorted(set(data.topics)),
-            dict(data.participation),
-            data.sessions,
-            data.materials_count,
-            " ".join(data.materials_description.split()),
-            data.organiser,
-            data.notes.strip(),
-        )
-        return current != wanted
+    def _differences(self, activity: Activity, data: services.ActivityInput) -> list[FieldChange]:
+        """What saving the row would change in the existing activity, column by column (old → new);
+        empty when the row is "unchanged"."""
+        kinds, topics = dict(ActivityKind.choices), dict(Topic.choices)
+        groups = {g.pk: g for g in self._groups.values()}
+        current_counts = {p.group_id: p.count for p in activity.participations.all()}
+        wanted_counts = dict(data.participation)
+        pairs = [
+            (COL_KIND, kinds.get(activity.kind, activity.kind), kinds.get(data.kind, data.kind)),
+            (
+                COL_TOPICS,
+                "; ".join(str(topics.get(t, t)) for t in sorted(t.topic for t in activity.topics.all())),
+                "; ".join(str(topics.get(t, t)) for t in sorted(set(data.topics))),
+            ),
+            (COL_SESSIONS, activity.sessions, data.sessions),
+            (COL_MATERIALS, activity.materials_count, data.materials_count),
+            (COL_MATERIALS_DESC, activity.materials_description, " ".join(data.materials_description.split())),
+            (COL_ORGANISER, activity.organiser, data.organiser),
+            (COL_NOTES, activity.notes, data.notes.strip()),
+        ]
+        header_of = {code: header for header, code in GROUP_COLUMNS.items()}
+        for pk in sorted(set(current_counts) | set(wanted_counts)):
+            group = groups.get(pk)
+            column = header_of.get(group.code, str(group)) if group else str(pk)
+            pairs.append((column, current_counts.get(pk), wanted_counts.get(pk)))
+        return [FieldChange(col, shown(old), shown(new)) for col, old, new in pairs if old != new]
+
+    def _keep_blank(self, row, activity: Activity, data: services.ActivityInput) -> services.ActivityInput:
+        """On a row matching an existing activity a blank cell keeps the stored value."""
+
+        def blank(column: str) -> bool:
+            value = row.get(column)
+            return value is None or (isinstance(value, str) and not value.strip())
+
+        kept = {
+            name: getattr(activity, name)
+            for name, column in (
+                ("sessions", COL_SESSIONS),
+                ("materials_count", COL_MATERIALS),
+                ("materials_description", COL_MATERIALS_DESC),
+                ("notes", COL_NOTES),
+            )
+            if blank(column)
+        }
+        participation = dict(data.participation)
+        for p in activity.participations.all():
+            group = next((g for g in self._groups.values() if g.pk == p.group_id), None)
+            header = next((h for h, code in GROUP_COLUMNS.items() if group and code == group.code), None)
+            if header is not None and blank(header):
+                participation[p.group_id] = p.count
+        return dataclasses.replace(data, participation=participation, **kept)
 
     def _find_existing(self, data: services.ActivityInput) -> Activity | None:
         wanted = {u.pk for u in data.communes}
@@ -266,6 +299,9 @@ class ActivityResource(_AllOrNothing, ScopedResource):
         self._index += 1
         data = self._parse(row, number)
         existing = self._find_existing(data)
+        if existing is not None:
+            data = self._keep_blank(row, existing, data)
+        self._row_number = number
         instance = existing or Activity()
         instance._pcmt_input, instance._pcmt_existing = data, existing
         return instance, existing is None
@@ -275,7 +311,13 @@ class ActivityResource(_AllOrNothing, ScopedResource):
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         existing = instance._pcmt_existing
-        return existing is not None and not self._differs(existing, instance._pcmt_input)
+        if existing is None:
+            return False
+        differences = self._differences(existing, instance._pcmt_input)
+        if differences:
+            label = f"{existing.title} ({shown(existing.date_from)})"
+            self.changes.append(RowChange(row=self._row_number, label=label, fields=differences))
+        return not differences
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         if import_validation_errors:

@@ -9,10 +9,13 @@ name, diacritics optional; a former commune split between several new ones needs
   commune + date + article + summary (crime) / commune + date + species + village (cultivation).
 
 Rows are saved through the services, so validation, scope and audit are the same as on screen.
+On a row matching an existing record a blank optional cell keeps the stored value; the preview
+lists what each updating row changes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from apps.areas.selectors import UnitResolutionError, resolve_unit
 from apps.cases.choices import Sex
 from apps.cases.resources import parse_date
 from apps.core import scoping
+from apps.core.imports import RowChange, field_changes
 from apps.core.resources import ScopedResource, VNIntegerWidget
 from apps.core.text import normalize
 
@@ -207,6 +211,7 @@ class RegisterResource(ScopedResource):
 
     #: service/model field → spreadsheet column, so errors raised by services name the column
     FIELD_COLUMNS: dict[str, str] = {}
+    blank_keeps_stored = True
 
     class Meta:
         skip_diff = True
@@ -217,6 +222,7 @@ class RegisterResource(ScopedResource):
         self._seen: dict[tuple, int] = {}
         self._parsed: ParsedRow | None = None
         self._changed = True
+        self.changes: list[RowChange] = []
 
     # helpers ------------------------------------------------------------------------------------
 
@@ -301,6 +307,14 @@ class RegisterResource(ScopedResource):
             return None, None
         return written, commune
 
+    def keep_blank(self, row, existing: models.Model | None, data, fields: dict[str, str]):
+        """``data`` with, on a row matching ``existing``, every blank cell among ``fields``
+        (input field → column) replaced by the stored value: blank means "not given", not "erase"."""
+        if existing is None:
+            return data
+        kept = {name: getattr(existing, name) for name, column in fields.items() if self.cell(row, column) is None}
+        return dataclasses.replace(data, **kept) if kept else data
+
     def once(self, key: tuple, number: int, name: str) -> None:
         if key in self._seen:
             raise ValidationError({name: _("Trùng với dòng %(n)s của tệp.") % {"n": self._seen[key]}})
@@ -339,9 +353,22 @@ class RegisterResource(ScopedResource):
             raise ValidationError(import_validation_errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        saved, changed = self.save_parsed(self._parsed)
+        parsed = self._parsed
+        saved, changed = self.save_parsed(parsed)
         instance.pk = saved.pk
         self._changed = changed
+        if changed and parsed.existing is not None:
+            # ``existing`` was read before the service locked and re-read the row: the old values.
+            fresh = type(saved)._default_manager.get(pk=saved.pk)
+            differences = field_changes(parsed.existing, fresh, self.FIELD_COLUMNS) + self.other_changes(
+                parsed.existing, fresh
+            )
+            label = " — ".join(str(v) for v in (getattr(fresh, "number", ""), str(fresh)) if v)
+            self.changes.append(RowChange(row=parsed.number, label=label, fields=differences))
+
+    def other_changes(self, old: models.Model, new: models.Model) -> list:
+        """Differences that are not plain fields (e.g. the list of offenders)."""
+        return []
 
     def save_m2m(self, instance, row, **kwargs):
         pass
@@ -443,6 +470,18 @@ class HotspotResource(RegisterResource):
             latitude=latitude,
             longitude=longitude,
             notes=self.text(row, COL_NOTES),
+        )
+        data = self.keep_blank(
+            row,
+            existing,
+            data,
+            {
+                "village": COL_VILLAGE,
+                "address": COL_ADDRESS,
+                "latitude": COL_LAT,
+                "longitude": COL_LON,
+                "notes": COL_NOTES,
+            },
         )
         return ParsedRow(number, existing, data, {"status": status, "status_since": status_since})
 
@@ -609,7 +648,7 @@ class CrimeCaseResource(RegisterResource):
             number,
             "summary",
         )
-        if existing is not None:
+        if existing is not None and offenders:
             # Keep the recorded offenders (and their links to case files) that the row still names.
             current = {(normalize(o.full_name), o.birth_year): o for o in existing.offenders.all()}
             for offender in offenders:
@@ -629,6 +668,20 @@ class CrimeCaseResource(RegisterResource):
             notes=self.text(row, COL_NOTES),
             **amounts,
         )
+        kept = {
+            "stage": COL_STAGE,
+            "heroin_g": COL_HEROIN,
+            "synthetic_g": COL_SYNTHETIC_G,
+            "synthetic_tablets": COL_SYNTHETIC_T,
+            "cannabis_g": COL_CANNABIS,
+            "other_g": COL_OTHER_G,
+            "other_desc": COL_OTHER_DESC,
+            "notes": COL_NOTES,
+        }
+        if existing is not None and self.cell(row, COL_OFFENDERS) is None:
+            offenders = None  # the recorded offenders stay, and so does their count unless given
+            kept["offenders_count"] = COL_COUNT
+        data = self.keep_blank(row, existing, data, kept)
         return ParsedRow(number, existing, data, {"offenders": offenders})
 
     def _match(self, ref: str, commune, occurred, article, summary) -> CrimeCase | None:
@@ -652,6 +705,13 @@ class CrimeCaseResource(RegisterResource):
         if len(matches) > 1:
             raise ValidationError({"number": _("Có nhiều vụ án trùng ngày, tội danh và nội dung: hãy ghi số hiệu.")})
         return matches[0] if matches else None
+
+    def other_changes(self, old: models.Model, new: models.Model) -> list:
+        from apps.core.imports import FieldChange
+
+        before = format_offenders(sorted(old.offenders.all(), key=lambda o: o.pk))
+        after = format_offenders(new.offenders.order_by("pk"))
+        return [] if before == after else [FieldChange(COL_OFFENDERS, before, after)]
 
     def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
         offenders = parsed.extra["offenders"]
@@ -742,6 +802,18 @@ class CultivationResource(RegisterResource):
             destroyed=destroyed,
             village=village,
             notes=self.text(row, COL_NOTES),
+        )
+        data = self.keep_blank(
+            row,
+            existing,
+            data,
+            {
+                "plants": COL_PLANTS,
+                "area_m2": COL_AREA,
+                "destroyed": COL_DESTROYED,
+                "village": COL_VILLAGE,
+                "notes": COL_NOTES,
+            },
         )
         return ParsedRow(number, existing, data)
 

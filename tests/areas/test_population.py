@@ -183,3 +183,15 @@ def test_confirm_rolls_back_everything_when_a_row_became_invalid_after_the_previ
     assert response.status_code == 200
     assert not response.context["report"].ok
     assert not UnitPopulation.objects.exists()
+
+
+def test_import_with_a_blank_source_keeps_the_stored_source(world, province_staff, client_for):
+    """Issue 11 §1: a blank optional cell on a row matching a stored figure keeps the stored value."""
+    population_set(actor=province_staff, unit=world.commune_a, year=2025, population=12000, source="UBND xã")
+    client = client_for(province_staff)
+    url = reverse("areas:population_import")
+    first = client.post(url, {"file": _xlsx([("2458", "", 2025, 12000, "")])})
+    report = first.context["report"]
+    assert (report.ok, report.updated, report.skipped) == (True, 0, 1), report.errors
+    client.post(url, {"token": first.context["token"], "confirm": "1"})
+    assert UnitPopulation.objects.get(unit=world.commune_a, year=2025).source == "UBND xã"

@@ -15,7 +15,18 @@ from playwright.sync_api import expect
 from apps.accounts import roles
 from apps.cases.choices import Status
 from apps.cases.models import CaseEvent, CaseFile, Holiday, Person
-from apps.cases.resources import COL_COMMUNE, COL_DETECTED, COL_DOB, COL_ID, COL_NAME, COL_SEX, COL_SUBST, CaseResource
+from apps.cases.resources import (
+    COL_ALIAS,
+    COL_COMMUNE,
+    COL_DETECTED,
+    COL_DOB,
+    COL_ID,
+    COL_NAME,
+    COL_SEX,
+    COL_SUBST,
+    COL_VILLAGE,
+    CaseResource,
+)
 from apps.cases.workflow import add_months, add_working_days
 from tests.factories.cases import advance, make_case
 
@@ -444,6 +455,49 @@ def test_import_previews_errors_then_imports_once_and_reimport_updates(
     expect(page.locator(".msg-success")).to_have_text("Đã nhập 3 dòng: 0 thêm mới, 0 cập nhật, 3 không thay đổi.")
     assert CaseFile.objects.count() == 3
     assert Person.objects.count() == 3
+
+
+def test_import_preview_shows_each_change_old_to_new_and_blank_cells_keep_data(
+    page, live_server, login_as, trung_son_officer, tmp_path
+):
+    login_as(page, trung_son_officer)
+    page.goto(url(live_server, "cases:import"))
+    expect(page.get_by_test_id("import-blank-rule")).to_contain_text("Ô để trống không xóa dữ liệu")
+    upload(page, write_xlsx(tmp_path / "ho-so.xlsx", import_rows("008088001234")))
+    page.get_by_test_id("import-confirm").click()
+    expect(page.locator(".msg-success")).to_contain_text("3 thêm mới")
+
+    # Nam again with only the required cells (no CCCD, no substance, birth year only) and a new
+    # village; Lan with a new alias; Dũng unchanged.
+    rows = import_rows("008088001234")
+    rows[0] = {k: v for k, v in rows[0].items() if k not in (COL_ID, COL_SUBST)} | {
+        COL_DOB: "1990",
+        COL_VILLAGE: "Thôn Khuổi Phầy",
+    }
+    rows[1][COL_ALIAS] = "Lan mập"
+    page.goto(url(live_server, "cases:import"))
+    upload(page, write_xlsx(tmp_path / "sua.xlsx", rows))
+    expect(page.get_by_test_id("import-preview")).to_contain_text("3 dòng — 0 thêm mới, 2 cập nhật, 1 không thay đổi")
+    changes = page.get_by_test_id("import-changes")
+    lines = changes.get_by_test_id("import-change-row")
+    expect(lines).to_have_count(2)
+    expect(lines.nth(0)).to_contain_text("Hoàng Văn Nam")
+    expect(lines.nth(0).locator("td")).to_have_text(
+        [re.compile("^2$"), re.compile("Hoàng Văn Nam"), "Thôn/tổ dân phố", "(trống)", "Thôn Khuổi Phầy"]
+    )
+    expect(lines.nth(1).locator("td")).to_have_text(
+        [re.compile("^3$"), re.compile("Ma Thị Lan"), "Tên gọi khác", "(trống)", "Lan mập"]
+    )
+    expect(changes).not_to_contain_text("Số CCCD/CMND")
+    expect(changes).not_to_contain_text("Chất ma túy")
+    page.get_by_test_id("import-confirm").click()
+    expect(page.locator(".msg-success")).to_have_text("Đã nhập 3 dòng: 0 thêm mới, 2 cập nhật, 1 không thay đổi.")
+
+    nam = CaseFile.objects.select_related("person").get(person__full_name="Hoàng Văn Nam")
+    assert nam.person.current_village == "Thôn Khuổi Phầy"
+    assert (nam.person.citizen_id, nam.person.date_of_birth) == ("008090001234", dt.date(1990, 3, 5))
+    assert list(nam.substances.values_list("code", flat=True)) == ["meth"]
+    assert Person.objects.get(full_name="Ma Thị Lan").aliases == "Lan mập"
 
 
 # 6. Unit scope: page, list and export

@@ -155,6 +155,17 @@ MEDIA_URL = "/media/"
 # Where uploaded spreadsheets wait between the dry-run preview and the confirmation.
 IMPORT_TMP_DIR = env.path("IMPORT_TMP_DIR", default=str(BASE_DIR / "var" / "imports"))
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=10)
+# Caps checked while a sheet is streamed, so a small hostile file cannot exhaust the server:
+# data rows per file (about 30 s per step on PostgreSQL, within gunicorn's 60 s timeout),
+# columns, characters in one cell, and the unpacked size of an .xlsx (a zip).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=40)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=2_000)
+IMPORT_MAX_XLSX_UNPACKED_MB = env.int("IMPORT_MAX_XLSX_UNPACKED_MB", default=30)
+# Files with more data rows are previewed and imported by the worker (db_worker), with progress.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=3_000)
+# A previewed file (personal data) waiting for confirmation is deleted after this many minutes.
+IMPORT_PENDING_MAX_AGE_MINUTES = env.int("IMPORT_PENDING_MAX_AGE_MINUTES", default=60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
