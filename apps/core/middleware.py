@@ -34,3 +34,34 @@ class RequestContextMiddleware:
             reset_request_context(token)
         response["X-Request-ID"] = str(ctx.request_id)
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers the issue-11 review asked for on every answer of the application (static files are
+    answered earlier by WhiteNoise and keep their long cache).
+
+    - ``Cache-Control: private, no-store`` for a logged-in user: pages and exports carry names and ID
+      numbers, which must not stay in the browser cache of a shared office PC or in a proxy.
+    - ``Content-Security-Policy``: scripts only from our own files (the templates have no inline
+      script, tests/core/test_security_headers.py checks it); styles keep 'unsafe-inline' for the
+      ``style=`` attributes of the SVG charts and tables.
+    - ``Permissions-Policy``: none of the powerful browser features is used.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PCMT_CONTENT_SECURITY_POLICY
+        self.permissions = settings.PCMT_PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Replaces max-age and the like set by a view: personal data is never stored.
+            response["Cache-Control"] = "private, no-store, max-age=0"
+            response.setdefault("Pragma", "no-cache")
+        if self.policy:
+            response.setdefault("Content-Security-Policy", self.policy)
+        if self.permissions:
+            response.setdefault("Permissions-Policy", self.permissions)
+        return response
