@@ -121,6 +121,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.lockout_response"
 AXES_VERBOSE = False
+# Behind a TLS proxy every request comes from the proxy's address, so one person's failures would
+# lock the account for everyone: count the address the proxy saw instead. Number of trusted proxies in
+# front of the app that append to X-Forwarded-For (nginx: 1); 0 (default) ignores the header, which
+# anybody can forge when no proxy overwrites it. Also used for the audit log's client address.
+PCMT_TRUSTED_PROXIES = env.int("PCMT_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
 
 # Idle timeout: the cookie is renewed on every request, so it expires after N minutes without activity.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
@@ -221,6 +227,9 @@ LOGGING = {
 
 # PROJECT
 # ------------------------------------------------------------------------------
+# `manage.py seed_demo` (accounts with a published password, invented people) runs only where this is
+# true; settings.production forces it off.
+PCMT_ALLOW_DEMO_DATA = env.bool("PCMT_ALLOW_DEMO_DATA", default=True)
 # The province whose data this instance holds (statistics-office code, current generation).
 PCMT_PROVINCE_CODE = env("PCMT_PROVINCE_CODE", default="8")
 
