@@ -58,3 +58,13 @@ def test_detected_on_cannot_be_year_one_or_before_the_birth_year(world, officer_
         make_case(officer_a, world.commune_a, birth_year=1990, detected_on=dt.date(1985, 6, 1))
     assert "detected_on" in before_birth.value.message_dict
     assert make_case(officer_a, world.commune_a, birth_year=1990, detected_on=dt.date(2026, 1, 5)).pk
+
+
+def test_a_form_date_in_year_one_is_refused(world, officer_a, client_for):
+    from tests.cases.test_views import create_data
+
+    data = create_data(**{"c-commune": str(world.commune_a.pk), "c-detected_on": "05/01/0001"})
+    response = client_for(officer_a).post(reverse("cases:casefile_create"), data)
+    assert response.status_code == 200
+    assert "Ngày không hợp lý" in response.content.decode()
+    assert not Person.objects.exists()

@@ -21,7 +21,9 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
 response = Client(raise_request_exception=False).get("/khong-co-trang-nay/")
+css = Client().get("/static/css/app.css")
 print(json.dumps({
+    "static": css.status_code,
     "debug": settings.DEBUG,
     "finders": settings.WHITENOISE_USE_FINDERS,
     "status": response.status_code,
@@ -52,7 +54,7 @@ def test_the_run_command_shows_the_vietnamese_error_pages(dotenv_debug):
     env = {"DJANGO_DEBUG": dotenv_debug} if dotenv_debug else {}  # even when the shell or .env says true
     probe = _run_app_settings(**env)
     assert probe["debug"] is False
-    assert probe["finders"] is True  # CSS and JS still served without DEBUG
+    assert probe["finders"] is True and probe["static"] == 200  # CSS and JS still served without DEBUG
     assert probe["status"] == 404
     assert "Không tìm thấy" in probe["body"]
     assert "Django tried these URL patterns" not in probe["body"]
