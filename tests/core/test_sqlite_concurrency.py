@@ -83,7 +83,7 @@ def test_sqlite_is_configured_for_concurrent_writers():
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
-    assert "busy_timeout" in options["init_command"] or options.get("timeout", 5) >= 10
+    assert options["timeout"] >= 10  # seconds a writer waits for the lock (SQLite's busy timeout)
 
 
 @pytest.mark.django_db(transaction=True)
