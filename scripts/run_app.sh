@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start the app for local development: venv + requirements, translations, migrations, admin units,
-# demo data, demo logins, then `manage.py runserver 127.0.0.1:${PORT:-8000}` (settings.dev).
+# demo data, demo logins, then `manage.py runserver 127.0.0.1:${PORT:-8000}` (settings.dev, DEBUG off).
 #
-# Usage: scripts/run_app.sh            (PORT=8001 scripts/run_app.sh for another port)
+# Usage: scripts/run_app.sh            (PORT=8001 scripts/run_app.sh for another port;
+#                                       PCMT_DEV_DEBUG=1 scripts/run_app.sh for Django's debug page)
 #
 # The helper functions below are also used by scripts/run_tests.sh, which sources this file
 # (sourcing defines the functions and does not start anything). They return non-zero on failure
@@ -122,10 +123,21 @@ compile_messages() {
     "$VENV_PY" "$REPO_ROOT/manage.py" compilemessages --ignore=.venv --ignore=node_modules --verbosity=0
 }
 
-run_app_main() {
-    cd "$REPO_ROOT"
+app_environment() {
+    # The users' run command shows the Vietnamese error pages: Django's debug page would echo the
+    # posted form (names, ID numbers) to whoever is at the screen. Developers opt in to the debug
+    # page with PCMT_DEV_DEBUG=1. Static files stay served by WhiteNoise (finders) without DEBUG.
     export DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.dev
     export PYTHONUNBUFFERED=1
+    case "${PCMT_DEV_DEBUG:-0}" in
+        1 | true | yes | on) export DJANGO_DEBUG=true ;;
+        *) export DJANGO_DEBUG=false ;;
+    esac
+}
+
+run_app_main() {
+    cd "$REPO_ROOT"
+    app_environment
 
     ensure_venv requirements.txt
     ensure_weasyprint_libs || true

@@ -61,6 +61,9 @@ _WORK_CLASSIFICATION = [
 # points and read everything; steering members see only the targets. prevention.view_informant is
 # in NO role: it is granted to named province staff one by one (admin → user → permissions).
 _READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casefile_audit"]
+# Granted to named accounts one by one, by a superuser only, never through a role (the group admin
+# refuses them): who reads informants or the named list of people is a personal decision.
+PERSONAL_PERMISSIONS = ("prevention.view_informant", "reports.view_people_list")
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.

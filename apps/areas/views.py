@@ -7,6 +7,7 @@ from django.views.generic import FormView
 
 from apps.audit import actions
 from apps.core import scoping
+from apps.core.locking import version_missing_error
 from apps.core.views import ImportTemplateView, ScopedDetailView, ScopedImportView, ScopedListView, ScopedViewMixin
 
 from . import selectors, services
@@ -112,6 +113,10 @@ class PopulationEditView(ScopedViewMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        if data.get("version") is None and selectors.population_for(unit=self.get_unit(), year=data["year"]):
+            # Changing a year already recorded: without the version a colleague's figure is overwritten.
+            form.add_error(None, version_missing_error())
+            return self.form_invalid(form)
         try:
             services.population_set(
                 actor=self.request.user,

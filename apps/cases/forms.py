@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.locking import VersionRequiredMixin
 
 from .choices import AgeBand, CaseType, CloseReason, Sex, Status, Whereabouts
 from .models import CaseFile, Ethnicity, Person, SubstanceType
 from .selectors import SORTS
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+EARLIEST_FORM_DATE = dt.date(1900, 1, 1)  # birth dates included
 
 
 class DateField(forms.DateField):
@@ -26,6 +30,11 @@ class DateField(forms.DateField):
         super().validate(value)
         if value and self.not_future and value > timezone.localdate():
             raise forms.ValidationError(_("Ngày không được sau ngày hôm nay."))
+        if value and value < EARLIEST_FORM_DATE:
+            # 05/01/0001 is a valid date for Python but a typo for a person's record.
+            raise forms.ValidationError(
+                _("Ngày không hợp lý (trước năm %(y)s).") % {"y": EARLIEST_FORM_DATE.year}, code="implausible"
+            )
 
 
 class PersonForm(forms.ModelForm):
@@ -78,7 +87,7 @@ class PersonForm(forms.ModelForm):
         return data
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(VersionRequiredMixin, forms.ModelForm):
     detected_on = DateField(label=_("Ngày phát hiện"))
     first_use_date = DateField(label=_("Bắt đầu sử dụng"), required=False)
     substances = forms.MultipleChoiceField(
@@ -120,11 +129,12 @@ class CaseForm(forms.ModelForm):
             self.fields["commune"].disabled = True
             self.fields["substances"].initial = list(self.instance.substances.values_list("code", flat=True))
             self.fields["version"].initial = self.instance.version
+            self.require_version()
         elif getattr(user, "area", None) and user.area.level == "commune":
             self.fields["commune"].initial = user.area.pk
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(VersionRequiredMixin, forms.Form):
     event_date = DateField(label=_("Ngày"))
     decision_number = forms.CharField(label=_("Số quyết định/văn bản"), max_length=60, required=False)
     decision_date = DateField(label=_("Ngày quyết định"), required=False)
@@ -138,6 +148,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, transition, **kwargs):
         super().__init__(*args, **kwargs)
+        self.require_version()  # a step always changes an existing file
         self.fields["event_date"].initial = timezone.localdate()
         if not transition.needs_end_date:
             del self.fields["end_date"]

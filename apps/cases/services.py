@@ -18,6 +18,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
+from apps.core.text import clean_name
 from apps.reporting.locks import ensure_unlocked
 
 from . import stocks, workflow
@@ -62,6 +63,10 @@ CASE_FIELDS = [
 FREE_EVENTS = (EventKind.HOME_VISIT, EventKind.NOTE, EventKind.VIOLATION, EventKind.RELAPSE, EventKind.WHEREABOUTS)
 
 
+# A typo like 05/01/0001 parses as a date; nothing this app records happened before this.
+EARLIEST_PLAUSIBLE_DATE = dt.date(1950, 1, 1)
+
+
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -100,6 +105,8 @@ def normalize_citizen_id(raw: Any) -> tuple[str, str]:
 
 
 def validate_person(person: Person, *, on: dt.date) -> None:
+    # Every path (screen, import, merge) passes here: one stored form of the name so matches hold.
+    person.full_name, person.aliases = clean_name(person.full_name), clean_name(person.aliases)
     errors: dict[str, str] = {}
     if person.date_of_birth:
         if person.date_of_birth > on:
@@ -115,12 +122,20 @@ def _validate_case_dates(case: CaseFile, person: Person, *, on: dt.date) -> None
     errors: dict[str, str] = {}
     if case.detected_on and case.detected_on > on:
         errors["detected_on"] = _("Ngày phát hiện không được sau ngày hôm nay.")
+    elif case.detected_on and case.detected_on < EARLIEST_PLAUSIBLE_DATE:
+        errors["detected_on"] = _("Ngày phát hiện không hợp lý (trước năm %(y)s).") % {
+            "y": EARLIEST_PLAUSIBLE_DATE.year
+        }
+    elif case.detected_on and person.birth_year and case.detected_on.year < person.birth_year:
+        errors["detected_on"] = _("Ngày phát hiện trước năm sinh.")
     if case.first_use_date:
         if case.first_use_date > on:
             errors["first_use_date"] = _("Ngày bắt đầu sử dụng không được sau ngày hôm nay.")
         elif case.detected_on and case.first_use_date > case.detected_on:
             errors["first_use_date"] = _("Ngày bắt đầu sử dụng phải trước ngày phát hiện.")
-        elif person.birth_year and case.first_use_date.year < person.birth_year:
+        elif case.first_use_date < EARLIEST_PLAUSIBLE_DATE or (
+            person.birth_year and case.first_use_date.year < person.birth_year
+        ):
             errors["first_use_date"] = _("Ngày bắt đầu sử dụng trước năm sinh.")
     if errors:
         raise ValidationError(errors)

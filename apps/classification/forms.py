@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.locking import VersionRequiredMixin
 
 from . import rules
 from .models import KeyRoute, RuleSet
@@ -81,7 +82,7 @@ class RuleSetImportForm(forms.Form):
         return upload
 
 
-class KeyRouteForm(forms.ModelForm):
+class KeyRouteForm(VersionRequiredMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -97,3 +98,4 @@ class KeyRouteForm(forms.ModelForm):
         scoping.restrict_form_fields(self, user)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.require_version()

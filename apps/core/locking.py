@@ -9,12 +9,41 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Without the version the form was opened at, a save could silently overwrite a colleague's: the
+# services only compare versions they are given, so every edit form must send it back.
+VERSION_MISSING = gettext_lazy(
+    "Biểu mẫu thiếu số phiên bản của bản ghi lúc mở trang, nên không thể biết người khác đã sửa hay chưa. "
+    "Thay đổi CHƯA được lưu; hãy tải lại trang rồi sửa lại."
+)
 
 LabelFn = Callable[[type[models.Model], str], str]
 
 
 class StaleObjectError(ValidationError):
     """Someone else saved the object after it was opened: the save is refused, nothing is lost."""
+
+
+def version_missing_error() -> ValidationError:
+    return ValidationError(VERSION_MISSING, code="version_missing")
+
+
+class VersionRequiredMixin:
+    """For forms with a hidden ``version`` field: an edit (``require_version()`` called, usually in
+    ``__init__`` when the form is bound to an existing record) is refused when the POST lacks it."""
+
+    version_required = False
+
+    def require_version(self, required: bool = True) -> None:
+        self.version_required = required
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not (self.is_bound and self.version_required) or self.has_error("version"):
+            return
+        if self.cleaned_data.get("version") is None:
+            self.add_error(None, version_missing_error())
 
 
 def field_label(model: type[models.Model], name: str) -> str:

@@ -15,6 +15,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
+from apps.core.locking import VersionRequiredMixin
 
 from . import selectors
 from .choices import (
@@ -60,7 +61,7 @@ class OfficerChoiceField(forms.ModelChoiceField):
 # --- activities --------------------------------------------------------------------------------------
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(VersionRequiredMixin, forms.Form):
     title = forms.CharField(label=_("Nội dung, tên hoạt động"), max_length=250)
     date_from = DateField(label=_("Từ ngày"))
     date_to = DateField(
@@ -120,6 +121,7 @@ class ActivityForm(forms.Form):
                 reached=reached_ids,
                 version=activity.version,
             )
+            self.require_version()
             for p in activity.participations.all():
                 self.initial[f"group_{p.group_id}"] = p.count
         else:
@@ -221,7 +223,7 @@ class ActivityFilterForm(forms.Form):
 # --- high-risk register --------------------------------------------------------------------------
 
 
-class HighRiskForm(forms.Form):
+class HighRiskForm(VersionRequiredMixin, forms.Form):
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
     birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, max_value=2100)
@@ -249,6 +251,7 @@ class HighRiskForm(forms.Form):
                 notes=entry.notes,
                 version=entry.version,
             )
+            self.require_version()
             self.fields["commune"].disabled = True
         else:
             communes = list(self.fields["commune"].queryset[:2])
@@ -319,7 +322,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class TrainingForm(forms.Form):
+class TrainingForm(VersionRequiredMixin, forms.Form):
     held_on = DateField(label=_("Ngày tổ chức"))
     topic = forms.CharField(label=_("Nội dung tập huấn"), max_length=250)
     organiser = forms.CharField(label=_("Đơn vị tổ chức"), max_length=200)
@@ -336,6 +339,7 @@ class TrainingForm(forms.Form):
                 notes=training.notes,
                 version=training.version,
             )
+            self.require_version()
 
 
 def training_units(user):
@@ -402,7 +406,7 @@ class TrainingFilterForm(forms.Form):
 # --- model points --------------------------------------------------------------------------------
 
 
-class ModelPointForm(forms.Form):
+class ModelPointForm(VersionRequiredMixin, forms.Form):
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
     name = forms.CharField(label=_("Tên mô hình"), max_length=250)
     decision_number = forms.CharField(label=_("Số quyết định thành lập"), max_length=60)
@@ -426,6 +430,7 @@ class ModelPointForm(forms.Form):
                 ended_on=point.ended_on,
                 version=point.version,
             )
+            self.require_version()
             self.fields["commune"].disabled = True
         else:
             communes = list(self.fields["commune"].queryset[:2])
@@ -466,7 +471,7 @@ class ModelPointFilterForm(forms.Form):
 # --- tip-offs ------------------------------------------------------------------------------------
 
 
-class TipOffForm(forms.Form):
+class TipOffForm(VersionRequiredMixin, forms.Form):
     received_on = DateField(label=_("Ngày tiếp nhận"))
     channel = forms.ChoiceField(label=_("Hình thức tiếp nhận"), choices=[("", "—"), *TipOffChannel.choices])
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
@@ -501,6 +506,7 @@ class TipOffForm(forms.Form):
                 hotspot_id=tip_off.hotspot_id,
                 version=tip_off.version,
             )
+            self.require_version()
             self.fields["commune"].disabled = True
         else:
             communes = list(self.fields["commune"].queryset[:2])

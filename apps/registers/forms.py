@@ -10,6 +10,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
+from apps.core.locking import VersionRequiredMixin
 
 from .choices import HOTSPOT_TRANSITIONS, CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
 from .models import CrimeCase, Cultivation, Hotspot
@@ -83,7 +84,7 @@ class CommuneFieldsMixin:
 # --- hotspots ------------------------------------------------------------------------------------
 
 
-class HotspotForm(CommuneFieldsMixin, forms.ModelForm):
+class HotspotForm(VersionRequiredMixin, CommuneFieldsMixin, forms.ModelForm):
     discovered_on = DateField(label=_("Ngày phát hiện"))
     latitude = _decimal(_("Vĩ độ"), 6, required=False, min_value=-90, max_value=90, help_text=_("Ví dụ 21,823300"))
     longitude = _decimal(
@@ -137,6 +138,7 @@ class HotspotForm(CommuneFieldsMixin, forms.ModelForm):
         if self.instance.pk:
             del self.fields["status"], self.fields["status_since"]
             self.fields["version"].initial = self.instance.version
+            self.require_version()
             self.fields["discovered_on"].initial = self.instance.discovered_on
             self.fields["latitude"].initial = self.instance.latitude
             self.fields["longitude"].initial = self.instance.longitude
@@ -147,7 +149,7 @@ class HotspotForm(CommuneFieldsMixin, forms.ModelForm):
         self.order_fields(self.field_order)
 
 
-class HotspotStatusForm(forms.Form):
+class HotspotStatusForm(VersionRequiredMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("Chuyển sang tình trạng"), choices=(), widget=forms.RadioSelect)
     changed_on = DateField(label=_("Ngày"))
     reason = forms.CharField(
@@ -164,6 +166,7 @@ class HotspotStatusForm(forms.Form):
         self.fields["to_status"].choices = [(s, HotspotStatus(s).label) for s in allowed]
         self.fields["changed_on"].initial = timezone.localdate()
         self.fields["version"].initial = hotspot.version
+        self.require_version()
 
 
 class HotspotFilterForm(forms.Form):
@@ -184,7 +187,7 @@ class HotspotFilterForm(forms.Form):
 # --- crime cases ---------------------------------------------------------------------------------
 
 
-class CrimeCaseForm(CommuneFieldsMixin, forms.ModelForm):
+class CrimeCaseForm(VersionRequiredMixin, CommuneFieldsMixin, forms.ModelForm):
     occurred_on = DateField(label=_("Ngày xảy ra, phát hiện"))
     offenders_count = forms.IntegerField(
         label=_("Số đối tượng bị bắt"),
@@ -227,6 +230,7 @@ class CrimeCaseForm(CommuneFieldsMixin, forms.ModelForm):
         case = self.instance
         if case.pk:
             self.fields["version"].initial = case.version
+            self.require_version()
             for name in ("occurred_on", "offenders_count", "synthetic_tablets", *AMOUNT_FIELDS):
                 self.fields[name].initial = getattr(case, name)
         self.order_fields(self.field_order)
@@ -309,7 +313,7 @@ class CrimeCaseFilterForm(forms.Form):
 # --- cultivation ---------------------------------------------------------------------------------
 
 
-class CultivationForm(CommuneFieldsMixin, forms.ModelForm):
+class CultivationForm(VersionRequiredMixin, CommuneFieldsMixin, forms.ModelForm):
     found_on = DateField(label=_("Ngày phát hiện"))
     plants = forms.IntegerField(label=_("Số cây"), min_value=0, required=False)
     area_m2 = _decimal(_("Diện tích (m²)"), 2, min_value=0, required=False)
@@ -337,6 +341,7 @@ class CultivationForm(CommuneFieldsMixin, forms.ModelForm):
         self.setup_communes(user)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.require_version()
             for name in ("found_on", "plants", "area_m2"):
                 self.fields[name].initial = getattr(self.instance, name)
         self.order_fields(self.field_order)

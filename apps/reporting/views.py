@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
+from apps.core.locking import version_missing_error
 
 from . import indicators, selectors, services
 from .forms import PeriodForm, ReasonForm, SubmitForm
@@ -262,6 +263,8 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             elif action in ("return", "approve", "reopen"):
                 if self.submission is None:
                     raise ValidationError("Xã chưa nộp số liệu kỳ này.")
+                if expected is None:
+                    raise version_missing_error()
                 if action == "approve":
                     services.submission_approve(actor=user, submission=self.submission, expected_version=expected)
                     messages.success(request, f"Đã phê duyệt và khóa số liệu {self.period.label} của {self.commune}.")

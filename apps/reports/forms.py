@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.forms import DateField
+from apps.core.locking import VersionRequiredMixin
 
 from . import selectors, sources
 from .models import ReportHeaderConfig
@@ -88,7 +89,7 @@ class IssueForm(forms.Form):
         return [(s, self[f"section_{s.code}"]) for s in SECTIONS]
 
 
-class HeaderConfigForm(forms.ModelForm):
+class HeaderConfigForm(VersionRequiredMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

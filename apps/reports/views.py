@@ -279,7 +279,9 @@ class HeaderEditView(ScopedViewMixin, TemplateView):
         config = ReportHeaderConfig.objects.filter(unit=unit).first()
         initial = services.header_for(unit)
         initial["version"] = config.version if config else None
-        return HeaderConfigForm(data, initial=initial), config
+        form = HeaderConfigForm(data, initial=initial)
+        form.require_version(config is not None)
+        return form, config
 
     def get(self, request, *args, **kwargs):
         unit = self._unit()

@@ -123,3 +123,47 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- lockout behind the TLS proxy: counted by the real client address ----------------------------------------
+
+PROXY = "10.0.0.1"
+
+
+def _login_via_proxy(client, username, password, forwarded_for):
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for
+    )
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.PCMT_TRUSTED_PROXIES = 1
+    return settings
+
+
+def test_behind_the_proxy_one_attacker_does_not_lock_the_account_for_everyone(officer_a, client, behind_proxy):
+    from django.test import Client
+
+    for _ in range(settings.AXES_FAILURE_LIMIT + 2):
+        _login_via_proxy(client, "officer_a", "sai-mat-khau", "203.0.113.9")
+    assert _login_via_proxy(client, "officer_a", PASSWORD, "203.0.113.9").status_code == 429
+    # The officer at the commune office, through the same proxy, still logs in.
+    response = _login_via_proxy(Client(), "officer_a", PASSWORD, "198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_lockout(officer_a, client, behind_proxy):
+    # The client may send any X-Forwarded-For; the proxy appends the address it saw, which alone counts.
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        _login_via_proxy(client, "officer_a", "sai-mat-khau", f"192.0.2.{i}, 203.0.113.9")
+    assert _login_via_proxy(client, "officer_a", PASSWORD, "192.0.2.200, 203.0.113.9").status_code == 429
+
+
+def test_without_a_declared_proxy_the_forwarded_header_is_ignored(officer_a, client):
+    assert settings.PCMT_TRUSTED_PROXIES == 0  # default off: the header is forgeable without a proxy
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        forged = {"REMOTE_ADDR": "203.0.113.9", "HTTP_X_FORWARDED_FOR": f"1.2.3.{i}"}
+        client.post(LOGIN, {"username": "officer_a", "password": "x"}, **forged)
+    response = client.post(LOGIN, {"username": "officer_a", "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 429

@@ -232,3 +232,13 @@ def test_dashboard_cache_follows_the_data(world, province, province_staff, offic
     advance(officer_a, case, "management_decision", dt.date(2026, 2, 4), decision_number="1/QĐ")
     assert client.get(dashboard_url()).context["dash"].key_figures[0].value == total + 1
     cache.clear()
+
+
+def test_a_province_decision_without_the_version_is_refused(world, province, officer_a, province_staff, client_for):
+    from apps.core.locking import VERSION_MISSING
+
+    data = {"kind": "quarter", "year": "2026", "number": "1"}
+    client_for(officer_a).post(submission_url(world.commune_a), {**data, "action": "submit", "note": ""})
+    response = client_for(province_staff).post(submission_url(world.commune_a), {**data, "action": "approve"})
+    assert response.status_code == 400 and str(VERSION_MISSING) in response.content.decode()
+    assert Submission.objects.get(commune=world.commune_a).status == SubmissionStatus.SUBMITTED

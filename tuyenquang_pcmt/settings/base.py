@@ -36,9 +36,16 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout keep the dev server and browser tests from hitting "database is locked".
+    # Several officers and the worker write at once. WAL lets readers run beside the writer; the busy
+    # timeout makes a writer wait its turn instead of failing; IMMEDIATE takes the write lock at BEGIN,
+    # because a deferred transaction that reads and then writes deadlocks with another such writer and
+    # SQLite then answers "database is locked" at once, without waiting (tests/core/test_sqlite_concurrency.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -114,6 +121,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.lockout_response"
 AXES_VERBOSE = False
+# Behind a TLS proxy every request comes from the proxy's address, so one person's failures would
+# lock the account for everyone: count the address the proxy saw instead. Number of trusted proxies in
+# front of the app that append to X-Forwarded-For (nginx: 1); 0 (default) ignores the header, which
+# anybody can forge when no proxy overwrites it. Also used for the audit log's client address.
+PCMT_TRUSTED_PROXIES = env.int("PCMT_TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
 
 # Idle timeout: the cookie is renewed on every request, so it expires after N minutes without activity.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
@@ -138,6 +151,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "apps.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -193,6 +207,17 @@ TEMPLATES = [
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent by apps.core.middleware.SecurityHeadersMiddleware (Django 5.2 has no CSP of its own). No CDN
+# and no inline script: everything comes from this server.
+PCMT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PCMT_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 # IMPORT / EXPORT
 # ------------------------------------------------------------------------------
@@ -213,6 +238,9 @@ LOGGING = {
 
 # PROJECT
 # ------------------------------------------------------------------------------
+# `manage.py seed_demo` (accounts with a published password, invented people) runs only where this is
+# true; settings.production forces it off.
+PCMT_ALLOW_DEMO_DATA = env.bool("PCMT_ALLOW_DEMO_DATA", default=True)
 # The province whose data this instance holds (statistics-office code, current generation).
 PCMT_PROVINCE_CODE = env("PCMT_PROVINCE_CODE", default="8")
 

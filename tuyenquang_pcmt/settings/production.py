@@ -16,4 +16,7 @@ SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+# Persistent connections: a plain CONN_MAX_AGE setting is ignored by Django, it is read per database.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+# Demo accounts share one published password: never in a real database.
+PCMT_ALLOW_DEMO_DATA = False

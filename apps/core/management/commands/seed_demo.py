@@ -16,6 +16,11 @@ class Command(BaseCommand):
     help = "Tạo bộ dữ liệu minh họa (tài khoản mọi vai trò, số liệu) trên đơn vị hành chính thật. Chạy lại được."
 
     def handle(self, *args, **options):
+        if not settings.PCMT_ALLOW_DEMO_DATA:
+            raise CommandError(
+                "Không tạo dữ liệu minh họa với cấu hình này (production: PCMT_ALLOW_DEMO_DATA tắt): "
+                "tài khoản minh họa dùng chung một mật khẩu công khai."
+            )
         province = (
             AdministrativeUnit.objects.current().filter(level="province", code=settings.PCMT_PROVINCE_CODE).first()
         )
