@@ -34,7 +34,7 @@ def owner_alias() -> str:
     return OWNER_ALIAS if OWNER_ALIAS in settings.DATABASES else "default"
 
 
-def grant_statements(role: str, database: str, schema: str) -> list[str]:
+def grant_statements(role: str, database: str, schema: str, owner: str) -> list[str]:
     audit = AuditLogEntry._meta.db_table
     return [
         f'GRANT CONNECT ON DATABASE "{database}" TO {role}',
@@ -46,8 +46,9 @@ def grant_statements(role: str, database: str, schema: str) -> list[str]:
         f"REVOKE ALL ON {audit} FROM {role}",
         f"GRANT SELECT, INSERT ON {audit} TO {role}",
         # Tables and sequences the owner creates later (new migrations) get the same DML rights.
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}",
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA {schema}'
+        f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
+        f'ALTER DEFAULT PRIVILEGES FOR ROLE "{owner}" IN SCHEMA {schema} GRANT USAGE, SELECT ON SEQUENCES TO {role}',
     ]
 
 
@@ -70,9 +71,15 @@ class Command(BaseCommand):
                 _("Tên vai trò không hợp lệ: %(role)r (chữ thường, số, dấu gạch dưới).") % {"role": role}
             )
         with connection.cursor() as cursor:
-            cursor.execute("SELECT current_database(), current_schema(), current_user")
+            # The owner is the role that made the tables (and will run later migrations), which is
+            # not the current user when a DBA runs this as a superuser.
+            cursor.execute(
+                "SELECT current_database(), current_schema(), COALESCE((SELECT tableowner FROM pg_tables"
+                " WHERE tablename = %s AND schemaname = current_schema()), current_user)",
+                [AuditLogEntry._meta.db_table],
+            )
             db_name, schema, owner = cursor.fetchone()
-        statements = grant_statements(role, db_name, schema)
+        statements = grant_statements(role, db_name, schema, owner)
         if sql:
             self.stdout.write(f"CREATE ROLE {role} LOGIN;  -- {_('nếu chưa có; đặt mật khẩu bằng ALTER ROLE')}")
             self.stdout.write(";\n".join(statements) + ";")
