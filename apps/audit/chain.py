@@ -45,11 +45,11 @@ LOCK_KEY = 0x7063_6D74_6175_6474  # "pcmtaudt"
 
 
 def _json(value: Any) -> Any:
-    """The value as the database gives it back: jsonb turns 1.0e20 into an integer, so integral
-    floats are hashed as integers on both sides."""
+    """The value as the database gives it back (JSON types; jsonb turns 1.0e20 into an integer, so
+    integral floats are hashed as integers on both sides)."""
     if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    if isinstance(value, list):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
         return [_json(v) for v in value]
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -59,7 +59,7 @@ def _json(value: Any) -> Any:
 def _time(value: dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.isoformat(timespec="microseconds")
 
 
 def canonical(values: Mapping[str, Any], prev_hash: str) -> bytes:
@@ -70,7 +70,7 @@ def canonical(values: Mapping[str, Any], prev_hash: str) -> bytes:
         if name == "time":
             value = _time(value)
         elif name in ("before", "after"):
-            value = None if value is None else _json(json.loads(json.dumps(value)))
+            value = None if value is None else _json(value)
         elif name == "request_id":
             value = str(uuid.UUID(str(value))) if value else None
         elif name == "client_ip":
@@ -85,15 +85,21 @@ def digest(values: Mapping[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical(values, prev_hash)).hexdigest()
 
 
-def values_of(entry: Any) -> dict[str, Any]:
-    """The hashed values of a model instance (cached content types: no query)."""
+def values_of(entry: Any, labels: dict[int, str] | None = None) -> dict[str, Any]:
+    """The hashed values of a model instance (content types from Django's cache: no query)."""
     from django.contrib.contenttypes.models import ContentType
 
     values = {name: getattr(entry, name) for name in HASHED_FIELDS if name != "content_type"}
-    values["content_type"] = None
-    if entry.content_type_id is not None:
-        content_type = ContentType.objects.db_manager(entry._state.db).get_for_id(entry.content_type_id)
+    ct_id = entry.content_type_id
+    if ct_id is None:
+        values["content_type"] = None
+    elif labels is not None and ct_id in labels:
+        values["content_type"] = labels[ct_id]
+    else:
+        content_type = ContentType.objects.get_for_id(ct_id)
         values["content_type"] = f"{content_type.app_label}.{content_type.model}"
+        if labels is not None:
+            labels[ct_id] = values["content_type"]
     return values
 
 
@@ -119,9 +125,10 @@ def lock_and_read_head(model: type, using: str) -> str:
 
 def link(entries: Iterable[Any], prev_hash: str) -> None:
     """Give each new entry, in order, its place in the chain after ``prev_hash``."""
+    labels: dict[int, str] = {}
     for entry in entries:
         entry.prev_hash = prev_hash
-        entry.hash = prev_hash = digest(values_of(entry), prev_hash)
+        entry.hash = prev_hash = digest(values_of(entry, labels), prev_hash)
 
 
 @dataclass(frozen=True)
