@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from apps.audit import chain
 from apps.audit.models import AuditLogEntry
 from apps.audit.services import audit_record, audit_record_many
 from apps.core.context import RequestContext, reset_request_context, set_request_context
@@ -72,8 +73,10 @@ def test_each_entry_stores_its_hash_and_the_previous_entrys(entries):
     assert stored[0].prev_hash == "0" * 64
     assert all(len(e.hash) == 64 and int(e.hash, 16) >= 0 for e in stored)
     assert len({e.hash for e in stored}) == len(stored)
-    # SHA-256 over the content and the previous hash: the same content after another entry differs.
-    assert entries[0].hash != hashlib.sha256(b"").hexdigest()
+    # SHA-256 over the canonical serialisation of the stored content and the previous hash
+    first = stored[-len(entries)]
+    assert first.hash == hashlib.sha256(chain.canonical(chain.values_of(first), first.prev_hash)).hexdigest()
+    assert chain.digest(chain.values_of(first), "1" * 64) != first.hash
 
 
 def test_an_intact_chain_passes(entries):
