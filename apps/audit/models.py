@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import chain
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -15,6 +17,13 @@ class AuditLogQuerySet(models.QuerySet):
 
     def delete(self):
         raise PermissionDenied("Nhật ký hệ thống không được xóa.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        # Held until the caller's transaction commits, so the next append sees these entries.
+        with transaction.atomic(using=self.db, savepoint=False):
+            chain.link(objs, chain.lock_and_read_head(self.model, self.db))
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditLogEntry(models.Model):
@@ -58,6 +67,9 @@ class AuditLogEntry(models.Model):
     request_id = models.UUIDField(_("mã yêu cầu"), null=True, blank=True)
     client_ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     user_agent = models.CharField(_("trình duyệt"), max_length=300, blank=True)
+    # The chain (apps/audit/chain.py): set on insert, checked by ``manage.py verify_audit_chain``.
+    prev_hash = models.CharField(_("mã băm của mục trước"), max_length=64, editable=False)
+    hash = models.CharField(_("mã băm"), max_length=64, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -70,6 +82,10 @@ class AuditLogEntry(models.Model):
             models.Index(fields=["area", "-time"], name="audit_area_time_idx"),
             models.Index(fields=["actor", "-time"], name="audit_actor_time_idx"),
         ]
+        constraints = [
+            # At most one entry follows each entry: two appends racing past the lock cannot fork the chain.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_one_successor"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.time:%d/%m/%Y %H:%M} {self.actor_username} {self.action} {self.object_repr}"
@@ -77,7 +93,10 @@ class AuditLogEntry(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionDenied("Nhật ký hệ thống không được sửa.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            chain.link([self], chain.lock_and_read_head(type(self), using))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Nhật ký hệ thống không được xóa.")

@@ -47,7 +47,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+# Two PostgreSQL roles (README "Production", "The audit log"): DATABASE_URL is the runtime role of the
+# web and worker processes, which may append to the audit log but not rewrite it; DATABASE_OWNER_URL
+# (optional) is the role owning the tables, used by `migrate` and `grant_runtime_role` only.
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", default="")
+if DATABASE_OWNER_URL:
+    DATABASES["owner"] = {**env.db_url_config(DATABASE_OWNER_URL), "ATOMIC_REQUESTS": False, "CONN_MAX_AGE": 0}
+    # Tests run on one throw-away database; the owner alias is the same connection there.
+    DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata/loaddata keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
+SERIALIZATION_MODULES = {"json": "apps.core.serialization.json", "jsonl": "apps.core.serialization.jsonl"}
 
 # URLS
 # ------------------------------------------------------------------------------
