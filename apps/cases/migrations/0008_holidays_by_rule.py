@@ -11,5 +11,5 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_minor_rehab_terms")]
+    dependencies = [("cases", "0007_minor_rehab_terms")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

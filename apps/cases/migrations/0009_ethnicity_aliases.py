@@ -13,7 +13,7 @@ def forward(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_holidays_by_rule'),
+        ('cases', '0008_holidays_by_rule'),
     ]
 
     operations = [

@@ -9,5 +9,5 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_person_search_trigram")]
+    dependencies = [("cases", "0006_backfill_stock_spans")]
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
