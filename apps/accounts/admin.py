@@ -22,7 +22,7 @@ from apps.audit.services import audit_record
 from apps.core.admin import ScopedAdminMixin
 
 from .models import User
-from .roles import PERSONAL_PERMISSIONS, role_label
+from .roles import DELEGABLE_ROLES, PERSONAL_PERMISSIONS, role_label
 
 ROLES_CHANGE = "accounts.user.roles_change"
 GROUP_PERMISSIONS_CHANGE = "auth.group.permissions_change"
@@ -37,6 +37,9 @@ def _perm_names(perms) -> set[str]:
 def missing_permissions(editor, group: Group) -> list[str]:
     """The permissions of ``group`` that ``editor`` does not hold (none for a superuser)."""
     if editor.is_superuser:
+        return []
+    delegated_by = DELEGABLE_ROLES.get(group.name, ())
+    if delegated_by and editor.groups.filter(name__in=delegated_by).exists():
         return []
     return sorted(_perm_names(group.permissions.all()) - editor.get_all_permissions())
 

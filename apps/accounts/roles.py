@@ -64,6 +64,11 @@ _READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casef
 # Granted to named accounts one by one, by a superuser only, never through a role (the group admin
 # refuses them): who reads informants or the named list of people is a personal decision.
 PERSONAL_PERMISSIONS = ("prevention.view_informant", "reports.view_people_list")
+# Roles an administrator hands out although it does not hold their permissions itself: creating the
+# accounts of commune officers is the administrator's daily work, the role's permissions are fixed
+# in this file (groups are edited by superusers only) and hold only inside the account's own
+# commune. The administrator still cannot take the role itself (its own roles are read-only).
+DELEGABLE_ROLES: dict[str, tuple[str, ...]] = {COMMUNE_OFFICER: (ADMINISTRATOR,)}
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.

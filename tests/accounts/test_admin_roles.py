@@ -88,11 +88,21 @@ def test_the_administrator_cannot_make_anyone_superuser(admin_user, province_sta
 
 
 def test_the_administrator_cannot_grant_a_role_with_permissions_it_lacks(admin_user, world, client_for):
+    # Steering members' permissions are all read-only ones the administrator holds; give the role one
+    # more that the administrator lacks, as a superuser editing the group could.
+    group = _group(roles.STEERING_MEMBER)
+    group.permissions.add(_perm("cases.add_casefile"))
     newcomer = UserFactory(username="moi", area=world.commune_a)
-    response = change_user(client_for(admin_user), newcomer, groups=[_group(roles.COMMUNE_OFFICER)])
+    response = change_user(client_for(admin_user), newcomer, groups=[group])
     assert response.status_code == 200
     assert "quyền mà tài khoản của bạn không có" in response.content.decode()
     assert _privileges(newcomer)[2] == []
+
+
+def test_the_administrator_creates_commune_officers(admin_user, world, client_for):
+    newcomer = UserFactory(username="moi", area=world.commune_a)
+    change_user(client_for(admin_user), newcomer, groups=[_group(roles.COMMUNE_OFFICER)])
+    assert _privileges(newcomer)[2] == [roles.COMMUNE_OFFICER]
 
 
 def test_the_administrator_cannot_grant_a_personal_permission(admin_user, province_staff, client_for):
