@@ -135,6 +135,15 @@ class Criterion(models.Model):
         _("mức kiểm chứng"), max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
     )
     source = models.TextField(_("nguồn"), blank=True)
+    evidence = models.JSONField(
+        _("bằng chứng cần có"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Mã bằng chứng, chỉ cần một: records (hồ sơ, sổ theo dõi trong năm), submission (báo cáo được phê "
+            "duyệt), population (dân số năm). Thiếu bằng chứng thì tiêu chí “chưa đủ số liệu”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("tiêu chí")

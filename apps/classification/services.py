@@ -102,6 +102,8 @@ def write_spec(
         for name, value in fields.items():
             setattr(rule_set, name, value)
         rule_set.save()
+    # The historical model of migration 0002 predates the ``evidence`` column (added by 0003).
+    has_evidence = any(f.name == "evidence" for f in criterion_model._meta.get_fields())
     for level in spec.levels:
         level_row = level_model.objects.create(
             rule_set=rule_set,
@@ -133,6 +135,7 @@ def write_spec(
                 requires_key_route=c.requires_key_route,
                 verification=c.verification,
                 source=c.source,
+                **({"evidence": list(c.evidence)} if has_evidence else {}),
             )
             for position, c in enumerate(level.criteria, start=1)
         )
