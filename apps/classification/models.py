@@ -327,5 +327,11 @@ class AssessmentResult(models.Model):
         return self.assessment.label_for(self.proposed_level)
 
     @property
+    def is_provisional(self) -> bool:
+        """The system's outcome rests on unverified criteria ("kết quả tham khảo"). A level set
+        by an authorised override is a decision of the province, not the engine's reading."""
+        return not self.is_overridden and rules.provisional(self.explanation or {})
+
+    @property
     def is_key(self) -> bool:
         return self.assessment.spec.is_key(self.final_level)

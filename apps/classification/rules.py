@@ -1329,6 +1329,35 @@ def indicators_used(spec: RuleSetSpec) -> list[str]:
     return used
 
 
+PROVISIONAL_LABEL = "Kết quả tham khảo"
+
+
+def provisional(explanation: Mapping[str, Any]) -> bool:
+    """Whether an outcome (``Outcome.to_dict``, as stored) rests on criteria not verified against
+    the official text, so it may only be shown as "kết quả tham khảo" (issue 10 §4).
+
+    * a level reached: one of the criteria it was reached with is not verified;
+    * "has problems": a key-level criterion that was not met is not verified (its true threshold
+      could have made the commune a key commune), which is the case of every shipped Type III;
+    * undetermined: no (it is already "chưa đủ số liệu").
+    """
+    code = explanation.get("level", "")
+    if code == UNDETERMINED or not code:
+        return False
+    levels = explanation.get("levels") or []
+    if code == HAS_PROBLEMS:
+        return any(
+            c.get("met") is False and c.get("verification") != "verified"
+            for lv in levels
+            if lv.get("is_key")
+            for c in lv.get("criteria") or []
+        )
+    reached = next((lv for lv in levels if lv.get("code") == code), None)
+    if reached is None:
+        return False
+    return any(c.get("met") is True and c.get("verification") != "verified" for c in reached.get("criteria") or [])
+
+
 def evaluate_many(spec: RuleSetSpec, facts: Mapping[Any, Indicators]) -> dict[Any, Outcome]:
     return {key: evaluate(spec, indicators) for key, indicators in facts.items()}
 

@@ -416,6 +416,8 @@ class ClassificationTable:
     total: int
     previous: Assessment | None
     level: str = ""
+    #: visible communes whose outcome rests on unverified criteria ("kết quả tham khảo")
+    provisional: int = 0
 
 
 def _results(assessment: Assessment, qs: QuerySet[AssessmentResult]) -> list[AssessmentResult]:
@@ -455,6 +457,7 @@ def classification_table(*, user, assessment: Assessment, level: str = "") -> Cl
         total=len(all_rows),
         previous=previous,
         level=level,
+        provisional=sum(1 for r in all_rows if r.is_provisional),
     )
 
 
