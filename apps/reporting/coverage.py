@@ -42,3 +42,19 @@ def communes_with_data(by_commune: Mapping[int, Mapping[str, Any]], approved: It
 def coverage_text(covered: int, total: int) -> str:
     """ "tính trên 3/124 xã có số liệu": what a total or a target is measured over."""
     return f"tính trên {covered}/{total} xã có số liệu"
+
+
+def communes_with_data_between(commune_ids: list[int], start, end) -> set[int]:
+    """``communes_with_data`` for a window that is not a reporting period (a target's year to
+    date): the figures of the window (stored figures when enabled) and the approved reports of
+    periods ending inside it. Two reads, whatever the number of communes."""
+    from .figures import compute_many
+    from .models import Submission, SubmissionStatus
+
+    if not commune_ids:
+        return set()
+    table = compute_many(commune_ids=commune_ids, windows=[(start, end)])[0]
+    approved = Submission.objects.filter(
+        commune_id__in=commune_ids, status=SubmissionStatus.APPROVED, period__end__range=(start, end)
+    ).values_list("commune_id", flat=True)
+    return communes_with_data(table.by_commune, approved)
