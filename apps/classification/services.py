@@ -211,6 +211,69 @@ def ruleset_import(*, actor, content: bytes | str, replace: bool = False, filena
     return rule_set
 
 
+PARAMETER_PERMISSION = "classification.run_assessment"
+
+
+@transaction.atomic
+def ruleset_set_parameter(
+    *,
+    actor,
+    rule_set: RuleSet,
+    level_code: str,
+    criterion_code: str,
+    threshold: Any,
+    expected_version: int | None = None,
+) -> RuleSet:
+    """Change the lower bound of an UNVERIFIED threshold criterion (issue 10 §4: the assumed
+    Type III bounds "> 0 %", "≥ 1 người" are parameters the province's staff may set) as a new
+    version of the rule set, audited with the rule set before and after.
+
+    A verified threshold comes from the legal text and is refused here (legal staff replace it by
+    importing a new version). The criterion stays unverified: setting an assumption does not verify
+    it. Earlier assessments keep the snapshot they were run with.
+    """
+    _require(actor, PARAMETER_PERMISSION)
+    current = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleObjectError(
+            _("Bộ tiêu chí vừa được sửa (phiên bản %(v)s). Thay đổi của bạn chưa được lưu; hãy tải lại trang.")
+            % {"v": current.version},
+            code="stale",
+        )
+    spec = selectors.ruleset_spec(current)
+    level = spec.level(level_code)
+    criterion = next((c for c in level.criteria if c.code == criterion_code), None) if level else None
+    if criterion is None or criterion.kind != rules.THRESHOLD:
+        raise ValidationError(_("Không tìm thấy tiêu chí ngưỡng này trong bộ tiêu chí."))
+    if criterion.verification == "verified":
+        raise ValidationError(
+            _("Ngưỡng này đã kiểm chứng với văn bản: chỉ thay được bằng cách nhập phiên bản mới của bộ tiêu chí.")
+        )
+    data = rules.spec_to_dict(spec)
+    for raw_level in data["levels"]:
+        if raw_level["code"] != level_code:
+            continue
+        for raw in raw_level["criteria"]:
+            if raw["code"] == criterion_code:
+                raw["threshold"] = str(threshold)
+    data["version"] = current.version + 1
+    try:
+        new_spec = rules.spec_from_dict(data)
+    except rules.RuleSetFormatError as exc:
+        raise ValidationError(exc.errors) from exc
+    before = rules.spec_to_dict(spec)
+    rule_set = write_spec(new_spec, rule_set=current, actor=actor)
+    audit_record(
+        actor=actor,
+        action=RULESET_REPLACE,
+        obj=rule_set,
+        before=before,
+        after=rules.spec_to_dict(new_spec),
+        message=f"Sửa tham số giả định {level_code}/{criterion_code}: {criterion.threshold} → {threshold}",
+    )
+    return rule_set
+
+
 def load_shipped(*, models: tuple[Any, Any, Any] = (RuleSet, RuleLevel, Criterion), directory: Path = SHIPPED_DIR):
     """Create the rule sets shipped in ``fixtures/rulesets/*.json`` that do not exist yet.
 

@@ -85,3 +85,36 @@ def test_the_rule_set_page_labels_the_assumed_type_iii_bound(world, province_sta
     rule_set = RuleSet.objects.get(code="QD-3122-2010")
     html = client_for(province_staff).get(reverse("classification:ruleset_detail", args=[rule_set.pk])).content
     assert "THAM SỐ GIẢ ĐỊNH, CHƯA KIỂM CHỨNG" in html.decode()
+
+
+def test_province_staff_set_the_assumed_type_iii_bound_as_a_new_audited_version(
+    world, root, province_staff, officer_a, client_for, fake_registers
+):
+    from apps.audit.models import AuditLogEntry
+
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    add_cases(root, world.commune_a, 2, case_type="addict")
+    url = reverse("classification:ruleset_parameter", args=[rule_set.pk])
+    form = {"level": "type_3", "criterion": "a", "threshold": "5", "version": rule_set.version}
+    assert client_for(officer_a).post(url, form).status_code == 403
+    response = client_for(province_staff).post(url, form)
+    assert response.status_code == 302
+    rule_set.refresh_from_db()
+    assert rule_set.version == 2
+    criterion = rule_set.levels.get(code="type_3").criteria.get(code="a")
+    assert (criterion.threshold, criterion.threshold_high, criterion.verification) == (
+        Decimal("5"),
+        Decimal("50"),
+        "unverified",
+    )
+    entry = AuditLogEntry.objects.filter(object_id=str(rule_set.pk)).latest("pk")
+    assert entry.actor == province_staff and "type_3/a" in entry.message
+    # 2 addicts are below the new bound: no longer a key commune
+    from apps.classification import services
+
+    result = services.assessment_run(actor=root, rule_set=rule_set, year=YEAR).results.get(commune=world.commune_a)
+    assert result.final_level == rules.HAS_PROBLEMS
+    # a verified threshold is not a parameter
+    client_for(province_staff).post(url, {"level": "type_1", "criterion": "a", "threshold": "10", "version": 2})
+    rule_set.refresh_from_db()
+    assert rule_set.version == 2
