@@ -81,6 +81,11 @@ EVIDENCE = {
     "submission": "báo cáo định kỳ của xã trong năm đã được phê duyệt",
     "population": "dân số đang cư trú của xã trong năm",
 }
+#: reasons a value is unknown that are gaps in the COMMUNE's own data (evidence, population), as
+#: opposed to gaps of the system (an app not installed, no key-route list for the year)
+NO_EVIDENCE_REASON = "chưa đủ số liệu: chưa có {evidence}"
+NO_POPULATION_REASON = "chưa có dân số năm {year}"
+_COMMUNE_DATA_GAPS = (NO_EVIDENCE_REASON.split("{")[0], NO_POPULATION_REASON.split("{")[0])
 STATUSES = {"draft": "Dự thảo", "active": "Đang áp dụng", "retired": "Hết áp dụng"}
 
 
@@ -640,7 +645,7 @@ def evaluate_threshold(c: CriterionSpec, indicators: Indicators, level_code: str
     if met is not None and c.evidence and not indicators.evidence.intersection(c.evidence):
         # Without the evidence the rule set asks for, a value (typically 0 from empty tables) is
         # not a finding: the criterion stays undecided instead of silently passing or failing.
-        why = f"chưa đủ số liệu: chưa có {c.evidence_text}"
+        why = NO_EVIDENCE_REASON.format(evidence=c.evidence_text)
         met, missing = None, (why,)
         reason = f"Không xác định: {why} (số đọc được: {'; '.join(parts)})"
     return CriterionResult(
@@ -1330,6 +1335,14 @@ def indicators_used(spec: RuleSetSpec) -> list[str]:
 
 
 PROVISIONAL_LABEL = "Kết quả tham khảo"
+
+
+def lacks_commune_data_only(explanation: Mapping[str, Any]) -> bool:
+    """An undetermined outcome (``Outcome.to_dict``) whose every missing datum is the commune's
+    own (no evidence for the year, no population): a result to publish as "chưa đủ số liệu", not
+    a gap the province must close before approving."""
+    missing = explanation.get("missing") or []
+    return bool(missing) and all(str(m.get("reason", "")).startswith(_COMMUNE_DATA_GAPS) for m in missing)
 
 
 def provisional(explanation: Mapping[str, Any]) -> bool:

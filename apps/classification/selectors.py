@@ -199,7 +199,7 @@ def gather_indicators(
     routes, routes_entered = _key_routes(year)
     registers = _register_totals(ids, period)
     submitted = _approved_submission_communes(ids, year)
-    no_population = f"chưa có dân số năm {year}"
+    no_population = rules.NO_POPULATION_REASON.format(year=year)
     result: dict[int, rules.Indicators] = {}
     for cid in ids:
         values: dict[str, rules.Value] = {}

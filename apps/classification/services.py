@@ -488,8 +488,10 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
     """Approve a proposal. The approved assessment of the same year and rule set, if any, becomes
     superseded (its status only: its results stay as they were, append-only history).
 
-    Refused while a commune is still undetermined (decide it by override, with a reason, or add the
-    missing data and re-run), and for a draft rule set.
+    Refused while a commune is undetermined for a gap the province can close (an app not
+    installed, no key-route list: add it and re-run, or decide by override with a reason), and for
+    a draft rule set. A commune undetermined only for lack of its OWN data (no evidence for the
+    year, no population) is published as "chưa đủ số liệu" (issue 10 §2: no data is not zero).
     """
     _require(actor, "classification.approve_assessment")
     _require_province(actor, list(selectors.current_communes()))
@@ -498,12 +500,13 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
         raise ValidationError(_("Chỉ phê duyệt được kết quả đang ở trạng thái đề xuất."))
     if assessment.rule_set.status == RuleSetStatus.DRAFT:
         raise ValidationError(_("Bộ tiêu chí đang là dự thảo: chưa phê duyệt được kết quả theo bộ tiêu chí này."))
-    undetermined = list(
-        assessment.results.filter(final_level=rules.UNDETERMINED)
-        .select_related("commune")
+    undetermined = [
+        name
+        for name, explanation in assessment.results.filter(final_level=rules.UNDETERMINED)
         .order_by("commune__search_name")
-        .values_list("commune__full_name", flat=True)
-    )
+        .values_list("commune__full_name", "explanation")
+        if not rules.lacks_commune_data_only(explanation or {})
+    ]
     if undetermined:
         shown = ", ".join(undetermined[:10]) + ("…" if len(undetermined) > 10 else "")
         raise ValidationError(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from apps.classification import rules, services
 from apps.classification.models import RuleSet
 
-from .helpers import add_cases, approved_report, population, shipped_specs
+from .helpers import add_cases, approved_report, key_route, population, shipped_specs
 
 SPECS = shipped_specs()
 YEAR = 2025
@@ -106,3 +106,17 @@ def test_the_rule_set_page_shows_the_evidence_needed(world, province_staff, clie
     text = html.decode()
     assert text.count('data-testid="criterion-evidence"') == 3
     assert "báo cáo định kỳ của xã trong năm đã được phê duyệt" in text
+
+
+@pytest.mark.django_db
+def test_communes_lacking_only_their_own_data_are_published_as_such(world, root, province_staff, fake_registers):
+    from apps.classification.choices import AssessmentStatus
+
+    rule_set = RuleSet.objects.get(code="QD-28-2025")
+    key_route(world.commune_a, YEAR)  # the province entered its key routes: no system gap left
+    assessment = services.assessment_run(actor=root, rule_set=rule_set, year=YEAR)
+    assert set(assessment.results.values_list("final_level", flat=True)) == {rules.UNDETERMINED}
+    services.assessment_approve(actor=province_staff, assessment=assessment)
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.APPROVED
+    assert set(assessment.results.values_list("final_level", flat=True)) == {rules.UNDETERMINED}
