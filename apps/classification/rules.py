@@ -910,7 +910,7 @@ def _undetermined(
     order = severity_order(spec)
     candidates = tuple(sorted(candidates, key=lambda code: order.index(code) if code in order else len(order)))
     missing = _missing_data(pending)
-    reason = "Chưa xác định được – " + "; ".join(_undetermined_detail(p) for p in pending) + "."
+    reason = "Chưa đủ số liệu để phân loại – " + "; ".join(_undetermined_detail(p) for p in pending) + "."
     reason += " Thiếu số liệu: " + "; ".join(f"{why} ({', '.join(codes)})" for why, codes in missing.items()) + "."
     reason += " Có thể là: " + ", ".join(spec.label_for(code) for code in candidates) + "."
     if floor is not None:
