@@ -48,6 +48,8 @@ NO_SOURCE = "chưa có dữ liệu: ứng dụng “%s” chưa được cài đ
 #: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
 HOTSPOT_KINDS = ("point", "hotspot")
 DRUG_FREE = "drug_free"
+#: the first year assessed on today's communes (two-tier map from 01/7/2025)
+MAP_2025_YEAR = 2025
 UNDETERMINED = "undetermined"
 
 
@@ -322,6 +324,13 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
         # every commune without data may have drug problems, or none of them
         bounds=(reduction(with_problems + found.missing), reduction(with_problems)),
     )
+    if found.assessment.year < MAP_2025_YEAR:
+        # The units of that year's map are not in the catalogue yet (only today's communes and the
+        # early-2025 ones): say so rather than present sums of today's communes as that map.
+        measure.detail += (
+            f"; tính trên các xã, phường hiện nay của địa bàn (chưa có bản đồ đơn vị hành chính năm "
+            f"{found.assessment.year})"
+        )
     if not found.levels:
         measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
     return measure
