@@ -135,6 +135,15 @@ class Criterion(models.Model):
         _("mức kiểm chứng"), max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED
     )
     source = models.TextField(_("nguồn"), blank=True)
+    evidence = models.JSONField(
+        _("bằng chứng cần có"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Mã bằng chứng, chỉ cần một: records (hồ sơ, sổ theo dõi trong năm), submission (báo cáo được phê "
+            "duyệt), population (dân số năm). Thiếu bằng chứng thì tiêu chí “chưa đủ số liệu”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("tiêu chí")
@@ -316,6 +325,12 @@ class AssessmentResult(models.Model):
     @property
     def proposed_label(self) -> str:
         return self.assessment.label_for(self.proposed_level)
+
+    @property
+    def is_provisional(self) -> bool:
+        """The system's outcome rests on unverified criteria ("kết quả tham khảo"). A level set
+        by an authorised override is a decision of the province, not the engine's reading."""
+        return not self.is_overridden and rules.provisional(self.explanation or {})
 
     @property
     def is_key(self) -> bool:

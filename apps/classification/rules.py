@@ -43,7 +43,8 @@ FORMAT = "pcmt-ruleset/1"
 HAS_PROBLEMS = "has_problems"
 UNDETERMINED = "undetermined"
 HAS_PROBLEMS_LABEL = "Có tệ nạn ma túy nhưng không thuộc diện trọng điểm"
-UNDETERMINED_LABEL = "Chưa xác định được"
+# "Not enough data" is an outcome of its own, never a silent "drug-free" (issue 10 §2).
+UNDETERMINED_LABEL = "Chưa đủ số liệu"
 
 THRESHOLD = "threshold"
 COMPOSITE = "composite"
@@ -70,6 +71,21 @@ VERIFICATIONS = {
     "partly": "Kiểm chứng một phần",
     "unverified": "Chưa kiểm chứng – cần pháp chế xác nhận",
 }
+#: positive evidence a criterion may require before it is decided (``CriterionSpec.evidence``: any
+#: one of the listed kinds suffices). A zero read from empty tables proves nothing: "no records"
+#: and "no problems" look the same, so the drug-free criteria need the commune to have recorded
+#: something for the year, or the province to have approved its report; ratio criteria need the
+#: resident population of the year even when the numerator is 0.
+EVIDENCE = {
+    "records": "hồ sơ, sổ theo dõi của xã có số liệu trong năm",
+    "submission": "báo cáo định kỳ của xã trong năm đã được phê duyệt",
+    "population": "dân số đang cư trú của xã trong năm",
+}
+#: reasons a value is unknown that are gaps in the COMMUNE's own data (evidence, population), as
+#: opposed to gaps of the system (an app not installed, no key-route list for the year)
+NO_EVIDENCE_REASON = "chưa đủ số liệu: chưa có {evidence}"
+NO_POPULATION_REASON = "chưa có dân số năm {year}"
+_COMMUNE_DATA_GAPS = (NO_EVIDENCE_REASON.split("{")[0], NO_POPULATION_REASON.split("{")[0])
 STATUSES = {"draft": "Dự thảo", "active": "Đang áp dụng", "retired": "Hết áp dụng"}
 
 
@@ -161,6 +177,12 @@ class CriterionSpec:
     requires_key_route: bool = False
     verification: str = "unverified"
     source: str = ""
+    #: evidence kinds (``EVIDENCE``), any one of which must exist for the criterion to be decided
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def evidence_text(self) -> str:
+        return " hoặc ".join(EVIDENCE.get(e, e) for e in self.evidence)
 
     @property
     def has_alt(self) -> bool:
@@ -268,6 +290,8 @@ class Indicators:
     values: Mapping[str, Value] = field(default_factory=dict)
     missing: Mapping[str, str] = field(default_factory=dict)
     details: Mapping[str, str] = field(default_factory=dict)
+    #: the evidence kinds (``EVIDENCE``) that exist for this commune and period
+    evidence: frozenset[str] = frozenset()
 
     def lookup(self, code: str) -> tuple[Value, str]:
         """(value, "") when known, (None, reason) otherwise."""
@@ -287,6 +311,7 @@ class Indicators:
             "values": {k: _json_value(v) for k, v in self.values.items()},
             "missing": dict(self.missing),
             "details": dict(self.details),
+            "evidence": sorted(self.evidence),
         }
 
     @classmethod
@@ -294,7 +319,12 @@ class Indicators:
         values: dict[str, Value] = {}
         for key, raw in (data.get("values") or {}).items():
             values[key] = raw if raw is None or isinstance(raw, bool) else Decimal(str(raw))
-        return cls(values=values, missing=dict(data.get("missing") or {}), details=dict(data.get("details") or {}))
+        return cls(
+            values=values,
+            missing=dict(data.get("missing") or {}),
+            details=dict(data.get("details") or {}),
+            evidence=frozenset(data.get("evidence") or ()),
+        )
 
 
 def _json_value(value: Value) -> str | bool | None:
@@ -612,6 +642,12 @@ def evaluate_threshold(c: CriterionSpec, indicators: Indicators, level_code: str
     value_text = "; ".join(
         format_value(s.value, c.unit_for(ind)) for s, ind in zip(sides, [c.indicator, c.alt_indicator], strict=False)
     )
+    if met is not None and c.evidence and not indicators.evidence.intersection(c.evidence):
+        # Without the evidence the rule set asks for, a value (typically 0 from empty tables) is
+        # not a finding: the criterion stays undecided instead of silently passing or failing.
+        why = NO_EVIDENCE_REASON.format(evidence=c.evidence_text)
+        met, missing = None, (why,)
+        reason = f"Không xác định: {why} (số đọc được: {'; '.join(parts)})"
     return CriterionResult(
         level_code=level_code,
         code=c.code,
@@ -874,7 +910,7 @@ def _undetermined(
     order = severity_order(spec)
     candidates = tuple(sorted(candidates, key=lambda code: order.index(code) if code in order else len(order)))
     missing = _missing_data(pending)
-    reason = "Chưa xác định được – " + "; ".join(_undetermined_detail(p) for p in pending) + "."
+    reason = "Chưa đủ số liệu để phân loại – " + "; ".join(_undetermined_detail(p) for p in pending) + "."
     reason += " Thiếu số liệu: " + "; ".join(f"{why} ({', '.join(codes)})" for why, codes in missing.items()) + "."
     reason += " Có thể là: " + ", ".join(spec.label_for(code) for code in candidates) + "."
     if floor is not None:
@@ -935,6 +971,7 @@ _CRITERION_KEYS = {
     "requires_key_route",
     "verification",
     "source",
+    "evidence",
 }
 
 
@@ -1033,6 +1070,19 @@ def _check_comparison(
     return indicator, comparison, low, high
 
 
+def _evidence(c: Mapping[str, Any], where: str, errors: _Errors) -> tuple[str, ...]:
+    raw = c.get("evidence")
+    if raw in (None, ""):
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(e, str) for e in raw):
+        errors.add(where, '“evidence” phải là danh sách mã bằng chứng, ví dụ ["records", "submission"].')
+        return ()
+    unknown = [e for e in raw if e not in EVIDENCE]
+    if unknown:
+        errors.add(where, f"bằng chứng “{', '.join(unknown)}” không hợp lệ ({', '.join(EVIDENCE)}).")
+    return tuple(dict.fromkeys(e for e in raw if e in EVIDENCE))
+
+
 def _parse_criterion(c: Any, level_where: str, errors: _Errors) -> CriterionSpec | None:
     if not isinstance(c, Mapping):
         errors.add(level_where, "mỗi tiêu chí phải là một đối tượng JSON.")
@@ -1052,6 +1102,7 @@ def _parse_criterion(c: Any, level_where: str, errors: _Errors) -> CriterionSpec
         "unit_label": _text(c, "unit_label", where, errors),
         "verification": verification,
         "source": _text(c, "source", where, errors),
+        "evidence": _evidence(c, where, errors),
     }
     if kind == THRESHOLD:
         indicator, comparison, low, high = _check_comparison("", c, where, errors)
@@ -1242,6 +1293,8 @@ def spec_to_dict(spec: RuleSetSpec) -> dict[str, Any]:
                 )
             if c.unit_label:
                 item["unit_label"] = c.unit_label
+            if c.evidence:
+                item["evidence"] = list(c.evidence)
             item.update(verification=c.verification, source=c.source)
             criteria.append(item)
         levels.append(
@@ -1279,6 +1332,43 @@ def indicators_used(spec: RuleSetSpec) -> list[str]:
                 if code and code not in used:
                     used.append(code)
     return used
+
+
+PROVISIONAL_LABEL = "Kết quả tham khảo"
+
+
+def lacks_commune_data_only(explanation: Mapping[str, Any]) -> bool:
+    """An undetermined outcome (``Outcome.to_dict``) whose every missing datum is the commune's
+    own (no evidence for the year, no population): a result to publish as "chưa đủ số liệu", not
+    a gap the province must close before approving."""
+    missing = explanation.get("missing") or []
+    return bool(missing) and all(str(m.get("reason", "")).startswith(_COMMUNE_DATA_GAPS) for m in missing)
+
+
+def provisional(explanation: Mapping[str, Any]) -> bool:
+    """Whether an outcome (``Outcome.to_dict``, as stored) rests on criteria not verified against
+    the official text, so it may only be shown as "kết quả tham khảo" (issue 10 §4).
+
+    * a level reached: one of the criteria it was reached with is not verified;
+    * "has problems": a key-level criterion that was not met is not verified (its true threshold
+      could have made the commune a key commune), which is the case of every shipped Type III;
+    * undetermined: no (it is already "chưa đủ số liệu").
+    """
+    code = explanation.get("level", "")
+    if code == UNDETERMINED or not code:
+        return False
+    levels = explanation.get("levels") or []
+    if code == HAS_PROBLEMS:
+        return any(
+            c.get("met") is False and c.get("verification") != "verified"
+            for lv in levels
+            if lv.get("is_key")
+            for c in lv.get("criteria") or []
+        )
+    reached = next((lv for lv in levels if lv.get("code") == code), None)
+    if reached is None:
+        return False
+    return any(c.get("met") is True and c.get("verification") != "verified" for c in reached.get("criteria") or [])
 
 
 def evaluate_many(spec: RuleSetSpec, facts: Mapping[Any, Indicators]) -> dict[Any, Outcome]:

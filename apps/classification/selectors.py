@@ -39,6 +39,9 @@ REGISTER_INDICATORS = (
     "plants_destroyed",
     "plant_area_m2",
 )
+#: counts read from the commune's own records (case files, registers): any of them above 0 is the
+#: "records" evidence of ``rules.EVIDENCE``
+_RECORD_INDICATORS = ("addicts_users_with_records", "addicts_with_records", *REGISTER_INDICATORS)
 PUBLISHED = (AssessmentStatus.APPROVED, AssessmentStatus.SUPERSEDED)
 
 
@@ -122,6 +125,19 @@ def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> Regist
     return totals
 
 
+def _approved_submission_communes(commune_ids: Sequence[int], year: int) -> set[int]:
+    """Communes with an approved periodic report (``reporting.Submission``) for a period of the
+    year: the province accepted their figures, zeros included, as the commune's account of it."""
+    if not django_apps.is_installed("apps.reporting"):
+        return set()
+    Submission = django_apps.get_model("reporting", "Submission")
+    return set(
+        Submission.objects.filter(commune_id__in=list(commune_ids), status="approved", period__year=year)
+        .values_list("commune_id", flat=True)
+        .distinct()
+    )
+
+
 def _ratio(numerator: Decimal | None, population: int | None, year: int, unit: str) -> tuple[Decimal | None, str]:
     """(percent of the resident population, detail). Zero people is 0% even without population."""
     if numerator is None:
@@ -152,6 +168,9 @@ def gather_indicators(
     * registers indicators from ``apps.registers.selectors``; unknown while that app is absent.
     * ``on_key_route``: a ``KeyRoute`` row for the commune and year; unknown when no route at all
       was entered for the year (so a forgotten list never silently fails criterion đ).
+    * evidence (``rules.EVIDENCE``): "records" when a counted figure is above 0, "submission" when
+      a periodic report of the year was approved, "population" when the year's population exists.
+      Criteria that need evidence stay undecided without it (issue 10 §2: no data is not zero).
     """
     if communes is None:
         communes = list(current_communes())
@@ -161,7 +180,8 @@ def gather_indicators(
     population = _populations(ids, year)
     routes, routes_entered = _key_routes(year)
     registers = _register_totals(ids, period)
-    no_population = f"chưa có dân số năm {year}"
+    submitted = _approved_submission_communes(ids, year)
+    no_population = rules.NO_POPULATION_REASON.format(year=year)
     result: dict[int, rules.Indicators] = {}
     for cid in ids:
         values: dict[str, rules.Value] = {}
@@ -196,7 +216,16 @@ def gather_indicators(
             values[rules.KEY_ROUTE_INDICATOR] = False
         else:
             missing[rules.KEY_ROUTE_INDICATOR] = f"chưa nhập danh sách tuyến trọng điểm năm {year}"
-        result[cid] = rules.Indicators(values=values, missing=missing, details=details)
+        evidence = set()
+        # Records: the commune recorded something the criteria count (a case file in the window,
+        # a register entry). A non-zero count is its own evidence; zeros alone are not.
+        if any(isinstance(v, Decimal) and v > 0 for k, v in values.items() if k in _RECORD_INDICATORS):
+            evidence.add("records")
+        if cid in submitted:
+            evidence.add("submission")
+        if pop is not None:
+            evidence.add("population")
+        result[cid] = rules.Indicators(values=values, missing=missing, details=details, evidence=frozenset(evidence))
     return result
 
 
@@ -240,6 +269,7 @@ def ruleset_spec(rule_set: RuleSet) -> rules.RuleSetSpec:
                 requires_key_route=c.requires_key_route,
                 verification=c.verification,
                 source=c.source,
+                evidence=tuple(c.evidence or ()),
             )
             for c in sorted(level.criteria.all(), key=lambda c: (c.position, c.code))
         )
@@ -368,6 +398,8 @@ class ClassificationTable:
     total: int
     previous: Assessment | None
     level: str = ""
+    #: visible communes whose outcome rests on unverified criteria ("kết quả tham khảo")
+    provisional: int = 0
 
 
 def _results(assessment: Assessment, qs: QuerySet[AssessmentResult]) -> list[AssessmentResult]:
@@ -407,6 +439,7 @@ def classification_table(*, user, assessment: Assessment, level: str = "") -> Cl
         total=len(all_rows),
         previous=previous,
         level=level,
+        provisional=sum(1 for r in all_rows if r.is_provisional),
     )
 
 

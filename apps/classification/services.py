@@ -102,6 +102,8 @@ def write_spec(
         for name, value in fields.items():
             setattr(rule_set, name, value)
         rule_set.save()
+    # The historical model of migration 0002 predates the ``evidence`` column (added by 0003).
+    has_evidence = any(f.name == "evidence" for f in criterion_model._meta.get_fields())
     for level in spec.levels:
         level_row = level_model.objects.create(
             rule_set=rule_set,
@@ -133,6 +135,7 @@ def write_spec(
                 requires_key_route=c.requires_key_route,
                 verification=c.verification,
                 source=c.source,
+                **({"evidence": list(c.evidence)} if has_evidence else {}),
             )
             for position, c in enumerate(level.criteria, start=1)
         )
@@ -204,6 +207,69 @@ def ruleset_import(*, actor, content: bytes | str, replace: bool = False, filena
         before=before,
         after=rules.spec_to_dict(spec),
         message=filename,
+    )
+    return rule_set
+
+
+PARAMETER_PERMISSION = "classification.run_assessment"
+
+
+@transaction.atomic
+def ruleset_set_parameter(
+    *,
+    actor,
+    rule_set: RuleSet,
+    level_code: str,
+    criterion_code: str,
+    threshold: Any,
+    expected_version: int | None = None,
+) -> RuleSet:
+    """Change the lower bound of an UNVERIFIED threshold criterion (issue 10 §4: the assumed
+    Type III bounds "> 0 %", "≥ 1 người" are parameters the province's staff may set) as a new
+    version of the rule set, audited with the rule set before and after.
+
+    A verified threshold comes from the legal text and is refused here (legal staff replace it by
+    importing a new version). The criterion stays unverified: setting an assumption does not verify
+    it. Earlier assessments keep the snapshot they were run with.
+    """
+    _require(actor, PARAMETER_PERMISSION)
+    current = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleObjectError(
+            _("Bộ tiêu chí vừa được sửa (phiên bản %(v)s). Thay đổi của bạn chưa được lưu; hãy tải lại trang.")
+            % {"v": current.version},
+            code="stale",
+        )
+    spec = selectors.ruleset_spec(current)
+    level = spec.level(level_code)
+    criterion = next((c for c in level.criteria if c.code == criterion_code), None) if level else None
+    if criterion is None or criterion.kind != rules.THRESHOLD:
+        raise ValidationError(_("Không tìm thấy tiêu chí ngưỡng này trong bộ tiêu chí."))
+    if criterion.verification == "verified":
+        raise ValidationError(
+            _("Ngưỡng này đã kiểm chứng với văn bản: chỉ thay được bằng cách nhập phiên bản mới của bộ tiêu chí.")
+        )
+    data = rules.spec_to_dict(spec)
+    for raw_level in data["levels"]:
+        if raw_level["code"] != level_code:
+            continue
+        for raw in raw_level["criteria"]:
+            if raw["code"] == criterion_code:
+                raw["threshold"] = str(threshold)
+    data["version"] = current.version + 1
+    try:
+        new_spec = rules.spec_from_dict(data)
+    except rules.RuleSetFormatError as exc:
+        raise ValidationError(exc.errors) from exc
+    before = rules.spec_to_dict(spec)
+    rule_set = write_spec(new_spec, rule_set=current, actor=actor)
+    audit_record(
+        actor=actor,
+        action=RULESET_REPLACE,
+        obj=rule_set,
+        before=before,
+        after=rules.spec_to_dict(new_spec),
+        message=f"Sửa tham số giả định {level_code}/{criterion_code}: {criterion.threshold} → {threshold}",
     )
     return rule_set
 
@@ -422,8 +488,10 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
     """Approve a proposal. The approved assessment of the same year and rule set, if any, becomes
     superseded (its status only: its results stay as they were, append-only history).
 
-    Refused while a commune is still undetermined (decide it by override, with a reason, or add the
-    missing data and re-run), and for a draft rule set.
+    Refused while a commune is undetermined for a gap the province can close (an app not
+    installed, no key-route list: add it and re-run, or decide by override with a reason), and for
+    a draft rule set. A commune undetermined only for lack of its OWN data (no evidence for the
+    year, no population) is published as "chưa đủ số liệu" (issue 10 §2: no data is not zero).
     """
     _require(actor, "classification.approve_assessment")
     _require_province(actor, list(selectors.current_communes()))
@@ -432,12 +500,13 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
         raise ValidationError(_("Chỉ phê duyệt được kết quả đang ở trạng thái đề xuất."))
     if assessment.rule_set.status == RuleSetStatus.DRAFT:
         raise ValidationError(_("Bộ tiêu chí đang là dự thảo: chưa phê duyệt được kết quả theo bộ tiêu chí này."))
-    undetermined = list(
-        assessment.results.filter(final_level=rules.UNDETERMINED)
-        .select_related("commune")
+    undetermined = [
+        name
+        for name, explanation in assessment.results.filter(final_level=rules.UNDETERMINED)
         .order_by("commune__search_name")
-        .values_list("commune__full_name", flat=True)
-    )
+        .values_list("commune__full_name", "explanation")
+        if not rules.lacks_commune_data_only(explanation or {})
+    ]
     if undetermined:
         shown = ", ".join(undetermined[:10]) + ("…" if len(undetermined) > 10 else "")
         raise ValidationError(

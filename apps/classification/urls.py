@@ -9,6 +9,7 @@ urlpatterns = [
     path("rulesets/", views.RuleSetListView.as_view(), name="ruleset_list"),
     path("rulesets/import/", views.RuleSetImportView.as_view(), name="ruleset_import"),
     path("rulesets/<int:pk>/", views.RuleSetDetailView.as_view(), name="ruleset_detail"),
+    path("rulesets/<int:pk>/parameter/", views.RuleSetParameterView.as_view(), name="ruleset_parameter"),
     path("rulesets/<int:pk>/export.json", views.RuleSetExportView.as_view(), name="ruleset_export"),
     path("runs/new/", views.AssessmentRunView.as_view(), name="assessment_run"),
     path("runs/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),

@@ -67,6 +67,7 @@ class RuleSetDetailView(ScopedViewMixin, TemplateView):
         ctx.update(_spec_context(selectors.ruleset_spec(rule_set)))
         ctx["rule_set"] = rule_set
         ctx["can_export"] = scoping.has_action(self.request.user, RuleSet, "export")
+        ctx["can_set_parameters"] = scoping.has_action(self.request.user, Assessment, "run")
         ctx["can_import"] = scoping.has_action(self.request.user, RuleSet, "import")
         return ctx
 
@@ -111,6 +112,39 @@ class RuleSetImportView(ScopedViewMixin, FormView):
             _("Đã nhập bộ tiêu chí %(code)s, phiên bản %(v)s.") % {"code": rule_set.code, "v": rule_set.version},
         )
         return redirect("classification:ruleset_detail", pk=rule_set.pk)
+
+
+class RuleSetParameterView(ScopedViewMixin, View):
+    """POST: set the lower bound of an unverified threshold (an assumed parameter)."""
+
+    permission_model = Assessment
+    permission_action = "run"
+
+    def post(self, request, pk):
+        rule_set = selectors.ruleset_get(pk=pk)
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None
+        try:
+            rule_set = services.ruleset_set_parameter(
+                actor=request.user,
+                rule_set=rule_set,
+                level_code=request.POST.get("level", ""),
+                criterion_code=request.POST.get("criterion", ""),
+                threshold=request.POST.get("threshold", "").strip().replace(",", "."),
+                expected_version=version,
+            )
+        except ValidationError as exc:
+            for message in _error_messages(exc):
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Đã lưu tham số, bộ tiêu chí lên phiên bản %(v)s. Chạy lại phân loại để áp dụng.")
+                % {"v": rule_set.version},
+            )
+        return redirect("classification:ruleset_detail", pk=pk)
 
 
 # --- classification table, assessments -----------------------------------------------------------

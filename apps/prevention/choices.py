@@ -81,6 +81,8 @@ class TargetStatus(models.TextChoices):
     MET = "met", _("Đã đạt")
     ON_TRACK = "on_track", _("Đúng tiến độ")
     AT_RISK = "at_risk", _("Có nguy cơ không đạt")
+    #: the deadline passed without the target being met: the final value, no longer a risk
+    MISSED = "missed", _("Không đạt")
     NO_DATA = "no_data", _("Chưa có dữ liệu")
 
 

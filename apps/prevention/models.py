@@ -494,6 +494,16 @@ class Target(models.Model):
     comparison = models.CharField(_("so sánh"), max_length=3, choices=Comparison.choices, default=Comparison.GTE)
     recurrence = models.CharField(_("chu kỳ"), max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE)
     deadline = models.DateField(_("thời hạn"), null=True, blank=True, help_text=_("Bỏ trống với chỉ tiêu hằng năm."))
+    year = models.PositiveSmallIntegerField(
+        _("năm của chỉ tiêu"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Năm mà chỉ tiêu nói tới (ví dụ 2020): các chỉ số theo phân loại địa bàn tính trên kết quả phân loại "
+            "được phê duyệt của năm đó. Bỏ trống: kết quả gần nhất đến kỳ đánh giá."
+        ),
+    )
+    territory = models.CharField(_("địa bàn của chỉ tiêu"), max_length=200, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=300, blank=True)
     verification = models.CharField(
         _("mức kiểm chứng"), max_length=12, choices=Verification.choices, default=Verification.UNVERIFIED

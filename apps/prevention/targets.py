@@ -15,8 +15,20 @@ Status rule (``evaluate``), documented on the targets page:
   from the baseline (at the baseline date) to the target (at the deadline): the value expected
   today is ``baseline + (target − baseline) × elapsed share of the time``. A yearly target starts
   every 01/01 from 0 (its counts restart each year) and ends on 31/12;
-* ``at_risk``  — otherwise: behind that line, past the deadline, or without a baseline from
-  which progress could be judged.
+* ``at_risk``  — otherwise, before the deadline: behind that line, or without a baseline from
+  which progress could be judged;
+* ``missed``   — the deadline has passed and the target was not met: its final value, no longer
+  a risk.
+
+No data is not zero (issue 10 §2). Indicators that count communes are measured only over the
+communes WITH data (a determined classification result; for the registers, a commune with data
+for the period in the sense of ``apps.reporting.coverage``) and say so ("tính trên 3/124 xã có số
+liệu"). While some communes have no data, a status is given only when it would be the same
+whatever those communes hold (``Measure.bounds``); otherwise the target reads "chưa đủ số liệu".
+
+A target is about a year and a territory (``Target.year``, ``Target.territory`` and the
+``former_province_code`` parameter): a classification indicator reads the approved assessment of
+that year, on the communes of that territory, not the latest one of today's province.
 """
 
 from __future__ import annotations
@@ -36,6 +48,8 @@ NO_SOURCE = "chưa có dữ liệu: ứng dụng “%s” chưa được cài đ
 #: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
 HOTSPOT_KINDS = ("point", "hotspot")
 DRUG_FREE = "drug_free"
+#: the first year assessed on today's communes (two-tier map from 01/7/2025)
+MAP_2025_YEAR = 2025
 UNDETERMINED = "undetermined"
 
 
@@ -51,6 +65,8 @@ class Scope:
     province_wide: bool = False
     params: dict[str, Any] = field(default_factory=dict)
     baseline: Decimal | None = None
+    #: the year the target is about (its assessment year), None: the latest up to ``end``
+    year: int | None = None
 
 
 @dataclass
@@ -60,6 +76,22 @@ class Measure:
     note: str = ""
     #: what is still missing (groups without a model point…), shown under the figure
     gaps: list[str] = field(default_factory=list)
+    #: communes the value is measured over (with data) and communes of the scope; None when the
+    #: indicator does not count communes
+    covered: int | None = None
+    communes: int | None = None
+    #: (lowest, highest) value whatever the communes without data hold (None: unbounded)
+    bounds: tuple[Decimal | None, Decimal | None] | None = None
+
+    @property
+    def partial(self) -> bool:
+        return self.covered is not None and self.communes is not None and self.covered < self.communes
+
+    @property
+    def coverage_text(self) -> str:
+        if self.covered is None or self.communes is None:
+            return ""
+        return f"tính trên {self.covered}/{self.communes} xã có số liệu"
 
 
 @dataclass(frozen=True)
@@ -175,21 +207,58 @@ def _model_points_per_area_group(scope: Scope) -> Measure:
     )
 
 
-def _approved_results(scope: Scope) -> tuple[Any, list[str]] | Measure:
-    """The latest approved classification and the final levels of the communes in scope."""
+def territory_ids(scope: Scope) -> list[int]:
+    """The communes of the scope inside the target's territory: with ``former_province_code``, the
+    current communes formed from communes of that former province (Plan 63: Tuyên Quang, code 8,
+    without Hà Giang); otherwise the whole scope."""
+    code = str(scope.params.get("former_province_code", ""))
+    if not code:
+        return list(scope.commune_ids)
+    groups = area_groups(scope.commune_ids, former_province_code=code)
+    inside = set().union(*(g["communes"] for g in groups.values())) if groups else set()
+    return [cid for cid in scope.commune_ids if cid in inside]
+
+
+@dataclass
+class _Classified:
+    assessment: Any
+    #: final level of each commune of the territory with a DETERMINED result
+    levels: list[str]
+    #: communes of the territory (with or without data)
+    communes: int
+
+    @property
+    def missing(self) -> int:
+        return self.communes - len(self.levels)
+
+
+def _approved_results(scope: Scope) -> _Classified | Measure:
+    """The approved classification of the target's year (before that year: the latest one up to
+    the period's end, to follow progress) and the final levels of the communes of its territory
+    that have data (undetermined results and communes without a result have none)."""
     Assessment = django_apps.get_model("classification", "Assessment")
     Result = django_apps.get_model("classification", "AssessmentResult")
-    assessment = Assessment.objects.filter(status="approved").order_by("-year", "-approved_at", "-pk").first()
-    if assessment is None:
-        return Measure(None, note="chưa có dữ liệu: chưa có kết quả phân loại địa bàn được phê duyệt")
-    levels = list(
-        Result.objects.filter(assessment=assessment, commune_id__in=list(scope.commune_ids)).values_list(
+    approved = Assessment.objects.filter(status="approved").order_by("-year", "-approved_at", "-pk")
+    if scope.year is not None and scope.year <= scope.end.year:
+        # the year the target is about has come: its own assessment, no other year's
+        assessment = approved.filter(year=scope.year).first()
+        if assessment is None:
+            return Measure(None, note=f"chưa có dữ liệu: chưa có kết quả phân loại năm {scope.year} được phê duyệt")
+    else:
+        assessment = approved.filter(year__lte=scope.end.year).first()
+        if assessment is None:
+            return Measure(None, note="chưa có dữ liệu: chưa có kết quả phân loại địa bàn được phê duyệt")
+    ids = territory_ids(scope)
+    if not ids:
+        return Measure(None, note="chưa có dữ liệu: không có xã, phường nào của địa bàn chỉ tiêu trong phạm vi")
+    levels = [
+        level
+        for level in Result.objects.filter(assessment=assessment, commune_id__in=ids).values_list(
             "final_level", flat=True
         )
-    )
-    if not levels:
-        return Measure(None, note="chưa có dữ liệu: kết quả phân loại được phê duyệt không có xã nào trong phạm vi")
-    return assessment, levels
+        if level != UNDETERMINED
+    ]
+    return _Classified(assessment, levels, len(ids))
 
 
 def _key_count(assessment, levels: list[str]) -> int | None:
@@ -209,13 +278,22 @@ def _drug_free_commune_share(scope: Scope) -> Measure:
     found = _approved_results(scope)
     if isinstance(found, Measure):
         return found
-    assessment, levels = found
+    levels, total = found.levels, found.communes
     free = sum(1 for level in levels if level == DRUG_FREE)
-    key = _key_count(assessment, levels)
-    detail = f"{free}/{len(levels)} xã, phường không ma túy (phân loại năm {assessment.year})"
+    key = _key_count(found.assessment, levels)
+    detail = f"{free}/{len(levels)} xã, phường không ma túy (phân loại năm {found.assessment.year})"
     if key is not None:
         detail += f"; {key} xã, phường trọng điểm"
-    return Measure(_pct(free, len(levels)), detail=detail)
+    measure = Measure(
+        _pct(free, len(levels)) if levels else None,
+        detail=detail,
+        covered=len(levels),
+        communes=total,
+        bounds=(_pct(free, total), _pct(free + found.missing, total)),
+    )
+    if not levels:
+        measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
+    return measure
 
 
 @indicator(
@@ -231,14 +309,31 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
     found = _approved_results(scope)
     if isinstance(found, Measure):
         return found
-    assessment, levels = found
-    with_problems = sum(1 for level in levels if level not in (DRUG_FREE, UNDETERMINED))
-    value = ((scope.baseline - with_problems) * 100 / scope.baseline).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return Measure(
-        value,
-        detail=f"{with_problems} xã, phường có tệ nạn ma túy (phân loại năm {assessment.year}), "
-        f"số liệu nền {fmt(scope.baseline)}",
+    baseline = scope.baseline
+    with_problems = sum(1 for level in found.levels if level != DRUG_FREE)
+
+    def reduction(count: int) -> Decimal:
+        return ((baseline - count) * 100 / baseline).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    measure = Measure(
+        reduction(with_problems) if found.levels else None,
+        detail=f"{with_problems} xã, phường có tệ nạn ma túy (phân loại năm {found.assessment.year}), "
+        f"số liệu nền {fmt(baseline)}",
+        covered=len(found.levels),
+        communes=found.communes,
+        # every commune without data may have drug problems, or none of them
+        bounds=(reduction(with_problems + found.missing), reduction(with_problems)),
     )
+    if found.assessment.year < MAP_2025_YEAR:
+        # The units of that year's map are not in the catalogue yet (only today's communes and the
+        # early-2025 ones): say so rather than present sums of today's communes as that map.
+        measure.detail += (
+            f"; tính trên các xã, phường hiện nay của địa bàn (chưa có bản đồ đơn vị hành chính năm "
+            f"{found.assessment.year})"
+        )
+    if not found.levels:
+        measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
+    return measure
 
 
 def _hotspots(scope: Scope):
@@ -247,10 +342,26 @@ def _hotspots(scope: Scope):
     return Hotspot.objects.filter(commune_id__in=list(scope.commune_ids), kind__in=list(kinds))
 
 
+def _communes_with_data(scope: Scope) -> set[int] | None:
+    """Communes of the scope with data for the period (``apps.reporting.coverage``), or None when
+    the reporting app is not installed (then coverage is not known and not shown)."""
+    if not django_apps.is_installed("apps.reporting"):
+        return None
+    from apps.reporting.coverage import communes_with_data_between
+
+    return communes_with_data_between(list(scope.commune_ids), scope.start, scope.end)
+
+
 @indicator("hotspots_new", label="Số điểm, tụ điểm mới phát hiện trong kỳ", unit="điểm", source_app="apps.registers")
 def _hotspots_new(scope: Scope) -> Measure:
     count = _hotspots(scope).filter(discovered_on__range=(scope.start, scope.end)).count()
-    return Measure(Decimal(count), detail=f"{count} điểm, tụ điểm mới phát hiện từ {scope.start:%d/%m/%Y}")
+    measure = Measure(Decimal(count), detail=f"{count} điểm, tụ điểm mới phát hiện từ {scope.start:%d/%m/%Y}")
+    with_data = _communes_with_data(scope)
+    if with_data is not None:
+        measure.covered, measure.communes = len(with_data), len(scope.commune_ids)
+        # a commune without data may have had new hotspots nobody recorded: no upper bound
+        measure.bounds = (Decimal(count), None)
+    return measure
 
 
 @indicator(
@@ -300,17 +411,43 @@ def evaluate(
     deadline: dt.date,
     on: dt.date,
     unit: str = "",
+    bounds: tuple[Decimal | None, Decimal | None] | None = None,
+    coverage: str = "",
 ) -> Evaluation:
-    """The status of a target on ``on`` (pure; see the module docstring for the rule)."""
+    """The status of a target on ``on`` (pure; see the module docstring for the rule).
+
+    ``bounds`` (lowest, highest; None = unbounded) are the values the target could take whatever
+    the communes without data hold, ``coverage`` says over what ``current`` was measured. While
+    the bounds disagree on whether the target is met, no status is given."""
     sign = "≥" if comparison == Comparison.GTE else "≤"
     if current is None:
         return Evaluation(TargetStatus.NO_DATA, "Chưa tính được giá trị hiện tại.")
+    over = f" ({coverage})" if coverage else ""
+    if bounds is not None:
+        low, high = bounds
+        # an unbounded low side (−∞) satisfies only "≤", an unbounded high side (+∞) only "≥"
+        met_low = _satisfies(low, target, comparison) if low is not None else comparison == Comparison.LTE
+        met_high = _satisfies(high, target, comparison) if high is not None else comparison == Comparison.GTE
+        if met_low != met_high:
+            return Evaluation(
+                TargetStatus.NO_DATA,
+                f"Chưa đủ số liệu để đánh giá: {fmt(current, unit)}{over}; các xã chưa có số liệu có thể làm "
+                f"thay đổi kết quả.",
+            )
+        if not met_low:
+            # not met even in the best case: judge progress on the best case
+            current = high if comparison == Comparison.GTE else low
+            if current is None:
+                return Evaluation(TargetStatus.NO_DATA, f"Chưa đủ số liệu để đánh giá{over}.")
+        else:
+            return Evaluation(TargetStatus.MET, f"Đạt: {fmt(current, unit)} {sign} {fmt(target, unit)}{over}.")
     if _satisfies(current, target, comparison):
-        return Evaluation(TargetStatus.MET, f"Đạt: {fmt(current, unit)} {sign} {fmt(target, unit)}.")
+        return Evaluation(TargetStatus.MET, f"Đạt: {fmt(current, unit)} {sign} {fmt(target, unit)}{over}.")
     if on > deadline:
         return Evaluation(
-            TargetStatus.AT_RISK,
-            f"Đã quá thời hạn {deadline:%d/%m/%Y}: {fmt(current, unit)}, chưa {sign} {fmt(target, unit)}.",
+            TargetStatus.MISSED,
+            f"Không đạt (hết thời hạn {deadline:%d/%m/%Y}): {fmt(current, unit)}, chưa {sign} "
+            f"{fmt(target, unit)}{over}.",
         )
     if baseline is None or start is None or start >= deadline:
         return Evaluation(
@@ -381,6 +518,7 @@ def evaluate_target(target, *, commune_ids, on: dt.date, province_wide: bool) ->
         province_wide=province_wide,
         params=dict(target.params or {}),
         baseline=target.baseline_value,
+        year=getattr(target, "year", None),
     )
     ind = REGISTRY.get(target.indicator)
     result = measure(target.indicator, scope)
@@ -397,6 +535,8 @@ def evaluate_target(target, *, commune_ids, on: dt.date, province_wide: bool) ->
         deadline=deadline,
         on=on,
         unit=ind.unit if ind else "",
+        bounds=result.bounds if result.partial else None,
+        coverage=result.coverage_text if result.partial else "",
     )
     if evaluation.status == TargetStatus.NO_DATA and result.note:
         evaluation = Evaluation(TargetStatus.NO_DATA, result.note[:1].upper() + result.note[1:] + ".")

@@ -171,7 +171,7 @@ _DEFS = [
     IndicatorDef("class_type_3", "Xã, phường loại III", "classification", "xã"),
     IndicatorDef("class_has_problems", "Có tệ nạn ma túy, không thuộc diện trọng điểm", "classification", "xã"),
     IndicatorDef("class_drug_free", "Xã, phường không ma túy", "classification", "xã"),
-    IndicatorDef("class_undetermined", "Chưa xác định được loại", "classification", "xã"),
+    IndicatorDef("class_undetermined", "Chưa đủ số liệu để phân loại", "classification", "xã"),
     IndicatorDef("class_none", "Chưa có kết quả phân loại được phê duyệt", "classification", "xã"),
 ]
 INDICATORS: dict[str, IndicatorDef] = {d.code: d for d in _DEFS}

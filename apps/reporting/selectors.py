@@ -32,7 +32,7 @@ from django.utils import timezone
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
 
-from . import charts, figures, indicators, services
+from . import charts, coverage, figures, indicators, services
 from .indicators import INDICATORS, Value
 from .models import ReportingPeriod, Submission, SubmissionStatus
 from .periods import period_previous, period_same_last_year, recent_periods
@@ -179,7 +179,8 @@ LEVELS = [
     ("type_3", "Loại III", "#f59e0b", "III", False),
     ("has_problems", "Có tệ nạn, không trọng điểm", "#fde68a", "C", False),
     ("drug_free", "Không ma túy", "#15803d", "K", True),
-    ("undetermined", "Chưa xác định được", "#64748b", "?", True),
+    ("undetermined", "Chưa đủ số liệu để phân loại", "#64748b", "?", True),
+    (coverage.NO_DATA, coverage.NO_DATA_LABEL, "#f1f5f9", "∅", False),
     ("", "Chưa có kết quả phân loại được phê duyệt", "#e2e8f0", "–", False),
 ]
 
@@ -232,11 +233,15 @@ class TableRow:
     url: str = ""
     #: a row summing a unit's communes (a province of a national dashboard) shows this instead
     note: str = ""
+    #: the commune has data for the period (``coverage``): its zeros are figures, not gaps
+    has_data: bool = True
 
     @property
     def cells(self) -> list[tuple[str, str]]:
         """(code, formatted value) of the table's columns, formatted here rather than by two
         template filters per cell (a province table has 1,500 cells)."""
+        if not self.has_data:
+            return [(code, "—") for code in TABLE_CODES]
         return [(code, charts.fmt(self.values.get(code))) for code in TABLE_CODES]
 
     @property
@@ -275,6 +280,16 @@ class Dashboard:
     grouped: bool = False
     #: the data stamp the aggregates were cached under (None: cache off)
     stamp: str | None = None
+    #: communes with data for the period (``coverage``), of ``commune_ids``
+    covered: int = 0
+
+    @property
+    def coverage_text(self) -> str:
+        return coverage.coverage_text(self.covered, len(self.commune_ids))
+
+    @property
+    def partial(self) -> bool:
+        return not self.grouped and self.covered < len(self.commune_ids)
 
 
 def _overlay(table: indicators.IndicatorTable, locked: dict[int, dict[str, Value]]) -> tuple[dict, dict]:
@@ -483,11 +498,14 @@ def dashboard(
         code = current_table.levels.get(cid, "")
         return code, current_table.level_labels.get(code, "")
 
+    with_data = coverage.communes_with_data({cid: by_commune.get(cid, {}) for cid in ids}, locked_now)
     legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
     legend_by_code = {item.code: item for item in legend}
     rows = []
     if by_child is not None:
         for item in legend:  # communes per level, from the figures (no commune is listed)
+            if item.code == coverage.NO_DATA:
+                continue
             code = indicators.LEVEL_INDICATORS.get(item.code, "class_none")
             item.count = int(total.get(code) or 0)
     for cid in row_ids if by_child is not None else []:
@@ -506,6 +524,9 @@ def dashboard(
         )
     for cid in ids if by_child is None else []:
         level, level_label = level_of(cid)
+        if cid not in with_data:
+            # Zeros from empty tables: neither figures nor a level ("không ma túy") to show.
+            level, level_label = coverage.NO_DATA, coverage.NO_DATA_LABEL
         (legend_by_code.get(level) or legend_by_code["undetermined"]).count += 1
         submission = submissions.get(cid)
         if submission is not None:
@@ -518,6 +539,7 @@ def dashboard(
                 level=level,
                 level_label=level_label or (legend_by_code[level].label if level in legend_by_code and level else ""),
                 locked=cid in locked_now,
+                has_data=cid in with_data,
                 state=board_state(submission, period, on),
                 url=reverse("reporting:commune_dashboard", kwargs={"pk": cid}) + f"?{period_query(period)}",
             )
@@ -563,9 +585,11 @@ def dashboard(
         assessment=current_table.assessment,
         grouped=by_child is not None,
         stamp=stamp,
+        covered=len(with_data) if by_child is None else len(ids),
     )
     if unit is not None and len(ids) == 1:
-        dash.level, dash.level_label = level_of(ids[0])
+        no_data = (coverage.NO_DATA, coverage.NO_DATA_LABEL)
+        dash.level, dash.level_label = level_of(ids[0]) if ids[0] in with_data else no_data
         dash.submission = submissions.get(ids[0])
     return dash
 

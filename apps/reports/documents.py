@@ -135,7 +135,13 @@ def annex_tables(figures: dict[str, Any]) -> list[dict[str, Any]]:
                 "columns": columns,
                 "widths": _column_widths(columns),
                 "rows": [
-                    {"stt": n, "name": row["name"], "cells": [_annex_cell(row, c) for c in codes]}
+                    {
+                        "stt": n,
+                        "name": row["name"],
+                        # figures archived before issue 10 carry no "has_data": they had data
+                        "no_data": row.get("has_data") is False,
+                        "cells": [_annex_cell(row, c) for c in codes],
+                    }
                     for n, row in enumerate(figures["rows"], start=1)
                 ],
                 "total": [_fmt(figures["total"].get(c)) if c != LEVEL_COLUMN else "" for c in codes],
@@ -154,8 +160,30 @@ def _column_widths(columns: list[dict[str, Any]]) -> list[str]:
 
 def _annex_cell(row: dict[str, Any], code: str) -> str:
     if code == LEVEL_COLUMN:
-        return row.get("level") or "—"
+        return (row.get("level") or "—") + (" (*)" if row.get("provisional") else "")
     return _fmt(row["values"].get(code))
+
+
+def coverage_note(figures: dict[str, Any]) -> str:
+    """ "tính trên 3/124 xã có số liệu" when some communes have no data for the period."""
+    cov = figures.get("coverage") or {}
+    if not cov or cov.get("with_data", 0) >= cov.get("communes", 0):
+        return ""
+    return str(cov.get("text", ""))
+
+
+def provisional_note(figures: dict[str, Any]) -> str:
+    """The report's footnote on results resting on unverified criteria (issue 10 §4): the
+    research note belongs here and on the rule-set page, not on the working screens."""
+    count = sum(1 for row in figures.get("rows") or [] if row.get("provisional"))
+    if not count:
+        return ""
+    rule_set = (figures.get("assessment") or {}).get("rule_set") or ""
+    return (
+        f"(*) Kết quả tham khảo ({count} xã, phường): loại địa bàn được xác định theo tiêu chí của bộ tiêu chí "
+        f"{rule_set} chưa được kiểm chứng với văn bản gốc (ngưỡng loại II, III và cận dưới loại III là tham số "
+        "giả định, pháp chế tỉnh cần đối chiếu); chưa dùng làm căn cứ chính thức."
+    )
 
 
 def sections(narrative: dict[str, str]) -> list[dict[str, Any]]:
@@ -202,6 +230,8 @@ def periodic_context(
         "breakdowns": breakdown_tables(figures),
         "previous_label": figures["previous"]["label"],
         "annexes": annex_tables(figures),
+        "coverage": coverage_note(figures),
+        "provisional": provisional_note(figures),
         "charts": sources.charts(figures),
         "is_province": figures["unit"].get("level") == "province",
     }

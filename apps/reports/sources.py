@@ -115,14 +115,23 @@ def collect(*, user, unit: AdministrativeUnit, period) -> dict[str, Any]:
             "pk", "code", "full_name"
         )
     }
+    from apps.reporting import coverage
+
+    with_data = coverage.communes_with_data(
+        {cid: row.values for cid, row in table.rows.items()}, table.locked_commune_ids
+    )
+    provisional = _provisional_communes(table.assessment, list(table.rows))
     rows = [
         {
             "id": cid,
             "code": units.get(cid, ("", ""))[0],
             "name": units.get(cid, ("", ""))[1],
             "values": _values(row.values, codes),
-            "level": row.level_label,
+            # no data is not zero: neither figures nor a level for a commune without data
+            "level": row.level_label if cid in with_data else coverage.NO_DATA_LABEL,
             "locked": row.locked,
+            "has_data": cid in with_data,
+            "provisional": cid in with_data and cid in provisional,
         }
         for cid, row in table.rows.items()
     ]
@@ -138,11 +147,30 @@ def collect(*, user, unit: AdministrativeUnit, period) -> dict[str, Any]:
         "groups": groups,
         "total": _values(table.total, codes),
         "missing": {code: str(reason) for code, reason in (table.missing or {}).items()},
+        "coverage": {
+            "with_data": len(with_data),
+            "communes": len(rows),
+            "text": coverage.coverage_text(len(with_data), len(rows)),
+        },
         "assessment": _assessment(table.assessment),
         "rows": rows,
         "breakdowns": breakdowns,
         "targets": targets(commune_ids=list(table.rows), unit=unit, on=period.end),
     }
+
+
+def _provisional_communes(assessment: dict[str, Any] | None, commune_ids: list[int]) -> set[int]:
+    """Communes whose level in the assessment shown rests on unverified criteria ("kết quả tham
+    khảo", issue 10 §4). One query; empty when the classification app is absent."""
+    if not assessment or not assessment.get("id") or not django_apps.is_installed("apps.classification"):
+        return set()
+    from apps.classification import rules
+    from apps.classification.models import AssessmentResult
+
+    rows = AssessmentResult.objects.filter(assessment_id=assessment["id"], commune_id__in=commune_ids).values_list(
+        "commune_id", "explanation", "override_reason"
+    )
+    return {cid for cid, explanation, override in rows if not override and rules.provisional(explanation or {})}
 
 
 def _assessment(data: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -206,6 +234,7 @@ def targets(*, commune_ids: list[int], unit: AdministrativeUnit, on: dt.date) ->
                     "status": str(row.evaluation.status),
                     "status_label": str(TargetStatus(row.evaluation.status).label),
                     "reason": str(row.evaluation.reason),
+                    "coverage": row.measure.coverage_text if row.measure.partial else "",
                 }
             )
         return result

@@ -48,7 +48,8 @@ def staff(make_user, current_unit):
 def data(case_reference, rule_sets, staff, trung_son_officer, minh_xuan_officer, current_unit):
     """Year 2026: Trung Sơn has 2 people with records out of 1 000 residents (0,2 %: criterion a of
     Loại III) and lies on a key route; Minh Xuân 1 out of 5 000 (0,02 %: Loại III too). Every other
-    commune has nothing recorded, which makes it "không ma túy"."""
+    commune has nothing recorded and no approved report: "chưa đủ số liệu", never "không ma túy"
+    (issue 10 §2), published as such."""
     trung_son, minh_xuan = current_unit(TRUNG_SON), current_unit(MINH_XUAN)
     population_set(actor=staff, unit=trung_son, year=YEAR, population=1000)
     population_set(actor=staff, unit=minh_xuan, year=YEAR, population=5000)
@@ -102,7 +103,8 @@ def test_province_staff_run_override_with_a_reason_approve_and_the_log_shows_it(
     assert codes == set(current_communes().values_list("code", flat=True))
     expect(row(page, TRUNG_SON)).to_have_attribute("data-level", "type_3")
     expect(row(page, MINH_XUAN)).to_have_attribute("data-level", "type_3")
-    expect(page.locator("[data-testid='classification-row'][data-level='drug_free']")).to_have_count(communes - 2)
+    expect(page.locator("[data-testid='classification-row'][data-level='drug_free']")).to_have_count(0)
+    expect(page.locator("[data-testid='classification-row'][data-level='undetermined']")).to_have_count(communes - 2)
     expect(page.locator("[data-testid='level-count'][data-level='type_3'] .value")).to_have_text("2")
     expect(row(page, TRUNG_SON).get_by_test_id("criteria-met")).to_contain_text("1/1")
 

@@ -58,6 +58,17 @@ def population(unit, year: int, n: int) -> UnitPopulation:
     return UnitPopulation.objects.create(unit=unit, year=year, population=n)
 
 
+def approved_report(unit, year: int):
+    """An approved yearly report of the commune: the province accepted its figures (zeros
+    included). Direct ORM: the submit/approve workflow is covered by tests/reporting."""
+    from apps.reporting.models import Submission
+    from apps.reporting.periods import period_get
+
+    return Submission.objects.create(
+        period=period_get("year", year), commune=unit, status="approved", snapshot={"indicators": {}}
+    )
+
+
 def key_route(unit, year: int, name: str = "Quốc lộ 2") -> KeyRoute:
     return KeyRoute.objects.create(commune=unit, year=year, name=name)
 

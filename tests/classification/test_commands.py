@@ -10,7 +10,7 @@ from apps.audit.models import AuditLogEntry
 from apps.classification import rules, services
 from apps.classification.models import Assessment, RuleSet
 
-from .helpers import add_cases, cases_only_ruleset
+from .helpers import add_cases, approved_report, cases_only_ruleset
 
 
 def test_text_output_lists_every_commune_with_its_level_and_criteria(world, root):
@@ -36,6 +36,7 @@ def test_verbose_output_explains_every_criterion(world, root):
 
 def test_json_output_matches_an_assessment_run_and_writes_nothing(world, root, fake_registers):
     add_cases(root, world.commune_a, 2)
+    approved_report(world.commune_b, 2025)  # positive evidence for commune B's zeros
     rule_set = RuleSet.objects.get(code="QD-3122-2010")
     before = (Assessment.objects.count(), AuditLogEntry.objects.count())
     out = io.StringIO()
@@ -54,7 +55,7 @@ def test_json_output_matches_an_assessment_run_and_writes_nothing(world, root, f
 def test_undetermined_communes_print_their_reason(world, no_registers):
     out = io.StringIO()
     call_command("classify_communes", period=2025, ruleset="QD-28-2025", stdout=out)
-    assert "Chưa xác định được" in out.getvalue()
+    assert "Chưa đủ số liệu" in out.getvalue()
     assert "registers" in out.getvalue()
 
 

@@ -32,6 +32,13 @@ TRUTH = {
     "gt_lt": {"low": (False, False, True), "high": (True, False, False)},
 }
 POINTS = ("below", "at", "above")
+#: every kind of evidence: the tests of thresholds are about values, not about missing evidence
+EVERY_EVIDENCE = frozenset(rules.EVIDENCE)
+
+
+def _facts(**kwargs) -> rules.Indicators:
+    kwargs.setdefault("evidence", EVERY_EVIDENCE)
+    return rules.Indicators(**kwargs)
 
 
 def epsilon(indicator: str) -> Decimal:
@@ -86,7 +93,7 @@ def test_every_shipped_threshold_at_its_bounds(spec, level, criterion, side, val
     if criterion.has_alt:
         other, zero = _failing_value_for_other_side(criterion, side)
         values[other] = zero
-    outcome = rules.evaluate(spec, rules.Indicators(values=values))
+    outcome = rules.evaluate(spec, _facts(values=values))
     result = next(r for r in outcome.level(level.code).criteria if r.code == criterion.code)
     assert result.literal_met is expected
     assert result.reason and not result.reason.startswith("Không xác định")
@@ -148,7 +155,7 @@ def test_level_is_reached_with_exactly_the_required_number_of_criteria(spec, lev
     else:
         for c in thresholds[:met]:
             values[c.indicator] = _meeting_value(c)
-    outcome = rules.evaluate(spec, rules.Indicators(values=values))
+    outcome = rules.evaluate(spec, _facts(values=values))
     level_result = outcome.level(level.code)
     assert level_result.met_count == met
     if met == level.required:
@@ -167,7 +174,7 @@ def test_any_level_of_3122_is_reached_by_a_single_criterion():
     type_1 = QD3122.level("type_1")
     for c in type_1.criteria:
         single = {**values, c.indicator: c.threshold}
-        assert rules.evaluate(QD3122, rules.Indicators(values=single)).level_code == "type_1"
+        assert rules.evaluate(QD3122, _facts(values=single)).level_code == "type_1"
 
 
 # --- criterion đ (composite) ------------------------------------------------------------------------
@@ -202,7 +209,7 @@ def test_criterion_dd_counts_lower_criteria_and_the_key_route(level, lower, on_r
     composite = next(c for c in QD28.level(level).criteria if c.kind == rules.COMPOSITE)
     assert composite.ref_min_count == len(("a", "c"))  # the cases above straddle the fixture's N
     values = {**_type3_values(*lower), rules.KEY_ROUTE_INDICATOR: on_route}
-    outcome = rules.evaluate(QD28, rules.Indicators(values=values))
+    outcome = rules.evaluate(QD28, _facts(values=values))
     dd = _criterion(outcome, level, composite.code)
     assert dd.met is expected
     assert outcome.level_code == "type_3"  # đ alone never makes type I or II
@@ -214,8 +221,8 @@ def test_criterion_dd_tips_a_commune_into_type_1():
     type_1 = QD28.level("type_1")
     a, b = (c for c in type_1.criteria if c.code in ("a", "b"))
     base = {**_zero_indicators(QD28), a.indicator: a.threshold, b.indicator: b.threshold}
-    with_route = rules.evaluate(QD28, rules.Indicators(values={**base, rules.KEY_ROUTE_INDICATOR: True}))
-    without = rules.evaluate(QD28, rules.Indicators(values={**base, rules.KEY_ROUTE_INDICATOR: False}))
+    with_route = rules.evaluate(QD28, _facts(values={**base, rules.KEY_ROUTE_INDICATOR: True}))
+    without = rules.evaluate(QD28, _facts(values={**base, rules.KEY_ROUTE_INDICATOR: False}))
     assert with_route.level_code == "type_1"
     assert set(with_route.met_codes) == {"a", "b", "đ"}
     assert without.level_code != "type_1"
@@ -252,7 +259,7 @@ def test_missing_population_makes_the_outcome_undetermined_with_the_reason():
     ratio_indicators = [code for code, info in rules.INDICATORS.items() if info.kind == "percent"]
     values = {k: v for k, v in _zero_indicators(QD28).items() if k not in ratio_indicators}
     values.update({b.indicator: b.threshold, d.indicator: d.threshold})
-    outcome = rules.evaluate(QD28, rules.Indicators(values=values, missing=dict.fromkeys(ratio_indicators, reason)))
+    outcome = rules.evaluate(QD28, _facts(values=values, missing=dict.fromkeys(ratio_indicators, reason)))
     assert outcome.level_code == rules.UNDETERMINED
     assert outcome.is_key is False
     assert reason in outcome.reason
@@ -270,7 +277,7 @@ def test_missing_data_that_cannot_change_the_outcome_does_not_block_it():
         if c.code in ("b", "c", "d"):
             values[c.indicator] = c.threshold
     del values["addicts_users_ratio"]
-    outcome = rules.evaluate(QD28, rules.Indicators(values=values))
+    outcome = rules.evaluate(QD28, _facts(values=values))
     assert outcome.level_code == "type_1"
 
 
@@ -284,9 +291,9 @@ def test_no_data_at_all_is_undetermined_not_a_crash(spec):
 
 def test_all_zero_is_drug_free_and_a_user_only_commune_has_problems():
     zero = _zero_indicators(QD3122)
-    assert rules.evaluate(QD3122, rules.Indicators(values=zero)).level_code == "drug_free"
+    assert rules.evaluate(QD3122, _facts(values=zero)).level_code == "drug_free"
     users_only = {**zero, "addicts_users_with_records": D(3)}  # users but no addict, no hotspot
-    outcome = rules.evaluate(QD3122, rules.Indicators(values=users_only))
+    outcome = rules.evaluate(QD3122, _facts(values=users_only))
     assert outcome.level_code == rules.HAS_PROBLEMS
     assert outcome.label == rules.HAS_PROBLEMS_LABEL
     assert "3 người ≠ 0 người" in outcome.reason
@@ -304,7 +311,7 @@ def test_a_band_met_at_a_more_severe_level_counts_at_lighter_levels():
     for c in type_2.criteria:
         if c.code in ("b", "c"):
             values[c.indicator] = _meeting_value(c)
-    outcome = rules.evaluate(QD28, rules.Indicators(values=values))
+    outcome = rules.evaluate(QD28, _facts(values=values))
     a2 = _criterion(outcome, "type_2", "a")
     assert a2.literal_met is False and a2.met is True
     assert a2.cascaded_from == "type_1"
@@ -312,12 +319,12 @@ def test_a_band_met_at_a_more_severe_level_counts_at_lighter_levels():
     assert outcome.level_code == "type_2"
 
     literal = dataclasses.replace(QD28, bands_cascade=False)
-    assert rules.evaluate(literal, rules.Indicators(values=values)).level_code != "type_2"
+    assert rules.evaluate(literal, _facts(values=values)).level_code != "type_2"
 
 
 def test_cascade_does_not_reach_the_non_key_level():
     values = {**_zero_indicators(QD28), "addicts_users_with_records": D(5)}
-    outcome = rules.evaluate(QD28, rules.Indicators(values=values))
+    outcome = rules.evaluate(QD28, _facts(values=values))
     assert _criterion(outcome, "drug_free", "a").met is False
 
 
@@ -327,7 +334,7 @@ def test_cascade_does_not_reach_the_non_key_level():
 def test_reasons_are_written_the_vietnamese_way():
     values = {"addicts_users_ratio": D("0.62"), "plants_destroyed": D(3200), "plant_area_m2": D(0)}
     outcome = rules.evaluate(
-        QD28, rules.Indicators(values=values, details={"addicts_users_ratio": "31 người / 5.000 dân năm 2025"})
+        QD28, _facts(values=values, details={"addicts_users_ratio": "31 người / 5.000 dân năm 2025"})
     )
     assert _criterion(outcome, "type_1", "a").reason == "0,62% ≥ 0,5% (31 người / 5.000 dân năm 2025)"
     assert _criterion(outcome, "type_1", "d").reason == "3.200 cây ≥ 3.000 cây; 0 m² < 750 m²"
@@ -337,7 +344,7 @@ def test_reasons_are_written_the_vietnamese_way():
 
 
 def test_a_value_just_below_a_threshold_is_never_printed_equal_to_it():
-    outcome = rules.evaluate(QD28, rules.Indicators(values={"addicts_users_ratio": D("0.49999")}))
+    outcome = rules.evaluate(QD28, _facts(values={"addicts_users_ratio": D("0.49999")}))
     assert _criterion(outcome, "type_1", "a").reason == "0,49999% < 0,5%"
 
 
@@ -350,7 +357,7 @@ def test_format_number(value, text):
 
 
 def test_outcome_serialises_every_criterion_of_every_level():
-    outcome = rules.evaluate(QD28, rules.Indicators(values=_zero_indicators(QD28)))
+    outcome = rules.evaluate(QD28, _facts(values=_zero_indicators(QD28)))
     data = outcome.to_dict()
     assert data["level"] == "drug_free"
     assert [lv["code"] for lv in data["levels"]] == [lv.code for lv in QD28.ordered_levels()]

@@ -23,7 +23,7 @@ from apps.classification.models import Assessment, AssessmentResult, RuleSet
 from apps.registers import services as registers
 from apps.registers.choices import HotspotKind
 
-from .helpers import add_cases
+from .helpers import add_cases, approved_report
 
 YEAR = 2025
 CODE = "QD-28-2025"
@@ -62,6 +62,7 @@ def type_3_commune(world, officer_a, province_staff):
     commune = world.commune_a
     population_set(actor=province_staff, unit=commune, year=YEAR, population=1000)
     population_set(actor=province_staff, unit=world.commune_b, year=YEAR, population=1000)
+    approved_report(world.commune_b, YEAR)  # commune B's zeros are its approved account of the year
     add_cases(officer_a, commune, 2, detected_on=dt.date(YEAR, 3, 1))
     harbouring_place(officer_a, commune, "Nhà ông Hoàng Văn Dũng, thôn Đồng Cầu")
     services.keyroute_create(

@@ -47,7 +47,9 @@ def test_officer_reads_their_explanation_but_not_another_communes(world, publish
     html = page.content.decode()
     assert 'data-testid="explanation-criterion"' in html
     assert "3 người ≥ 3 người" in html
-    assert 'data-verification="unverified"' in html  # the screens show unverified thresholds
+    # the result rests on an unverified threshold: provisional, without the research note (issue 10 §4)
+    assert 'data-testid="provisional"' in html
+    assert 'data-verification="unverified"' not in html
     assert client.get(reverse("classification:result_detail", args=[other.pk])).status_code == 404
     assert client.get(reverse("classification:commune_history", args=[world.commune_b.pk])).status_code == 404
     history = client.get(reverse("classification:commune_history", args=[world.commune_a.pk]))

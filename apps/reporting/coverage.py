@@ -1,0 +1,60 @@
+"""Which communes have data for a period, and how a total says what it covers (issue 10 §2).
+
+"No data is not zero": a commune that recorded nothing for the period and whose report for it was
+not approved reads 0 everywhere, and that 0 would otherwise be shown (and summed, and counted as
+"không ma túy") like a finding. A commune HAS DATA for a period when
+
+* the province approved its report (``Submission``) for the period: its figures, zeros included,
+  are the commune's own account; or
+* its own records give a non-zero figure in the window (people with a file, new detections,
+  relapses, rehab, hotspots, crime, cultivation, prevention activities, high-risk register).
+
+Population, classification and ratios are not records of the period. Pure functions over the
+per-commune values the dashboards and reports already computed: no extra query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .indicators import INDICATORS
+
+NO_DATA = "no_data"
+NO_DATA_LABEL = "Chưa có số liệu"
+#: indicator groups whose counts come from the commune's own records of the period
+RECORD_GROUPS = ("people", "rehab", "hotspots", "crime", "cultivation", "prevention")
+RECORD_CODES = tuple(
+    code for code, d in INDICATORS.items() if d.group in RECORD_GROUPS and d.unit != "%" and code != "highrisk_reached"
+)
+
+
+def has_records(values: Mapping[str, Any]) -> bool:
+    return any(values.get(code) for code in RECORD_CODES)
+
+
+def communes_with_data(by_commune: Mapping[int, Mapping[str, Any]], approved: Iterable[int] = ()) -> set[int]:
+    """The communes of ``by_commune`` with data for the period (see the module docstring)."""
+    locked = set(approved)
+    return {cid for cid, values in by_commune.items() if cid in locked or has_records(values or {})}
+
+
+def coverage_text(covered: int, total: int) -> str:
+    """ "tính trên 3/124 xã có số liệu": what a total or a target is measured over."""
+    return f"tính trên {covered}/{total} xã có số liệu"
+
+
+def communes_with_data_between(commune_ids: list[int], start, end) -> set[int]:
+    """``communes_with_data`` for a window that is not a reporting period (a target's year to
+    date): the figures of the window (stored figures when enabled) and the approved reports of
+    periods ending inside it. Two reads, whatever the number of communes."""
+    from .figures import compute_many
+    from .models import Submission, SubmissionStatus
+
+    if not commune_ids:
+        return set()
+    table = compute_many(commune_ids=commune_ids, windows=[(start, end)])[0]
+    approved = Submission.objects.filter(
+        commune_id__in=commune_ids, status=SubmissionStatus.APPROVED, period__end__range=(start, end)
+    ).values_list("commune_id", flat=True)
+    return communes_with_data(table.by_commune, approved)
