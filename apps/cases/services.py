@@ -677,9 +677,17 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
     return new_case
 
 
-def case_record_view(*, actor, case: CaseFile) -> None:
-    """Every opening of a case page is recorded (sensitive personal data)."""
-    audit_record(actor=actor, action="cases.casefile.view", obj=case, area=case.commune)
+def case_record_view(*, actor, case: CaseFile, reason: str = "") -> None:
+    """Every opening of a case page is recorded (sensitive personal data), with the reason given
+    when the file lies outside the reader's own commune (break-glass)."""
+    audit_record(
+        actor=actor,
+        action="cases.casefile.view",
+        obj=case,
+        area=case.commune,
+        after={"break_glass": reason} if reason else None,
+        message=_("Lý do truy cập ngoài địa bàn: %(r)s") % {"r": reason} if reason else "",
+    )
 
 
 # --- duplicates ---------------------------------------------------------------------------------

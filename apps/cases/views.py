@@ -10,7 +10,14 @@ from django.views.generic import TemplateView, View
 from apps.audit import actions
 from apps.audit.selectors import entries_for_object
 from apps.core import scoping
-from apps.core.views import ImportTemplateView, ScopedImportView, ScopedListView, ScopedViewMixin
+from apps.core.views import (
+    AuditedReadMixin,
+    BreakGlassMixin,
+    ImportTemplateView,
+    ScopedImportView,
+    ScopedListView,
+    ScopedViewMixin,
+)
 
 from . import selectors, services, workflow
 from .choices import EventKind
@@ -56,8 +63,9 @@ class WorklistView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class CaseListView(ScopedListView):
+class CaseListView(AuditedReadMixin, ScopedListView):
     model = CaseFile
+    read_action = actions.CASE_LIST_VIEW
     template_name = "cases/casefile_list.html"
     paginate_by = 25
 
@@ -88,15 +96,21 @@ class CaseExportView(ScopedViewMixin, View):
         return export_response(actor=request.user, queryset=qs, fmt=fmt, filters=request.GET.urlencode())
 
 
-class CaseDetailView(ScopedViewMixin, TemplateView):
+class CaseDetailView(BreakGlassMixin, ScopedViewMixin, TemplateView):
     permission_model = CaseFile
     template_name = "cases/casefile_detail.html"
+    case = None
+
+    def get_break_glass_object(self):
+        if self.case is None:
+            self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self.case
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        case = selectors.case_get(user=user, pk=self.kwargs["pk"])
-        services.case_record_view(actor=user, case=case)
+        case = self.get_break_glass_object()
+        services.case_record_view(actor=user, case=case, reason=self.break_glass or "")
         can_change = scoping.has_action(user, CaseFile, "change")
         ctx.update(
             case=case,
@@ -205,11 +219,21 @@ class CaseCreateView(CaseFormMixin):
         return services.case_create(actor=self.request.user, data=data)
 
 
-class CaseUpdateView(CaseFormMixin):
+class CaseUpdateView(BreakGlassMixin, AuditedReadMixin, CaseFormMixin):
     permission_action = "change"
+    read_action = actions.CASE_EDIT_VIEW
 
     def load_case(self):
-        self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if self.case is None:
+            self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        self.read_object = self.case
+
+    def get_break_glass_object(self):
+        self.load_case()
+        return self.case
+
+    def read_details(self):
+        return None
 
     def save(self, data, case_form):
         return services.case_update(
@@ -360,10 +384,14 @@ class CaseImportTemplateView(ImportTemplateView):
     filename = "mau-nhap-ho-so.xlsx"
 
 
-class DuplicateReviewView(TemplateView):
+class DuplicateReviewView(AuditedReadMixin, TemplateView):
     """Province reviewers: possible duplicates, merge (reversible) or mark as different people."""
 
     template_name = "cases/duplicates.html"
+    read_action = actions.DUPLICATES_VIEW
+
+    def read_details(self):
+        return {"pairs": len(self._pairs)}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("cases.merge_person"):
@@ -373,7 +401,7 @@ class DuplicateReviewView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["pairs"] = selectors.duplicate_candidates(user=user)
+        ctx["pairs"] = self._pairs = selectors.duplicate_candidates(user=user)
         ctx["merges"] = list(
             PersonMerge.objects.filter(undone_at__isnull=True, kept__in=selectors.visible_people(user))
             .select_related("kept", "merged", "merged_by")
