@@ -12,7 +12,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
 from apps.core.text import normalize
 
-from .choices import OPEN_STATUSES, AgeBand, Status
+from .choices import OPEN_STATUSES, AgeBand, CloseReason, Status
 from .models import CaseEvent, CaseFile, DistinctPair, Person
 
 SORTS = {
@@ -162,6 +162,49 @@ def case_timeline(case: CaseFile) -> list[CaseEvent]:
         .select_related("created_by", "other_unit", "case_file__commune")
         .order_by("-event_date", "-pk")
     )
+
+
+_PERSON_FKS = ("ethnicity", "permanent_unit", "current_unit")
+
+
+def person_for_case(*, user, case: CaseFile) -> Person:
+    """The person as this file may show them. A file transferred away shows the person as they
+    were recorded when it was closed, unless the user also sees one of the person's open files:
+    the sending commune keeps its own history but not the data the receiving commune records
+    afterwards (new phone, new address…). The record of the transfer is this file's audit entry."""
+    if case.close_reason != CloseReason.TRANSFERRED:
+        return case.person
+    open_files = CaseFile.objects.filter(person_id=case.person_id, status__in=OPEN_STATUSES)
+    if scoping.visible_to(open_files, user).exists():
+        return case.person
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import AuditLogEntry
+
+    entry = (
+        AuditLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(CaseFile),
+            object_id=str(case.pk),
+            action="cases.casefile.transfer",
+        )
+        .order_by("-time", "-pk")
+        .first()
+    )
+    recorded = ((entry.before or {}).get("person") if entry else None) or {}
+    person = case.person
+    # An unsaved copy: the template reads it like the live record, and nothing can save it.
+    frozen = Person(pk=person.pk, version=person.version, merged_into_id=person.merged_into_id)
+    for name in ("full_name", "sex", "birth_year"):  # identity, always known to the file
+        setattr(frozen, name, getattr(person, name))
+    for name, value in recorded.items():
+        if name in _PERSON_FKS:
+            setattr(frozen, f"{name}_id", value)
+        elif name == "date_of_birth":
+            frozen.date_of_birth = dt.date.fromisoformat(value) if value else None
+        elif hasattr(frozen, name):
+            setattr(frozen, name, value if value is not None else "")
+    frozen._state.adding = False
+    return frozen
 
 
 def case_transferred_to(case: CaseFile) -> CaseFile | None:

@@ -18,6 +18,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
+from apps.core.locking import lock_for_update
 from apps.reporting.locks import ensure_unlocked
 
 from . import workflow
@@ -203,9 +204,13 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
             setattr(person, name, value)
     else:
         # An existing identity (matched by CCCD) may be managed elsewhere: fill gaps, never overwrite.
+        filled = False
         for name, value in data.person.items():
             if value not in (None, "") and getattr(person, name) in (None, ""):
                 setattr(person, name, value)
+                filled = True
+        if filled:
+            person.version += 1  # an editor holding the older version must not overwrite the filled gaps
     person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
     validate_person(person, on=on)
     person.fill_search_fields()
@@ -410,6 +415,28 @@ def _field_label(name: str) -> str:
         return str(CaseFile._meta.get_field("substances").verbose_name) if field == "substances" else field
 
 
+def closed_message(case: CaseFile) -> str:
+    if case.close_reason == CloseReason.TRANSFERRED:
+        return _(
+            "Hồ sơ đã chuyển sang xã, phường khác: hồ sơ này chỉ để xem lại, mọi việc tiếp theo ghi trên hồ sơ ở "
+            "nơi nhận."
+        )
+    return _("Hồ sơ đã kết thúc: chỉ xem được, không sửa hay ghi thêm (muốn ghi tiếp, hãy mở lại hồ sơ).")
+
+
+def _ensure_open(case: CaseFile) -> None:
+    """Closed files are read-only here, not only in the templates: every write path calls this
+    (the reopen transition is the one way back, and not for a transferred file)."""
+    if not case.is_open:
+        raise ValidationError(closed_message(case), code="closed")
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    data = snapshot(person, fields=PERSON_FIELDS)
+    data["version"] = person.version  # not editable, so model_to_dict leaves it out
+    return data
+
+
 def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
     locked = CaseFile.objects.select_for_update().select_related("person", "commune").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -418,13 +445,23 @@ def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
 
 
 @transaction.atomic
-def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int | None) -> CaseFile:
-    """Edit the person and the file. Refused when someone saved since ``expected_version``."""
+def case_update(
+    *,
+    actor,
+    case: CaseFile,
+    data: CaseInput,
+    expected_version: int | None,
+    expected_person_version: int | None = None,
+) -> CaseFile:
+    """Edit the person and the file. Refused when someone saved the file since ``expected_version``
+    or the person (shared with the files of other communes) since ``expected_person_version``."""
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, expected_version)
+    _ensure_open(case)
     old_detected = case.detected_on
     before = _snapshot(case)
-    person = case.person
+    case.person = person = lock_for_update(case.person, expected_person_version)
+    person_before = person_snapshot(person)
     for name, value in data.person.items():
         setattr(person, name, value)
     person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
@@ -448,7 +485,9 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
         # Moving a file out of (or into) an approved period changes that period's figures too.
         ensure_unlocked(commune=case.commune, day=old_detected)
         ensure_unlocked(commune=case.commune, day=case.detected_on)
-    person.version += 1
+    person_changed = changed_fields(person_before, person_snapshot(person)).keys() - {"version"}
+    if person_changed:
+        person.version += 1
     person.save()
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
     case.version += 1
@@ -457,6 +496,16 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
     audit_record(
         actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
     )
+    if person_changed:
+        # The person's own trail: what a stale edit of the person is told (core.locking reads it).
+        audit_record(
+            actor=actor,
+            action="cases.person.update",
+            obj=person,
+            area=case.commune,
+            before=person_before,
+            after=person_snapshot(person),
+        )
     return case
 
 
@@ -563,8 +612,7 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
     case = _lock(case, None)
     if kind not in FREE_EVENTS:
         raise ValidationError(_("Loại sự kiện không hợp lệ."))
-    if not case.is_open and kind != EventKind.NOTE:
-        raise ValidationError(_("Hồ sơ đã kết thúc: chỉ có thể thêm ghi chú."))
+    _ensure_open(case)
     if data.event_date > today():
         raise ValidationError({"event_date": _("Ngày sự kiện không được sau ngày hôm nay.")})
     if data.event_date < case.detected_on:
@@ -604,8 +652,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
     commune, linked to it, carrying the status. Both files keep their own history."""
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, None)
-    if not case.is_open:
-        raise ValidationError(_("Hồ sơ đã kết thúc, không thể chuyển."))
+    _ensure_open(case)
     if to_commune.level != "commune" or to_commune.valid_to is not None or to_commune.pk == case.commune_id:
         raise ValidationError({"to_commune": _("Hãy chọn một xã, phường hiện hành khác.")})
     if data.event_date > today() or data.event_date < (case.status_since or case.detected_on):

@@ -114,7 +114,7 @@ class CaseDetailView(BreakGlassMixin, ScopedViewMixin, TemplateView):
         can_change = scoping.has_action(user, CaseFile, "change")
         ctx.update(
             case=case,
-            person=case.person,
+            person=selectors.person_for_case(user=user, case=case),
             timeline=selectors.case_timeline(case),
             transferred_to=selectors.case_transferred_to(case),
             transitions=workflow.allowed_transitions(case.status)
@@ -162,6 +162,7 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
         p, c = dict(person_form.cleaned_data), dict(case_form.cleaned_data)
         substances = c.pop("substances", [])
         c.pop("version", None)
+        self.person_version = p.pop("version", None)
         if self.case:
             c.pop("commune", None)
         if p.get("date_of_birth"):
@@ -235,9 +236,21 @@ class CaseUpdateView(BreakGlassMixin, AuditedReadMixin, CaseFormMixin):
     def read_details(self):
         return None
 
+    def get(self, request, *args, **kwargs):
+        self.load_case()
+        if not self.case.is_open:
+            # Closed files are read-only (the services refuse too): no form full of live data.
+            messages.error(request, services.closed_message(self.case))
+            return redirect("cases:casefile_detail", pk=self.case.pk)
+        return super().get(request, *args, **kwargs)
+
     def save(self, data, case_form):
         return services.case_update(
-            actor=self.request.user, case=self.case, data=data, expected_version=case_form.cleaned_data.get("version")
+            actor=self.request.user,
+            case=self.case,
+            data=data,
+            expected_version=case_form.cleaned_data.get("version"),
+            expected_person_version=self.person_version,
         )
 
     def get_context_data(self, **kwargs):
