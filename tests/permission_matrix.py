@@ -79,6 +79,7 @@ SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("areas:population_import", "province_staff"),
     ScopedURL("areas:population_template", "province_staff"),
     ScopedURL("audit:entry_list", "province_staff"),
+    ScopedURL("audit:access_digest", "province_staff"),
     ScopedURL("cases:worklist", "commune_officer"),
     ScopedURL("cases:casefile_list", "commune_officer"),
     ScopedURL("cases:casefile_export", "commune_officer", kwargs=lambda w, c: {"fmt": "xlsx"}, object_scoped=False),

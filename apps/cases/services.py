@@ -21,6 +21,7 @@ from apps.core import scoping
 from apps.core.locking import lock_for_update
 from apps.reporting.locks import ensure_unlocked
 
+from . import selectors as selectors_module
 from . import workflow
 from .choices import CloseReason, EventKind, IdKind, Status, Whereabouts
 from .models import CaseEvent, CaseFile, DistinctPair, Holiday, LegalDuration, Person, PersonMerge, SubstanceType
@@ -738,6 +739,88 @@ def case_record_view(*, actor, case: CaseFile, reason: str = "") -> None:
 
 
 # --- duplicates ---------------------------------------------------------------------------------
+
+
+class LookupLimitError(ValidationError):
+    """The user made more duplicate checks today than ``PCMT_LOOKUP_DAILY_LIMIT`` allows."""
+
+
+def _start_of_today() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(today(), dt.time.min))
+
+
+def lookups_today(actor) -> int:
+    """Identifiers this user checked today (an import preview counts each cross-commune match)."""
+    from apps.audit.actions import PERSON_LOOKUP
+    from apps.audit.models import AuditLogEntry
+
+    afters = AuditLogEntry.objects.filter(actor=actor, action=PERSON_LOOKUP, time__gte=_start_of_today()).values_list(
+        "after", flat=True
+    )
+    return sum(int((after or {}).get("count", 1)) for after in afters)
+
+
+def ensure_lookup_allowed(actor, count: int = 1) -> None:
+    """Refuse a check that would take the user past today's limit (probing who has a file)."""
+    from django.conf import settings
+
+    limit = settings.PCMT_LOOKUP_DAILY_LIMIT
+    done = lookups_today(actor)
+    if done + count > limit:
+        raise LookupLimitError(
+            _(
+                "Bạn đã tra cứu trùng người %(done)s lần hôm nay; giới hạn là %(limit)s lần mỗi ngày. Việc kiểm tra "
+                "trùng người tạm dừng đến ngày mai; nếu cần gấp, hãy liên hệ Công an tỉnh."
+            )
+            % {"done": done, "limit": limit},
+            code="lookup_limit",
+        )
+
+
+def record_lookup(*, actor, source: str, identifiers: list[dict[str, Any]], answered: list[dict[str, Any]]) -> None:
+    """Audit a duplicate check: who asked, for which identifiers, what was answered. Filed under
+    the asker's unit, so the province reads it in the log and in the monthly access digest."""
+    from apps.audit.actions import PERSON_LOOKUP
+    from apps.audit.services import audit_read
+
+    audit_read(
+        actor=actor,
+        action=PERSON_LOOKUP,
+        after={
+            "source": source,
+            "count": max(len(identifiers), 1) if source == "entry" else len(answered),
+            "identifiers": identifiers,
+            "answered": answered,
+            "cross_commune": sum(1 for a in answered if a.get("elsewhere")),
+        },
+    )
+
+
+def person_lookup(
+    *, actor, full_name: str, birth_year: int | None, sex: str, citizen_id: str = ""
+) -> list[selectors_module.DuplicateMatch]:
+    """The duplicate check at entry: may this person already have a file, here or in another
+    commune? Rate-limited per user and day, and audited with what it answered."""
+    ensure_lookup_allowed(actor)
+    matches = selectors_module.duplicates_find(
+        user=actor, full_name=full_name, birth_year=birth_year, sex=sex, citizen_id=citizen_id
+    )
+    own = set(scoping.visible_unit_ids(actor))
+    record_lookup(
+        actor=actor,
+        source="entry",
+        identifiers=[{"citizen_id": citizen_id, "full_name": full_name, "birth_year": birth_year, "sex": sex}],
+        answered=[
+            {
+                "person": m.person.pk,
+                "communes": [u.code for u in m.communes],
+                "elsewhere": any(u.pk not in own for u in m.communes),
+                "reason": m.reason,
+            }
+            for m in matches
+        ],
+    )
+    return matches
 
 
 @transaction.atomic

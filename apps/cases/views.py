@@ -177,13 +177,17 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
             return self.render_to_response(self.get_context_data(**ctx))
         data = self._input(person_form, case_form)
         if self.case is None and "confirm_new_person" not in request.POST:
-            matches = selectors.duplicates_find(
-                user=request.user,
-                full_name=data.person["full_name"],
-                birth_year=data.person.get("birth_year"),
-                sex=data.person["sex"],
-                citizen_id=_cid(data.person.get("citizen_id")),
-            )
+            try:
+                matches = services.person_lookup(
+                    actor=request.user,
+                    full_name=data.person["full_name"],
+                    birth_year=data.person.get("birth_year"),
+                    sex=data.person["sex"],
+                    citizen_id=_cid(data.person.get("citizen_id")),
+                )
+            except services.LookupLimitError as exc:
+                case_form.add_error(None, exc)
+                return self.render_to_response(self.get_context_data(**ctx), status=429)
             if matches:
                 return self.render_to_response(self.get_context_data(duplicates=matches, **ctx))
         try:

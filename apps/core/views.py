@@ -243,6 +243,9 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                 dry_run=True,
                 audit_action=self.audit_action,
             )
+            after_preview = getattr(resource, "after_preview", None)
+            if after_preview is not None:
+                after_preview(report)  # a resource's own checks on the whole preview (cases: §4 of issue 11)
             ctx = {"report": report, "filename": upload.name}
             # The preview shows the rows (names, CCCD): one read entry per preview, not per row.
             audit_read(
