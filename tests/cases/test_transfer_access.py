@@ -147,3 +147,22 @@ def test_a_current_person_version_saves_and_moves_the_version(world, officer_a, 
     )
     case.person.refresh_from_db()
     assert case.person.version == version + 1
+
+
+def test_the_sending_communes_export_shows_the_person_as_recorded(moved, officer_a, officer_b, client_for):
+    sent, received = moved
+    text = client_for(officer_a).get(reverse("cases:casefile_export", kwargs={"fmt": "csv"}), {"status": "closed"})
+    content = text.content.decode("utf-8-sig")
+    assert sent.file_number in content
+    assert "Số 1 đường cũ" in content and "Số 9 đường mới" not in content
+    theirs = client_for(officer_b).get(reverse("cases:casefile_export", kwargs={"fmt": "csv"}))
+    assert "Số 9 đường mới" in theirs.content.decode("utf-8-sig")
+
+
+def test_the_new_address_does_not_find_the_sending_communes_file(moved, officer_a, client_for):
+    sent, _received = moved
+    client = client_for(officer_a)
+    by_address = client.get(reverse("cases:casefile_list"), {"q": "duong moi", "status": "closed"})
+    assert sent.file_number not in by_address.content.decode()
+    by_name = client.get(reverse("cases:casefile_list"), {"q": sent.person.full_name, "status": "closed"})
+    assert sent.file_number in by_name.content.decode()
