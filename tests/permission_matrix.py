@@ -7,6 +7,11 @@ otherwise). Later apps add their entries to ``SCOPED_URLS``. For each entry the 
 * an account with an area but no role → 403;
 * ``role`` assigned to commune A, object in commune A → 200;
 * same account, object in commune B → 404 (existence does not leak).
+
+Entries with ``scope="province"`` put the role-holder at the province: for named records of a
+commune (``extra={"break_glass": …}``) the in-scope answer is 200 with the break-glass prompt
+(issue 11 §5) and the record's name absent; there is no out-of-scope variant (the province sees
+every commune), so they are registered with ``object_scoped=False``.
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("areas:population_import", "province_staff"),
     ScopedURL("areas:population_template", "province_staff"),
     ScopedURL("audit:entry_list", "province_staff"),
+    ScopedURL("audit:access_digest", "province_staff"),
     ScopedURL("cases:worklist", "commune_officer"),
     ScopedURL("cases:casefile_list", "commune_officer"),
     ScopedURL("cases:casefile_export", "commune_officer", kwargs=lambda w, c: {"fmt": "xlsx"}, object_scoped=False),
@@ -86,6 +92,15 @@ SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("cases:import", "commune_officer"),
     ScopedURL("cases:import_template", "commune_officer"),
     ScopedURL("cases:duplicates", "province_staff"),
+    # Break-glass (issue 11 §5): province staff reach a commune's file, but first the reason prompt.
+    ScopedURL(
+        "cases:casefile_detail",
+        "province_staff",
+        kwargs=_case_kwargs(),
+        scope="province",
+        object_scoped=False,
+        extra={"break_glass": lambda world: "Ma Trận"},
+    ),
 ]
 
 

@@ -18,6 +18,16 @@ POPULATION_SET = "areas.unitpopulation.set"
 POPULATION_IMPORT = "areas.unitpopulation.import"
 UNITS_LOAD = "areas.administrativeunit.load"
 
+# Reads of personal data (issue 11 §5): one entry per page view; codes end in a read verb.
+CASE_LIST_VIEW = "cases.casefile.list.view"
+CASE_EDIT_VIEW = "cases.casefile.edit.view"
+CASE_ADMIN_LIST_VIEW = "cases.casefile.admin_list.view"
+CASE_ADMIN_VIEW = "cases.casefile.admin.view"
+DUPLICATES_VIEW = "cases.person.duplicates.view"
+#: a duplicate check that tells whether a person has a file, possibly in another commune (§4)
+PERSON_LOOKUP = "cases.person.lookup.view"
+IMPORT_PREVIEW = "core.import.preview.view"
+
 CASE_LABELS = {
     "cases.casefile.create": _("Lập hồ sơ"),
     "cases.casefile.update": _("Sửa hồ sơ"),
@@ -35,6 +45,13 @@ CASE_LABELS = {
     "cases.person.merge": _("Gộp người trùng"),
     "cases.person.unmerge": _("Hoàn tác gộp"),
     "cases.person.distinct": _("Xác nhận hai người khác nhau"),
+    "cases.person.update": _("Sửa thông tin người"),
+    CASE_LIST_VIEW: _("Xem, tìm danh sách hồ sơ"),
+    CASE_EDIT_VIEW: _("Mở hồ sơ để sửa"),
+    CASE_ADMIN_LIST_VIEW: _("Xem danh sách hồ sơ (trang quản trị)"),
+    CASE_ADMIN_VIEW: _("Xem hồ sơ (trang quản trị)"),
+    DUPLICATES_VIEW: _("Xem danh sách nghi trùng người"),
+    PERSON_LOOKUP: _("Tra cứu trùng người"),
 }
 
 LABELS = {
@@ -50,6 +67,7 @@ LABELS = {
     POPULATION_SET: _("Cập nhật dân số"),
     POPULATION_IMPORT: _("Nhập dân số từ tệp"),
     UNITS_LOAD: _("Nạp danh mục đơn vị hành chính"),
+    IMPORT_PREVIEW: _("Xem trước tệp nhập"),
 }
 
 

@@ -101,6 +101,27 @@ def audit_record(
     return entry
 
 
+def audit_read(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    area: AdministrativeUnit | None = None,
+    after: dict[str, Any] | None = None,
+    message: str = "",
+) -> AuditLogEntry:
+    """One entry for one page view, download or export that shows personal data (never one per row).
+
+    ``action`` must end with a read verb (``view``, ``download``, ``export``) so a read never moves the
+    stored figures. Without ``area`` the entry is filed under the reader's own unit, where the
+    province sees it too."""
+    if is_change(action):
+        raise ValueError(f"{action} is not a read action")
+    if area is None:
+        area = getattr(actor, "area", None) if getattr(actor, "is_authenticated", False) else None
+    return audit_record(actor=actor, action=action, obj=obj, area=area, after=after, message=message)
+
+
 def audit_record_many(records: list[dict[str, Any]], *, batch_size: int = 1000) -> list[AuditLogEntry]:
     """Append one entry per dict of ``audit_record`` keyword arguments, in a few INSERTs (bulk
     writes such as a spreadsheet import: the same entries as one call each, without a query each)."""

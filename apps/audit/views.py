@@ -1,6 +1,12 @@
-from apps.core.views import ScopedListView
+import datetime as dt
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from apps.core.views import ScopedListView, ScopedViewMixin
 
 from . import actions, selectors
+from .digest import access_digest, parse_month
 from .forms import EntryFilterForm
 from .models import AuditLogEntry
 
@@ -28,4 +34,28 @@ class EntryListView(ScopedListView):
         ctx["filter_form"] = self.filter_form
         for entry in ctx["object_list"]:
             entry.action_label = actions.label(entry.action)
+        return ctx
+
+
+class AccessDigestView(ScopedViewMixin, TemplateView):
+    """The month's access digest for the province: lookups, break-glass views, flagged accounts."""
+
+    permission_model = AuditLogEntry
+    template_name = "audit/access_digest.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        try:
+            month = parse_month(self.request.GET.get("month", ""))
+        except ValueError:
+            month = today.replace(day=1)
+        previous = (month - dt.timedelta(days=1)).replace(day=1)
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        ctx.update(
+            month=month,
+            previous=previous,
+            following=following if following <= today else None,
+            rows=access_digest(user=self.request.user, month=month),
+        )
         return ctx

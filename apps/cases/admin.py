@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.audit import actions
+from apps.audit.services import audit_read
 from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
 
 from .models import CaseFile, Ethnicity, Holiday, LegalDuration
@@ -61,3 +63,20 @@ class CaseFileAdmin(ScopedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # The admin is one more door to names: its list and record pages are audited like the app's.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            query = request.GET.urlencode()
+            after = {"filters": query} if query else None
+            audit_read(actor=request.user, action=actions.CASE_ADMIN_LIST_VIEW, after=after)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            case = self.get_object(request, object_id)
+            if case is not None:
+                audit_read(actor=request.user, action=actions.CASE_ADMIN_VIEW, obj=case, area=case.commune)
+        return response

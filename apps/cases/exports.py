@@ -42,8 +42,8 @@ def neutralize(value) -> object:
     return value
 
 
-def _row(case) -> list:
-    p = case.person
+def _row(case, person=None) -> list:
+    p = person or case.person
     return [
         case.file_number,
         p.full_name,
@@ -66,12 +66,21 @@ def _row(case) -> list:
     ]
 
 
-def export_rows(queryset) -> list[list]:
-    return [[neutralize(v) for v in _row(case)] for case in queryset.iterator(chunk_size=2000)]
+def export_rows(queryset, user=None) -> list[list]:
+    """The rows of the export; with ``user``, files transferred away show the person as recorded
+    when they were closed (``selectors.people_as_recorded``), not the receiving commune's data."""
+    recorded = {}
+    if user is not None:
+        from .choices import CloseReason
+        from .selectors import people_as_recorded
+
+        moved = queryset.filter(close_reason=CloseReason.TRANSFERRED).select_related("person")
+        recorded = people_as_recorded(user=user, cases=[(case.pk, case.person) for case in moved])
+    return [[neutralize(v) for v in _row(case, recorded.get(case.pk))] for case in queryset.iterator(chunk_size=2000)]
 
 
 def export_response(*, actor, queryset, fmt: str, filters: str) -> HttpResponse:
-    rows = export_rows(queryset)
+    rows = export_rows(queryset, user=actor)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         buf = io.StringIO()

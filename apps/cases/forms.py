@@ -47,6 +47,9 @@ class PersonForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("12 chữ số (CMND cũ: 9 chữ số)."),
     )
+    # The person is shared by the files of every commune they lived in: edits are checked against
+    # the version the editor opened, like the file's own version.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Person
@@ -79,6 +82,8 @@ class PersonForm(forms.ModelForm):
         self.fields["current_unit"].queryset = units
         self.fields["ethnicity"].queryset = Ethnicity.objects.all()
         self.fields["sex"].widget = forms.RadioSelect(choices=Sex.choices)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()

@@ -215,6 +215,9 @@ class CaseResource(ScopedResource):
         )
         self._scope = scoping.visible_to(AdministrativeUnit.objects.all(), user)
         self._seen: dict[tuple, int] = {}
+        # Rows whose person has a file in a commune outside the user's scope (issue 11 §4).
+        self._own_units = set(scoping.visible_unit_ids(user))
+        self.cross_commune: list[dict] = []
 
     # --- parsing -------------------------------------------------------------------------------
 
@@ -542,7 +545,9 @@ class CaseResource(ScopedResource):
     def _warn_possible_duplicate(self, data: services.CaseInput, number: int) -> None:
         p = data.person
         key = (_name_key(normalize(p["full_name"])), p["birth_year"], p["sex"])
-        communes = {c.commune_name for person in self._by_key.get(key, []) for c in self._files.get(person.pk, [])}
+        refs = [c for person in self._by_key.get(key, []) for c in self._files.get(person.pk, [])]
+        self._note_cross_commune(number, p, refs)
+        communes = {c.commune_name for c in refs}
         communes |= self._pending_communes.get(key, set())
         if communes:
             self.warnings.append(
@@ -554,11 +559,9 @@ class CaseResource(ScopedResource):
             )
 
     def _warn_open_elsewhere(self, person: Person, commune, number: int) -> None:
-        elsewhere = {
-            c.commune_name
-            for c in self._files.get(person.pk, [])
-            if c.status != Status.CLOSED and c.commune_id != commune.pk
-        }
+        refs = [c for c in self._files.get(person.pk, []) if c.status != Status.CLOSED and c.commune_id != commune.pk]
+        self._note_cross_commune(number, {"citizen_id": person.citizen_id}, refs)
+        elsewhere = {c.commune_name for c in refs}
         elsewhere |= self._pending_communes.get(("id", person.citizen_id), set()) - {commune.full_name}
         if elsewhere:
             self.warnings.append(
@@ -572,6 +575,47 @@ class CaseResource(ScopedResource):
                     % {"c": ", ".join(sorted(elsewhere))},
                 )
             )
+
+    def _note_cross_commune(self, number: int, identifier: dict, refs: list[_FileRef]) -> None:
+        outside = sorted({c.commune_id for c in refs if c.commune_id not in self._own_units})
+        if outside:
+            keys = ("citizen_id", "full_name", "birth_year", "sex")
+            self.cross_commune.append(
+                {"row": number, "identifier": {k: identifier[k] for k in keys if k in identifier}, "units": outside}
+            )
+
+    def after_preview(self, report) -> None:
+        """Called by the import view after the dry run: the preview's cross-commune matches are
+        duplicate checks like the one at entry (audited, counted in the daily limit), and a file
+        with more than PCMT_IMPORT_CROSS_COMMUNE_MAX of them stops and goes to the province."""
+        from django.conf import settings
+
+        crossing = self.cross_commune
+        if not crossing:
+            return
+        limit = settings.PCMT_IMPORT_CROSS_COMMUNE_MAX
+        refusal = ""
+        try:
+            services.ensure_lookup_allowed(self.user, len(crossing))
+        except services.LookupLimitError as exc:
+            refusal = " ".join(exc.messages)
+        if not refusal and len(crossing) > limit:
+            refusal = _(
+                "Tệp có %(n)s dòng trùng với người đã có hồ sơ ở xã, phường khác (tối đa %(max)s dòng mỗi lần "
+                "nhập). Việc nhập dừng lại ở đây: hãy gửi tệp cho Công an tỉnh để kiểm tra trùng người."
+            ) % {"n": len(crossing), "max": limit}
+        services.record_lookup(
+            actor=self.user,
+            source="import",
+            identifiers=[c["identifier"] for c in crossing],
+            answered=[
+                {"row": c["row"], "units": c["units"], "elsewhere": True, "withheld": bool(refusal)} for c in crossing
+            ],
+        )
+        if refusal:
+            rows = {c["row"] for c in crossing}
+            report.warnings = [w for w in report.warnings if w.row not in rows]  # the communes stay unsaid
+            report.errors.append(RowError(row=0, column="", message=refusal))
 
     def column_label(self, attribute: str) -> str:
         return FIELD_COLUMNS.get(attribute, "")

@@ -13,7 +13,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
 from apps.core.text import normalize
 
-from .choices import OPEN_STATUSES, AgeBand, Status
+from .choices import OPEN_STATUSES, AgeBand, CloseReason, Status
 from .models import CaseEvent, CaseFile, DistinctPair, Ethnicity, Person
 from .stocks import TERM_KEYS
 
@@ -73,7 +73,12 @@ def case_list(*, user, filters: CaseFilters, action: str = "view") -> QuerySet[C
     )
     on = timezone.localdate()
     if filters.q:
-        qs = qs.filter(search_q(filters.q))
+        # A file transferred away is found by who the person is (name, CCCD), never by the address
+        # the receiving commune records afterwards: the search must not say where they live now.
+        identity = Q()
+        for token in normalize(filters.q).split():
+            identity &= Q(person__name_key__contains=token) | Q(person__citizen_id__contains=token)
+        qs = qs.filter(search_q(filters.q) & (~Q(close_reason=CloseReason.TRANSFERRED) | identity))
     if filters.commune:
         qs = qs.filter(commune_id=filters.commune)
     if filters.status:
@@ -170,6 +175,59 @@ def case_timeline(case: CaseFile) -> list[CaseEvent]:
         .select_related("created_by", "other_unit", "case_file__commune")
         .order_by("-event_date", "-pk")
     )
+
+
+_PERSON_FKS = ("ethnicity", "permanent_unit", "current_unit")
+
+
+def people_as_recorded(*, user, cases: list[tuple[int, Person]]) -> dict[int, Person]:
+    """For files transferred away, the person as recorded when the file was closed: ``{file id:
+    unsaved copy}``, for the files whose person has no open file the user may see. The sending
+    commune keeps its own history but not the data the receiving commune records afterwards (new
+    phone, new address…); the record is each file's transfer audit entry. Three queries at most."""
+    if not cases:
+        return {}
+    open_files = CaseFile.objects.filter(person_id__in={p.pk for _c, p in cases}, status__in=OPEN_STATUSES)
+    followed = set(scoping.visible_to(open_files, user).values_list("person_id", flat=True))
+    hidden = [(case_id, person) for case_id, person in cases if person.pk not in followed]
+    if not hidden:
+        return {}
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.audit.models import AuditLogEntry
+
+    recorded: dict[int, dict] = {}
+    entries = AuditLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(CaseFile),
+        object_id__in=[str(case_id) for case_id, _p in hidden],
+        action="cases.casefile.transfer",
+    ).order_by("time", "pk")
+    for object_id, before in entries.values_list("object_id", "before"):
+        recorded[int(object_id)] = (before or {}).get("person") or {}
+    return {case_id: _recorded_person(person, recorded.get(case_id, {})) for case_id, person in hidden}
+
+
+def _recorded_person(person: Person, recorded: dict) -> Person:
+    # An unsaved copy: templates and exports read it like the live record, and nothing saves it.
+    frozen = Person(pk=person.pk, version=person.version, merged_into_id=person.merged_into_id)
+    for name in ("full_name", "sex", "birth_year"):  # identity, always known to the file
+        setattr(frozen, name, getattr(person, name))
+    for name, value in recorded.items():
+        if name in _PERSON_FKS:
+            setattr(frozen, f"{name}_id", value)
+        elif name == "date_of_birth":
+            frozen.date_of_birth = dt.date.fromisoformat(value) if value else None
+        elif hasattr(frozen, name):
+            setattr(frozen, name, value if value is not None else "")
+    frozen._state.adding = False
+    return frozen
+
+
+def person_for_case(*, user, case: CaseFile) -> Person:
+    """The person as this file may show them (see ``people_as_recorded``)."""
+    if case.close_reason != CloseReason.TRANSFERRED:
+        return case.person
+    return people_as_recorded(user=user, cases=[(case.pk, case.person)]).get(case.pk, case.person)
 
 
 def case_transferred_to(case: CaseFile) -> CaseFile | None:

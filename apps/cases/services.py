@@ -18,9 +18,11 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
+from apps.core.locking import lock_for_update
 from apps.core.text import clean_name
 from apps.reporting.locks import ensure_unlocked
 
+from . import selectors as selectors_module
 from . import stocks, workflow
 from .choices import CloseReason, EventKind, IdKind, Status, Whereabouts
 from .models import CaseEvent, CaseFile, DistinctPair, Holiday, LegalDuration, Person, PersonMerge, SubstanceType
@@ -218,9 +220,13 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
             setattr(person, name, value)
     else:
         # An existing identity (matched by CCCD) may be managed elsewhere: fill gaps, never overwrite.
+        filled = False
         for name, value in data.person.items():
             if value not in (None, "") and getattr(person, name) in (None, ""):
                 setattr(person, name, value)
+                filled = True
+        if filled:
+            person.version += 1  # an editor holding the older version must not overwrite the filled gaps
     person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
     validate_person(person, on=on)
     person.fill_search_fields()
@@ -429,6 +435,28 @@ def _field_label(name: str) -> str:
         return str(CaseFile._meta.get_field("substances").verbose_name) if field == "substances" else field
 
 
+def closed_message(case: CaseFile) -> str:
+    if case.close_reason == CloseReason.TRANSFERRED:
+        return _(
+            "Hồ sơ đã chuyển sang xã, phường khác: hồ sơ này chỉ để xem lại, mọi việc tiếp theo ghi trên hồ sơ ở "
+            "nơi nhận."
+        )
+    return _("Hồ sơ đã kết thúc: chỉ xem được, không sửa hay ghi thêm (muốn ghi tiếp, hãy mở lại hồ sơ).")
+
+
+def _ensure_open(case: CaseFile) -> None:
+    """Closed files are read-only here, not only in the templates: every write path calls this
+    (the reopen transition is the one way back, and not for a transferred file)."""
+    if not case.is_open:
+        raise ValidationError(closed_message(case), code="closed")
+
+
+def person_snapshot(person: Person) -> dict[str, Any]:
+    data = snapshot(person, fields=PERSON_FIELDS)
+    data["version"] = person.version  # not editable, so model_to_dict leaves it out
+    return data
+
+
 def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
     locked = CaseFile.objects.select_for_update().select_related("person", "commune").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -437,13 +465,23 @@ def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
 
 
 @transaction.atomic
-def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int | None) -> CaseFile:
-    """Edit the person and the file. Refused when someone saved since ``expected_version``."""
+def case_update(
+    *,
+    actor,
+    case: CaseFile,
+    data: CaseInput,
+    expected_version: int | None,
+    expected_person_version: int | None = None,
+) -> CaseFile:
+    """Edit the person and the file. Refused when someone saved the file since ``expected_version``
+    or the person (shared with the files of other communes) since ``expected_person_version``."""
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, expected_version)
+    _ensure_open(case)
     old_detected = case.detected_on
     before = _snapshot(case)
-    person = case.person
+    case.person = person = lock_for_update(case.person, expected_person_version)
+    person_before = person_snapshot(person)
     for name, value in data.person.items():
         setattr(person, name, value)
     person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
@@ -467,7 +505,9 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
         # Moving a file out of (or into) an approved period changes that period's figures too.
         ensure_unlocked(commune=case.commune, day=old_detected)
         ensure_unlocked(commune=case.commune, day=case.detected_on)
-    person.version += 1
+    person_changed = changed_fields(person_before, person_snapshot(person)).keys() - {"version"}
+    if person_changed:
+        person.version += 1
     person.save()
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
     case.version += 1
@@ -477,6 +517,16 @@ def case_update(*, actor, case: CaseFile, data: CaseInput, expected_version: int
     audit_record(
         actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
     )
+    if person_changed:
+        # The person's own trail: what a stale edit of the person is told (core.locking reads it).
+        audit_record(
+            actor=actor,
+            action="cases.person.update",
+            obj=person,
+            area=case.commune,
+            before=person_before,
+            after=person_snapshot(person),
+        )
     return case
 
 
@@ -586,8 +636,7 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
     case = _lock(case, None)
     if kind not in FREE_EVENTS:
         raise ValidationError(_("Loại sự kiện không hợp lệ."))
-    if not case.is_open and kind != EventKind.NOTE:
-        raise ValidationError(_("Hồ sơ đã kết thúc: chỉ có thể thêm ghi chú."))
+    _ensure_open(case)
     if data.event_date > today():
         raise ValidationError({"event_date": _("Ngày sự kiện không được sau ngày hôm nay.")})
     if data.event_date < case.detected_on:
@@ -629,8 +678,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
     commune, linked to it, carrying the status. Both files keep their own history."""
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, None)
-    if not case.is_open:
-        raise ValidationError(_("Hồ sơ đã kết thúc, không thể chuyển."))
+    _ensure_open(case)
     if to_commune.level != "commune" or to_commune.valid_to is not None or to_commune.pk == case.commune_id:
         raise ValidationError({"to_commune": _("Hãy chọn một xã, phường hiện hành khác.")})
     if data.event_date > today() or data.event_date < (case.status_since or case.detected_on):
@@ -704,12 +752,102 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
     return new_case
 
 
-def case_record_view(*, actor, case: CaseFile) -> None:
-    """Every opening of a case page is recorded (sensitive personal data)."""
-    audit_record(actor=actor, action="cases.casefile.view", obj=case, area=case.commune)
+def case_record_view(*, actor, case: CaseFile, reason: str = "") -> None:
+    """Every opening of a case page is recorded (sensitive personal data), with the reason given
+    when the file lies outside the reader's own commune (break-glass)."""
+    audit_record(
+        actor=actor,
+        action="cases.casefile.view",
+        obj=case,
+        area=case.commune,
+        after={"break_glass": reason} if reason else None,
+        message=_("Lý do truy cập ngoài địa bàn: %(r)s") % {"r": reason} if reason else "",
+    )
 
 
 # --- duplicates ---------------------------------------------------------------------------------
+
+
+class LookupLimitError(ValidationError):
+    """The user made more duplicate checks today than ``PCMT_LOOKUP_DAILY_LIMIT`` allows."""
+
+
+def _start_of_today() -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(today(), dt.time.min))
+
+
+def lookups_today(actor) -> int:
+    """Identifiers this user checked today (an import preview counts each cross-commune match)."""
+    from apps.audit.actions import PERSON_LOOKUP
+    from apps.audit.models import AuditLogEntry
+
+    afters = AuditLogEntry.objects.filter(actor=actor, action=PERSON_LOOKUP, time__gte=_start_of_today()).values_list(
+        "after", flat=True
+    )
+    return sum(int((after or {}).get("count", 1)) for after in afters)
+
+
+def ensure_lookup_allowed(actor, count: int = 1) -> None:
+    """Refuse a check that would take the user past today's limit (probing who has a file)."""
+    from django.conf import settings
+
+    limit = settings.PCMT_LOOKUP_DAILY_LIMIT
+    done = lookups_today(actor)
+    if done + count > limit:
+        raise LookupLimitError(
+            _(
+                "Bạn đã tra cứu trùng người %(done)s lần hôm nay; giới hạn là %(limit)s lần mỗi ngày. Việc kiểm tra "
+                "trùng người tạm dừng đến ngày mai; nếu cần gấp, hãy liên hệ Công an tỉnh."
+            )
+            % {"done": done, "limit": limit},
+            code="lookup_limit",
+        )
+
+
+def record_lookup(*, actor, source: str, identifiers: list[dict[str, Any]], answered: list[dict[str, Any]]) -> None:
+    """Audit a duplicate check: who asked, for which identifiers, what was answered. Filed under
+    the asker's unit, so the province reads it in the log and in the monthly access digest."""
+    from apps.audit.actions import PERSON_LOOKUP
+    from apps.audit.services import audit_read
+
+    audit_read(
+        actor=actor,
+        action=PERSON_LOOKUP,
+        after={
+            "source": source,
+            "count": max(len(identifiers), 1) if source == "entry" else len(answered),
+            "identifiers": identifiers,
+            "answered": answered,
+            "cross_commune": sum(1 for a in answered if a.get("elsewhere")),
+        },
+    )
+
+
+def person_lookup(
+    *, actor, full_name: str, birth_year: int | None, sex: str, citizen_id: str = ""
+) -> list[selectors_module.DuplicateMatch]:
+    """The duplicate check at entry: may this person already have a file, here or in another
+    commune? Rate-limited per user and day, and audited with what it answered."""
+    ensure_lookup_allowed(actor)
+    matches = selectors_module.duplicates_find(
+        user=actor, full_name=full_name, birth_year=birth_year, sex=sex, citizen_id=citizen_id
+    )
+    own = set(scoping.visible_unit_ids(actor))
+    record_lookup(
+        actor=actor,
+        source="entry",
+        identifiers=[{"citizen_id": citizen_id, "full_name": full_name, "birth_year": birth_year, "sex": sex}],
+        answered=[
+            {
+                "person": m.person.pk,
+                "communes": [u.code for u in m.communes],
+                "elsewhere": any(u.pk not in own for u in m.communes),
+                "reason": m.reason,
+            }
+            for m in matches
+        ],
+    )
+    return matches
 
 
 @transaction.atomic

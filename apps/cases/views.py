@@ -11,7 +11,14 @@ from django.views.generic import TemplateView, View
 from apps.audit import actions
 from apps.audit.selectors import entries_for_object
 from apps.core import scoping
-from apps.core.views import ImportTemplateView, ScopedImportView, ScopedListView, ScopedViewMixin
+from apps.core.views import (
+    AuditedReadMixin,
+    BreakGlassMixin,
+    ImportTemplateView,
+    ScopedImportView,
+    ScopedListView,
+    ScopedViewMixin,
+)
 
 from . import selectors, services, workflow
 from .choices import EventKind
@@ -59,8 +66,9 @@ class WorklistView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class CaseListView(ScopedListView):
+class CaseListView(AuditedReadMixin, ScopedListView):
     model = CaseFile
+    read_action = actions.CASE_LIST_VIEW
     template_name = "cases/casefile_list.html"
     paginate_by = 25
 
@@ -91,19 +99,25 @@ class CaseExportView(ScopedViewMixin, View):
         return export_response(actor=request.user, queryset=qs, fmt=fmt, filters=request.GET.urlencode())
 
 
-class CaseDetailView(ScopedViewMixin, TemplateView):
+class CaseDetailView(BreakGlassMixin, ScopedViewMixin, TemplateView):
     permission_model = CaseFile
     template_name = "cases/casefile_detail.html"
+    case = None
+
+    def get_break_glass_object(self):
+        if self.case is None:
+            self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self.case
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        case = selectors.case_get(user=user, pk=self.kwargs["pk"])
-        services.case_record_view(actor=user, case=case)
+        case = self.get_break_glass_object()
+        services.case_record_view(actor=user, case=case, reason=self.break_glass or "")
         can_change = scoping.has_action(user, CaseFile, "change")
         ctx.update(
             case=case,
-            person=case.person,
+            person=selectors.person_for_case(user=user, case=case),
             timeline=selectors.case_timeline(case),
             transferred_to=selectors.case_transferred_to(case),
             transitions=workflow.allowed_transitions(
@@ -154,6 +168,7 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
         p, c = dict(person_form.cleaned_data), dict(case_form.cleaned_data)
         substances = c.pop("substances", [])
         c.pop("version", None)
+        self.person_version = p.pop("version", None)
         if self.case:
             c.pop("commune", None)
         if p.get("date_of_birth"):
@@ -168,13 +183,17 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
             return self.render_to_response(self.get_context_data(**ctx))
         data = self._input(person_form, case_form)
         if self.case is None and "confirm_new_person" not in request.POST:
-            matches = selectors.duplicates_find(
-                user=request.user,
-                full_name=data.person["full_name"],
-                birth_year=data.person.get("birth_year"),
-                sex=data.person["sex"],
-                citizen_id=_cid(data.person.get("citizen_id")),
-            )
+            try:
+                matches = services.person_lookup(
+                    actor=request.user,
+                    full_name=data.person["full_name"],
+                    birth_year=data.person.get("birth_year"),
+                    sex=data.person["sex"],
+                    citizen_id=_cid(data.person.get("citizen_id")),
+                )
+            except services.LookupLimitError as exc:
+                case_form.add_error(None, exc)
+                return self.render_to_response(self.get_context_data(**ctx), status=429)
             if matches:
                 return self.render_to_response(self.get_context_data(duplicates=matches, **ctx))
         try:
@@ -211,15 +230,37 @@ class CaseCreateView(CaseFormMixin):
         return services.case_create(actor=self.request.user, data=data)
 
 
-class CaseUpdateView(CaseFormMixin):
+class CaseUpdateView(BreakGlassMixin, AuditedReadMixin, CaseFormMixin):
     permission_action = "change"
+    read_action = actions.CASE_EDIT_VIEW
 
     def load_case(self):
-        self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if self.case is None:
+            self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        self.read_object = self.case
+
+    def get_break_glass_object(self):
+        self.load_case()
+        return self.case
+
+    def read_details(self):
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.load_case()
+        if not self.case.is_open:
+            # Closed files are read-only (the services refuse too): no form full of live data.
+            messages.error(request, services.closed_message(self.case))
+            return redirect("cases:casefile_detail", pk=self.case.pk)
+        return super().get(request, *args, **kwargs)
 
     def save(self, data, case_form):
         return services.case_update(
-            actor=self.request.user, case=self.case, data=data, expected_version=case_form.cleaned_data.get("version")
+            actor=self.request.user,
+            case=self.case,
+            data=data,
+            expected_version=case_form.cleaned_data.get("version"),
+            expected_person_version=self.person_version,
         )
 
     def get_context_data(self, **kwargs):
@@ -366,10 +407,14 @@ class CaseImportTemplateView(ImportTemplateView):
     filename = "mau-nhap-ho-so.xlsx"
 
 
-class DuplicateReviewView(TemplateView):
+class DuplicateReviewView(AuditedReadMixin, TemplateView):
     """Province reviewers: possible duplicates, merge (reversible) or mark as different people."""
 
     template_name = "cases/duplicates.html"
+    read_action = actions.DUPLICATES_VIEW
+
+    def read_details(self):
+        return {"pairs": len(self._pairs)}
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("cases.merge_person"):
@@ -379,7 +424,7 @@ class DuplicateReviewView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["pairs"] = selectors.duplicate_candidates(user=user)
+        ctx["pairs"] = self._pairs = selectors.duplicate_candidates(user=user)
         ctx["merges"] = list(
             PersonMerge.objects.filter(undone_at__isnull=True, kept__in=selectors.visible_people(user))
             .select_related("kept", "merged", "merged_by")

@@ -21,7 +21,16 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .imports import FieldChange, ImportFileError, ImportReport, PendingImport, RowChange, RowError, import_file
+from .imports import (
+    FieldChange,
+    ImportFileError,
+    ImportReport,
+    PendingImport,
+    RowChange,
+    RowError,
+    import_file,
+    review_preview,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +137,8 @@ def execute(*, token: str, user_id: int, kind: str, resource: str, audit_action:
         )
         if confirm and report.ok:
             pending.discard()
+        elif not confirm:
+            review_preview(actor=user, resource=instance, report=report, kind=kind, filename=meta["filename"])
         write_job(
             token,
             {

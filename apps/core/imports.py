@@ -24,6 +24,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.audit import actions as audit_actions
+from apps.audit.services import audit_read
+
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 #: the longest row error shown; messages quoting a cell are cut
 MESSAGE_MAX_CHARS = 300
@@ -526,3 +529,17 @@ def import_file(
                 },
             )
     return report
+
+
+def review_preview(*, actor, resource, report: ImportReport, kind: str, filename: str) -> None:
+    """What every dry run owes, in the request or in the worker: the resource's checks on the whole
+    preview (cases: cross-commune matches are audited lookups and stop the file past a limit) and
+    one read entry for the personal data the preview shows (names, CCCD), not one per row."""
+    after_preview = getattr(resource, "after_preview", None)
+    if after_preview is not None:
+        after_preview(report)
+    audit_read(
+        actor=actor,
+        action=audit_actions.IMPORT_PREVIEW,
+        after={"kind": kind, "filename": filename[:200], "rows": report.total_rows},
+    )

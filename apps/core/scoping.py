@@ -15,8 +15,10 @@ Objects outside the user's scope answer 404, exactly like objects that do not ex
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -147,3 +149,49 @@ def restrict_form_fields(form, user: AnyUser, action: str = "view") -> None:
             if user.is_superuser:
                 continue
             field.queryset = queryset.filter(scope_filter(model, user))
+
+
+# --- break-glass -------------------------------------------------------------------------------
+# Province staff may see every commune, but opening a named record outside one's own commune asks
+# for a reason first (DHIS2's "break the glass"); the reason is recorded with the view and kept in
+# the session for that record for PCMT_BREAK_GLASS_MINUTES, so it is not asked on every click.
+
+_BREAK_GLASS_SESSION_KEY = "pcmt_break_glass"
+BREAK_GLASS_MIN_LENGTH = 10
+
+
+def own_unit_ids(user: AnyUser) -> list[int]:
+    """The units that are the user's *own* commune (with its former communes): empty for accounts
+    above commune level (province staff, superusers), who see communes without belonging to them."""
+    root = scope_root(user)
+    if root is None or root.level != "commune":
+        return []
+    return visible_unit_ids(user)
+
+
+def needs_reason(user: AnyUser, unit: AdministrativeUnit | None) -> bool:
+    """Must the user give a reason before opening a named record filed under ``unit``?"""
+    if unit is None or not user.is_authenticated:
+        return False
+    return unit.pk not in own_unit_ids(user)
+
+
+def _break_glass_key(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def break_glass_reason(request, obj: models.Model) -> str | None:
+    """The reason given for ``obj`` in this session, while it is still fresh; ``None`` otherwise."""
+    grants = request.session.get(_BREAK_GLASS_SESSION_KEY) or {}
+    grant = grants.get(_break_glass_key(obj))
+    if not grant or grant.get("until", 0) < time.time():
+        return None
+    return grant.get("reason") or None
+
+
+def break_glass_grant(request, obj: models.Model, reason: str) -> None:
+    """Remember the reason for ``obj`` for a short time (expired grants are dropped on the way)."""
+    now = time.time()
+    grants = {k: v for k, v in (request.session.get(_BREAK_GLASS_SESSION_KEY) or {}).items() if v["until"] >= now}
+    grants[_break_glass_key(obj)] = {"reason": reason, "until": now + settings.PCMT_BREAK_GLASS_MINUTES * 60}
+    request.session[_BREAK_GLASS_SESSION_KEY] = grants

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
+from apps.audit.services import audit_read
+
 from . import import_jobs, scoping
-from .imports import ImportFileError, PendingImport, count_rows, import_file, read_upload
+from .imports import ImportFileError, PendingImport, count_rows, import_file, read_upload, review_preview
 
 
 class ScopedViewMixin:
@@ -38,6 +40,107 @@ class ScopedViewMixin:
 
     def get_queryset(self):
         return scoping.visible_to(super().get_queryset(), self.request.user, self.permission_action)
+
+
+def _area_of(obj):
+    """The unit an object is filed under when its ``area_lookup`` is a plain field (else ``None``)."""
+    lookup = getattr(obj, "area_lookup", None)
+    if lookup and "__" not in lookup:
+        value = getattr(obj, lookup, None)
+        return value if hasattr(value, "level") else None
+    return None
+
+
+class AuditedReadMixin:
+    """One audit entry per successful GET of a page showing personal data (the page, not its rows).
+
+    Views set ``read_action`` (a code ending in a read verb) and, when the page shows one record,
+    ``self.read_object`` while loading it, so the entry lands in that record's "who viewed" panel."""
+
+    read_action = ""
+    read_object = None
+    break_glass = None
+
+    def read_details(self) -> dict | None:
+        query = self.request.GET.urlencode()
+        return {"filters": query} if query else None
+
+    def record_read(self) -> None:
+        obj = self.read_object
+        reason = self.break_glass
+        details = self.read_details() or {}
+        if reason:
+            details["break_glass"] = reason
+        audit_read(
+            actor=self.request.user,
+            action=self.read_action,
+            obj=obj,
+            area=_area_of(obj) if obj is not None else None,
+            after=details or None,
+            message=_("Lý do truy cập ngoài địa bàn: %(r)s") % {"r": reason} if reason else "",
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.status_code == 200 and self.read_action:
+            self.record_read()
+        return response
+
+
+class BreakGlassMixin:
+    """Opening a named record outside one's own commune asks for a reason first (see
+    ``scoping.needs_reason``). The prompt names only the commune, never the person; the reason
+    then goes with every view of that record for a short time (``scoping.break_glass_grant``).
+
+    Views implement ``get_break_glass_object()`` (the record, fetched within scope, so out of
+    scope still answers 404 before any prompt)."""
+
+    break_glass_template = "core/break_glass.html"
+    break_glass = None
+
+    def get_break_glass_object(self):
+        raise NotImplementedError
+
+    def break_glass_unit(self, obj):
+        return _area_of(obj)
+
+    def _prompt(self, request, obj, error: str = ""):
+        return render(
+            request,
+            self.break_glass_template,
+            {"unit": self.break_glass_unit(obj), "error": error, "min_length": scoping.BREAK_GLASS_MIN_LENGTH},
+        )
+
+    def _glass_closed(self, request):
+        """The prompt to show, or ``None`` when the record may be shown."""
+        obj = self.get_break_glass_object()
+        if not scoping.needs_reason(request.user, self.break_glass_unit(obj)):
+            return None
+        reason = scoping.break_glass_reason(request, obj)
+        if reason is None:
+            return self._prompt(request, obj)
+        self.break_glass = reason
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._glass_closed(request) or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if "break_glass_reason" in request.POST:
+            obj = self.get_break_glass_object()
+            reason = " ".join(request.POST["break_glass_reason"].split())
+            if len(reason) < scoping.BREAK_GLASS_MIN_LENGTH:
+                error = _("Hãy ghi rõ lý do (ít nhất %(n)s ký tự).") % {"n": scoping.BREAK_GLASS_MIN_LENGTH}
+                return self._prompt(request, obj, error)
+            scoping.break_glass_grant(request, obj, reason[:500])
+            return redirect(request.get_full_path())
+        closed = self._glass_closed(request)
+        if closed is not None:
+            return closed
+        handler = getattr(super(), "post", None)
+        if handler is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        return handler(request, *args, **kwargs)
 
 
 class ScopedListView(ScopedViewMixin, ListView):
@@ -199,6 +302,9 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                 filename=upload.name,
                 dry_run=True,
                 audit_action=self.audit_action,
+            )
+            review_preview(
+                actor=request.user, resource=resource, report=report, kind=self.import_kind, filename=upload.name
             )
             ctx = {"report": report, "filename": upload.name}
             if report.ok:

@@ -29,6 +29,10 @@ TIPOFF_UPDATE = "prevention.tipoff.update"
 TIPOFF_EXPORT = "prevention.tipoff.export"
 INFORMANT_SET = "prevention.informant.set"
 INFORMANT_VIEW = "prevention.informant.view"
+# Reads of personal data (issue 11 §5): one entry per page view or download.
+HIGHRISK_VIEW = "prevention.highriskperson.view"
+HIGHRISK_LIST_VIEW = "prevention.highriskperson.list.view"
+ATTACHMENT_DOWNLOAD = "prevention.activityattachment.download"
 
 LABELS = {
     ACTIVITY_CREATE: _("Thêm hoạt động tuyên truyền"),
@@ -54,4 +58,7 @@ LABELS = {
     TIPOFF_EXPORT: _("Xuất danh sách tin báo"),
     INFORMANT_SET: _("Ghi thông tin người báo tin"),
     INFORMANT_VIEW: _("Xem thông tin người báo tin"),
+    HIGHRISK_VIEW: _("Xem người trong sổ nhóm nguy cơ cao"),
+    HIGHRISK_LIST_VIEW: _("Xem, tìm sổ nhóm nguy cơ cao"),
+    ATTACHMENT_DOWNLOAD: _("Tải tệp đính kèm hoạt động"),
 }

@@ -15,8 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, View
 
+from apps.audit.services import audit_read
 from apps.core import scoping
-from apps.core.views import ImportTemplateView, ScopedImportView, ScopedListView, ScopedViewMixin
+from apps.core.views import (
+    AuditedReadMixin,
+    BreakGlassMixin,
+    ImportTemplateView,
+    ScopedImportView,
+    ScopedListView,
+    ScopedViewMixin,
+)
 
 from . import actions, exports, forms, selectors, services
 from .models import Activity, HighRiskPerson, Informant, ModelPoint, Target, TipOff, Training
@@ -317,6 +325,13 @@ class AttachmentDownloadView(ScopedViewMixin, View):
             handle = attachment.file.open("rb")
         except (FileNotFoundError, OSError) as exc:
             raise Http404 from exc
+        # Photos of activities may show people: every download is a read of personal data.
+        audit_read(
+            actor=request.user,
+            action=actions.ATTACHMENT_DOWNLOAD,
+            obj=attachment,
+            after={"activity": attachment.activity_id, "name": attachment.original_name},
+        )
         return FileResponse(
             handle,
             as_attachment=attachment.content_type == "application/pdf",
@@ -386,8 +401,9 @@ def _sync_register(user) -> None:
     services.highrisk_sync_many(commune_ids=selectors.current_commune_ids(user))
 
 
-class HighRiskListView(FilteredListView):
+class HighRiskListView(AuditedReadMixin, FilteredListView):
     model = HighRiskPerson
+    read_action = actions.HIGHRISK_LIST_VIEW
     template_name = "prevention/highrisk_list.html"
     filter_form_class = forms.HighRiskFilterForm
 
@@ -406,14 +422,23 @@ class HighRiskExportView(ExportView):
         return exports.highrisk_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
 
 
-class HighRiskDetailView(ScopedViewMixin, TemplateView):
+class HighRiskDetailView(BreakGlassMixin, AuditedReadMixin, ScopedViewMixin, TemplateView):
     permission_model = HighRiskPerson
     template_name = "prevention/highrisk_detail.html"
+    read_action = actions.HIGHRISK_VIEW
+
+    def get_break_glass_object(self):
+        if self.read_object is None:
+            self.read_object = selectors.highrisk_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self.read_object
+
+    def read_details(self):
+        return None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        entry = selectors.highrisk_get(user=user, pk=self.kwargs["pk"])
+        entry = self.get_break_glass_object()
         ctx.update(
             entry=entry,
             history=selectors.highrisk_history(user=user, person=entry),

@@ -583,6 +583,9 @@ def test_province_staff_see_who_viewed_and_changed_the_file_officers_do_not(
 
     login_as(second_page, staff)
     second_page.goto(detail)
+    # Province staff give a reason before a commune's file opens (break-glass, issue 11 §5).
+    second_page.get_by_test_id("break-glass-reason").fill("Kiểm tra định kỳ của tỉnh")
+    second_page.get_by_test_id("break-glass-submit").click()
     panel = second_page.get_by_test_id("audit-panel")
     expect(panel).to_be_visible()
     rows = panel.get_by_test_id("audit-row")
@@ -594,6 +597,40 @@ def test_province_staff_see_who_viewed_and_changed_the_file_officers_do_not(
     # Province staff read only: no buttons that change the file.
     expect(second_page.get_by_test_id("case-edit")).to_have_count(0)
     expect(second_page.locator("[data-testid^='transition-']")).to_have_count(0)
+
+
+def test_province_staff_give_a_reason_before_a_communes_file_opens(
+    page, live_server, login_as, make_user, trung_son_officer, current_unit
+):
+    staff = make_user("tinh.canbo", roles.PROVINCE_STAFF, current_unit("8"))
+    case = make_case(trung_son_officer, current_unit("2458"), full_name="Đặng Văn Hùng", birth_year=1992, sex="M")
+    other = make_case(trung_son_officer, current_unit("2458"), full_name="Lý Thị Lan", birth_year=1995, sex="F")
+    detail = url(live_server, "cases:casefile_detail", case.pk)
+
+    login_as(page, staff)
+    page.goto(detail)
+    expect(page.get_by_test_id("break-glass-title")).to_have_text("Cần lý do truy cập")
+    expect(page.get_by_test_id("break-glass-explanation")).to_contain_text("Xã Trung Sơn")
+    expect(page.get_by_text("Đặng Văn Hùng")).to_have_count(0)
+
+    page.get_by_test_id("break-glass-reason").fill("xem")
+    page.get_by_test_id("break-glass-submit").click()
+    expect(page.get_by_test_id("form-error")).to_contain_text("Hãy ghi rõ lý do")
+
+    page.get_by_test_id("break-glass-reason").fill("Xác minh theo công văn của Công an tỉnh")
+    page.get_by_test_id("break-glass-submit").click()
+    expect(page).to_have_url(detail)
+    expect(page.get_by_test_id("case-person")).to_have_text("Đặng Văn Hùng")
+    panel = page.get_by_test_id("audit-panel")
+    expect(panel.get_by_test_id("audit-row").filter(has_text=staff.username)).to_contain_text(
+        "Xác minh theo công văn của Công an tỉnh"
+    )
+    # Remembered for this file: reloading does not ask again; another file asks again.
+    page.reload()
+    expect(page.get_by_test_id("case-person")).to_have_text("Đặng Văn Hùng")
+    page.goto(url(live_server, "cases:casefile_detail", other.pk))
+    expect(page.get_by_test_id("break-glass-form")).to_be_visible()
+    expect(page.get_by_text("Lý Thị Lan")).to_have_count(0)
 
 
 # 8. Phone layout

@@ -43,9 +43,13 @@ def test_each_opening_of_a_case_page_is_audited(world, officer_a, client_for):
 
 def test_audit_panel_only_for_the_audit_permission(world, officer_a, province_staff, client_for):
     case = make_case(officer_a, world.commune_a)
-    staff_page = client_for(province_staff).get(detail_url(case))
+    staff = client_for(province_staff)
+    # Province staff open a commune's file only after giving a reason (break-glass, issue 11 §5).
+    staff.post(detail_url(case), {"break_glass_reason": "Kiểm tra định kỳ của tỉnh"})
+    staff_page = staff.get(detail_url(case))
     assert staff_page.status_code == 200
     assert 'data-testid="audit-panel"' in html(staff_page)
+    assert "Kiểm tra định kỳ của tỉnh" in html(staff_page)
     # the panel lists the creation and this very view
     actions = [e.action for e in staff_page.context["audit_entries"]]
     assert "cases.casefile.create" in actions and "cases.casefile.view" in actions
@@ -338,6 +342,8 @@ def test_detail_page_query_count_is_constant(world, officer_a, province_staff, c
     case = advance(officer_a, case, "management_decision", dt.date(2026, 1, 12), decision_number="1/QĐ")
     for client in (client_for(officer_a), client_for(province_staff)):
         url = detail_url(case)
+        # Province staff give a reason first, so the file page is measured, not the prompt.
+        client.post(url, {"break_glass_reason": "Kiểm tra định kỳ của tỉnh"})
         client.get(url)
         few = _queries(client, url)
         _files(world, officer_a, 29)

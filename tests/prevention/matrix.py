@@ -121,4 +121,13 @@ PREVENTION_SCOPED_URLS: list[ScopedURL] = [
         "prevention:tipoff_informant", "province_staff", kwargs=_pk(_tip_off), expect_ok=403, object_scoped=False
     ),
     ScopedURL("prevention:target_list", "steering_member"),
+    # Break-glass (issue 11 §5): a province reader gets the reason prompt first, not the person.
+    ScopedURL(
+        "prevention:highrisk_detail",
+        "province_staff",
+        kwargs=_pk(_person),
+        scope="province",
+        object_scoped=False,
+        extra={"break_glass": lambda world: _person(world, world.commune_a).full_name},
+    ),
 ]

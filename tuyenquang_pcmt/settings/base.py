@@ -254,6 +254,18 @@ PCMT_ALLOW_DEMO_DATA = env.bool("PCMT_ALLOW_DEMO_DATA", default=True)
 # The province whose data this instance holds (statistics-office code, current generation).
 PCMT_PROVINCE_CODE = env("PCMT_PROVINCE_CODE", default="8")
 
+# ACCESS TO PERSONAL DATA
+# ------------------------------------------------------------------------------
+# A reason given to open a record outside one's own commune ("break-glass") is remembered for that
+# record for this many minutes of the session.
+PCMT_BREAK_GLASS_MINUTES = env.int("PCMT_BREAK_GLASS_MINUTES", default=30)
+# Duplicate checks that tell an officer whether a person has a file elsewhere, per user per day.
+PCMT_LOOKUP_DAILY_LIMIT = env.int("PCMT_LOOKUP_DAILY_LIMIT", default=100)
+# An import preview matching more people with files in other communes stops and asks the province.
+PCMT_IMPORT_CROSS_COMMUNE_MAX = env.int("PCMT_IMPORT_CROSS_COMMUNE_MAX", default=5)
+# The monthly access digest flags an account that checked more distinct identifiers than this.
+PCMT_DIGEST_PROBE_THRESHOLD = env.int("PCMT_DIGEST_PROBE_THRESHOLD", default=30)
+
 # REPORTING
 # ------------------------------------------------------------------------------
 # Data window of a period: from this day of the month before the period to the day before it in the
