@@ -62,6 +62,14 @@ CLASSIFICATION_URLS: list[ScopedURL] = [
         "classification:ruleset_export", "administrator", kwargs=lambda w, c: {"pk": _qd28().pk}, object_scoped=False
     ),
     ScopedURL("classification:ruleset_import", "administrator"),
+    # POST only (setting an assumed, unverified bound): a GET by the right role is 405, not a page.
+    ScopedURL(
+        "classification:ruleset_parameter",
+        "province_staff",
+        kwargs=lambda w, c: {"pk": _qd28().pk},
+        object_scoped=False,
+        expect_ok=405,
+    ),
     ScopedURL("classification:assessment_run", "province_staff"),
     ScopedURL(
         "classification:assessment_detail",

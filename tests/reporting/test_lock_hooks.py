@@ -89,6 +89,8 @@ def test_a_locked_period_refuses_every_event_dated_inside_it(world, officer_a, l
 
 
 def test_a_locked_period_refuses_a_note_on_a_closed_file(world, officer_a, locked_quarter):
+    # A closed file is read-only in the services (issue 11 §3), so the note is refused before the
+    # lock is even consulted; either refusal leaves the locked quarter untouched.
     submission, _reviewer = locked_quarter
     case = make_case(officer_a, world.commune_a, detected_on=submission.period.start - dt.timedelta(days=30))
     case_services.case_transition(
@@ -97,7 +99,7 @@ def test_a_locked_period_refuses_a_note_on_a_closed_file(world, officer_a, locke
         code="negative_test",
         data=case_services.EventInput(event_date=submission.period.start - dt.timedelta(days=20)),
     )
-    with pytest.raises(ValidationError, match="khóa"):
+    with pytest.raises(ValidationError, match="khóa|chỉ xem được"):
         case_services.case_add_event(
             actor=officer_a,
             case=CaseFile.objects.get(pk=case.pk),
