@@ -49,15 +49,12 @@ class SecurityHeadersMiddleware:
 
     - ``Cache-Control: private, no-store`` for a logged-in user: pages and exports carry names and ID
       numbers, which must not stay in the browser cache of a shared office PC or in a proxy.
-    - ``Content-Security-Policy``: scripts only from our own files (the templates have no inline
-      script, tests/core/test_security_headers.py checks it); styles keep 'unsafe-inline' for the
-      ``style=`` attributes of the SVG charts and tables.
+    (The Content-Security-Policy comes from django-csp, settings.CONTENT_SECURITY_POLICY.)
     - ``Permissions-Policy``: none of the powerful browser features is used.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = settings.PCMT_CONTENT_SECURITY_POLICY
         self.permissions = settings.PCMT_PERMISSIONS_POLICY
 
     def __call__(self, request):
@@ -67,8 +64,6 @@ class SecurityHeadersMiddleware:
             # Replaces max-age and the like set by a view: personal data is never stored.
             response["Cache-Control"] = "private, no-store, max-age=0"
             response.setdefault("Pragma", "no-cache")
-        if self.policy:
-            response.setdefault("Content-Security-Policy", self.policy)
         if self.permissions:
             response.setdefault("Permissions-Policy", self.permissions)
         return response

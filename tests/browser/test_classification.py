@@ -17,7 +17,7 @@ from apps.classification import services
 from apps.classification.choices import AssessmentStatus
 from apps.classification.models import Assessment, AssessmentResult, RuleSet
 from apps.classification.selectors import current_communes
-from tests.factories.cases import make_case
+from tests.factories.cases import make_managed_case
 
 CODE = "QD-28-2025"
 YEAR = 2026
@@ -54,8 +54,10 @@ def data(case_reference, rule_sets, staff, trung_son_officer, minh_xuan_officer,
     population_set(actor=staff, unit=trung_son, year=YEAR, population=1000)
     population_set(actor=staff, unit=minh_xuan, year=YEAR, population=5000)
     for n, name in enumerate(("Hoàng Văn Nam", "Ma Thị Lan")):
-        make_case(trung_son_officer, trung_son, full_name=name, birth_year=1990 + n, detected_on=dt.date(YEAR, 2, 3))
-    make_case(
+        make_managed_case(
+            trung_son_officer, trung_son, full_name=name, birth_year=1990 + n, detected_on=dt.date(YEAR, 2, 3)
+        )
+    make_managed_case(
         minh_xuan_officer, minh_xuan, full_name="Trần Văn Phúc", birth_year=1985, detected_on=dt.date(YEAR, 3, 4)
     )
     services.keyroute_create(

@@ -18,7 +18,7 @@ if "apps.reporting" not in settings.INSTALLED_APPS:
     pytest.skip("apps.reporting is not installed", allow_module_level=True)
 
 from apps.accounts import roles  # noqa: E402
-from tests.factories.cases import make_case  # noqa: E402
+from tests.factories.cases import make_managed_case  # noqa: E402
 
 QUERY = "kind=quarter&year=2026&number=1"
 NAMES = ["Giàng Seo Bímật", "Hoàng Thị Kínđáo"]
@@ -49,7 +49,7 @@ def people(make_user, current_unit):
 def trung_son_data(people, current_unit):
     commune = current_unit("2458")
     for name, day in zip(NAMES, (dt.date(2026, 1, 10), dt.date(2026, 2, 3)), strict=True):
-        make_case(people["officer"], commune, full_name=name, detected_on=day, substances=["meth"])
+        make_managed_case(people["officer"], commune, full_name=name, detected_on=day, substances=["meth"])
     return commune
 
 
@@ -85,7 +85,7 @@ def test_submit_return_resubmit_approve(page, second_page, live_server, login_as
     # the commune sees why, corrects the data and resubmits
     page.reload()
     expect(page.get_by_test_id("return-reason")).to_have_text("Còn thiếu hồ sơ phát hiện tháng 3, đề nghị bổ sung")
-    make_case(people["officer"], commune, detected_on=dt.date(2026, 3, 5), substances=["heroin"])
+    make_managed_case(people["officer"], commune, detected_on=dt.date(2026, 3, 5), substances=["heroin"])
     page.reload()
     expect(page.get_by_test_id("value-people_total")).to_have_text("3")
     page.get_by_test_id("submit-button").click()

@@ -72,6 +72,14 @@ def make_case(actor, commune, *, person: Person | None = None, substances=(), **
     )
 
 
+def make_managed_case(actor, commune, **overrides) -> CaseFile:
+    """A file put under management on its detection day (positive test, then the management
+    decision): only from then on is the person counted in the figures (issue 10 §1)."""
+    case = make_case(actor, commune, **overrides)
+    case = advance(actor, case, "positive_test", case.detected_on)
+    return advance(actor, case, "management_decision", case.detected_on, decision_number="1/QĐ-UBND")
+
+
 def advance(actor, case: CaseFile, code: str, on: dt.date, **event) -> CaseFile:
     """Apply one transition through the service and return the file re-read from the database."""
     services.case_transition(actor=actor, case=case, code=code, data=services.EventInput(event_date=on, **event))
