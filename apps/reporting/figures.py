@@ -138,10 +138,12 @@ def stamps(commune_ids: Sequence[int]) -> dict[int, str]:
     return {cid: f"{FORMAT}:{own.get(cid, 0)}:{tail}" for cid in commune_ids}
 
 
-def scope_stamp(commune_ids: Sequence[int]) -> str:
-    """One digest of the stamps of these communes: changes whenever any of their figures may."""
+def scope_stamp(commune_ids: Sequence[int], current: dict[int, str] | None = None) -> str:
+    """One digest of the stamps of these communes: changes whenever any of their figures may.
+    ``current``: their ``stamps`` already read in this request."""
     digest = hashlib.blake2b(digest_size=16)
-    for cid, stamp in sorted(stamps(commune_ids).items()):
+    own = stamps(commune_ids) if current is None else {cid: current[cid] for cid in commune_ids}
+    for cid, stamp in sorted(own.items()):
         digest.update(f"{cid}={stamp};".encode())
     return digest.hexdigest()
 
@@ -234,14 +236,17 @@ def _tables(
     return tables
 
 
-def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[Window]) -> list[IndicatorTable]:
+def compute_many(
+    *, commune_ids: Iterable[Any], windows: Sequence[Window], current: dict[int, str] | None = None
+) -> list[IndicatorTable]:
     """``indicators.compute_many`` from the stored figures, recomputing the stale communes only.
-    Same result, in a constant number of queries when nothing changed (stamps, rows, totals)."""
+    Same result, in a constant number of queries when nothing changed (stamps, rows, totals).
+    ``current``: the communes' ``stamps`` when the caller has just read them (read BEFORE computing)."""
     ids = indicators._ids(commune_ids)
     windows = [(s, e) for s, e in windows]
     if not enabled() or not ids or not windows:
         return indicators.compute_many(commune_ids=ids, windows=windows)
-    current = stamps(ids)
+    current = stamps(ids) if current is None else current
     stored = _read_windows(ids, windows, current)
     stale = [cid for cid in ids if any((cid, w) not in stored for w in windows)]
     if stale:
@@ -278,12 +283,13 @@ def _save(rows: list[StoredFigures]) -> None:
 # --- breakdowns -----------------------------------------------------------------------------------
 
 
-def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
-    """``indicators.breakdowns`` from the stored per-commune breakdowns (stale communes recomputed)."""
+def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, str] | None = None) -> dict[str, Any]:
+    """``indicators.breakdowns`` from the stored per-commune breakdowns (stale communes recomputed);
+    ``current`` as in ``compute_many``."""
     ids = indicators._ids(commune_ids)
     if not enabled() or not ids:
         return indicators.breakdowns(commune_ids=ids, end=end)
-    current = stamps(ids)
+    current = stamps(ids) if current is None else current
     stored = {
         unit_id: data
         for unit_id, stamp, data in StoredFigures.objects.filter(
