@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
@@ -208,6 +210,37 @@ class TransferForm(forms.Form):
         self.fields["event_date"].initial = timezone.localdate()
 
 
+class FastSelect(forms.Select):
+    """``forms.Select`` writing the same HTML as Django's templates, in Python: the filters of the
+    province's case list hold ~220 options, and one template include per option was a quarter
+    of the list page's time."""
+
+    @staticmethod
+    def _attrs(attrs: dict) -> str:
+        # django/forms/widgets/attrs.html
+        return "".join(
+            f" {conditional_escape(name)}" + ("" if value is True else f'="{escape(str(value))}"')
+            for name, value in attrs.items()
+            if value is not False
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        out = [f'<select name="{conditional_escape(widget["name"])}"{self._attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                out.append(
+                    f'\n  <option value="{escape(str(option["value"]))}"{self._attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"  # select_option.html's last line end
+                )
+            if group_name:
+                out.append("\n  </optgroup>")
+        out.append("\n</select>")
+        return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
     commune = forms.ModelChoiceField(
@@ -215,19 +248,30 @@ class CaseFilterForm(forms.Form):
         required=False,
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("Mọi xã, phường"),
+        widget=FastSelect,
     )
-    status = forms.ChoiceField(label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng"))])
+    status = forms.ChoiceField(
+        label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng"))], widget=FastSelect
+    )
     open_only = forms.BooleanField(label=_("Chỉ hồ sơ đang quản lý"), required=False)
-    case_type = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *CaseType.choices])
-    substance = forms.ChoiceField(label=_("Chất ma túy"), required=False)
-    sex = forms.ChoiceField(label=_("Giới tính"), required=False, choices=[("", _("Nam, nữ")), *Sex.choices])
+    case_type = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *CaseType.choices], widget=FastSelect
+    )
+    substance = forms.ChoiceField(label=_("Chất ma túy"), required=False, widget=FastSelect)
+    sex = forms.ChoiceField(
+        label=_("Giới tính"), required=False, choices=[("", _("Nam, nữ")), *Sex.choices], widget=FastSelect
+    )
     age_band = forms.ChoiceField(
-        label=_("Độ tuổi"), required=False, choices=[("", _("Mọi độ tuổi")), *AgeBand.choices]
+        label=_("Độ tuổi"), required=False, choices=[("", _("Mọi độ tuổi")), *AgeBand.choices], widget=FastSelect
     )
     ethnicity = forms.ModelChoiceField(
-        label=_("Dân tộc"), required=False, queryset=Ethnicity.objects.all(), empty_label=_("Mọi dân tộc")
+        label=_("Dân tộc"),
+        required=False,
+        queryset=Ethnicity.objects.all(),
+        empty_label=_("Mọi dân tộc"),
+        widget=FastSelect,
     )
-    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in SORTS])
+    sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in SORTS], widget=FastSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

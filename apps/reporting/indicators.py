@@ -58,6 +58,8 @@ through the official conversion). Grouping by commune therefore IS the old→new
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -617,6 +619,9 @@ def coverage_pct(values: dict[str, Value]) -> Value:
     return INDICATORS["highrisk_coverage_pct"].quantize(Decimal(reached) * 100 / Decimal(registered))
 
 
+_NOT_NONE = functools.partial(operator.is_not, None)
+
+
 def totals_of(
     rows: Iterable[dict[str, Value]],
     *,
@@ -632,8 +637,9 @@ def totals_of(
         if code in missing:
             total[code] = None
             continue
-        values = [v for v in (row.get(code) for row in rows) if v is not None]
-        total[code] = sum(values, d.zero())
+        # C-level iteration: a province's 14 windows × 124 communes × 43 indicators were 30 ms of
+        # generator steps per dashboard
+        total[code] = sum(filter(_NOT_NONE, map(operator.methodcaller("get", code), rows)), d.zero())
     for code, value in (overrides or {}).items():
         if code not in missing:
             total[code] = INDICATORS[code].quantize(value)
