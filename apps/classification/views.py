@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.locking import version_missing_error
 from apps.core.views import ScopedListView, ScopedViewMixin
 
 from . import rules, selectors, services
@@ -127,6 +128,9 @@ class RuleSetParameterView(ScopedViewMixin, View):
         except ValueError:
             version = None
         try:
+            if version is None:
+                # Without the version it was opened at, a stale page would overwrite a newer bound.
+                raise version_missing_error()
             rule_set = services.ruleset_set_parameter(
                 actor=request.user,
                 rule_set=rule_set,

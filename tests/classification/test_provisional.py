@@ -118,3 +118,16 @@ def test_province_staff_set_the_assumed_type_iii_bound_as_a_new_audited_version(
     client_for(province_staff).post(url, {"level": "type_1", "criterion": "a", "threshold": "10", "version": 2})
     rule_set.refresh_from_db()
     assert rule_set.version == 2
+
+
+def test_setting_a_parameter_without_the_version_it_was_opened_at_changes_nothing(
+    world, province_staff, client_for, fake_registers
+):
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    url = reverse("classification:ruleset_parameter", args=[rule_set.pk])
+    response = client_for(province_staff).post(
+        url, {"level": "type_3", "criterion": "a", "threshold": "5"}, follow=True
+    )
+    rule_set.refresh_from_db()
+    assert rule_set.version == 1
+    assert "thiếu số phiên bản" in response.content.decode()
