@@ -39,7 +39,7 @@ class DateField(forms.DateField):
             )
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionRequiredMixin, forms.ModelForm):
     date_of_birth = DateField(label=_("Ngày sinh"), required=False, help_text=_("Bỏ trống nếu chỉ biết năm sinh."))
     birth_year = forms.IntegerField(label=_("Năm sinh"), required=False, min_value=1900, max_value=2100)
     citizen_id = forms.CharField(
@@ -86,6 +86,7 @@ class PersonForm(forms.ModelForm):
         self.fields["sex"].widget = forms.RadioSelect(choices=Sex.choices)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.require_version()
 
     def clean(self):
         data = super().clean()

@@ -210,6 +210,7 @@ def edit_data(case, **overrides):
         "c-whereabouts": case.whereabouts,
         "c-detected_on": case.detected_on.strftime("%d/%m/%Y"),
         "c-version": str(case.version),
+        "p-version": str(case.person.version),
     }
     data.update(overrides)
     return data

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from apps.cases.forms import CaseForm, TransitionForm
+from apps.cases.forms import CaseForm, PersonForm, TransitionForm
 from apps.cases.workflow import TRANSITIONS_BY_CODE
 from apps.core.locking import VERSION_MISSING
 from tests.cases.test_views import edit_data
@@ -31,6 +31,7 @@ def _edit_forms(world, officer, province_staff):
     hotspot = rf.make_hotspot(officer, commune)
     route = KeyRoute.objects.create(commune=commune, year=2026, name="Quốc lộ 2")
     yield "case", CaseForm({}, instance=case, user=officer)
+    yield "person", PersonForm({}, instance=case.person, user=officer)
     yield "transition", TransitionForm({}, transition=TRANSITIONS_BY_CODE["positive_test"])
     yield "hotspot", rforms.HotspotForm({}, instance=hotspot, user=officer)
     yield "hotspot status", rforms.HotspotStatusForm({}, hotspot=hotspot)
