@@ -34,10 +34,14 @@ class DigestRow:
 
 
 def parse_month(text: str) -> dt.date:
-    """``YYYY-MM`` → the first day of that month (``ValueError`` otherwise)."""
+    """``YYYY-MM`` → the first day of that month (``ValueError`` otherwise, also for a year the
+    log cannot hold: the month before 0001-01 or after 9999-12 would overflow)."""
     if not re.fullmatch(r"\d{4}-\d{2}", text or ""):
         raise ValueError(text)
-    return dt.date.fromisoformat(f"{text}-01")
+    month = dt.date.fromisoformat(f"{text}-01")
+    if not 2000 <= month.year <= 2999:
+        raise ValueError(text)
+    return month
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.audit.actions import PERSON_LOOKUP
 from apps.audit.models import AuditLogEntry
@@ -169,3 +170,10 @@ def test_the_monthly_digest_puts_a_probing_officer_first(
 
 def test_commune_officers_cannot_read_the_digest(world, officer_a, client_for):
     assert client_for(officer_a).get(reverse("audit:access_digest")).status_code == 403
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "2026-13", "abc"])
+def test_a_month_the_digest_cannot_show_falls_back_to_this_month(world, province_staff, client_for, month):
+    response = client_for(province_staff).get(reverse("audit:access_digest"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["month"] == timezone.localdate().replace(day=1)
