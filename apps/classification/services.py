@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,26 @@ PARAMETER_PERMISSION = "classification.run_assessment"
 
 
 @transaction.atomic
+def _parameter_value(raw: Any) -> Decimal:
+    """A typed bound as the criterion column holds it (max_digits 16, 4 decimals); a blank or
+    non-numeric bound would be stored as no bound and break the next run."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        value = None
+    if (
+        value is None
+        or not value.is_finite()
+        or value < 0
+        or value >= Decimal("1e12")
+        or value.as_tuple().exponent < -4
+    ):
+        raise ValidationError(
+            {"threshold": _("Hãy nhập ngưỡng là một số không âm, tối đa 4 chữ số thập phân, ví dụ 0,5 hoặc 3.")}
+        )
+    return value
+
+
 def ruleset_set_parameter(
     *,
     actor,
@@ -233,6 +254,9 @@ def ruleset_set_parameter(
     it. Earlier assessments keep the snapshot they were run with.
     """
     _require(actor, PARAMETER_PERMISSION)
+    # The bound classifies every commune of the province: a province-wide operation.
+    _require_province(actor, list(selectors.current_communes()))
+    threshold = _parameter_value(threshold)
     current = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if expected_version is not None and current.version != expected_version:
         raise StaleObjectError(

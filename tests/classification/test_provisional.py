@@ -131,3 +131,26 @@ def test_setting_a_parameter_without_the_version_it_was_opened_at_changes_nothin
     rule_set.refresh_from_db()
     assert rule_set.version == 1
     assert "thiếu số phiên bản" in response.content.decode()
+
+
+@pytest.mark.parametrize("threshold", ["", "abc", "-1", "1e20", "0,123456"])
+def test_a_bound_that_is_not_a_number_is_refused_and_nothing_changes(
+    world, province_staff, client_for, fake_registers, threshold
+):
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    url = reverse("classification:ruleset_parameter", args=[rule_set.pk])
+    form = {"level": "type_3", "criterion": "a", "threshold": threshold, "version": rule_set.version}
+    response = client_for(province_staff).post(url, form, follow=True)
+    rule_set.refresh_from_db()
+    assert rule_set.version == 1
+    assert "Hãy nhập ngưỡng là một số không âm" in response.content.decode()
+
+
+def test_a_bound_for_every_commune_needs_the_whole_province_in_scope(world, client_for, fake_registers):
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    narrow = world.user("province_staff", world.commune_a, "tinh_hep")
+    url = reverse("classification:ruleset_parameter", args=[rule_set.pk])
+    form = {"level": "type_3", "criterion": "a", "threshold": "5", "version": rule_set.version}
+    assert client_for(narrow).post(url, form).status_code == 403
+    rule_set.refresh_from_db()
+    assert rule_set.version == 1
