@@ -270,6 +270,9 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                     return redirect(request.path)
                 job = import_jobs.read_job(token)
                 if job is not None and self._background_path():
+                    if job.get("confirm"):
+                        # A double tap or a replayed confirmation: the import is already queued or done.
+                        return redirect(f"{request.path}?job={token}")
                     # Previewed in the background: confirmed in the background too.
                     return self._start_job(request, token=token, confirm=True, total=job.get("total", 0))
                 report = import_file(

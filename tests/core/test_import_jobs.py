@@ -4,6 +4,8 @@ In tests the task backend runs a job at once (settings.test: ImmediateBackend), 
 upload redirects to already shows the finished preview; the queue itself is django-tasks'.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import reverse
 
@@ -88,3 +90,18 @@ def test_a_large_file_with_one_bad_row_writes_nothing(world, officer_a, client_f
 def test_small_files_stay_in_the_request(world, officer_a, client_for):
     response = client_for(officer_a).post(reverse(URL), {"file": xlsx(_good_rows())})
     assert response.status_code == 200 and response.context["report"].new == 3
+
+
+def test_a_replayed_confirmation_queues_the_import_once(world, officer_a, client_for, background, monkeypatch):
+    from apps.core import tasks
+
+    client = client_for(officer_a)
+    token = _token(client.post(reverse(URL), {"file": xlsx(_good_rows())}))
+    queued = []
+    # The worker has not picked the confirmation up yet when the second tap arrives.
+    monkeypatch.setattr(tasks, "run_import_job", SimpleNamespace(enqueue=lambda *args: queued.append(args)))
+    first = client.post(reverse(URL), {"token": token, "confirm": "1"})
+    second = client.post(reverse(URL), {"token": token, "confirm": "1"})
+    assert (_token(first), _token(second)) == (token, token)
+    assert len(queued) == 1
+    assert not CaseFile.objects.exists()
