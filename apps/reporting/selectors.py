@@ -240,8 +240,6 @@ class TableRow:
     def cells(self) -> list[tuple[str, str]]:
         """(code, formatted value) of the table's columns, formatted here rather than by two
         template filters per cell (a province table has 1,500 cells)."""
-        if not self.has_data:
-            return [(code, "—") for code in TABLE_CODES]
         return [(code, charts.fmt(self.values.get(code))) for code in TABLE_CODES]
 
     @property
@@ -290,6 +288,11 @@ class Dashboard:
     @property
     def partial(self) -> bool:
         return not self.grouped and self.covered < len(self.commune_ids)
+
+    @property
+    def no_data(self) -> bool:
+        """No commune of the scope has data for the period: its zeros are gaps, not figures."""
+        return not self.grouped and self.covered == 0
 
 
 def _overlay(table: indicators.IndicatorTable, locked: dict[int, dict[str, Value]]) -> tuple[dict, dict]:

@@ -55,3 +55,23 @@ def test_an_approved_report_of_zeros_is_data(silent, province_staff, client_for)
     assert row.has_data is True and row.level != "no_data"
     assert dash.covered == 3
     assert 'data-testid="coverage-note"' not in response.content.decode()
+
+
+def test_the_key_figures_of_a_commune_without_data_say_so_instead_of_zeros(silent, province_staff, client_for):
+    response = client_for(province_staff).get(f"{reverse('reporting:commune_dashboard', args=[silent.pk])}?{Q1}")
+    assert response.context["dash"].no_data is True
+    html = response.content.decode()
+    figures = re.search(r'<section aria-labelledby="key-title".*?</section>', html, re.S).group(0)
+    values = re.findall(r'data-testid="key-value">([^<]*)<', figures)
+    assert values and set(values) == {"chưa có số liệu"}
+    assert "so kỳ trước" not in figures
+
+
+def test_the_key_figures_of_a_commune_with_data_are_numbers(silent, world, province_staff, client_for):
+    response = client_for(province_staff).get(
+        f"{reverse('reporting:commune_dashboard', args=[world.commune_a.pk])}?{Q1}"
+    )
+    assert response.context["dash"].no_data is False
+    assert "chưa có số liệu" not in re.search(
+        r'<section aria-labelledby="key-title".*?</section>', response.content.decode(), re.S
+    ).group(0)
