@@ -125,7 +125,7 @@ def test_too_many_columns_are_refused(settings):
     settings.IMPORT_MAX_COLUMNS = 20
     wide = [*HEADERS, *[f"Cột {i}" for i in range(30)]]
     content = uploads.xlsx([uploads.row_xml(1, wide), uploads.row_xml(2, FIRST)], dimension="A1:AR2")
-    message, _s, _p = refused(content, "rong.xlsx")
+    message, _peak = refused(content, "rong.xlsx")
     assert "20 cột" in message
 
 
@@ -140,7 +140,7 @@ def test_the_error_page_of_a_bomb_is_small(world, officer_a, client_for):
 
 def test_long_unknown_headers_are_not_echoed_whole():
     content = uploads.xlsx([uploads.row_xml(1, [*HEADERS, "X" * 1500]), uploads.row_xml(2, FIRST)], dimension="A1:N2")
-    message, _s, _p = refused(content, "a.xlsx")
+    message, _peak = refused(content, "a.xlsx")
     assert "cột không nhận dạng được" in message
     assert "X" * 100 not in message and len(message) < 600
 
