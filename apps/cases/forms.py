@@ -334,4 +334,14 @@ class VoidEventForm(VersionRequiredMixin, forms.Form):
         data = super().clean()
         if data.get("correct") and not data.get("event_date") and not self.has_error("event_date"):
             self.add_error("event_date", _("Hãy nhập ngày của mục đúng."))
+        edited = {n for n in self.changed_data if n in self.data} & {"event_date", "result", "whereabouts", "notes"}
+        if not data.get("correct") and edited:
+            # What was typed for the corrected entry is never dropped without a word.
+            self.add_error(
+                "correct",
+                _(
+                    "Bạn đã sửa nội dung của mục đúng: hãy đánh dấu ô này để ghi lại mục đúng, hoặc trả các ô về "
+                    "như cũ nếu chỉ muốn hủy."
+                ),
+            )
         return data

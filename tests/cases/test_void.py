@@ -249,6 +249,21 @@ def test_the_correct_page_records_the_corrected_entry(world, officer_a, client_f
     assert "Đã sửa thành mục ngày 20/03/2026" in page
 
 
+def test_corrected_values_typed_without_ticking_correct_are_not_dropped(world, officer_a, client_for):
+    case = _managed(officer_a, world.commune_a)
+    event = _visit(officer_a, case, D(2026, 3, 25), result="Có mặt")
+    case.refresh_from_db()
+    url = reverse("cases:event_void", args=[case.pk, event.pk])
+    response = client_for(officer_a).post(
+        url, {"reason": REASON, "version": case.version, "event_date": "25/03/2026", "result": "Vắng nhà"}
+    )
+    assert response.status_code == 200
+    assert "hãy đánh dấu ô này" in response.content.decode()
+    assert 'value="Vắng nhà"' in response.content.decode()
+    event.refresh_from_db()
+    assert event.voided_at is None
+
+
 def test_the_void_page_answers_403_in_scope_and_404_out_of_scope(world, officer_a, officer_b, client_for):
     case = _managed(officer_a, world.commune_a)
     event = _visit(officer_a, case, D(2026, 3, 25))
