@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_WORK_CLASSIFICATION,
         *_READ_PREVENTION,
         "cases.merge_person",
+        # voids or corrects a timeline entry recorded by mistake, whoever recorded it (issue 12 §1)
+        "cases.void_caseevent",
         "areas.add_unitpopulation",
         "areas.change_unitpopulation",
         "areas.import_unitpopulation",
@@ -100,6 +102,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "prevention.change_audiencegroup",
         "prevention.change_target",
         "cases.merge_person",
+        "cases.void_caseevent",
         "cases.view_legalduration",
         "cases.change_legalduration",
         "cases.add_legalduration",

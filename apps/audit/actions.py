@@ -42,6 +42,8 @@ CASE_LABELS = {
     "cases.casefile.event_violation": _("Ghi vi phạm"),
     "cases.casefile.event_relapse": _("Ghi tái sử dụng"),
     "cases.casefile.event_whereabouts": _("Đổi nơi ở hiện nay"),
+    "cases.casefile.event_void": _("Hủy mục diễn biến ghi nhầm"),
+    "cases.casefile.event_correct": _("Sửa mục diễn biến ghi nhầm"),
     "cases.person.merge": _("Gộp người trùng"),
     "cases.person.unmerge": _("Hoàn tác gộp"),
     "cases.person.distinct": _("Xác nhận hai người khác nhau"),

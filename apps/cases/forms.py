@@ -288,3 +288,60 @@ class CaseFilterForm(forms.Form):
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+class VoidEventForm(VersionRequiredMixin, forms.Form):
+    """Void a timeline entry recorded by mistake, with a reason; ticking "correct" records the
+    corrected entry in its place (the fields start from the voided entry's values)."""
+
+    reason = forms.CharField(
+        label=_("Lý do hủy"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: ghi nhầm hồ sơ, sai ngày thăm gặp. Mục bị hủy vẫn hiện trong diễn biến, gạch ngang."),
+        error_messages={"required": _("Hãy ghi lý do hủy (ít nhất 10 ký tự).")},
+    )
+    correct = forms.BooleanField(label=_("Ghi lại mục đúng thay cho mục này"), required=False)
+    event_date = DateField(label=_("Ngày (mục đúng)"), required=False)
+    result = forms.CharField(label=_("Kết quả, nội dung chính (mục đúng)"), max_length=200, required=False)
+    whereabouts = forms.ChoiceField(label=_("Nơi ở hiện nay (mục đúng)"), choices=Whereabouts.choices, required=False)
+    notes = forms.CharField(label=_("Ghi chú (mục đúng)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, event, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "event_date": event.event_date,
+                "result": event.result,
+                "notes": event.notes,
+                "whereabouts": event.whereabouts,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.require_version()
+        if event.kind != "whereabouts":
+            del self.fields["whereabouts"]
+
+    def clean_reason(self) -> str:
+        from .services import VOID_REASON_MIN_LENGTH
+
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if len(reason) < VOID_REASON_MIN_LENGTH:
+            raise forms.ValidationError(_("Hãy ghi lý do hủy (ít nhất %(n)s ký tự).") % {"n": VOID_REASON_MIN_LENGTH})
+        return reason
+
+    def clean(self):
+        data = super().clean()
+        if data.get("correct") and not data.get("event_date") and not self.has_error("event_date"):
+            self.add_error("event_date", _("Hãy nhập ngày của mục đúng."))
+        edited = {n for n in self.changed_data if n in self.data} & {"event_date", "result", "whereabouts", "notes"}
+        if not data.get("correct") and edited:
+            # What was typed for the corrected entry is never dropped without a word.
+            self.add_error(
+                "correct",
+                _(
+                    "Bạn đã sửa nội dung của mục đúng: hãy đánh dấu ô này để ghi lại mục đúng, hoặc trả các ô về "
+                    "như cũ nếu chỉ muốn hủy."
+                ),
+            )
+        return data

@@ -283,15 +283,41 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    # An entry recorded by mistake is voided, never deleted (issue 12 §1): it stays in the timeline,
+    # struck through with who voided it, when and why, and every count skips it
+    # (``voided_at__isnull=True``). A correction is a new entry pointing at the one it replaces.
+    voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người hủy"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.TextField(_("lý do hủy"), blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("sửa cho mục"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+    )
 
     class Meta:
         verbose_name = _("sự kiện hồ sơ")
         verbose_name_plural = _("sự kiện hồ sơ")
         ordering = ["event_date", "pk"]
+        permissions = [("void_caseevent", _("Hủy, sửa mục diễn biến do người khác ghi"))]
         indexes = [models.Index(fields=["case_file", "event_date"], name="cases_event_file_date_idx")]
 
     def __str__(self) -> str:
         return f"{self.event_date:%d/%m/%Y} {self.get_kind_display()}"
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class StockSpan(models.Model):

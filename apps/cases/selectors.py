@@ -170,11 +170,16 @@ def case_timeline(case: CaseFile) -> list[CaseEvent]:
     while node.transferred_from_id:
         chain.append(node.transferred_from_id)
         node = CaseFile.objects.only("pk", "transferred_from_id").get(pk=node.transferred_from_id)
-    return list(
+    events = list(
         CaseEvent.objects.filter(case_file_id__in=chain)
-        .select_related("created_by", "other_unit", "case_file__commune")
+        .select_related("created_by", "voided_by", "replaces", "other_unit", "case_file__commune")
         .order_by("-event_date", "-pk")
     )
+    # A voided entry names the entry that corrected it; both are in this list (no query per row).
+    corrections = {e.replaces_id: e for e in events if e.replaces_id}
+    for e in events:
+        e.correction = corrections.get(e.pk)
+    return events
 
 
 _PERSON_FKS = ("ethnicity", "permanent_unit", "current_unit")

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,7 +175,7 @@ def refresh_due(case: CaseFile, clock: workflow.Clock | None = None) -> None:
         node_id = CaseFile.objects.filter(pk=node_id).values_list("transferred_from_id", flat=True).first()
     facts = [
         workflow.EventFact(e.kind, e.event_date, e.to_status, e.decision_date, e.end_date)
-        for e in CaseEvent.objects.filter(case_file_id__in=chain)
+        for e in CaseEvent.objects.filter(case_file_id__in=chain, voided_at__isnull=True)
         .exclude(kind=EventKind.TRANSFER)
         .order_by("event_date", "pk")
     ]
@@ -634,6 +635,21 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
     """Record a visit, note, violation, relapse or change of whereabouts (no status change)."""
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, None)
+    event = _record_free_event(actor=actor, case=case, kind=kind, data=data)
+    audit_record(
+        actor=actor,
+        action=f"cases.casefile.event_{kind}",
+        obj=case,
+        area=case.commune,
+        after={"event": kind, "date": data.event_date, "notes": data.notes, "version": case.version},
+    )
+    return event
+
+
+def _record_free_event(
+    *, actor, case: CaseFile, kind: str, data: EventInput, replaces: CaseEvent | None = None
+) -> CaseEvent:
+    """The checks and writes of a free event on a file the caller has locked and may change."""
     if kind not in FREE_EVENTS:
         raise ValidationError(_("Loại sự kiện không hợp lệ."))
     _ensure_open(case)
@@ -655,6 +671,7 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
         facility=data.facility,
         whereabouts=data.whereabouts if kind == EventKind.WHEREABOUTS else "",
         created_by=actor,
+        replaces=replaces,
     )
     if kind == EventKind.WHEREABOUTS:
         case.whereabouts = data.whereabouts
@@ -662,14 +679,147 @@ def case_add_event(*, actor, case: CaseFile, kind: str, data: EventInput) -> Cas
     refresh_due(case)
     case.save()
     stocks.rebuild([case.pk])
+    return event
+
+
+# --- voiding and correcting a timeline entry (issue 12 §1) ----------------------------------------
+
+#: The entries that may be voided: those an officer records freely, which change no legal state.
+#: A legal step (test result, decision, rehab, closure…) moved the file's status and started its
+#: legal clocks; striking it would leave a status without the act that caused it. Such a step is
+#: corrected by its own reverse procedure (reopening, the next decision), which the law records.
+VOIDABLE_EVENTS = FREE_EVENTS
+VOID_REASON_MIN_LENGTH = 10
+
+
+def _event_snapshot(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "event_date": event.event_date.isoformat(),
+        "result": event.result,
+        "notes": event.notes,
+        "whereabouts": event.whereabouts,
+        "created_by": event.created_by_id,
+    }
+
+
+def may_void(user, event: CaseEvent, case: CaseFile) -> bool:
+    """Whether to offer "Hủy / sửa" on this entry of a file the user already sees (no query: the
+    service checks again against the database through ``scoping``)."""
+    if event.voided_at or event.case_file_id != case.pk or event.kind not in VOIDABLE_EVENTS or not case.is_open:
+        return False
+    if scoping.has_action(user, CaseEvent, "void"):
+        return True
+    return event.created_by_id == user.pk and scoping.has_action(user, CaseFile, "change")
+
+
+def _void(*, actor, case: CaseFile, event: CaseEvent, reason: str, expected_version: int | None) -> tuple:
+    """Lock the file, check everything and mark the entry void; the caller finishes and audits."""
+    if not scoping.can(actor, "view", case):
+        raise Http404
+    if event.case_file_id != case.pk:
+        raise Http404  # an entry of another file (even one the user sees) is not this file's
+    # Province staff (the role holds cases.void_caseevent, scoped to their area) or the author,
+    # who still holds the right to change this file.
+    if not (
+        scoping.can(actor, "void", event) or (event.created_by_id == actor.pk and scoping.can(actor, "change", case))
+    ):
+        raise PermissionDenied
+    case = _lock(case, expected_version)
+    event = CaseEvent.objects.select_for_update().get(pk=event.pk)
+    if event.voided_at:
+        raise ValidationError(_("Mục này đã được hủy trước đó."), code="voided")
+    if event.kind not in VOIDABLE_EVENTS:
+        raise ValidationError(
+            _(
+                "“%(k)s” là một bước pháp lý đã làm thay đổi tình trạng hồ sơ, không hủy được tại đây. Hãy thực "
+                "hiện thủ tục ngược lại theo quy định (ví dụ quyết định tiếp theo, mở lại hồ sơ), hoặc báo Công an "
+                "tỉnh nếu ghi nhầm."
+            )
+            % {"k": event.get_kind_display()},
+            code="legal_step",
+        )
+    _ensure_open(case)
+    reason = " ".join((reason or "").split())
+    if len(reason) < VOID_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {"reason": _("Hãy ghi lý do hủy (ít nhất %(n)s ký tự).") % {"n": VOID_REASON_MIN_LENGTH}},
+            code="reason",
+        )
+    # The figures of an approved period rest on the entries recorded for it, voided or not.
+    ensure_unlocked(commune=case.commune, day=event.event_date)
+    event.voided_at, event.voided_by, event.void_reason = timezone.now(), actor, reason
+    event.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    if event.kind == EventKind.WHEREABOUTS:
+        _restore_whereabouts(case, event)
+    return case, event, reason
+
+
+def _restore_whereabouts(case: CaseFile, voided: CaseEvent) -> None:
+    """A voided change of whereabouts that set the file's current value gives it back the value
+    of the latest entry still standing (the figures' spans follow from the events and this)."""
+    standing = (
+        CaseEvent.objects.filter(case_file=case, voided_at__isnull=True)
+        .exclude(whereabouts="")
+        .order_by("event_date", "pk")
+        .last()
+    )
+    if case.whereabouts != voided.whereabouts:
+        return  # the current value came from a later edit, not from this entry
+    if standing is None or (standing.event_date, standing.pk) < (voided.event_date, voided.pk):
+        case.whereabouts = standing.whereabouts if standing else case.whereabouts
+
+
+@transaction.atomic
+def case_void_event(
+    *, actor, case: CaseFile, event: CaseEvent, reason: str, expected_version: int | None = None
+) -> CaseEvent:
+    """Void an entry recorded by mistake, with a reason: it stays in the timeline marked void,
+    counts, deadlines and figures ignore it, and the audit log keeps it and its voiding."""
+    case, event, reason = _void(actor=actor, case=case, event=event, reason=reason, expected_version=expected_version)
+    case.version += 1
+    refresh_due(case)
+    case.save()
+    stocks.rebuild([case.pk])
     audit_record(
         actor=actor,
-        action=f"cases.casefile.event_{kind}",
+        action="cases.casefile.event_void",
         obj=case,
         area=case.commune,
-        after={"event": kind, "date": data.event_date, "notes": data.notes, "version": case.version},
+        before={"event": _event_snapshot(event)},
+        after={"event_id": event.pk, "void_reason": reason, "version": case.version},
+        message=_("Hủy “%(k)s” ngày %(d)s: %(r)s")
+        % {"k": event.get_kind_display(), "d": f"{event.event_date:%d/%m/%Y}", "r": reason},
     )
     return event
+
+
+@transaction.atomic
+def case_correct_event(
+    *,
+    actor,
+    case: CaseFile,
+    event: CaseEvent,
+    reason: str,
+    data: EventInput,
+    expected_version: int | None = None,
+) -> CaseEvent:
+    """Correct an entry: void it (with the reason) and record the corrected one in its place,
+    linked to it (``replaces``), both in one transaction and one audit entry (before → after)."""
+    case, event, reason = _void(actor=actor, case=case, event=event, reason=reason, expected_version=expected_version)
+    new = _record_free_event(actor=actor, case=case, kind=event.kind, data=data, replaces=event)
+    audit_record(
+        actor=actor,
+        action="cases.casefile.event_correct",
+        obj=case,
+        area=case.commune,
+        before={"event": _event_snapshot(event)},
+        after={"event": _event_snapshot(new), "void_reason": reason, "version": case.version},
+        message=_("Sửa “%(k)s” ngày %(d)s: %(r)s")
+        % {"k": event.get_kind_display(), "d": f"{event.event_date:%d/%m/%Y}", "r": reason},
+    )
+    return new
 
 
 @transaction.atomic

@@ -253,10 +253,11 @@ def rebuild(case_ids: Iterable[int], *, clock: workflow.Clock | None = None, mod
         todo = {v for v in new.values() if v not in parent_of}
     wanted = set(ids) | set(parent_of.values())
     events: dict[int, list[EventRow]] = defaultdict(list)
-    for e in (
-        CaseEvent.objects.filter(case_file_id__in=wanted)
-        .order_by("event_date", "pk")
-        .only("case_file_id", "kind", "event_date", "to_status", "decision_date", "whereabouts")
+    live = CaseEvent.objects.filter(case_file_id__in=wanted)
+    if any(f.name == "voided_at" for f in CaseEvent._meta.get_fields()):  # older migrations' models lack it
+        live = live.filter(voided_at__isnull=True)  # an entry voided as a mistake never counts
+    for e in live.order_by("event_date", "pk").only(
+        "case_file_id", "kind", "event_date", "to_status", "decision_date", "whereabouts"
     ):
         events[e.case_file_id].append(_event_row(e))
     rows = []

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.CaseUpdateView.as_view(), name="casefile_edit"),
     path("<int:pk>/transition/<str:code>/", views.CaseTransitionView.as_view(), name="casefile_transition"),
     path("<int:pk>/event/<str:kind>/", views.CaseEventView.as_view(), name="casefile_event"),
+    path("<int:pk>/event/<int:event_pk>/void/", views.EventVoidView.as_view(), name="event_void"),
     path("<int:pk>/transfer/", views.CaseTransferView.as_view(), name="casefile_transfer"),
     path("import/", views.CaseImportView.as_view(), name="import"),
     path("import/template.xlsx", views.CaseImportTemplateView.as_view(), name="import_template"),

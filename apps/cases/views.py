@@ -23,7 +23,7 @@ from apps.core.views import (
 from . import selectors, services, workflow
 from .choices import EventKind
 from .exports import export_response
-from .forms import CaseFilterForm, CaseForm, EventForm, PersonForm, TransferForm, TransitionForm
+from .forms import CaseFilterForm, CaseForm, EventForm, PersonForm, TransferForm, TransitionForm, VoidEventForm
 from .models import CaseFile, Person, PersonMerge
 from .public_holidays import missing_holiday_years
 from .resources import CaseResource
@@ -33,6 +33,11 @@ def _labelled(entries):
     for entry in entries:
         entry.action_label = actions.label(entry.action)
     return entries
+
+
+def _with_void_flag(user, event, case):
+    event.can_void = services.may_void(user, event, case)
+    return event
 
 
 def _filters(form) -> selectors.CaseFilters:
@@ -118,7 +123,7 @@ class CaseDetailView(BreakGlassMixin, ScopedViewMixin, TemplateView):
         ctx.update(
             case=case,
             person=selectors.person_for_case(user=user, case=case),
-            timeline=selectors.case_timeline(case),
+            timeline=[_with_void_flag(user, e, case) for e in selectors.case_timeline(case)],
             transferred_to=selectors.case_transferred_to(case),
             transitions=workflow.allowed_transitions(
                 case.status,
@@ -362,6 +367,81 @@ class CaseEventView(ScopedViewMixin, TemplateView):
                 messages.success(request, _("Đã ghi: %(k)s.") % {"k": EventKind(self.kind).label})
                 return redirect("cases:casefile_detail", pk=self.case.pk)
         return self.render_to_response(self.ctx(form))
+
+
+class _EventVoidPage(ScopedViewMixin, TemplateView):
+    permission_model = CaseFile
+    template_name = "cases/event_void_form.html"
+    case = None
+
+    def setup_objects(self):
+        case = self.get_break_glass_object()
+        self.event = case.events.select_related("created_by").filter(pk=self.kwargs["event_pk"]).first()
+        if self.event is None:
+            raise Http404
+        if not services.may_void(self.request.user, self.event, case):
+            if self.event.voided_at or self.event.kind not in services.VOIDABLE_EVENTS or not case.is_open:
+                raise Http404  # nothing to void here: the page does not exist for this entry
+            raise PermissionDenied
+
+    def ctx(self, form):
+        return self.get_context_data(form=form, case=self.case, event=self.event)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_objects()
+        form = VoidEventForm(event=self.event)
+        form.initial.update(version=self.case.version)
+        return self.render_to_response(self.ctx(form))
+
+    def post(self, request, *args, **kwargs):
+        self.setup_objects()
+        form = VoidEventForm(request.POST, event=self.event)
+        if not form.is_valid():
+            return self.render_to_response(self.ctx(form))
+        d = form.cleaned_data
+        try:
+            if d.get("correct"):
+                services.case_correct_event(
+                    actor=request.user,
+                    case=self.case,
+                    event=self.event,
+                    reason=d["reason"],
+                    expected_version=d["version"],
+                    data=services.EventInput(
+                        event_date=d["event_date"],
+                        result=d.get("result", ""),
+                        notes=d.get("notes", ""),
+                        whereabouts=d.get("whereabouts", ""),
+                    ),
+                )
+                messages.success(request, _("Đã hủy mục ghi nhầm và ghi lại mục đúng."))
+            else:
+                services.case_void_event(
+                    actor=request.user,
+                    case=self.case,
+                    event=self.event,
+                    reason=d["reason"],
+                    expected_version=d["version"],
+                )
+                messages.success(request, _("Đã hủy mục ghi nhầm; mục vẫn hiện trong diễn biến, gạch ngang."))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.render_to_response(self.ctx(form), status=409 if exc.code == "stale" else 200)
+        return redirect("cases:casefile_detail", pk=self.case.pk)
+
+
+class EventVoidView(BreakGlassMixin, _EventVoidPage):
+    """Void (and optionally correct) a timeline entry: the author, or province staff (after the
+    break-glass reason for another commune's record). Out of scope 404, in scope but neither 403."""
+
+    def get_break_glass_object(self):
+        if self.case is None:
+            self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self.case
 
 
 class CaseTransferView(ScopedViewMixin, TemplateView):

@@ -340,7 +340,11 @@ def _people_new(acc: _Acc, ids, windows) -> None:
 def _relapses(acc: _Acc, ids, windows) -> None:
     lo, hi = _span(windows)
     events = CaseEvent.objects.filter(
-        case_file__commune_id__in=ids, kind__in=RELAPSE_KINDS, event_date__gte=lo, event_date__lte=hi
+        case_file__commune_id__in=ids,
+        kind__in=RELAPSE_KINDS,
+        event_date__gte=lo,
+        event_date__lte=hi,
+        voided_at__isnull=True,  # a relapse recorded by mistake and voided is not a relapse
     )
     sums = _window_sums(events, windows, group="case_file__commune_id", day="event_date", measures=[None])
     for cid, per_window in sums.items():

@@ -134,6 +134,13 @@ class IssuedReport(models.Model):
 
     @property
     def filename(self) -> str:
-        base = "danh-sach" if self.is_people_list else "bao-cao"
-        period = f"-{self.period_kind}-{self.period_year}-{self.period_number}" if self.period_year else ""
-        return f"{base}-{self.unit.code}{period}-{self.pk}.pdf"
+        """ "bao-cao-quy-III-2026-tinh-tuyen-quang.pdf" (issue 12 §1): what the file is, in words."""
+        from .filenames import report_filename
+
+        return report_filename(
+            unit=self.unit,
+            period_kind=self.period_kind,
+            year=None if self.is_people_list else self.period_year,
+            number=self.period_number,
+            as_of=self.period_end,
+        )

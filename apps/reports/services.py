@@ -20,6 +20,7 @@ from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
 
 from . import actions, documents, narrative, sources
+from .filenames import report_filename
 from .models import IssuedReport, ReportHeaderConfig, ReportKind, ReportStatus
 from .pdf import render_pdf
 
@@ -158,6 +159,30 @@ def draft_build(*, user, unit: AdministrativeUnit, period) -> Draft:
     figures = sources.collect(user=user, unit=unit, period=period)
     return Draft(
         unit=unit, period=period, figures=figures, narrative=narrative.prefill(figures), header=header_for(unit)
+    )
+
+
+def draft_pdf(
+    *, actor, draft: Draft, narrative_text: dict[str, str], number: str = "", document_date: dt.date | None = None
+) -> bytes:
+    """The preview of a report not issued yet: the PDF it would be, marked "DỰ THẢO" on every
+    page. Nothing is archived — no issued report, no stored file, no audit of an issue."""
+    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, draft.unit):
+        raise PermissionDenied
+    context = documents.periodic_context(
+        header=draft.header,
+        figures=draft.figures,
+        narrative=_clean_narrative(narrative_text),
+        number=number.strip(),
+        document_date=document_date or timezone.localdate(),
+    )
+    return render_pdf("reports/pdf/periodic.html", {**context, "draft": True})
+
+
+def draft_filename(draft: Draft) -> str:
+    period = draft.figures["period"]
+    return report_filename(
+        unit=draft.unit, period_kind=period["kind"], year=period["year"], number=period["number"], draft=True
     )
 
 

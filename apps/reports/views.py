@@ -17,6 +17,7 @@ from apps.core import scoping
 from apps.core.views import ScopedViewMixin
 
 from . import selectors, services, sources
+from .filenames import attachment
 from .forms import HeaderConfigForm, IssueForm, PeopleListForm, PeriodPickForm
 from .models import IssuedReport, ReportHeaderConfig, ReportKind, ReportStatus
 
@@ -68,6 +69,12 @@ class ReportDraftView(ScopedViewMixin, TemplateView):
         unit = selectors.unit_get(user=self.request.user, pk=self.kwargs["unit_pk"])
         return services.draft_build(user=self.request.user, unit=unit, period=self._period())
 
+    @staticmethod
+    def _document_date(form):
+        if form.is_bound and form.is_valid() and form.cleaned_data.get("document_date"):
+            return form.cleaned_data["document_date"]
+        return timezone.localdate()
+
     def _context(self, draft, form, **extra):
         from .documents import annex_tables, header_context, subject_line, summary_table
         from .formatting import short_date
@@ -80,7 +87,7 @@ class ReportDraftView(ScopedViewMixin, TemplateView):
             period=draft.figures["period"],
             subject=subject_line(draft.figures["period"]["label"]),
             data_window=f"{short_date(period['start'])} – {short_date(period['end'])}",
-            head=header_context(draft.header, form["number"].value() or "", timezone.localdate()),
+            head=header_context(draft.header, form["number"].value() or "", self._document_date(form)),
             summary=summary_table(draft.figures),
             annex_count=len(annex_tables(draft.figures)),
             commune_count=len(draft.figures["rows"]),
@@ -96,10 +103,26 @@ class ReportDraftView(ScopedViewMixin, TemplateView):
         return self.render_to_response(self._context(draft, IssueForm(initial=initial)))
 
     def post(self, request, *args, **kwargs):
+        """``step``: "preview" shows the draft as it will be issued, "pdf" downloads it marked
+        "DỰ THẢO" (nothing archived), "edit" goes back to the form, "issue" (the preview's button)
+        issues it. The draft page itself offers only the preview: a report is seen before issued."""
         draft = self._draft()
         form = IssueForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self._context(draft, form), status=400)
+        step = request.POST.get("step") or "issue"
+        if not form.is_valid() or step == "edit":
+            return self.render_to_response(self._context(draft, form), status=200 if form.is_valid() else 400)
+        if step == "pdf":
+            content = services.draft_pdf(
+                actor=request.user,
+                draft=draft,
+                narrative_text=form.narrative(),
+                number=form.cleaned_data["number"],
+                document_date=form.cleaned_data["document_date"],
+            )
+            response = HttpResponse(content, content_type=PDF)
+            response["Content-Disposition"] = attachment(services.draft_filename(draft))
+            response["Cache-Control"] = "private, no-store"
+            return response
         if form.cleaned_data["digest"] != draft.digest:
             data = request.POST.copy()
             data["digest"] = draft.digest
@@ -111,6 +134,9 @@ class ReportDraftView(ScopedViewMixin, TemplateView):
                 ),
             )
             return self.render_to_response(self._context(draft, IssueForm(data), stale=True), status=409)
+        if step == "preview":
+            self.template_name = "reports/preview.html"
+            return self.render_to_response(self._context(draft, form))
         report = services.report_issue(
             actor=request.user,
             unit=draft.unit,
@@ -197,7 +223,7 @@ class ReportDownloadView(ScopedViewMixin, View):
                 content_type="text/plain; charset=utf-8",
             )
         response = HttpResponse(content, content_type=PDF)
-        response["Content-Disposition"] = f'attachment; filename="{report.filename}"'
+        response["Content-Disposition"] = attachment(report.filename)
         response["X-Content-SHA256"] = report.sha256
         response["Cache-Control"] = "private, no-store"
         return response
@@ -215,7 +241,7 @@ class ReportExportView(ScopedViewMixin, View):
             raise PermissionDenied
         content = services.report_export_xlsx(actor=request.user, report=report)
         response = HttpResponse(content, content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{report.filename.removesuffix(".pdf")}.xlsx"'
+        response["Content-Disposition"] = attachment(f"{report.filename.removesuffix('.pdf')}.xlsx")
         response["Cache-Control"] = "private, no-store"
         return response
 

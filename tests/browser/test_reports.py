@@ -46,6 +46,10 @@ def test_province_staff_issue_the_quarterly_report_and_download_it(page, live_se
     expect(page.get_by_test_id("draft-head")).to_contain_text("CÔNG AN TỈNH TUYÊN QUANG")
     expect(page.locator("textarea[data-section=situation]")).to_have_value(re.compile(r"^Toàn tỉnh hiện có 0 "))
     page.get_by_label("Số văn bản").fill("125")
+    # Issue 12 §1: the draft leads to the preview ("DỰ THẢO", nothing archived), which issues.
+    page.get_by_test_id("report-preview").click()
+    expect(page.get_by_test_id("preview-notice")).to_contain_text("DỰ THẢO")
+    assert not IssuedReport.objects.exists()
     page.get_by_test_id("report-issue").click()
 
     # The request only queued the job: the progress page polls until the worker is done.
@@ -61,7 +65,7 @@ def test_province_staff_issue_the_quarterly_report_and_download_it(page, live_se
     content = Path(info.value.path()).read_bytes()
     assert content.startswith(b"%PDF")
     assert hashlib.sha256(content).hexdigest() == report.sha256
-    assert info.value.suggested_filename.endswith(".pdf")
+    assert info.value.suggested_filename == "bao-cao-quy-III-2026-tinh-tuyen-quang.pdf"
 
     page.goto(live_server.url + reverse("reports:archive"))
     row = page.get_by_test_id("report-row").filter(has_text="quý III năm 2026")

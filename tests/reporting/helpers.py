@@ -243,7 +243,7 @@ def expected_counts(communes, start: dt.date, end: dt.date) -> dict[int, dict]:
         v["relapses"] = sum(
             1
             for e in CaseEvent.objects.filter(case_file__commune=commune)
-            if e.kind in (EventKind.RELAPSE, EventKind.REOPENED) and start <= e.event_date <= end
+            if e.kind in (EventKind.RELAPSE, EventKind.REOPENED) and start <= e.event_date <= end and not e.voided_at
         )
         hotspots = list(Hotspot.objects.filter(commune=commune))
         active = 0
