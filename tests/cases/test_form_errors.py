@@ -154,3 +154,12 @@ def test_stale_edit_names_the_discarding_button_explicitly(stale_response):
     assert "Tải lại hồ sơ mới nhất" not in page
     links = re.findall(rf'<a[^>]*href="{reverse("cases:casefile_edit", args=[case.pk])}"[^>]*>([^<]*)</a>', page)
     assert links and all("Bỏ nội dung đã nhập" in text for text in links), links
+
+
+def test_the_summary_lists_every_error_with_a_link_to_its_field(world, officer_a, client_for):
+    response = client_for(officer_a).post(
+        reverse("cases:casefile_create"),
+        create_data(**{"c-commune": str(world.commune_a.pk), "p-full_name": "", "p-citizen_id": "12AB"}),
+    )
+    summary = re.search(r'<ul class="error-summary"[^>]*>(.*?)</ul>', html(response), re.S).group(1)
+    assert re.findall(r'href="#([^"]+)"', summary) == ["id_p-full_name", "id_p-citizen_id"]
