@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from apps.core import scoping
-from apps.core.resources import ScopedResource, VNIntegerWidget
+from apps.core.resources import CodedColumn, ScopedResource, VNIntegerWidget
 
 from .models import AdministrativeUnit, UnitPopulation
 from .selectors import UnitResolutionError, resolve_current_unit, resolve_unit
@@ -48,6 +48,17 @@ class PopulationResource(ScopedResource):
     columns = {COL_CODE: False, COL_NAME: False, COL_YEAR: True, COL_POPULATION: True, COL_SOURCE: False}
     example_row = ["2458", "Xã Trung Sơn", 2025, 12345, "Công an xã, số liệu dân cư"]
     blank_keeps_stored = True
+
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        units = AdministrativeUnit.objects.current().exclude(level="country").order_by("level", "search_name")
+        return {
+            COL_NAME: CodedColumn(
+                list(units.values_list("full_name", flat=True)),
+                strict=False,
+                hint=_("Tên đơn vị hiện nay (khi không ghi mã đơn vị)."),
+            )
+        }
 
     unit = fields.Field(attribute="unit", column_name=COL_CODE)
     unit_name = fields.Field(column_name=COL_NAME, readonly=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core import scoping
 from apps.core.text import nfc, normalize, strip_diacritics
@@ -304,6 +305,19 @@ def _not_found(text: str, qs: QuerySet) -> str:
     than a unit that does not exist). Only in the message: they are not candidates to choose."""
     message = f"Không tìm thấy đơn vị hành chính “{text}”."
     query = _parse(text)
+    if not text.strip().isdigit() and ":" not in text:
+        # "Xã Minh Xuân" for "Phường Minh Xuân": the same name under another kind word is not taken
+        # silently (it may be another unit), but named so the person can correct the cell.
+        other_kind = _Query(
+            readings=tuple(_Reading(r.name, (), r.written) for r in query.readings if r.kinds),
+            qualifiers=query.qualifiers,
+        )
+        meant = _exact_current_first(other_kind.filter(qs)) if other_kind.readings else []
+        if meant:
+            current = [u for u in meant if u.valid_to is None] or meant
+            names = " hay ".join(u.full_name if u.valid_to is None else _describe(u) for u in current[:3])
+            written = " ".join(nfc(text).split())
+            return _("Không có %(written)s; có phải %(meant)s?") % {"written": written, "meant": names}
     loose = _Query(
         readings=tuple(_Reading(r.name, r.kinds, strip_diacritics(r.written)) for r in query.readings),
         qualifiers=query.qualifiers,

@@ -88,6 +88,12 @@ class PersonForm(VersionRequiredMixin, forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             self.require_version()
 
+    def clean_citizen_id(self):
+        # The identity check belongs with the other field checks: reported in the same round trip.
+        from .services import normalize_citizen_id
+
+        return normalize_citizen_id(self.cleaned_data.get("citizen_id"))[0]
+
     def clean(self):
         data = super().clean()
         if not data.get("date_of_birth") and not data.get("birth_year"):

@@ -18,7 +18,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import UnitResolutionError, resolve_current_unit
 from apps.core import scoping
 from apps.core.imports import FieldChange, RowChange, RowError, clip
-from apps.core.resources import ScopedResource
+from apps.core.resources import CodedColumn, ScopedResource, choice_column, communes_column
 from apps.core.text import normalize
 
 from . import services
@@ -167,23 +167,42 @@ class CaseResource(ScopedResource):
         COL_DETECTED: True,
         COL_NOTES: False,
     }
+    # On the template's "Ví dụ" sheet, never read by the import; no real-looking person or CCCD.
     example_row = [
-        "Nguyễn Văn Hùng",
-        "Hùng còi",
+        "Nguyễn Văn A",
+        "Tên gọi khác (nếu có)",
         "Nam",
         "05/03/1990",
         "Kinh",
-        "008090001234",
+        "",
         "Xã Trung Sơn",
         "Thôn Đồng Cầu",
         "",
-        "Người sử dụng",
+        "Người sử dụng trái phép chất ma túy",
         "Methamphetamine, Heroin",
         "12/01/2026",
-        "",
+        "Dòng ví dụ, không phải người thật",
     ]
 
     blank_keeps_stored = True
+
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {
+            COL_SEX: choice_column(Sex),
+            COL_ETHNIC: CodedColumn(
+                list(Ethnicity.objects.values_list("name", flat=True)),
+                strict=False,
+                hint=_("Tên dân tộc trong danh mục; tên gọi khác (như “Mông”, “H'Mông”) cũng được nhận."),
+            ),
+            COL_COMMUNE: communes_column(),
+            COL_TYPE: choice_column(CaseType),
+            COL_SUBST: CodedColumn(
+                list(SubstanceType.objects.values_list("name", flat=True)),
+                strict=False,
+                hint=_("Một hoặc nhiều chất, cách nhau bằng dấu phẩy."),
+            ),
+        }
 
     file_number = fields.Field(attribute="file_number", column_name="Số hồ sơ", readonly=True)
 
@@ -287,6 +306,22 @@ class CaseResource(ScopedResource):
                 errors["detected_on"] = _("Thiếu ngày phát hiện.")
         except ValueError as exc:
             errors["detected_on"] = str(exc)
+        # The rules of case_create (plausible birth year, dates not in the future nor before the
+        # birth) and the identity behind the CCCD are checked on what could be read, together
+        # with the cell errors: the preview lists every error of the row at once.
+        readable_person = {"full_name": name, "sex": sex, "date_of_birth": dob, "birth_year": year}
+        if "citizen_id" not in errors:
+            readable_person["citizen_id"] = citizen_id
+        for field, messages in services.case_input_errors(readable_person, {"detected_on": detected}).items():
+            column = "birth_year" if field == "date_of_birth" else field
+            if column not in errors:
+                errors[column] = " ".join(messages)
+        if citizen_id and name and sex and year and "citizen_id" not in errors:
+            owner = self._by_id.get(citizen_id) or self._pending_by_id.get(citizen_id)
+            if owner is not None:
+                problem = self._identity_error(owner, readable_person, commune)
+                if problem:
+                    errors["citizen_id"] = problem
         if errors:
             raise ValidationError(errors)
         key = (citizen_id or (_name_key(normalize(name)), year, sex), commune.pk)
@@ -412,9 +447,6 @@ class CaseResource(ScopedResource):
         self._row_number = rows[self._index] if self._index < len(rows) else self._index + 2
         self._index += 1
         data, commune, blank = self._parse(row, self._row_number)
-        person = self._person_match(data)
-        if person is not None and data.person["citizen_id"]:
-            self._check_identity(person, data, commune)
         existing = self._find_existing(data, commune)
         if existing is not None:
             # A blank cell is "not given", never "erase": the stored value stays.
@@ -449,10 +481,9 @@ class CaseResource(ScopedResource):
         key = (_name_key(normalize(p["full_name"])), p["birth_year"], p["sex"])
         return next((person for person in self._by_key.get(key, []) if person.merged_into_id is None), None)
 
-    def _check_identity(self, person: Person, data: services.CaseInput, commune) -> None:
+    def _identity_error(self, person: Person, p: dict, commune: AdministrativeUnit | None) -> str:
         """A CCCD names one person: a row giving it with another name, sex or birth year is a
         typing error or another person, never a reason to rewrite who that person is."""
-        p = data.person
         differs = []
         if _name_key(normalize(p["full_name"])) != person.name_key:
             differs.append(_("họ tên"))
@@ -461,8 +492,8 @@ class CaseResource(ScopedResource):
         if p["birth_year"] != person.birth_year:
             differs.append(_("năm sinh"))
         if not differs:
-            return
-        own = self._open.get((person.pk, commune.pk)) if person.pk else None
+            return ""
+        own = self._open.get((person.pk, commune.pk)) if person.pk and commune is not None else None
         if own is not None:
             # The importer manages this file: show what is stored, so the row can be corrected.
             stored = _("hồ sơ %(f)s: %(n)s, %(s)s, sinh năm %(y)s") % {
@@ -474,16 +505,11 @@ class CaseResource(ScopedResource):
         else:
             # Someone filed elsewhere (or earlier in this file): their identity is not disclosed.
             stored = _("người đã có trong cơ sở dữ liệu hoặc ở dòng trước của tệp")
-        raise ValidationError(
-            {
-                "citizen_id": _(
-                    "Số CCCD/CMND này đã thuộc về một người khác (%(stored)s); dòng này khác ở: %(diff)s. "
-                    "Nhập dữ liệu không được đổi danh tính của một người: hãy kiểm tra lại số CCCD, "
-                    "hoặc sửa thông tin trên hồ sơ nếu thông tin đã lưu sai."
-                )
-                % {"stored": stored, "diff": ", ".join(differs)}
-            }
-        )
+        return _(
+            "Số CCCD/CMND này đã thuộc về một người khác (%(stored)s); dòng này khác ở: %(diff)s. "
+            "Nhập dữ liệu không được đổi danh tính của một người: hãy kiểm tra lại số CCCD, "
+            "hoặc sửa thông tin trên hồ sơ nếu thông tin đã lưu sai."
+        ) % {"stored": stored, "diff": ", ".join(differs)}
 
     def _find_existing(self, data: services.CaseInput, commune) -> CaseFile | None:
         person = self._person_match(data)

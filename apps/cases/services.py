@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
@@ -144,6 +146,63 @@ def _validate_case_dates(case: CaseFile, person: Person, *, on: dt.date) -> None
         raise ValidationError(errors)
 
 
+class RuleErrors:
+    """The errors of every rule on one input, raised together at the end: an officer fixes the
+    form (or an import row) in one pass instead of discovering one rule per submission."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    @contextmanager
+    def collect(self, field: str = NON_FIELD_ERRORS) -> Iterator[None]:
+        try:
+            yield
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    self.errors.setdefault(name, []).extend(errors)
+            else:
+                self.errors.setdefault(field, []).extend(exc.error_list)
+
+    def fields(self) -> list[str]:
+        return [name for name in self.errors if name != NON_FIELD_ERRORS]
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _check_person(person: Person, errors: RuleErrors, *, on: dt.date, exclude: tuple[str, ...] = ()) -> None:
+    with errors.collect("citizen_id"):
+        person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
+    with errors.collect():
+        validate_person(person, on=on)
+    person.fill_search_fields()
+    with errors.collect():
+        # A field already refused (e.g. a 20-character CCCD) is not reported a second time.
+        person.full_clean(exclude=["photo", *exclude, *errors.fields()], validate_unique=False)
+
+
+def case_input_errors(
+    person: dict[str, Any], case: dict[str, Any], *, on: dt.date | None = None
+) -> dict[str, list[str]]:
+    """What the rules of ``case_create`` say about the values a form could read, before any
+    write: the form shows them together with its own field errors (one round trip)."""
+    on = on or today()
+    errors = RuleErrors()
+    draft = Person(**{k: v for k, v in person.items() if k in PERSON_FIELDS})
+    if draft.date_of_birth and not draft.birth_year:
+        draft.birth_year = draft.date_of_birth.year
+    with errors.collect("citizen_id"):
+        draft.citizen_id, draft.citizen_id_kind = normalize_citizen_id(draft.citizen_id)
+    with errors.collect():
+        validate_person(draft, on=on)
+    file = CaseFile(**{k: v for k, v in case.items() if k in ("detected_on", "first_use_date")})
+    with errors.collect():
+        _validate_case_dates(file, draft, on=on)
+    return {name: [m for e in errs for m in e.messages] for name, errs in errors.errors.items()}
+
+
 def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
     # Lock the commune row so two files created at once in one commune cannot take the same number.
     AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).exists()
@@ -228,15 +287,16 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
                 filled = True
         if filled:
             person.version += 1  # an editor holding the older version must not overwrite the filled gaps
-    person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
-    validate_person(person, on=on)
-    person.fill_search_fields()
-    person.full_clean(exclude=["photo"])
+    errors = RuleErrors()
+    _check_person(person, errors, on=on)
     case = CaseFile(person=person, created_by=actor, status=Status.SIGNS)
     for name, value in data.case.items():
         setattr(case, name, value)
-    _ensure_commune(actor, case.commune)
-    _validate_case_dates(case, person, on=on)
+    with errors.collect():
+        _ensure_commune(actor, case.commune)
+    with errors.collect():
+        _validate_case_dates(case, person, on=on)
+    errors.raise_if_any()
     ensure_unlocked(commune=case.commune, day=case.detected_on)
     person.save()
     case.person = person
@@ -298,27 +358,27 @@ class CaseBatch:
                     setattr(person, name, value)
             if person.pk:
                 self._changed_people[person.pk] = person
-        person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
-        validate_person(person, on=self.on)
-        person.fill_search_fields()
+        errors = RuleErrors()
         # Foreign keys come from the caller's resolved objects; only value checks are needed here.
-        person.full_clean(
-            exclude=["photo", "ethnicity", "permanent_unit", "current_unit", "merged_into"], validate_unique=False
-        )
+        resolved = ("ethnicity", "permanent_unit", "current_unit", "merged_into")
+        _check_person(person, errors, on=self.on, exclude=resolved)
         case = CaseFile(person=person, created_by=self.actor, status=Status.SIGNS)
         for name, value in data.case.items():
             setattr(case, name, value)
-        _ensure_commune(self.actor, case.commune)
-        _validate_case_dates(case, person, on=self.on)
-        try:
-            self.locks.ensure_unlocked(commune=case.commune, day=case.detected_on)
-        except ValidationError as exc:  # name the column that puts the row inside the locked period
-            raise ValidationError({"detected_on": exc.messages}) from exc
+        with errors.collect():
+            _ensure_commune(self.actor, case.commune)
+        with errors.collect():
+            _validate_case_dates(case, person, on=self.on)
+        if "detected_on" not in errors.errors:
+            # name the column that puts the row inside the locked period
+            with errors.collect("detected_on"):
+                self.locks.ensure_unlocked(commune=case.commune, day=case.detected_on)
         unknown = set(data.substances) - self.substances.keys()
         if unknown:
-            raise ValidationError(
-                {"substances": _("Không có chất ma túy “%(v)s”.") % {"v": ", ".join(sorted(unknown))}}
+            errors.errors.setdefault("substances", []).append(
+                ValidationError(_("Không có chất ma túy “%(v)s”.") % {"v": ", ".join(sorted(unknown))})
             )
+        errors.raise_if_any()
         case.file_number = self._next_number(case.commune, case.detected_on.year)
         # The file number's uniqueness is guaranteed by the locked sequence (and the database).
         case.full_clean(exclude=["person", "created_by", "commune", "assigned_officer"], validate_unique=False)
@@ -485,18 +545,19 @@ def case_update(
     person_before = person_snapshot(person)
     for name, value in data.person.items():
         setattr(person, name, value)
-    person.citizen_id, person.citizen_id_kind = normalize_citizen_id(person.citizen_id)
     on = today()
-    validate_person(person, on=on)
-    person.fill_search_fields()
-    person.full_clean(exclude=["photo"])
+    errors = RuleErrors()
+    _check_person(person, errors, on=on)
     old_commune = case.commune_id
     for name, value in data.case.items():
         setattr(case, name, value)
     if case.commune_id != old_commune:
         raise ValidationError({"commune": _("Muốn đổi xã quản lý, hãy dùng chức năng “Chuyển nơi cư trú”.")})
-    _validate_case_dates(case, person, on=on)
-    case.full_clean(exclude=["person", "created_by"])
+    with errors.collect():
+        _validate_case_dates(case, person, on=on)
+    with errors.collect():
+        case.full_clean(exclude=["person", "created_by", *errors.fields()])
+    errors.raise_if_any()
     proposed = _snapshot(case)
     proposed["substances"] = sorted(data.substances)
     if not changed_fields(before, proposed).keys() - {"version"}:

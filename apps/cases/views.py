@@ -184,10 +184,13 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
         self.load_case()
         person_form, case_form = self.forms(request.POST)
         ctx = {"person_form": person_form, "case_form": case_form}
-        if not (person_form.is_valid() and case_form.is_valid()):
-            return self.render_to_response(self.get_context_data(**ctx))
+        # Both forms are checked (no short-circuit), then the service's rules on whatever could be
+        # read, and the duplicate check: every error of the page comes back in one round trip.
+        forms_valid = all([person_form.is_valid(), case_form.is_valid()])
+        if not forms_valid:
+            _attach_rule_errors(person_form, case_form)
         data = self._input(person_form, case_form)
-        if self.case is None and "confirm_new_person" not in request.POST:
+        if self.case is None and "confirm_new_person" not in request.POST and _identity_known(data.person):
             try:
                 matches = services.person_lookup(
                     actor=request.user,
@@ -200,7 +203,9 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
                 case_form.add_error(None, exc)
                 return self.render_to_response(self.get_context_data(**ctx), status=429)
             if matches:
-                return self.render_to_response(self.get_context_data(duplicates=matches, **ctx))
+                ctx["duplicates"] = matches
+        if not forms_valid or ctx.get("duplicates"):
+            return self.render_to_response(self.get_context_data(**ctx))
         try:
             case = self.save(data, case_form)
         except ValidationError as exc:
@@ -217,6 +222,19 @@ def _cid(raw) -> str:
         return services.normalize_citizen_id(raw)[0]
     except ValidationError:
         return ""
+
+
+def _identity_known(person: dict) -> bool:
+    return bool(person.get("full_name") and person.get("sex") and person.get("birth_year"))
+
+
+def _attach_rule_errors(person_form, case_form) -> None:
+    """The service's rules over the values the forms could read, on fields without an error yet."""
+    errors = services.case_input_errors(person_form.cleaned_data, case_form.cleaned_data)
+    for field, found in errors.items():
+        for form in (person_form, case_form):
+            if field in form.fields and not form.has_error(field):
+                form.add_error(field, found)
 
 
 def _attach_errors(exc: ValidationError, person_form, case_form) -> None:

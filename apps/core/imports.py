@@ -245,8 +245,23 @@ def _not_xlsx() -> ImportFileError:
     return ImportFileError(_("Không đọc được tệp: tệp không phải bảng tính Excel hợp lệ."))
 
 
+#: the data sheet of the templates, by name without diacritics: "Dữ liệu" now, "Du lieu" before
+DATA_SHEET_KEYS = ("du lieu",)
+
+
+def _data_sheet(wb):
+    """The sheet holding the rows: the template's data sheet wherever it sits among the others
+    (a guide, an example, the allowed values), otherwise the first sheet (any other workbook)."""
+    from apps.core.text import normalize
+
+    for ws in wb.worksheets:
+        if normalize(ws.title) in DATA_SHEET_KEYS:
+            return ws
+    return wb.worksheets[0]
+
+
 def _read_xlsx(content: bytes, *, width: int) -> Iterator[tuple[int, tuple]]:
-    """(sheet row number, first ``width`` values) of the first sheet, streamed."""
+    """(sheet row number, first ``width`` values) of the data sheet, streamed."""
     import zipfile
 
     import openpyxl
@@ -273,7 +288,7 @@ def _read_xlsx(content: bytes, *, width: int) -> Iterator[tuple[int, tuple]]:
     except Exception as exc:  # openpyxl raises many unrelated types for a non-xlsx file
         raise _not_xlsx() from exc
     try:
-        ws = wb.worksheets[0]
+        ws = _data_sheet(wb)
         if not hasattr(ws, "_get_source"):  # a chart sheet first
             raise _not_xlsx()
         # The sheet's own claim of its size (e.g. A1:XFD1048576) would pad every row to 16,384
@@ -382,7 +397,9 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
                     row=0, column="", message=_("Không ghi được dữ liệu của tệp; chưa có gì được ghi. Hãy thử lại.")
                 )
             )
-    report.errors.sort(key=lambda e: (e.row, e.column))
+    # A row's errors in the order of the sheet's columns, as the person reads the row.
+    order = {header: index for index, header in enumerate(resource.expected_headers())}
+    report.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order)), e.column))
     report.warnings = list(getattr(resource, "warnings", []))
     report.changes = sorted(getattr(resource, "changes", []), key=lambda c: c.row)
     return report

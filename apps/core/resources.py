@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -12,7 +13,39 @@ from import_export import resources, widgets
 
 #: rows between two progress reports of a background import
 PROGRESS_EVERY = 200
+#: the template's sheets; the importer reads the data sheet (also "Du lieu" of older templates)
+DATA_SHEET, GUIDE_SHEET, EXAMPLE_SHEET, LISTS_SHEET = "Dữ liệu", "Hướng dẫn", "Ví dụ", "Danh mục"
+
+
+@dataclass(frozen=True)
+class CodedColumn:
+    """The values of a coded column. ``strict``: nothing else is accepted (the drop-down refuses
+    other text); otherwise the list is a help and the importer also reads aliases, former names or
+    several values in one cell."""
+
+    values: list[str]
+    strict: bool = True
+    hint: str = ""
+
+
 _GROUPED = re.compile(r"^\d{1,3}([.,\s]\d{3})+$")
+
+
+def choice_column(choices, *, strict: bool = True, hint: str = "") -> CodedColumn:
+    """The labels of a TextChoices (what the importer reads) as a coded column."""
+    return CodedColumn([str(label) for _value, label in choices.choices], strict=strict, hint=hint)
+
+
+def communes_column(hint: str = "") -> CodedColumn:
+    """Today's communes by full name. Lenient: codes and former (pre-2025) names are read too."""
+    from apps.areas.models import AdministrativeUnit
+
+    names = AdministrativeUnit.objects.current().filter(level="commune").order_by("search_name")
+    return CodedColumn(
+        list(names.values_list("full_name", flat=True)),
+        strict=False,
+        hint=hint or _("Xã, phường hiện nay; mã hoặc tên xã cũ (trước 01/7/2025) cũng được nhận."),
+    )
 
 
 class VNIntegerWidget(widgets.Widget):
@@ -92,6 +125,17 @@ class ScopedResource(resources.ModelResource):
             except ValueError as exc:
                 errors[field.attribute] = str(exc)
         if errors:
+            # The row stops here: the other cells are checked now too, so the preview lists every
+            # error of the row at once instead of one per upload.
+            for name, field in self.fields.items():
+                if name in self._meta.import_id_fields or field.readonly or not field.attribute:
+                    continue
+                if field.attribute in errors or field.column_name not in row:
+                    continue
+                try:
+                    field.clean(row)
+                except ValueError as exc:
+                    errors[field.attribute] = str(exc)
             raise ValidationError(errors)
 
     @classmethod
@@ -112,26 +156,52 @@ class ScopedResource(resources.ModelResource):
         return "" if attribute == "__all__" else attribute
 
     @classmethod
-    def template_xlsx(cls) -> bytes:
-        """A template with the Vietnamese headers, one example row and text-formatted code columns."""
-        import openpyxl
-        from openpyxl.styles import Font
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        """Header → the values a column takes (its drop-down list in the template). Read when the
+        template is built, so catalogues (ethnic groups, communes) come from the database."""
+        return {}
 
+    @classmethod
+    def template_xlsx(cls) -> bytes:
+        """The import template: the data sheet (headers only: no person, real or realistic, sits
+        where the importer reads), a drop-down list on every coded column, the allowed values,
+        the instructions and a clearly marked example on sheets of their own."""
+        import openpyxl
+        from django.conf import settings
+        from openpyxl.styles import Font, PatternFill
+        from openpyxl.utils import get_column_letter, quote_sheetname
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        headers = cls.expected_headers()
+        coded = {h: c for h, c in cls.coded_columns().items() if h in headers and c.values}
+        bold = Font(bold=True)
         wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Du lieu"
-        ws.append(cls.expected_headers())
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        if cls.example_row:
-            ws.append(cls.example_row)
-        for idx, header in enumerate(cls.expected_headers(), start=1):
-            ws.column_dimensions[openpyxl.utils.get_column_letter(idx)].width = max(14, len(header) + 4)
+        data = wb.active
+        data.title = DATA_SHEET
+        data.append(headers)
+        for cell in data[1]:
+            cell.font = bold
+        data.freeze_panes = "A2"
+        for idx, header in enumerate(headers, start=1):
+            data.column_dimensions[get_column_letter(idx)].width = max(14, len(header) + 4)
+
+        guide = wb.create_sheet(GUIDE_SHEET)
+        guide.append([_("Cách dùng tệp mẫu")])
+        guide["A1"].font = bold
+        guide.append(
+            [_("Nhập mỗi người, mỗi bản ghi một dòng trên trang “%(s)s”, bắt đầu từ dòng 2.") % {"s": DATA_SHEET}]
+        )
+        guide.append([_("Chỉ trang “%(s)s” được nhập; các trang khác chỉ để tham khảo.") % {"s": DATA_SHEET}])
+        guide.append([_("Cột bắt buộc: %(c)s.") % {"c": ", ".join(cls.required_headers())}])
+        if coded:
+            guide.append(
+                [
+                    _("Các cột có danh sách chọn (%(c)s): bấm vào ô rồi chọn; danh sách đầy đủ ở trang “%(s)s”.")
+                    % {"c": ", ".join(coded), "s": LISTS_SHEET}
+                ]
+            )
         if cls.blank_keeps_stored:
-            # Only the first sheet is imported; the rule for blank cells travels with the template.
-            notes = wb.create_sheet("Huong dan")
-            notes.append([_("Cột có dấu * trong trang nhập là bắt buộc.")])
-            notes.append(
+            guide.append(
                 [
                     _(
                         "Ô để trống không xóa dữ liệu: khi một dòng trùng với bản ghi đã có, các ô trống giữ "
@@ -139,7 +209,46 @@ class ScopedResource(resources.ModelResource):
                     )
                 ]
             )
-            notes.column_dimensions["A"].width = 120
+        guide.column_dimensions["A"].width = 120
+
+        if cls.example_row:
+            example = wb.create_sheet(EXAMPLE_SHEET)
+            example.append([_("VÍ DỤ — dòng minh họa cách ghi, không phải dữ liệu thật và không được nhập.")])
+            example["A1"].font = Font(bold=True, color="9C0006")
+            example.append(headers)
+            for cell in example[2]:
+                cell.font = bold
+            example.append(list(cls.example_row))
+            for cell in example[3]:
+                cell.fill = PatternFill("solid", fgColor="FFF2CC")
+            for idx, header in enumerate(headers, start=1):
+                example.column_dimensions[get_column_letter(idx)].width = max(14, len(header) + 4)
+
+        if coded:
+            lists = wb.create_sheet(LISTS_SHEET)
+            last_row = settings.IMPORT_MAX_ROWS + 1
+            for list_idx, (header, column) in enumerate(coded.items(), start=1):
+                letter = get_column_letter(list_idx)
+                lists.cell(row=1, column=list_idx, value=header).font = bold
+                for row_idx, value in enumerate(column.values, start=2):
+                    lists.cell(row=row_idx, column=list_idx, value=value)
+                lists.column_dimensions[letter].width = max(18, len(header) + 4, *(len(v) + 2 for v in column.values))
+                source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(column.values) + 1}"
+                # A strict list refuses other text; a lenient one (names with aliases, former
+                # communes, several values in one cell) warns and lets the importer decide.
+                validation = DataValidation(
+                    type="list",
+                    formula1=source,
+                    allow_blank=True,
+                    showErrorMessage=True,
+                    errorStyle="stop" if column.strict else "warning",
+                    errorTitle=header,
+                    error=column.hint
+                    or _("Hãy chọn một giá trị trong danh sách (trang “%(s)s”).") % {"s": LISTS_SHEET},
+                )
+                target = get_column_letter(headers.index(header) + 1)
+                validation.add(f"{target}2:{target}{last_row}")
+                data.add_data_validation(validation)
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
 
@@ -21,7 +22,7 @@ from apps.areas.selectors import UnitResolutionError, resolve_current_unit
 from apps.cases.resources import parse_date
 from apps.core import scoping
 from apps.core.imports import FieldChange, RowChange, shown
-from apps.core.resources import ScopedResource, VNIntegerWidget
+from apps.core.resources import CodedColumn, ScopedResource, VNIntegerWidget, choice_column, communes_column
 from apps.core.text import normalize
 
 from . import selectors, services
@@ -119,6 +120,14 @@ class ActivityResource(_AllOrNothing, ScopedResource):
         use_transactions = True
         skip_diff = True
 
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {
+            COL_COMMUNES: communes_column(_("Một hoặc nhiều xã, phường, cách nhau bằng dấu “;”.")),
+            COL_KIND: choice_column(ActivityKind),
+            COL_TOPICS: choice_column(Topic, strict=False, hint=_("Một hoặc nhiều chủ đề, cách nhau bằng dấu “;”.")),
+        }
+
     def __init__(self, *, user, **kwargs):
         super().__init__(user=user, **kwargs)
         self._kinds = _choice_lookup(ActivityKind.choices)
@@ -169,6 +178,11 @@ class ActivityResource(_AllOrNothing, ScopedResource):
             date_to, _y = parse_date(get(COL_TO))
         except ValueError as exc:
             errors["date_to"] = str(exc)
+        # The service's date rules, said with the row's other errors (one preview lists them all).
+        if date_from and date_from > timezone.localdate():
+            errors["date_from"] = _("Ngày bắt đầu không được sau ngày hôm nay.")
+        if date_from and date_to and date_to < date_from:
+            errors["date_to"] = _("Ngày kết thúc không được trước ngày bắt đầu.")
         communes = self._communes(get(COL_COMMUNES), errors)
         kind = _match_choice(str(get(COL_KIND) or ""), self._kinds)
         if kind is None:
@@ -350,7 +364,7 @@ class ReachResource(_AllOrNothing, ScopedResource):
     activity: Activity | None = None
 
     columns = {COL_NAME: True, COL_YEAR: True, COL_COMMUNE: False, COL_VILLAGE: False}
-    example_row = ["Nguyễn Văn Hùng", 1995, "Xã Trung Sơn", "Thôn Đồng Cầu"]
+    example_row = ["Nguyễn Văn A", 1995, "Xã Trung Sơn", "Thôn Đồng Cầu"]
 
     full_name = fields.Field(attribute="person", column_name=COL_NAME, readonly=True)
 
@@ -361,6 +375,10 @@ class ReachResource(_AllOrNothing, ScopedResource):
         skip_unchanged = False
         use_transactions = True
         skip_diff = True
+
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {COL_COMMUNE: communes_column()}
 
     def __init__(self, *, user, **kwargs):
         super().__init__(user=user, **kwargs)

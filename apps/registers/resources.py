@@ -35,7 +35,7 @@ from apps.cases.choices import Sex
 from apps.cases.resources import parse_date
 from apps.core import scoping
 from apps.core.imports import RowChange, field_changes
-from apps.core.resources import ScopedResource, VNIntegerWidget
+from apps.core.resources import CodedColumn, ScopedResource, VNIntegerWidget, choice_column, communes_column
 from apps.core.text import normalize
 
 from . import services
@@ -217,6 +217,13 @@ class RegisterResource(ScopedResource):
         skip_diff = True
         use_transactions = True
 
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {
+            COL_UNIT: communes_column(_("Xã, phường như sổ ghi: hiện nay hoặc xã cũ (ghi kèm huyện cũ).")),
+            COL_COMMUNE: communes_column(_("Chỉ xã, phường hiện nay (từ 01/7/2025).")),
+        }
+
     def __init__(self, *, user, **kwargs):
         super().__init__(user=user, **kwargs)
         self._seen: dict[tuple, int] = {}
@@ -247,6 +254,10 @@ class RegisterResource(ScopedResource):
             return None
         if day is None and required:
             errors[name] = _("Thiếu %(col)s.") % {"col": column.lower()}
+        elif day is not None and day > timezone.localdate():
+            # Every date of these registers is of something that happened (as the services say):
+            # said here too, so the preview lists it with the row's other errors.
+            errors[name] = _("%(col)s không được sau ngày hôm nay.") % {"col": column}
         return day
 
     def choice(self, row, column: str, choices, errors: dict, name: str, *, required: bool = False) -> str | None:
@@ -434,6 +445,14 @@ class HotspotResource(RegisterResource):
 
     ref = fields.Field(attribute="name", column_name="Tên", readonly=True)
 
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {
+            **super().coded_columns(),
+            COL_KIND: choice_column(HotspotKind),
+            COL_STATUS: choice_column(HotspotStatus),
+        }
+
     class Meta(RegisterResource.Meta):
         model = Hotspot
         fields = ("ref",)
@@ -576,7 +595,7 @@ class CrimeCaseResource(RegisterResource):
         "Khởi tố",
         "Bắt quả tang mua bán trái phép chất ma túy tại thôn Đồng Cầu",
         2,
-        "Nguyễn Văn Hùng, 1990, Nam, 12/01/2026; Lý Thị Mai, 1995, Nữ",
+        "Nguyễn Văn A, 1990, Nam, 12/01/2026; Trần Thị B, 1995, Nữ",
         "1,5",
         "12,25",
         40,
@@ -605,6 +624,14 @@ class CrimeCaseResource(RegisterResource):
     }
 
     ref = fields.Field(attribute="number", column_name="Số", readonly=True)
+
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {
+            **super().coded_columns(),
+            COL_ARTICLE: choice_column(CriminalArticle, strict=False, hint=_("Tên tội danh, hoặc số điều (“251”).")),
+            COL_STAGE: choice_column(CaseStage),
+        }
 
     class Meta(RegisterResource.Meta):
         model = CrimeCase
@@ -765,6 +792,14 @@ class CultivationResource(RegisterResource):
     }
 
     ref = fields.Field(attribute="number", column_name="Số", readonly=True)
+
+    @classmethod
+    def coded_columns(cls) -> dict[str, CodedColumn]:
+        return {
+            **super().coded_columns(),
+            COL_SPECIES: choice_column(PlantSpecies),
+            COL_DESTROYED: CodedColumn([_("Có"), _("Không")]),
+        }
 
     class Meta(RegisterResource.Meta):
         model = Cultivation

@@ -342,8 +342,10 @@ def test_second_concurrent_edit_is_refused_and_names_the_first_change(
     assert case.person.phone == "0912000111"
     assert case.version == 2
 
+    # What was typed is still on the page; the way to the new version says it drops it (issue 12 §4).
+    expect(second_page.locator("#id_p-phone")).to_have_value("0987654321")
     # Reloading shows the first edit, and the second officer's change can then be saved.
-    second_page.get_by_role("link", name="Tải lại hồ sơ mới nhất").click()
+    second_page.get_by_role("link", name="Bỏ nội dung đã nhập và tải lại bản mới").click()
     expect(second_page.get_by_label("Tên gọi khác")).to_have_value("Hùng đen")
     second_page.locator("#id_p-phone").fill("0987654321")
     second_page.get_by_test_id("case-save").click()

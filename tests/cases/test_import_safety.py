@@ -174,5 +174,5 @@ def test_the_template_explains_that_blank_cells_keep_stored_values(world, office
     import openpyxl
 
     wb = openpyxl.load_workbook(io.BytesIO(client_for(officer_a).get(reverse("cases:import_template")).content))
-    assert wb.sheetnames[0] != "Huong dan"
-    assert "Ô để trống" in " ".join(str(c.value) for row in wb["Huong dan"].iter_rows() for c in row)
+    assert wb.sheetnames[0] != "Hướng dẫn"
+    assert "Ô để trống" in " ".join(str(c.value) for row in wb["Hướng dẫn"].iter_rows() for c in row)

@@ -67,7 +67,10 @@ def test_template_has_the_expected_headers(world, officer_a, client_for):
     response = client_for(officer_a).get(reverse("prevention:activity_import_template"))
     rows = read_xlsx(response.content)
     assert rows[0] == ActivityResource.expected_headers()
-    assert STUDENTS in rows[0] and rows[1][0]
+    # The example lives on its own sheet (issue 12 §4): nothing but headers where the import reads.
+    assert STUDENTS in rows[0] and len(rows) == 1
+    example = openpyxl.load_workbook(io.BytesIO(response.content))["Ví dụ"]
+    assert example["A3"].value == ActivityResource.example_row[0]
 
 
 def test_dry_run_then_confirm_imports_every_row(world, officer_a, client_for):

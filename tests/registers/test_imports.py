@@ -263,10 +263,15 @@ def test_import_needs_the_import_permission(world, province_staff, client_for):
 def test_templates_have_the_headers_and_a_valid_example(world, officer_a, client_for, kind, headers):
     client = client_for(officer_a)
     response = client.get(reverse(f"registers:{kind}_import_template"))
-    ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    wb = openpyxl.load_workbook(io.BytesIO(response.content))
+    ws = wb.active
     assert [c.value for c in ws[1]] == headers
-    # The example row of the template imports as it is.
-    report = import_file(client, kind, SimpleUploadedFile("mau.xlsx", response.content))
+    # The example sits on its own sheet (issue 12 §4); copied to the data sheet it imports as it is.
+    example = [c.value for c in wb["Ví dụ"][3]]
+    ws.append(example)
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = import_file(client, kind, SimpleUploadedFile("mau.xlsx", buf.getvalue()))
     assert report.new == 1
 
 
