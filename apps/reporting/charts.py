@@ -24,6 +24,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from apps.core import formatting
+
 SVG_NS = "http://www.w3.org/2000/svg"
 PALETTE = ["#1d4f91", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#0e7490"]
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -33,15 +35,8 @@ GRID = "#d9e2ec"
 
 
 def fmt(value: Any, places: int | None = None) -> str:
-    """1234 → "1.234"; Decimal("12.50") → "12,5"; None → "—"."""
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal | float) and not (isinstance(value, Decimal) and value == value.to_integral()):
-        number = Decimal(str(value))
-        text = f"{number:,.{places if places is not None else 3}f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{int(value):,}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """1234 → "1.234"; Decimal("12.50") → "12,5"; None → "—" (``apps.core.formatting.number``)."""
+    return formatting.number(value, places)
 
 
 def _integral(values) -> bool:

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
+from apps.core import formatting
 
 from . import charts, coverage, figures, indicators, services
 from .indicators import INDICATORS, Value
@@ -535,7 +536,7 @@ def dashboard(
                 level_label="",
                 locked=False,
                 state="",
-                note=f"{len(by_child[cid]):,}".replace(",", ".") + " xã, phường",
+                note=f"{formatting.grouped(len(by_child[cid]))} xã, phường",
                 url=f"{dashboard_url}?unit={cid}&{query}",
             )
         )
