@@ -217,6 +217,35 @@ class KeyFigure:
     def delta_last_year(self) -> Value:
         return self._delta(self.value, self.last_year)
 
+    def _tone(self, delta: Value) -> str:
+        """ "good" / "bad" by the indicator's declared direction, "neutral" when it has none,
+        "same" when nothing changed or there is nothing to compare with."""
+        if delta is None or delta == 0:
+            return "same"
+        direction = INDICATORS[self.code].direction
+        if direction == indicators.UP_GOOD:
+            return "good" if delta > 0 else "bad"
+        if direction == indicators.UP_BAD:
+            return "bad" if delta > 0 else "good"
+        return "neutral"
+
+    @property
+    def tone_previous(self) -> str:
+        return self._tone(self.delta_previous)
+
+    @property
+    def tone_last_year(self) -> str:
+        return self._tone(self.delta_last_year)
+
+    @property
+    def change_previous(self) -> str:
+        """The change written as the unit asks: percentage points for a percentage."""
+        return formatting.change(self.delta_previous, self.unit)
+
+    @property
+    def change_last_year(self) -> str:
+        return formatting.change(self.delta_last_year, self.unit)
+
     @property
     def group(self) -> str:
         return INDICATORS[self.code].group

@@ -19,13 +19,6 @@ register.filter("signed", formatting.signed)
 
 
 @register.filter
-def trend_class(value):
-    if value is None or value == 0:
-        return "delta-same"
-    return "delta-up" if value > 0 else "delta-down"
-
-
-@register.filter
 def get_value(mapping, key):
     return mapping.get(key) if mapping else None
 
