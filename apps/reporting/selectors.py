@@ -144,21 +144,23 @@ def cached(kind: str, key_data: Any, build, stamp: str | None):
 
 # --- dashboards -----------------------------------------------------------------------------------
 
+#: the key figures, a steering member's most important first: the first six are shown at once on a
+#: phone, the others on demand
 KEY_CODES = [
     "people_total",
     "people_new",
+    "relapses",
+    "hotspots_active",
+    "crime_cases",
+    "highrisk_coverage_pct",
     "people_addicts",
     "rehab_voluntary",
     "rehab_compulsory",
     "methadone",
     "post_rehab",
-    "relapses",
-    "hotspots_active",
-    "crime_cases",
     "crime_offenders",
     "plants_destroyed",
     "activities",
-    "highrisk_coverage_pct",
 ]
 #: columns of the communes table, with short headers (the full label is the header's title)
 TABLE_COLUMNS = {
@@ -477,6 +479,17 @@ def dashboard(
     bd = indicators.merge_breakdowns(parts, period.end)
 
     labels = [short_label(p) for p in trend_periods]
+    # a trend period in which no commune of the scope has data is a gap, not a zero
+    gaps = (
+        [False] * len(trend_periods)
+        if by_child is not None
+        else [
+            not coverage.communes_with_data(
+                {cid: results[p.pk][0].get(cid) or {} for cid in ids}, locked.get(p.pk, {})
+            )
+            for p in trend_periods
+        ]
+    )
 
     def series(code: str) -> list[Value]:
         return [results[p.pk][1].get(code) for p in trend_periods]
@@ -487,14 +500,20 @@ def dashboard(
             labels=labels,
             series=[("Có hồ sơ quản lý", series("people_total")), ("Phát hiện mới", series("people_new"))],
             unit="người",
+            no_data=gaps,
         ),
         charts.bar_chart(
-            title="Vụ phạm tội về ma túy phát hiện, bắt giữ", labels=labels, values=series("crime_cases"), unit="vụ"
+            title="Vụ phạm tội về ma túy phát hiện, bắt giữ",
+            labels=labels,
+            values=series("crime_cases"),
+            unit="vụ",
+            no_data=gaps,
         ),
         charts.line_chart(
             title="Điểm, tụ điểm tồn tại và lượt tái sử dụng",
             labels=labels,
             series=[("Điểm, tụ điểm", series("hotspots_active")), ("Tái sử dụng", series("relapses"))],
+            no_data=gaps,
         ),
     ]
     breakdown_charts = []
