@@ -84,9 +84,10 @@ class Chart:
 _counter = {"n": 0}
 
 #: text size in SVG units. A chart is never drawn wider than its viewBox and the chart grid
-#: never squeezes a wide one below 7/8 of it (reporting.css), so 14 units are >= 12 CSS px;
-#: the phone layout is drawn NARROW units wide for a ~320 px column.
-SIZE = 14
+#: never squeezes a wide one below ~0.8 of it (reporting.css: 560 px columns less the card's
+#: padding), so 15 units are >= 12 CSS px; the phone drawing is NARROW units wide for the
+#: ~310 px of a 375 px phone's card (13.7 px).
+SIZE = 15
 NARROW = 340
 NO_DATA_TEXT = "chưa có số liệu"
 
