@@ -153,7 +153,7 @@ def _axes(left: int, top: int, width: int, height: int, vmax: float, unit: str) 
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="{GRID}"/>')
         body.append(_text(left - 6, y + 5, fmt(v if v != int(v) else int(v), 1), anchor="end", color=MUTED))
     if unit:
-        body.append(_text(left - 6, top - 10, unit, anchor="end", color=MUTED))
+        body.append(_text(left - 6, top - 16, unit, anchor="end", color=MUTED))
     return body
 
 
@@ -180,7 +180,7 @@ def _no_data_note(body: list[str], gaps: list[bool], x: float, y: float, *, anch
 
 def _line_svg(title, labels, series, unit, gaps, width) -> SafeString:
     narrow = width < 500
-    height, left, right, top = (250, 44, 12, 30) if narrow else (270, 56, 24, 30)
+    height, left, right, top = (256, 44, 12, 36) if narrow else (276, 56, 24, 36)
     legend_h = (len(series) * 22) if narrow else 24
     bottom = 30 + legend_h + 22
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -276,7 +276,7 @@ def line_chart(
 
 def _bar_svg(title, labels, values, unit, gaps, width) -> SafeString:
     narrow = width < 500
-    height, left, right, top, bottom = (230, 44, 12, 30, 54) if narrow else (250, 56, 16, 30, 54)
+    height, left, right, top, bottom = (236, 44, 12, 36, 54) if narrow else (256, 56, 16, 36, 54)
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(labels), 1)
     shown = [v for i, v in enumerate(values) if not (i < len(gaps) and gaps[i])]
@@ -340,11 +340,12 @@ def _hbar_svg(title, items, denominator, width) -> SafeString:
     narrow = width < 500
     line_h = SIZE * 1.2
     bar_h, gap, top = 18, 10, 8
-    label_w = 0 if narrow else 200
+    label_w = 0 if narrow else 220
     value_w = 110
     plot_w = width - label_w - value_w - (8 if narrow else 0)
     vmax = max((_num(v) for _l, v in items), default=0) or 1
-    chars = int((width - 8) / (SIZE * 0.55)) if narrow else int((label_w - 10) / (SIZE * 0.52))
+    # about 0.6 em a character (Vietnamese diacritics, capitals): a wrapped line never overflows
+    chars = int((width - 8) / (SIZE * 0.6)) if narrow else int((label_w - 12) / (SIZE * 0.65))
     body = []
     y = top
     for i, (label, v) in enumerate(items):
@@ -381,7 +382,7 @@ def hbar_chart(*, title: str, items: list[tuple[str, Any]], unit: str = "", tota
     rows = [[label, fmt(v), _share(v, denominator) or "—"] for label, v in items]
     return Chart(
         title,
-        _hbar_svg(title, items, denominator, 560),
+        _hbar_svg(title, items, denominator, 580),
         title,
         headers,
         rows,
