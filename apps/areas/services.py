@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit import actions
 from apps.audit.services import audit_record, changed_fields, snapshot
-from apps.core import scoping
+from apps.core import formatting, scoping
 from apps.core.locking import StaleObjectError
 
 from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
@@ -131,7 +131,7 @@ def population_set(
                     "unit": unit,
                     "who": who,
                     "when": record.updated_at.astimezone().strftime("%H:%M %d/%m/%Y"),
-                    "value": f"{record.population:,}".replace(",", "."),
+                    "value": formatting.grouped(record.population),
                 },
                 code="stale",
             )

@@ -31,8 +31,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from apps.core import formatting
 
 Value = Decimal | bool | None
 Tri = bool | None
@@ -338,21 +340,10 @@ def _json_value(value: Value) -> str | bool | None:
 
 def format_number(value: Decimal | int, places: int = 3) -> str:
     """Vietnamese number format: thousands with ".", decimals with ",", trailing zeros dropped."""
-    d = Decimal(value)
-    if d == d.to_integral_value():
-        text = f"{int(d):d}"
-    else:
-        text = f"{d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP).normalize():f}"
-    negative = text.startswith("-")
-    int_part, _sep, frac = text.lstrip("-").partition(".")
-    grouped = f"{int(int_part):,}".replace(",", ".")
-    return ("-" if negative else "") + grouped + ("," + frac if frac else "")
+    return formatting.number(value, places)
 
 
-def _with_unit(text: str, unit: str) -> str:
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+_with_unit = formatting.with_unit
 
 
 def _fmt(value: Decimal, unit: str, *others: Decimal) -> str:

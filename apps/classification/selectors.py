@@ -371,6 +371,29 @@ def _trend(new_spec: rules.RuleSetSpec, new: str, old_spec: rules.RuleSetSpec, o
     return "up" if a < b else "down"
 
 
+def criteria_text(explanation: dict[str, Any]) -> str:
+    """ "3/5 tiêu chí (cần ≥ 3)": the criteria met out of those of the level that decided, and how
+    many it needs, as the detail page's level summary says it (never met / required, "3/1").
+    For an undetermined commune the first undecided level, for "has problems" the lightest key
+    level it missed (named); "" when the explanation has no levels."""
+    levels = explanation.get("levels") or []
+    code = explanation.get("level", "")
+    level = next((lv for lv in levels if lv.get("code") == code), None)
+    prefix = ""
+    if level is None:
+        undecided = [lv for lv in levels if lv.get("reached") is None]
+        missed = [lv for lv in levels if lv.get("is_key")]
+        level = undecided[0] if undecided else (missed[-1] if missed else None)
+        if level is None:
+            return ""
+        prefix = f"{level.get('label', '')}: "
+    total = len(level.get("criteria") or [])
+    text = f"{prefix}{level.get('met_count', 0)}/{total} tiêu chí (cần ≥ {level.get('required', 0)})"
+    if level.get("reached") is None and level.get("undetermined_count"):
+        text += f", {level['undetermined_count']} chưa xác định"
+    return text
+
+
 @dataclass
 class TableRow:
     result: AssessmentResult
@@ -380,6 +403,10 @@ class TableRow:
     @property
     def met_codes(self) -> list[str]:
         return list(self.result.explanation.get("met_codes", []))
+
+    @property
+    def criteria_text(self) -> str:
+        return criteria_text(self.result.explanation or {})
 
 
 @dataclass

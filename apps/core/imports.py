@@ -139,7 +139,9 @@ def read_upload(upload) -> bytes:
 
 
 def _grouped(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    from apps.core.formatting import grouped
+
+    return grouped(number)
 
 
 def _column_letter(index: int) -> str:

@@ -42,6 +42,8 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.db.models import Count, Q
 
+from apps.core import formatting
+
 from .choices import Comparison, Recurrence, TargetStatus
 
 NO_SOURCE = "chưa có dữ liệu: ứng dụng “%s” chưa được cài đặt"
@@ -134,14 +136,8 @@ def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal:
 
 
 def fmt(value: Decimal | None, unit: str = "") -> str:
-    """Vietnamese number format (decimal comma), trailing zeros dropped."""
-    if value is None:
-        return "—"
-    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.1f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(".", ",")
-    return f"{text}{unit}" if unit == "%" else (f"{text} {unit}".strip())
+    """ "1.359 lượt người", "12,5%": one decimal at most (``apps.core.formatting``)."""
+    return formatting.quantity(value, unit, places=1)
 
 
 # --- indicators ------------------------------------------------------------------------------------

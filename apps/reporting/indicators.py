@@ -2,7 +2,8 @@
 
 STABLE INTERFACE (used by ``apps.reports`` and the dashboards):
 
-* ``IndicatorDef(code, label_vi, group, unit, places=0, additive=True)`` and the registry
+* ``IndicatorDef(code, label_vi, group, unit, places=0, additive=True, direction="neutral")`` (what
+  a rise means: ``DIRECTIONS``, the colour of changes on the dashboards) and the registry
   ``INDICATORS`` (ordered dict code → def) with ``GROUPS`` (group code → Vietnamese title).
 * ``compute(*, commune_ids, start, end) -> IndicatorTable`` — every indicator of every commune for
   the data window [start, end] (both inclusive). ``IndicatorTable.by_commune[commune_id][code]`` and
@@ -89,6 +90,8 @@ class IndicatorDef:
     places: int = 0
     #: False when the total is not the sum of the communes (shared activities, ratios)
     additive: bool = True
+    #: what a rise means (``DIRECTIONS``): the colour of a change on the dashboards follows it
+    direction: str = "neutral"
 
     @property
     def is_decimal(self) -> bool:
@@ -105,6 +108,15 @@ class IndicatorDef:
         return int(value)
 
 
+#: what a rise of an indicator means, for the colour of its changes (legend on the dashboards)
+DIRECTIONS: dict[str, str] = {
+    "up_good": "tăng là tốt",
+    "up_bad": "tăng là xấu",
+    # more arrests or seizures may mean more crime or more work: no colour claims either
+    "neutral": "trung tính (không đánh giá tốt, xấu)",
+}
+UP_GOOD, UP_BAD = "up_good", "up_bad"
+
 GROUPS: dict[str, str] = {
     "people": "Người sử dụng trái phép, người nghiện ma túy có hồ sơ quản lý",
     "rehab": "Cai nghiện, điều trị thay thế, quản lý sau cai nghiện",
@@ -117,35 +129,38 @@ GROUPS: dict[str, str] = {
 
 _DEFS = [
     # people (stocks at the end of the window, except people_new)
-    IndicatorDef("people_total", "Người sử dụng trái phép, người nghiện có hồ sơ quản lý", "people", "người"),
-    IndicatorDef("people_users", "– người sử dụng trái phép chất ma túy", "people", "người"),
-    IndicatorDef("people_addicts", "– người nghiện ma túy", "people", "người"),
+    IndicatorDef(
+        "people_total", "Người sử dụng trái phép, người nghiện có hồ sơ quản lý", "people", "người", direction=UP_BAD
+    ),
+    IndicatorDef("people_users", "– người sử dụng trái phép chất ma túy", "people", "người", direction=UP_BAD),
+    IndicatorDef("people_addicts", "– người nghiện ma túy", "people", "người", direction=UP_BAD),
     IndicatorDef("where_community", "Đang ở tại cộng đồng", "people", "người"),
     IndicatorDef("where_rehab_facility", "Đang ở cơ sở cai nghiện", "people", "người"),
     IndicatorDef(
         "where_prison", "Đang ở trại giam, trại tạm giam, trường giáo dưỡng, cơ sở giáo dục", "people", "người"
     ),
-    IndicatorDef("where_unknown", "Không rõ nơi ở (bỏ trốn, đi khỏi địa phương)", "people", "người"),
-    IndicatorDef("people_new", "Phát hiện mới trong kỳ", "people", "người"),
+    IndicatorDef("where_unknown", "Không rõ nơi ở (bỏ trốn, đi khỏi địa phương)", "people", "người", direction=UP_BAD),
+    IndicatorDef("people_new", "Phát hiện mới trong kỳ", "people", "người", direction=UP_BAD),
     IndicatorDef("people_verifying", "Đang xác minh (có dấu hiệu, dương tính chưa có quyết định)", "people", "người"),
     IndicatorDef(
         "people_expired",
         "Hết thời hạn, chưa có quyết định kết thúc (cần rà soát, không tính ở trên)",
         "people",
         "hồ sơ",
+        direction=UP_BAD,
     ),
     # rehab
-    IndicatorDef("rehab_voluntary", "Đang cai nghiện tự nguyện", "rehab", "người"),
-    IndicatorDef("rehab_voluntary_community", "– tại gia đình, cộng đồng", "rehab", "người"),
-    IndicatorDef("rehab_voluntary_facility", "– tại cơ sở cai nghiện", "rehab", "người"),
+    IndicatorDef("rehab_voluntary", "Đang cai nghiện tự nguyện", "rehab", "người", direction=UP_GOOD),
+    IndicatorDef("rehab_voluntary_community", "– tại gia đình, cộng đồng", "rehab", "người", direction=UP_GOOD),
+    IndicatorDef("rehab_voluntary_facility", "– tại cơ sở cai nghiện", "rehab", "người", direction=UP_GOOD),
     IndicatorDef("rehab_compulsory", "Đang cai nghiện bắt buộc", "rehab", "người"),
-    IndicatorDef("methadone", "Đang điều trị thay thế (methadone)", "rehab", "người"),
+    IndicatorDef("methadone", "Đang điều trị thay thế (methadone)", "rehab", "người", direction=UP_GOOD),
     IndicatorDef("post_rehab", "Đang quản lý sau cai nghiện", "rehab", "người"),
-    IndicatorDef("relapses", "Tái sử dụng ma túy trong kỳ", "rehab", "lượt"),
+    IndicatorDef("relapses", "Tái sử dụng ma túy trong kỳ", "rehab", "lượt", direction=UP_BAD),
     # hotspots
-    IndicatorDef("hotspots_active", "Điểm, tụ điểm tồn tại trong kỳ", "hotspots", "điểm"),
-    IndicatorDef("hotspots_new", "Điểm, tụ điểm mới phát sinh", "hotspots", "điểm"),
-    IndicatorDef("hotspots_eliminated", "Điểm, tụ điểm đã triệt xóa", "hotspots", "điểm"),
+    IndicatorDef("hotspots_active", "Điểm, tụ điểm tồn tại trong kỳ", "hotspots", "điểm", direction=UP_BAD),
+    IndicatorDef("hotspots_new", "Điểm, tụ điểm mới phát sinh", "hotspots", "điểm", direction=UP_BAD),
+    IndicatorDef("hotspots_eliminated", "Điểm, tụ điểm đã triệt xóa", "hotspots", "điểm", direction=UP_GOOD),
     # crime
     IndicatorDef("crime_cases", "Vụ phạm tội về ma túy phát hiện, bắt giữ", "crime", "vụ"),
     IndicatorDef("crime_offenders", "Đối tượng bị bắt giữ", "crime", "người"),
@@ -159,22 +174,36 @@ _DEFS = [
     IndicatorDef("plants_destroyed", "Cây có chứa chất ma túy bị triệt phá", "cultivation", "cây"),
     IndicatorDef("plant_area_m2", "Diện tích triệt phá", "cultivation", "m²", places=2),
     # prevention
-    IndicatorDef("activities", "Hoạt động tuyên truyền", "prevention", "hoạt động", additive=False),
-    IndicatorDef("activity_sessions", "Buổi, lần tuyên truyền", "prevention", "buổi", additive=False),
-    IndicatorDef("activity_participants", "Lượt người tham dự", "prevention", "lượt người", additive=False),
-    IndicatorDef("highrisk_registered", "Người trong sổ nhóm nguy cơ cao (đang theo dõi)", "prevention", "người"),
-    IndicatorDef("highrisk_reached", "– đã được tiếp cận, tuyên truyền trong kỳ", "prevention", "người"),
+    IndicatorDef("activities", "Hoạt động tuyên truyền", "prevention", "hoạt động", additive=False, direction=UP_GOOD),
     IndicatorDef(
-        "highrisk_coverage_pct", "Tỷ lệ nhóm nguy cơ cao được tiếp cận", "prevention", "%", places=1, additive=False
+        "activity_sessions", "Buổi, lần tuyên truyền", "prevention", "buổi", additive=False, direction=UP_GOOD
+    ),
+    IndicatorDef(
+        "activity_participants", "Lượt người tham dự", "prevention", "lượt người", additive=False, direction=UP_GOOD
+    ),
+    IndicatorDef("highrisk_registered", "Người trong sổ nhóm nguy cơ cao (đang theo dõi)", "prevention", "người"),
+    IndicatorDef(
+        "highrisk_reached", "– đã được tiếp cận, tuyên truyền trong kỳ", "prevention", "người", direction=UP_GOOD
+    ),
+    IndicatorDef(
+        "highrisk_coverage_pct",
+        "Tỷ lệ nhóm nguy cơ cao được tiếp cận",
+        "prevention",
+        "%",
+        places=1,
+        additive=False,
+        direction=UP_GOOD,
     ),
     # classification (1 for the commune's level: totals count communes)
-    IndicatorDef("class_type_1", "Xã, phường loại I", "classification", "xã"),
-    IndicatorDef("class_type_2", "Xã, phường loại II", "classification", "xã"),
-    IndicatorDef("class_type_3", "Xã, phường loại III", "classification", "xã"),
-    IndicatorDef("class_has_problems", "Có tệ nạn ma túy, không thuộc diện trọng điểm", "classification", "xã"),
-    IndicatorDef("class_drug_free", "Xã, phường không ma túy", "classification", "xã"),
-    IndicatorDef("class_undetermined", "Chưa đủ số liệu để phân loại", "classification", "xã"),
-    IndicatorDef("class_none", "Chưa có kết quả phân loại được phê duyệt", "classification", "xã"),
+    IndicatorDef("class_type_1", "Xã, phường loại I", "classification", "xã", direction=UP_BAD),
+    IndicatorDef("class_type_2", "Xã, phường loại II", "classification", "xã", direction=UP_BAD),
+    IndicatorDef("class_type_3", "Xã, phường loại III", "classification", "xã", direction=UP_BAD),
+    IndicatorDef(
+        "class_has_problems", "Có tệ nạn ma túy, không thuộc diện trọng điểm", "classification", "xã", direction=UP_BAD
+    ),
+    IndicatorDef("class_drug_free", "Xã, phường không ma túy", "classification", "xã", direction=UP_GOOD),
+    IndicatorDef("class_undetermined", "Chưa đủ số liệu để phân loại", "classification", "xã", direction=UP_BAD),
+    IndicatorDef("class_none", "Chưa có kết quả phân loại được phê duyệt", "classification", "xã", direction=UP_BAD),
 ]
 INDICATORS: dict[str, IndicatorDef] = {d.code: d for d in _DEFS}
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
+from apps.core import formatting
 
 from . import charts, coverage, figures, indicators, services
 from .indicators import INDICATORS, Value
@@ -143,21 +144,23 @@ def cached(kind: str, key_data: Any, build, stamp: str | None):
 
 # --- dashboards -----------------------------------------------------------------------------------
 
+#: the key figures, a steering member's most important first: the first six are shown at once on a
+#: phone, the others on demand
 KEY_CODES = [
     "people_total",
     "people_new",
+    "relapses",
+    "hotspots_active",
+    "crime_cases",
+    "highrisk_coverage_pct",
     "people_addicts",
     "rehab_voluntary",
     "rehab_compulsory",
     "methadone",
     "post_rehab",
-    "relapses",
-    "hotspots_active",
-    "crime_cases",
     "crime_offenders",
     "plants_destroyed",
     "activities",
-    "highrisk_coverage_pct",
 ]
 #: columns of the communes table, with short headers (the full label is the header's title)
 TABLE_COLUMNS = {
@@ -215,6 +218,35 @@ class KeyFigure:
     @property
     def delta_last_year(self) -> Value:
         return self._delta(self.value, self.last_year)
+
+    def _tone(self, delta: Value) -> str:
+        """ "good" / "bad" by the indicator's declared direction, "neutral" when it has none,
+        "same" when nothing changed or there is nothing to compare with."""
+        if delta is None or delta == 0:
+            return "same"
+        direction = INDICATORS[self.code].direction
+        if direction == indicators.UP_GOOD:
+            return "good" if delta > 0 else "bad"
+        if direction == indicators.UP_BAD:
+            return "bad" if delta > 0 else "good"
+        return "neutral"
+
+    @property
+    def tone_previous(self) -> str:
+        return self._tone(self.delta_previous)
+
+    @property
+    def tone_last_year(self) -> str:
+        return self._tone(self.delta_last_year)
+
+    @property
+    def change_previous(self) -> str:
+        """The change written as the unit asks: percentage points for a percentage."""
+        return formatting.change(self.delta_previous, self.unit)
+
+    @property
+    def change_last_year(self) -> str:
+        return formatting.change(self.delta_last_year, self.unit)
 
     @property
     def group(self) -> str:
@@ -447,6 +479,17 @@ def dashboard(
     bd = indicators.merge_breakdowns(parts, period.end)
 
     labels = [short_label(p) for p in trend_periods]
+    # a trend period in which no commune of the scope has data is a gap, not a zero
+    gaps = (
+        [False] * len(trend_periods)
+        if by_child is not None
+        else [
+            not coverage.communes_with_data(
+                {cid: results[p.pk][0].get(cid) or {} for cid in ids}, locked.get(p.pk, {})
+            )
+            for p in trend_periods
+        ]
+    )
 
     def series(code: str) -> list[Value]:
         return [results[p.pk][1].get(code) for p in trend_periods]
@@ -457,14 +500,20 @@ def dashboard(
             labels=labels,
             series=[("Có hồ sơ quản lý", series("people_total")), ("Phát hiện mới", series("people_new"))],
             unit="người",
+            no_data=gaps,
         ),
         charts.bar_chart(
-            title="Vụ phạm tội về ma túy phát hiện, bắt giữ", labels=labels, values=series("crime_cases"), unit="vụ"
+            title="Vụ phạm tội về ma túy phát hiện, bắt giữ",
+            labels=labels,
+            values=series("crime_cases"),
+            unit="vụ",
+            no_data=gaps,
         ),
         charts.line_chart(
             title="Điểm, tụ điểm tồn tại và lượt tái sử dụng",
             labels=labels,
             series=[("Điểm, tụ điểm", series("hotspots_active")), ("Tái sử dụng", series("relapses"))],
+            no_data=gaps,
         ),
     ]
     breakdown_charts = []
@@ -535,7 +584,7 @@ def dashboard(
                 level_label="",
                 locked=False,
                 state="",
-                note=f"{len(by_child[cid]):,}".replace(",", ".") + " xã, phường",
+                note=f"{formatting.grouped(len(by_child[cid]))} xã, phường",
                 url=f"{dashboard_url}?unit={cid}&{query}",
             )
         )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from apps.core import formatting
+
 from . import sources
 from .formatting import change_ratio, place_and_date, short_date, vn_number, vn_percent
 from .narrative import SECTIONS, paragraphs
@@ -65,10 +67,12 @@ def _fmt(value) -> str:
     return vn_number(value)
 
 
-def _change(current, previous) -> str:
+def _change(current, previous, unit: str = "") -> str:
     if current is None or previous is None:
         return "—"
     diff = (current or 0) - (previous or 0)
+    if unit == "%":  # a change of a percentage is in percentage points, never a ratio of ratios
+        return formatting.points(diff)
     ratio = change_ratio(current, previous)
     sign = "+" if diff > 0 else ""
     text = f"{sign}{vn_number(diff)}"
@@ -97,7 +101,7 @@ def summary_table(figures: dict[str, Any]) -> list[dict[str, Any]]:
                     "unit": ind["unit"],
                     "value": _fmt(value),
                     "previous": _fmt(previous),
-                    "change": _change(value, previous),
+                    "change": _change(value, previous, ind["unit"]),
                 }
             )
         groups.append({"label": group["label"], "rows": rows, "note": "; ".join(reasons)})

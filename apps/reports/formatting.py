@@ -8,30 +8,19 @@ domain.md §7): "ngày 05 tháng 02 năm 2026", "ngày 15 tháng 3 năm 2026".
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from apps.core import formatting
 
 
 def vn_number(value, decimals: int | None = None) -> str:
-    """1234 → "1.234"; 1234.5 → "1.234,5"; None (not computable) → "—"."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value))
-    if decimals is None:
-        decimals = (
-            0 if number == number.to_integral_value() else min(max(-number.normalize().as_tuple().exponent, 0), 3)
-        )
-    quantum = Decimal(1).scaleb(-decimals)
-    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    text = f"{abs(number):,.{decimals}f}"  # 1,234.50
-    return sign + text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    """1234 → "1.234"; 1234.5 → "1.234,5"; None (not computable) → "—"; ``decimals`` fixed."""
+    return formatting.number(value, decimals, fixed=decimals is not None)
 
 
 def vn_percent(value, decimals: int = 1) -> str:
     """1.0 → "1,0%"."""
-    if value is None:
-        return "—"
-    return f"{vn_number(value, decimals)}%"
+    return formatting.percent(value, decimals)
 
 
 def change_ratio(current, previous) -> Decimal | None:

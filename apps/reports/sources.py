@@ -264,11 +264,13 @@ def charts(figures: dict[str, Any]) -> list[dict[str, str]]:
     result = []
     indicators = {i["code"]: i for i in figures["indicators"]}
     lead = figures["indicators"][0] if figures["indicators"] else None
-    if lead and len(figures["rows"]) > 1:
-        top = sorted(figures["rows"], key=lambda r: -(r["values"].get(lead["code"]) or 0))[:15]
+    # only communes with a value: a "top 15" of 3 communes must not list 12 zeros
+    top = [r for r in figures["rows"] if (r["values"].get(lead["code"]) or 0) > 0] if lead else []
+    top = sorted(top, key=lambda r: -(r["values"].get(lead["code"]) or 0))[:15]
+    if lead and len(figures["rows"]) > 1 and top:
         result.append(
             drawing.hbar_chart(
-                title=f"{lead['label']}: 15 xã, phường nhiều nhất",
+                title=f"{lead['label']}: {len(top)} xã, phường nhiều nhất",
                 items=[(r["name"], r["values"].get(lead["code"]) or 0) for r in top],
                 unit=lead["unit"],
                 total=figures["total"].get(lead["code"]),

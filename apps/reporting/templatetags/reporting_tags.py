@@ -1,6 +1,5 @@
 """Formatting of figures in reporting templates (Vietnamese number format, signed changes)."""
 
-from decimal import Decimal
 from html import escape
 
 from django import template
@@ -8,35 +7,15 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from apps.reporting.charts import fmt
+from apps.core import formatting
 from apps.reporting.selectors import TABLE_CODES
 
 register = template.Library()
 
 
-@register.filter
-def vn_number(value):
-    """1234 → "1.234"; Decimal("12.50") → "12,5"; None → "—"."""
-    return fmt(value)
-
-
-@register.filter
-def signed(value):
-    """A change with its sign: "+3", "−2", "0"; None → "—"."""
-    if value is None:
-        return "—"
-    if value > 0:
-        return f"+{fmt(value)}"
-    if value < 0:
-        return f"−{fmt(-value if isinstance(value, Decimal | int) else abs(value))}"
-    return "0"
-
-
-@register.filter
-def trend_class(value):
-    if value is None or value == 0:
-        return "delta-same"
-    return "delta-up" if value > 0 else "delta-down"
+#: the one formatter's filters under the names the reporting templates use
+register.filter("vn_number", formatting.number)
+register.filter("signed", formatting.signed)
 
 
 @register.filter
