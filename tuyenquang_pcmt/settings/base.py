@@ -251,13 +251,30 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# One line per request (logger ``pcmt.request``) and every record carry the request id that the
+# audit entries of that request carry. "plain" text, or "json": one object per line for a collector.
+PCMT_LOG_FORMAT = env.str("PCMT_LOG_FORMAT", default="plain")
+if PCMT_LOG_FORMAT not in ("plain", "json"):
+    raise ValueError(f"PCMT_LOG_FORMAT must be 'plain' or 'json', not {PCMT_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": PCMT_LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Django's own per-request lines for 4xx/5xx would duplicate ours (errors stay: ERROR level).
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # PROJECT
