@@ -315,3 +315,12 @@ PCMT_FIGURES_PRECOMPUTED = env.bool("PCMT_FIGURES_PRECOMPUTED", default=True)
 # The queue is a table of the database (django-tasks-db), so the default setup needs nothing but
 # the worker (`manage.py db_worker`). README "Production" explains the switch to Redis.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker (`manage.py run_worker`) records a heartbeat every N seconds from its loop.
+PCMT_WORKER_HEARTBEAT_SECONDS = env.int("PCMT_WORKER_HEARTBEAT_SECONDS", default=15)
+
+# HEALTH (/healthz/, for the monitoring; no login, no personal data)
+# ------------------------------------------------------------------------------
+# 503 when the newest worker heartbeat is older than this (a long import or PDF delays beats).
+PCMT_HEALTH_WORKER_MAX_AGE_SECONDS = env.int("PCMT_HEALTH_WORKER_MAX_AGE_SECONDS", default=300)
+# 503 when the disk holding the media folder has less free space than this.
+PCMT_HEALTH_MIN_FREE_DISK_MB = env.int("PCMT_HEALTH_MIN_FREE_DISK_MB", default=1024)
