@@ -318,6 +318,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # The worker (`manage.py run_worker`) records a heartbeat every N seconds from its loop.
 PCMT_WORKER_HEARTBEAT_SECONDS = env.int("PCMT_WORKER_HEARTBEAT_SECONDS", default=15)
 
+# BACKUP (manage.py backup / restore; README "Sao lưu và phục hồi")
+# ------------------------------------------------------------------------------
+# Where `manage.py backup` writes pcmt-<UTC time>.tar when no --output is given.
+PCMT_BACKUP_DIR = env.path("PCMT_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
+# Folder of pg_dump/pg_restore; empty: the server's major version under /usr/lib/postgresql, else PATH.
+PCMT_PG_BIN_DIR = env.str("PCMT_PG_BIN_DIR", default="")
+
 # HEALTH (/healthz/, for the monitoring; no login, no personal data)
 # ------------------------------------------------------------------------------
 # 503 when the newest worker heartbeat is older than this (a long import or PDF delays beats).
