@@ -69,6 +69,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+phase() { log "[$((SECONDS - STARTED))s] $*"; }
+
 free_port() { "$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pcmt-prodstack.XXXXXX")"
@@ -109,7 +111,7 @@ SECRET="$("$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
 PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
 
-log "check --deploy, migrate, load_units, collectstatic, accounts"
+phase "check --deploy, migrate, load_units, collectstatic, accounts"
 prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
 prod_env "${MANAGE[@]}" migrate --noinput -v 0
 prod_env "${MANAGE[@]}" load_units
@@ -120,7 +122,7 @@ prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.
     --full-name "Cán bộ Tỉnh Kiểm Thử" --password-env PRODSTACK_PASSWORD
 
 PORT="$(free_port)"
-log "gunicorn (3 workers) on 127.0.0.1:$PORT and the task worker"
+phase "gunicorn (3 workers) on 127.0.0.1:$PORT and the task worker"
 prod_env "$VENV/bin/gunicorn" tuyenquang_pcmt.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
     --timeout 60 --graceful-timeout 5 >"$WORK/app.log" 2>&1 &
 PIDS+=($!)
@@ -134,12 +136,12 @@ for _ in $(seq 1 60); do
     sleep 0.5
 done
 
-log "journey over HTTP (proxy headers: X-Forwarded-Proto https, X-Forwarded-For)"
+phase "journey over HTTP (proxy headers: X-Forwarded-Proto https, X-Forwarded-For)"
 prod_env PRODSTACK_OFFICER=prodstack.xa PRODSTACK_PROVINCE=prodstack.tinh PRODSTACK_PASSWORD="$PASSWORD" \
     PRODSTACK_MANAGE="$VENV_PY $REPO_ROOT/manage.py" \
     "$VENV_PY" scripts/prodstack_journey.py journey "http://127.0.0.1:$PORT" "$WORK/app.log"
 
-log "backup of the production database, restore into a fresh database and media folder"
+phase "backup of the production database, restore into a fresh database and media folder"
 t0=$SECONDS
 prod_env "${MANAGE[@]}" backup --output "$WORK/backups/prodstack.tar"
 t1=$SECONDS
@@ -151,4 +153,4 @@ t2=$SECONDS
 cmp -s <(cd "$WORK/media" && find . -type f -exec sha256sum {} + | sort) \
     <(cd "$WORK/media-restored" && find . -type f -exec sha256sum {} + | sort) \
     || die "restored media folder differs from the original"
-log "backup ${t0:+$((t1 - t0))}s, restore + verify $((t2 - t1))s"
+phase "done: backup $((t1 - t0))s, restore + verify $((t2 - t1))s"

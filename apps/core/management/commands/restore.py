@@ -43,3 +43,8 @@ class Command(BaseCommand):
                 "seconds": time.monotonic() - started,
             }
         )
+        from django.conf import settings
+
+        if "owner" in settings.DATABASES:
+            # pg_restore --no-privileges: the runtime role's rights are given again, as after migrate.
+            self.stdout.write(_("Tiếp theo: chạy manage.py grant_runtime_role để cấp quyền cho vai trò ứng dụng."))
