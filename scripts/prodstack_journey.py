@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -315,6 +316,7 @@ def journey(base: str, log_file: str) -> None:
     page = browser.get("/cases/new/")
     check(page.status == 200, f"new case form answered {page.status}")
     form = next(f for f in parse(page.text).forms if f.attrs.get("method", "").lower() == "post" and f.selects)
+    proxy_request_id = str(uuid.uuid4())  # as nginx's proxy_set_header X-Request-ID $request_id
     created = browser.post(
         "/cases/new/",
         form.data(
@@ -328,7 +330,9 @@ def journey(base: str, log_file: str) -> None:
                 "c-detected_on": time.strftime("%d/%m/%Y"),
             }
         ),
+        extra={"X-Request-ID": proxy_request_id},
     )
+    check(created.header("X-Request-ID") == proxy_request_id, "the proxy's request id was not kept")
     errors = re.findall(r"errorlist.{0,200}", created.text)
     check(created.status == 302, f"case creation answered {created.status}: {errors}")
     case_page = browser.follow(created)

@@ -28,9 +28,10 @@ request_logger = logging.getLogger("pcmt.request")
 
 def _request_id(request) -> uuid.UUID:
     """The id the proxy gave the request (X-Request-ID, so its access log and ours match), if it is
-    a UUID (the audit column's type); anything else a client may have sent is replaced."""
+    a UUID (the audit column's type). Only behind a declared proxy (``PCMT_TRUSTED_PROXIES``), which
+    sets the header itself: without one, a client could give its requests another request's id."""
     sent = request.META.get("HTTP_X_REQUEST_ID", "")
-    if sent and len(sent) <= 36:
+    if sent and len(sent) <= 36 and getattr(settings, "PCMT_TRUSTED_PROXIES", 0) > 0:
         try:
             return uuid.UUID(sent)
         except ValueError:

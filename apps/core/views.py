@@ -11,7 +11,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from apps.audit.services import audit_read
@@ -343,7 +343,7 @@ class ImportTemplateView(ScopedViewMixin, View):
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """For the province's monitoring (no login): 200 when the database answers, every migration is
     applied, a worker went round its loop lately and the disk has room; 503 naming the failed

@@ -112,3 +112,10 @@ def test_the_worker_loop_records_its_heartbeat(db, db_queue, settings):
     call_command("run_worker", "--batch", "--worker-id", "test-worker", "--no-startup-delay")
     beat = WorkerHeartbeat.objects.get(worker_id="test-worker")
     assert beat.last_seen >= before
+
+
+def test_head_is_answered_too(db, client, db_queue):
+    # Some probes only send HEAD.
+    WorkerHeartbeat.beat("host:1")
+    assert client.head(URL).status_code == 200
+    assert client.post(URL).status_code == 405

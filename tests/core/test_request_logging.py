@@ -41,7 +41,8 @@ def test_the_query_string_is_not_logged(world, officer_a, client_for, caplog):
     assert "q=" not in record.path
 
 
-def test_a_request_id_from_the_proxy_is_kept_and_carried_by_the_audit_rows(world, officer_a, client_for):
+def test_a_request_id_from_the_proxy_is_kept_and_carried_by_the_audit_rows(world, officer_a, client_for, settings):
+    settings.PCMT_TRUSTED_PROXIES = 1
     sent = str(uuid.uuid4())
     case = make_case(officer_a, world.commune_a)
     response = client_for(officer_a).get(reverse("cases:casefile_detail", args=[case.pk]), HTTP_X_REQUEST_ID=sent)
@@ -50,8 +51,16 @@ def test_a_request_id_from_the_proxy_is_kept_and_carried_by_the_audit_rows(world
     assert str(entry.request_id) == sent
 
 
+def test_without_a_declared_proxy_the_request_id_header_is_ignored(world, officer_a, client_for):
+    # Nobody overwrites the header then: a client could reuse another request's id.
+    sent = str(uuid.uuid4())
+    response = client_for(officer_a).get(reverse("core:home"), HTTP_X_REQUEST_ID=sent)
+    assert response["X-Request-ID"] != sent
+
+
 @pytest.mark.parametrize("sent", ["not-a-uuid", "x" * 300, "'; DROP TABLE"])
-def test_an_invalid_request_id_is_replaced(world, officer_a, client_for, sent):
+def test_an_invalid_request_id_is_replaced(world, officer_a, client_for, sent, settings):
+    settings.PCMT_TRUSTED_PROXIES = 1
     response = client_for(officer_a).get(reverse("core:home"), HTTP_X_REQUEST_ID=sent)
     assert str(uuid.UUID(response["X-Request-ID"])) != sent
 
