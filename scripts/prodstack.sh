@@ -113,9 +113,16 @@ PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12
 
 phase "check --deploy, migrate, load_units, collectstatic, accounts"
 prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
+# collectstatic needs no database: it runs beside migrate.
+prod_env "${MANAGE[@]}" collectstatic --noinput -v 0 >"$WORK/collectstatic.log" 2>&1 &
+COLLECT_PID=$!
+PIDS+=("$COLLECT_PID")
+phase "migrate"
 prod_env "${MANAGE[@]}" migrate --noinput -v 0
+phase "load_units"
 prod_env "${MANAGE[@]}" load_units
-prod_env "${MANAGE[@]}" collectstatic --noinput -v 0
+wait "$COLLECT_PID" || die "collectstatic failed: $(cat "$WORK/collectstatic.log")"
+phase "create_account ×2"
 prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.xa --role commune_officer \
     --unit 2458 --full-name "Cán bộ Kiểm Thử" --password-env PRODSTACK_PASSWORD
 prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.tinh --role province_staff \
@@ -123,22 +130,23 @@ prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.
 
 PORT="$(free_port)"
 phase "gunicorn (3 workers) on 127.0.0.1:$PORT and the task worker"
+# No control socket: gunicorn 27 puts it in ~/.gunicorn, shared by every instance of the user.
 prod_env "$VENV/bin/gunicorn" tuyenquang_pcmt.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
-    --timeout 60 --graceful-timeout 5 >"$WORK/app.log" 2>&1 &
-PIDS+=($!)
+    --timeout 60 --graceful-timeout 5 --no-control-socket >"$WORK/app.log" 2>&1 &
+GUNICORN_PID=$!
+PIDS+=("$GUNICORN_PID")
 prod_env "${MANAGE[@]}" run_worker --interval 0.5 --no-startup-delay >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do
     if "$VENV_PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
         break
     fi
-    kill -0 "${PIDS[0]}" 2>/dev/null || die "gunicorn exited: $(tail -n 20 "$WORK/app.log")"
+    kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn exited: $(tail -n 20 "$WORK/app.log")"
     sleep 0.5
 done
 
 phase "journey over HTTP (proxy headers: X-Forwarded-Proto https, X-Forwarded-For)"
 prod_env PRODSTACK_OFFICER=prodstack.xa PRODSTACK_PROVINCE=prodstack.tinh PRODSTACK_PASSWORD="$PASSWORD" \
-    PRODSTACK_MANAGE="$VENV_PY $REPO_ROOT/manage.py" \
     "$VENV_PY" scripts/prodstack_journey.py journey "http://127.0.0.1:$PORT" "$WORK/app.log"
 
 phase "backup of the production database, restore into a fresh database and media folder"
