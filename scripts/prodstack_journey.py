@@ -385,6 +385,8 @@ def journey(base: str, log_file: str) -> None:
     cache = static.header("Cache-Control")
     check(static.status == 200, f"{css[0]} answered {static.status}")
     check("max-age=315360000" in cache and "immutable" in cache, f"hashed static file Cache-Control: {cache!r}")
+    remote = re.search(r"""(url\(|@import)\s*['"]?(https?:)?//""", static.text)
+    check(remote is None, "the stylesheet loads from the web")
     gz = staff.get(css[0], extra={"Accept-Encoding": "gzip"})
     check(gz.header("Content-Encoding") == "gzip", "WhiteNoise did not serve the compressed file")
     staff.logout()
