@@ -24,6 +24,7 @@ export PYTHON="$VENV_PY"
 export PYTHONUNBUFFERED=1
 
 WORK=""
+PORT=""
 PIDS=()
 SERVER_URL=""
 DBS=()
@@ -45,6 +46,10 @@ cleanup() {
         for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
         kill -KILL "$pid" 2>/dev/null || true
     done
+    if [[ -n "${PORT:-}" ]] && "$VENV_PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
+        printf 'ERROR: something still answers on 127.0.0.1:%s after the cleanup\n' "$PORT" >&2
+        rc=1
+    fi
     if [[ -n "$SERVER_URL" && -z "$PG_CLUSTER_DIR" ]]; then
         for db in "${DBS[@]}"; do
             "$VENV_PY" scripts/prodstack_journey.py dropdb "$SERVER_URL" "$db" || true
@@ -90,31 +95,34 @@ DBS=("$APP_DB" "$RESTORE_DB")
 "$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$APP_DB"
 "$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$RESTORE_DB"
 
-# The production environment: nothing from a developer's .env may take part.
-prod_env() {
-    env -i PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 PYTHONUNBUFFERED=1 \
-        DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.production \
-        DJANGO_SECRET_KEY="$SECRET" \
-        DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
-        DATABASE_URL="$(db_url "$SERVER_URL" "$APP_DB")" \
-        DJANGO_MEDIA_ROOT="$WORK/media" \
-        DJANGO_STATIC_ROOT="$WORK/static" \
-        IMPORT_TMP_DIR="$WORK/imports" \
-        PCMT_BACKUP_DIR="$WORK/backups" \
-        PCMT_TRUSTED_PROXIES=1 \
-        PCMT_LOG_FORMAT=json \
-        PCMT_WORKER_HEARTBEAT_SECONDS=2 \
-        PCMT_HEALTH_MIN_FREE_DISK_MB=50 \
-        "$@"
-}
 SECRET="$("$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+# The production environment: nothing from a developer's .env may take part.
+PROD_ENV=(
+    PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 PYTHONUNBUFFERED=1
+    DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.production
+    DJANGO_SECRET_KEY="$SECRET"
+    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+    DATABASE_URL="$(db_url "$SERVER_URL" "$APP_DB")"
+    DJANGO_MEDIA_ROOT="$WORK/media"
+    DJANGO_STATIC_ROOT="$WORK/static"
+    IMPORT_TMP_DIR="$WORK/imports"
+    PCMT_BACKUP_DIR="$WORK/backups"
+    PCMT_TRUSTED_PROXIES=1
+    PCMT_LOG_FORMAT=json
+    PCMT_WORKER_HEARTBEAT_SECONDS=2
+    PCMT_HEALTH_MIN_FREE_DISK_MB=50
+)
+# Background processes are started with `env -i "${PROD_ENV[@]}" ... &`, not through this function:
+# a backgrounded function runs in a subshell, so $! would be that subshell and killing it would
+# leave gunicorn running.
+prod_env() { env -i "${PROD_ENV[@]}" "$@"; }
 MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
 PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
 
 phase "check --deploy, migrate, load_units, collectstatic, accounts"
 prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
 # collectstatic needs no database: it runs beside migrate.
-prod_env "${MANAGE[@]}" collectstatic --noinput -v 0 >"$WORK/collectstatic.log" 2>&1 &
+env -i "${PROD_ENV[@]}" "${MANAGE[@]}" collectstatic --noinput -v 0 >"$WORK/collectstatic.log" 2>&1 &
 COLLECT_PID=$!
 PIDS+=("$COLLECT_PID")
 phase "migrate"
@@ -131,11 +139,11 @@ prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.
 PORT="$(free_port)"
 phase "gunicorn (3 workers) on 127.0.0.1:$PORT and the task worker"
 # No control socket: gunicorn 27 puts it in ~/.gunicorn, shared by every instance of the user.
-prod_env "$VENV/bin/gunicorn" tuyenquang_pcmt.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
+env -i "${PROD_ENV[@]}" "$VENV/bin/gunicorn" tuyenquang_pcmt.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
     --timeout 60 --graceful-timeout 5 --no-control-socket >"$WORK/app.log" 2>&1 &
 GUNICORN_PID=$!
 PIDS+=("$GUNICORN_PID")
-prod_env "${MANAGE[@]}" run_worker --interval 0.5 --no-startup-delay >"$WORK/worker.log" 2>&1 &
+env -i "${PROD_ENV[@]}" "${MANAGE[@]}" run_worker --interval 0.5 --no-startup-delay >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do
     if "$VENV_PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
