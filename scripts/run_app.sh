@@ -161,9 +161,9 @@ run_app_main() {
     "${manage[@]}" demo_logins
 
     # Province PDF reports are rendered by a background worker (django-tasks, database queue).
-    log "requeue reports left unfinished, start the background worker (manage.py db_worker)"
+    log "requeue reports left unfinished, start the background worker (manage.py run_worker)"
     "${manage[@]}" reports_requeue_stale --minutes 0
-    "${manage[@]}" db_worker --interval 1 &
+    "${manage[@]}" run_worker --interval 1 &
     local worker_pid=$!
     trap 'kill "$worker_pid" 2>/dev/null || true' EXIT INT TERM
 

@@ -7,6 +7,9 @@
 #               otherwise a disposable local cluster, see scripts/lib/pg_cluster.sh)
 #   sqlite      pytest -m "not browser" on SQLite (DATABASE_URL=sqlite:///<repo>/db.sqlite3; tests use in-memory)
 #   browser     pytest -m browser tests/browser on SQLite (Playwright + /usr/bin/chromium)
+#   prodstack   the app as production runs it (settings.production, gunicorn, WhiteNoise, the task worker,
+#               proxy headers) on a fresh PostgreSQL database, a journey over HTTP, then backup → restore
+#               → verify (scripts/prodstack.sh; runnable alone)
 #
 # Extra arguments are passed to every pytest call, e.g. scripts/run_tests.sh -k login -x
 # (pytest exit code 5, "no tests collected", counts as a failure in every step.)
@@ -166,9 +169,15 @@ step_pytest_browser() {
     DATABASE_URL="$SQLITE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true run_pytest -m browser tests/browser
 }
 
+step_prodstack() {
+    # Its own process: it has its own EXIT trap (gunicorn, worker, databases, cluster).
+    "$REPO_ROOT/scripts/prodstack.sh"
+}
+
 run_step setup "virtualenv, system libraries, compilemessages" step_setup
 run_step lint "ruff check + ruff format --check" step_lint
 run_step migrations "makemigrations --check --dry-run" step_migrations
 run_step pg "pytest -m 'not browser' on PostgreSQL" step_pytest_postgres
 run_step sqlite "pytest -m 'not browser' on SQLite" step_pytest_sqlite
 run_step browser "pytest -m browser tests/browser (Chromium, SQLite)" step_pytest_browser
+run_step prodstack "production stack journey + backup/restore (gunicorn, PostgreSQL)" step_prodstack

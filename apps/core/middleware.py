@@ -1,3 +1,5 @@
+import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -21,15 +23,33 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+request_logger = logging.getLogger("pcmt.request")
+
+
+def _request_id(request) -> uuid.UUID:
+    """The id the proxy gave the request (X-Request-ID, so its access log and ours match), if it is
+    a UUID (the audit column's type). Only behind a declared proxy (``PCMT_TRUSTED_PROXIES``), which
+    sets the header itself: without one, a client could give its requests another request's id."""
+    sent = request.META.get("HTTP_X_REQUEST_ID", "")
+    if sent and len(sent) <= 36 and getattr(settings, "PCMT_TRUSTED_PROXIES", 0) > 0:
+        try:
+            return uuid.UUID(sent)
+        except ValueError:
+            pass
+    return uuid.uuid4()
+
+
 class RequestContextMiddleware:
-    """Give each request an id (returned as X-Request-ID) and expose it to the audit service."""
+    """Give each request an id (returned as X-Request-ID) and expose it to the audit service; log
+    one line per request with it (path without the query string: searches carry names)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        started = time.monotonic()
         ctx = RequestContext(
-            request_id=uuid.uuid4(),
+            request_id=_request_id(request),
             client_ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         )
@@ -40,6 +60,24 @@ class RequestContextMiddleware:
         finally:
             reset_request_context(token)
         response["X-Request-ID"] = str(ctx.request_id)
+        user = getattr(request, "user", None)
+        duration_ms = round((time.monotonic() - started) * 1000, 1)
+        request_logger.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            extra={
+                "request_id": str(ctx.request_id),
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+                "client_ip": ctx.client_ip,
+            },
+        )
         return response
 
 

@@ -5,10 +5,13 @@ Concrete views only declare ``model``/``queryset``, ``permission_action`` and te
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from apps.audit.services import audit_read
@@ -336,3 +339,16 @@ class ImportTemplateView(ScopedViewMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         return response
+
+
+@login_not_required
+@never_cache
+@require_safe
+def health(request):
+    """For the province's monitoring (no login): 200 when the database answers, every migration is
+    applied, a worker went round its loop lately and the disk has room; 503 naming the failed
+    check otherwise. Holds no personal data, host names or versions."""
+    from .health import run_checks
+
+    result = run_checks()
+    return JsonResponse(result, status=200 if result["status"] == "ok" else 503)

@@ -171,7 +171,8 @@ MIDDLEWARE = [
 # STATIC / MEDIA
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the files WhiteNoise serves (hashed names, compressed copies).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -251,13 +252,30 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# One line per request (logger ``pcmt.request``) and every record carry the request id that the
+# audit entries of that request carry. "plain" text, or "json": one object per line for a collector.
+PCMT_LOG_FORMAT = env.str("PCMT_LOG_FORMAT", default="plain")
+if PCMT_LOG_FORMAT not in ("plain", "json"):
+    raise ValueError(f"PCMT_LOG_FORMAT must be 'plain' or 'json', not {PCMT_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.core.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": PCMT_LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Django's own per-request lines for 4xx/5xx would duplicate ours (errors stay: ERROR level).
+        "django.request": {"level": "ERROR"},
+    },
 }
 
 # PROJECT
@@ -298,3 +316,19 @@ PCMT_FIGURES_PRECOMPUTED = env.bool("PCMT_FIGURES_PRECOMPUTED", default=True)
 # The queue is a table of the database (django-tasks-db), so the default setup needs nothing but
 # the worker (`manage.py db_worker`). README "Production" explains the switch to Redis.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker (`manage.py run_worker`) records a heartbeat every N seconds from its loop.
+PCMT_WORKER_HEARTBEAT_SECONDS = env.int("PCMT_WORKER_HEARTBEAT_SECONDS", default=15)
+
+# BACKUP (manage.py backup / restore; README "Sao lưu và phục hồi")
+# ------------------------------------------------------------------------------
+# Where `manage.py backup` writes pcmt-<UTC time>.tar when no --output is given.
+PCMT_BACKUP_DIR = env.path("PCMT_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
+# Folder of pg_dump/pg_restore; empty: the server's major version under /usr/lib/postgresql, else PATH.
+PCMT_PG_BIN_DIR = env.str("PCMT_PG_BIN_DIR", default="")
+
+# HEALTH (/healthz/, for the monitoring; no login, no personal data)
+# ------------------------------------------------------------------------------
+# 503 when the newest worker heartbeat is older than this (a long import or PDF delays beats).
+PCMT_HEALTH_WORKER_MAX_AGE_SECONDS = env.int("PCMT_HEALTH_WORKER_MAX_AGE_SECONDS", default=300)
+# 503 when the disk holding the media folder has less free space than this.
+PCMT_HEALTH_MIN_FREE_DISK_MB = env.int("PCMT_HEALTH_MIN_FREE_DISK_MB", default=1024)

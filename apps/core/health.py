@@ -1,0 +1,83 @@
+"""The checks behind /healthz/: what a province's monitoring needs to page someone, and nothing a
+stranger could use (no names, no hosts, no versions)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+DB_QUEUE_BACKEND = "django_tasks_db.DatabaseBackend"
+
+
+def _ping(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _pending_migrations(connection) -> int:
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _existing(path: Path) -> Path:
+    # The media folder may not exist yet on a fresh server: measure the disk it will be on.
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        _ping(connections["default"])
+    except DatabaseError:
+        return {"ok": False}
+    return {"ok": True}
+
+
+def check_migrations() -> dict[str, Any]:
+    try:
+        pending = _pending_migrations(connections["default"])
+    except DatabaseError:
+        return {"ok": False, "pending": None}
+    return {"ok": pending == 0, "pending": pending}
+
+
+def check_worker() -> dict[str, Any]:
+    """The newest heartbeat of any worker, when jobs go through the database queue (with another
+    backend, e.g. the tests' immediate one, there is no worker of ours to watch)."""
+    if settings.TASKS.get("default", {}).get("BACKEND") != DB_QUEUE_BACKEND:
+        return {"ok": True, "age_seconds": None}
+    from .models import WorkerHeartbeat
+
+    try:
+        last = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
+    except DatabaseError:
+        return {"ok": False, "age_seconds": None}
+    if last is None:
+        return {"ok": False, "age_seconds": None}
+    age = max(0, int((timezone.now() - last).total_seconds()))
+    return {"ok": age <= settings.PCMT_HEALTH_WORKER_MAX_AGE_SECONDS, "age_seconds": age}
+
+
+def check_disk() -> dict[str, Any]:
+    free_mb = shutil.disk_usage(_existing(Path(settings.MEDIA_ROOT))).free // 2**20
+    minimum = settings.PCMT_HEALTH_MIN_FREE_DISK_MB
+    return {"ok": free_mb >= minimum, "free_mb": free_mb, "min_free_mb": minimum}
+
+
+def run_checks() -> dict[str, Any]:
+    checks = {"database": check_database()}
+    if checks["database"]["ok"]:
+        checks["migrations"] = check_migrations()
+        checks["worker"] = check_worker()
+    else:
+        checks["migrations"] = {"ok": False, "pending": None}
+        checks["worker"] = {"ok": False, "age_seconds": None}
+    checks["disk"] = check_disk()
+    return {"status": "ok" if all(c["ok"] for c in checks.values()) else "fail", "checks": checks}

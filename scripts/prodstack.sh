@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The app as production runs it, and a short journey against it over real HTTP (issue 14 §1, §2):
+#   - a fresh PostgreSQL database: on the server of $DATABASE_URL when it is a postgres URL, else on
+#     a disposable local cluster (scripts/lib/pg_cluster.sh);
+#   - settings.production (DEBUG off, a generated secret, ALLOWED_HOSTS=127.0.0.1,localhost,
+#     PCMT_TRUSTED_PROXIES=1, JSON logs), migrate, load_units (the real units), collectstatic,
+#     two accounts made with `manage.py create_account`;
+#   - gunicorn with 3 workers on a free loopback port, the task worker (`manage.py run_worker`) as
+#     its own process; the journey sends what the TLS proxy would (X-Forwarded-Proto: https,
+#     X-Forwarded-For) — scripts/prodstack_journey.py;
+#   - then `manage.py backup` of that database, `manage.py restore` into another fresh database and
+#     media folder, and `verify_audit_chain` there.
+# Every process and database it made is removed on exit (trap). Run alone: scripts/prodstack.sh
+# (run_tests.sh runs it as its "prodstack" step).
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+# shellcheck source=run_app.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run_app.sh"
+# shellcheck source=lib/pg_cluster.sh
+source "$REPO_ROOT/scripts/lib/pg_cluster.sh"
+cd "$REPO_ROOT"
+export PYTHON="$VENV_PY"
+export PYTHONUNBUFFERED=1
+
+WORK=""
+PORT=""
+PIDS=()
+SERVER_URL=""
+DBS=()
+STARTED=$SECONDS
+
+is_postgres_url() { [[ "${1:-}" =~ ^(postgres|postgresql|psql|pgsql)(\+[A-Za-z0-9_]+)?:// ]]; }
+
+# URL of database $2 on the server of URL $1.
+db_url() { printf '%s/%s' "${1%/*}" "$2"; }
+
+cleanup() {
+    local rc=$? pid db
+    trap - EXIT INT TERM HUP
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        # gunicorn's master takes its workers with it; give everything 10 s, then end it.
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    if [[ -n "${PORT:-}" ]] && "$VENV_PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
+        printf 'ERROR: something still answers on 127.0.0.1:%s after the cleanup\n' "$PORT" >&2
+        rc=1
+    fi
+    if [[ -n "$SERVER_URL" && -z "$PG_CLUSTER_DIR" ]]; then
+        for db in "${DBS[@]}"; do
+            "$VENV_PY" scripts/prodstack_journey.py dropdb "$SERVER_URL" "$db" || true
+        done
+    fi
+    pg_cluster_stop || true
+    if [[ -n "$WORK" ]]; then
+        if [[ "$rc" -ne 0 && -f "$WORK/app.log" ]]; then
+            printf '\n--- last lines of the app log ---\n' >&2
+            tail -n 40 "$WORK/app.log" >&2 || true
+            printf -- '--- last lines of the worker log ---\n' >&2
+            tail -n 20 "$WORK/worker.log" >&2 || true
+        fi
+        rm -rf -- "$WORK"
+    fi
+    printf 'prodstack: %s in %ss\n' "$([[ "$rc" -eq 0 ]] && echo OK || echo "FAILED (exit $rc)")" \
+        "$((SECONDS - STARTED))" >&2
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+phase() { log "[$((SECONDS - STARTED))s] $*"; }
+
+free_port() { "$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/pcmt-prodstack.XXXXXX")"
+chmod 700 "$WORK"
+
+if is_postgres_url "${DATABASE_URL:-}"; then
+    SERVER_URL="$DATABASE_URL"
+    log "PostgreSQL from DATABASE_URL (fresh databases on that server)"
+else
+    pg_cluster_start || die "no PostgreSQL: set DATABASE_URL to a postgres URL or install PostgreSQL"
+    SERVER_URL="$PG_CLUSTER_URL"
+fi
+SUFFIX="$(date +%s)_$$"
+APP_DB="pcmt_prodstack_${SUFFIX}"
+RESTORE_DB="pcmt_prodstack_restore_${SUFFIX}"
+DBS=("$APP_DB" "$RESTORE_DB")
+"$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$APP_DB"
+"$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$RESTORE_DB"
+
+SECRET="$("$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+# The production environment: nothing from a developer's .env may take part.
+PROD_ENV=(
+    PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 PYTHONUNBUFFERED=1
+    DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.production
+    DJANGO_SECRET_KEY="$SECRET"
+    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+    DATABASE_URL="$(db_url "$SERVER_URL" "$APP_DB")"
+    DJANGO_MEDIA_ROOT="$WORK/media"
+    DJANGO_STATIC_ROOT="$WORK/static"
+    IMPORT_TMP_DIR="$WORK/imports"
+    PCMT_BACKUP_DIR="$WORK/backups"
+    PCMT_TRUSTED_PROXIES=1
+    PCMT_LOG_FORMAT=json
+    PCMT_WORKER_HEARTBEAT_SECONDS=2
+    PCMT_HEALTH_MIN_FREE_DISK_MB=50
+)
+# Background processes are started with `env -i "${PROD_ENV[@]}" ... &`, not through this function:
+# a backgrounded function runs in a subshell, so $! would be that subshell and killing it would
+# leave gunicorn running.
+prod_env() { env -i "${PROD_ENV[@]}" "$@"; }
+MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
+PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
+
+phase "check --deploy, migrate, load_units, collectstatic, accounts"
+prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
+# collectstatic needs no database: it runs beside migrate.
+env -i "${PROD_ENV[@]}" "${MANAGE[@]}" collectstatic --noinput -v 0 >"$WORK/collectstatic.log" 2>&1 &
+COLLECT_PID=$!
+PIDS+=("$COLLECT_PID")
+phase "migrate"
+prod_env "${MANAGE[@]}" migrate --noinput -v 0
+phase "load_units"
+prod_env "${MANAGE[@]}" load_units
+wait "$COLLECT_PID" || die "collectstatic failed: $(cat "$WORK/collectstatic.log")"
+phase "create_account ×2"
+prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.xa --role commune_officer \
+    --unit 2458 --full-name "Cán bộ Kiểm Thử" --password-env PRODSTACK_PASSWORD
+prod_env PRODSTACK_PASSWORD="$PASSWORD" "${MANAGE[@]}" create_account prodstack.tinh --role province_staff \
+    --full-name "Cán bộ Tỉnh Kiểm Thử" --password-env PRODSTACK_PASSWORD
+
+PORT="$(free_port)"
+phase "gunicorn (3 workers) on 127.0.0.1:$PORT and the task worker"
+# No control socket: gunicorn 27 puts it in ~/.gunicorn, shared by every instance of the user.
+env -i "${PROD_ENV[@]}" "$VENV/bin/gunicorn" tuyenquang_pcmt.wsgi:application --bind "127.0.0.1:$PORT" --workers 3 \
+    --timeout 60 --graceful-timeout 5 --no-control-socket >"$WORK/app.log" 2>&1 &
+GUNICORN_PID=$!
+PIDS+=("$GUNICORN_PID")
+env -i "${PROD_ENV[@]}" "${MANAGE[@]}" run_worker --interval 0.5 --no-startup-delay >"$WORK/worker.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do
+    if "$VENV_PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
+        break
+    fi
+    kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn exited: $(tail -n 20 "$WORK/app.log")"
+    sleep 0.5
+done
+
+phase "journey over HTTP (proxy headers: X-Forwarded-Proto https, X-Forwarded-For)"
+prod_env PRODSTACK_OFFICER=prodstack.xa PRODSTACK_PROVINCE=prodstack.tinh PRODSTACK_PASSWORD="$PASSWORD" \
+    "$VENV_PY" scripts/prodstack_journey.py journey "http://127.0.0.1:$PORT" "$WORK/app.log"
+
+phase "backup of the production database, restore into a fresh database and media folder"
+t0=$SECONDS
+prod_env "${MANAGE[@]}" backup --output "$WORK/backups/prodstack.tar"
+t1=$SECONDS
+prod_env DATABASE_URL="$(db_url "$SERVER_URL" "$RESTORE_DB")" DJANGO_MEDIA_ROOT="$WORK/media-restored" \
+    "${MANAGE[@]}" restore "$WORK/backups/prodstack.tar"
+prod_env DATABASE_URL="$(db_url "$SERVER_URL" "$RESTORE_DB")" DJANGO_MEDIA_ROOT="$WORK/media-restored" \
+    "${MANAGE[@]}" verify_audit_chain
+t2=$SECONDS
+cmp -s <(cd "$WORK/media" && find . -type f -exec sha256sum {} + | sort) \
+    <(cd "$WORK/media-restored" && find . -type f -exec sha256sum {} + | sort) \
+    || die "restored media folder differs from the original"
+phase "done: backup $((t1 - t0))s, restore + verify $((t2 - t1))s"
