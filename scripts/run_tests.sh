@@ -137,8 +137,17 @@ step_migrations() {
 
 is_postgres_url() { [[ "${1:-}" =~ ^(postgres|postgresql|psql|pgsql)(\+[A-Za-z0-9_]+)?:// ]]; }
 
+# The database suites run on every core (pytest-xdist, one test database per worker);
+# PCMT_TEST_WORKERS=1 runs them in one process, e.g. to read a failure in order.
+TEST_WORKERS="${PCMT_TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}"
+parallel_args() {
+    if [[ "$TEST_WORKERS" -gt 1 ]]; then
+        printf '%s\n' -n "$TEST_WORKERS"
+    fi
+}
+
 step_pytest_postgres() {
-    local url rc=0
+    local url rc=0 parallel
     if is_postgres_url "${DATABASE_URL:-}"; then
         url="$DATABASE_URL"
         printf 'Using PostgreSQL from DATABASE_URL.\n'
@@ -146,13 +155,16 @@ step_pytest_postgres() {
         pg_cluster_start || return
         url="$PG_CLUSTER_URL"
     fi
-    DATABASE_URL="$url" run_pytest -m "not browser" || rc=$?
+    mapfile -t parallel < <(parallel_args)
+    DATABASE_URL="$url" run_pytest -m "not browser" "${parallel[@]}" || rc=$?
     pg_cluster_stop || true
     return "$rc"
 }
 
 step_pytest_sqlite() {
-    DATABASE_URL="$SQLITE_URL" run_pytest -m "not browser"
+    local parallel
+    mapfile -t parallel < <(parallel_args)
+    DATABASE_URL="$SQLITE_URL" run_pytest -m "not browser" "${parallel[@]}"
 }
 
 step_pytest_browser() {

@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory e-mail and cache, same apps and middleware as production."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR
 
@@ -9,7 +11,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-IMPORT_TMP_DIR = BASE_DIR / "var" / "test-imports"
+# One folder per pytest-xdist worker: a test that purges or counts previews must not see another
+# worker's files.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+IMPORT_TMP_DIR = BASE_DIR / "var" / f"test-imports-{_WORKER}"
+MEDIA_ROOT = BASE_DIR / "var" / f"test-media-{_WORKER}"
+PCMT_BACKUP_DIR = BASE_DIR / "var" / f"test-backups-{_WORKER}"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files straight from static/ (no collectstatic) so browser tests get CSS and JS.
 STATIC_ROOT = None
