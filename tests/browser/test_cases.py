@@ -330,7 +330,7 @@ def test_second_concurrent_edit_is_refused_and_names_the_first_change(
     expect(error).to_contain_text("Hồ sơ đã được người khác lưu sau khi bạn mở")
     aliases_label = str(Person._meta.get_field("aliases").verbose_name)  # "tên gọi khác"
     who_what = (
-        rf"\({re.escape(trung_son_officer.username)} lúc \d{{2}}:\d{{2}} \d{{2}}/\d{{2}}/\d{{4}}: {aliases_label}\)"
+        rf"\({re.escape(trung_son_officer.get_full_name())} lúc \d{{2}}:\d{{2}} \d{{2}}/\d{{2}}/\d{{4}}: {aliases_label}\)"
     )
     expect(error).to_contain_text(re.compile(who_what))
     expect(error).to_contain_text("Thay đổi của bạn CHƯA được lưu")
