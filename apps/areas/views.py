@@ -59,8 +59,8 @@ class UnitDetailView(ScopedDetailView):
         # A former commune split between several new ones names them all, but links only those the
         # viewer may open (the others would answer 404): the same for predecessors and children.
         ctx["openable_ids"] = set(scoping.visible_unit_ids(self.request.user))
-        ctx["successions"] = list(unit.successions.select_related("new"))
-        ctx["predecessions"] = list(unit.predecessions.select_related("old__parent"))
+        ctx["successions"] = list(unit.successions.all())
+        ctx["predecessions"] = list(unit.predecessions.all())
         ctx["children"] = list(unit.children.all())
         ctx["populations"] = list(unit.populations.all())
         ctx["can_edit_population"] = unit.is_current and scoping.has_action(
