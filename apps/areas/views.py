@@ -56,6 +56,9 @@ class UnitDetailView(ScopedDetailView):
         ctx["ancestors"] = _ancestors(unit)
         # A commune officer's unit has a parent outside their scope: show it, but do not link to a 404.
         ctx["parent_visible"] = unit.parent_id is not None and scoping.can(self.request.user, "view", unit.parent)
+        # A former commune split between several new ones names them all, but links only those the
+        # viewer may open (the others would answer 404): the same for predecessors and children.
+        ctx["openable_ids"] = set(scoping.visible_unit_ids(self.request.user))
         ctx["successions"] = list(unit.successions.all())
         ctx["predecessions"] = list(unit.predecessions.all())
         ctx["children"] = list(unit.children.all())

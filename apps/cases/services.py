@@ -21,7 +21,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
-from apps.core.locking import lock_for_update
+from apps.core.locking import lock_for_update, person_name
 from apps.core.text import clean_name
 from apps.reporting.locks import ensure_unlocked
 
@@ -463,9 +463,13 @@ def _stale_message(case: CaseFile, expected_version: int) -> str:
     """What changed since the version the editor opened, from the audit trail."""
     from apps.audit.models import AuditLogEntry
 
-    entries = AuditLogEntry.objects.filter(
-        content_type__app_label="cases", content_type__model="casefile", object_id=str(case.pk)
-    ).order_by("time", "pk")
+    entries = (
+        AuditLogEntry.objects.filter(
+            content_type__app_label="cases", content_type__model="casefile", object_id=str(case.pk)
+        )
+        .select_related("actor")
+        .order_by("time", "pk")
+    )
     changes: list[str] = []
     for entry in entries:
         after = entry.after or {}
@@ -480,7 +484,8 @@ def _stale_message(case: CaseFile, expected_version: int) -> str:
         )
         fields = [_field_label(k) for k in diff if k not in ("version", "person")]
         when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
-        changes.append(f"{entry.actor_username} lúc {when}: {', '.join(fields) or _('tình trạng')}")
+        who = person_name(entry.actor, entry.actor_username)
+        changes.append(f"{who} lúc {when}: {', '.join(fields) or _('tình trạng')}")
     detail = "; ".join(changes) or _("không rõ")
     return _(
         "Hồ sơ đã được người khác lưu sau khi bạn mở (%(detail)s). Thay đổi của bạn CHƯA được lưu; "

@@ -21,6 +21,14 @@ VERSION_MISSING = gettext_lazy(
 LabelFn = Callable[[type[models.Model], str], str]
 
 
+def person_name(user, username: str = "") -> str:
+    """How a colleague is named in messages: the full name people know each other by; the login
+    only for an account without one (or a deleted account, from the audit row's username)."""
+    if user is not None:
+        return user.get_full_name() or user.get_username()
+    return username or _("không rõ")
+
+
 class StaleObjectError(ValidationError):
     """Someone else saved the object after it was opened: the save is refused, nothing is lost."""
 
@@ -76,8 +84,7 @@ def stale_error(
             continue
         diff = changed_fields(entry.before, after) if entry.before else {}
         labels = [label(model, name) for name in diff if name != "version"]
-        full_name = entry.actor.get_full_name() if entry.actor else ""
-        who = f"{full_name} ({entry.actor_username})" if full_name else entry.actor_username or _("không rõ")
+        who = person_name(entry.actor, entry.actor_username)
         when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
         fields = ", ".join(labels) or unnamed or _("nội dung")
         changes.append(_("%(who)s lúc %(when)s sửa: %(fields)s") % {"who": who, "when": when, "fields": fields})

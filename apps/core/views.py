@@ -178,6 +178,11 @@ class HomeView(TemplateView):
             from apps.cases.selectors import worklist
 
             ctx["worklist_counts"] = worklist(user=user, limit=0).counts
+        from . import home
+
+        ctx["reporting_tasks"] = home.officer_tasks(user=user)
+        ctx["queues"] = home.province_queues(user=user)
+        ctx["key_figures"] = home.steering_figures(user=user)
         return ctx
 
 

@@ -4,20 +4,110 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import PeriodKind
-from .periods import NUMBERS, latest_ended, period_get
+from .periods import NUMBERS, ROMAN, latest_ended, period_get
+
+FIRST_YEAR = 2015
+
+
+def year_choices() -> list[tuple[int, str]]:
+    """The years a period can be picked in, newest first (next year for plans made ahead)."""
+    return [(y, str(y)) for y in range(timezone.localdate().year + 1, FIRST_YEAR - 1, -1)]
+
+
+def number_choices(kind: str) -> list[tuple[int, str]]:
+    """The numbers valid for a kind of period: months 1–12, quarters I–IV, nothing else."""
+    if kind == PeriodKind.MONTH:
+        return [(n, gettext("Tháng %(n)s") % {"n": n}) for n in NUMBERS[kind]]
+    if kind == PeriodKind.QUARTER:
+        return [(n, gettext("Quý %(n)s") % {"n": ROMAN[n]}) for n in NUMBERS[kind]]
+    return [(1, gettext("(không áp dụng)"))]
+
+
+class PeriodNumberSelect(forms.Select):
+    """The month or quarter of a period, offering only the numbers of the chosen kind. The options
+    of the other kinds follow in ``<template>`` elements: ``period-picker.js`` swaps them in when the
+    kind changes (without the script the server still refuses a quarter 5)."""
+
+    kind = PeriodKind.QUARTER
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-period-number": "", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        self.choices = number_choices(self.kind)
+        templates = format_html_join(
+            "",
+            '<template data-period-choices="{}">{}</template>',
+            [
+                (kind, format_html_join("", '<option value="{}">{}</option>', number_choices(kind)))
+                for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, "")
+            ],
+        )
+        return format_html("{}{}", super().render(name, value, attrs, renderer), templates)
+
+
+def number_field(**kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Tháng / quý"),
+        coerce=int,
+        required=False,
+        choices=[(n, str(n)) for n in NUMBERS[PeriodKind.MONTH]],
+        widget=PeriodNumberSelect,
+        **kwargs,
+    )
+
+
+def check_number(form: forms.Form, kind: str | None, number: int | None) -> int:
+    """The number the kind allows (1 for the kinds without one); an error on the field otherwise."""
+    if kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
+        return 1
+    if number is None:
+        form.add_error("number", gettext("Chọn tháng hoặc quý."))
+    elif number not in NUMBERS[kind]:
+        form.add_error(
+            "number",
+            gettext("Quý phải từ 1 đến 4.") if kind == PeriodKind.QUARTER else gettext("Tháng phải từ 1 đến 12."),
+        )
+    return number or 1
+
+
+def bind_number_widget(form: forms.Form) -> None:
+    """Render the numbers of the kind the form shows (submitted, else initial)."""
+    kind = form.data.get(form.add_prefix("kind")) if form.is_bound else None
+    kind = kind or form.initial.get("kind") or form.fields["kind"].initial or PeriodKind.QUARTER
+    form.fields["number"].widget.kind = kind
 
 
 class PeriodForm(forms.Form):
-    """Kind + year + number; anything missing or invalid falls back to the latest ended quarter."""
+    """Kind + year + number, each from a list of valid choices; anything missing or invalid falls
+    back to the latest ended quarter, and ``rejected`` says why."""
 
     kind = forms.ChoiceField(label=_("Loại kỳ"), choices=PeriodKind.choices, required=False)
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, required=False)
-    number = forms.IntegerField(
-        label=_("Tháng / quý"), min_value=1, max_value=12, required=False, help_text=_("Tháng 1–12 hoặc quý 1–4.")
-    )
+    year = forms.TypedChoiceField(label=_("Năm"), coerce=int, choices=year_choices, required=False, empty_value=None)
+    number = number_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bind_number_widget(self)
+        self.fields["number"].widget.attrs["data-testid"] = "period-number"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data.get("year"):
+            data["number"] = check_number(self, data["kind"], data.get("number"))
+        return data
+
+    @property
+    def rejected(self) -> list[str]:
+        """Why the submitted period was not shown (empty when it was, or nothing was chosen)."""
+        if not self.is_bound or self.is_valid():
+            return []
+        return [str(m) for errors in self.errors.values() for m in errors]
 
     def period(self):
         default = latest_ended()
@@ -26,12 +116,6 @@ class PeriodForm(forms.Form):
         data = self.cleaned_data
         kind, year, number = data.get("kind"), data.get("year"), data.get("number")
         if not kind or not year:
-            return default
-        if kind not in (PeriodKind.MONTH, PeriodKind.QUARTER):
-            number = 1
-        if number not in NUMBERS[kind]:
-            return default
-        if year > timezone.localdate().year + 1:
             return default
         return period_get(kind, year, number)
 

@@ -51,6 +51,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record
 from apps.core import scoping
+from apps.core.locking import person_name
 
 from . import actions, figures, indicators
 from .indicators import INDICATORS, Value
@@ -311,10 +312,12 @@ def _reason(reason: str, what: str) -> str:
 def _lock_row(submission: Submission, expected_version: int | None) -> Submission:
     locked = Submission.objects.select_for_update().select_related("period", "commune").get(pk=submission.pk)
     if expected_version is not None and locked.version != expected_version:
-        who = locked.submitted_by or locked.reviewed_by
+        # the last one who acted on it: the reviewer after a review, else the submitter
+        reviewed_last = locked.reviewed_at and (not locked.submitted_at or locked.reviewed_at >= locked.submitted_at)
+        who = locked.reviewed_by if reviewed_last else locked.submitted_by
         raise StaleObjectError(
             "Số liệu của xã đã thay đổi sau khi bạn mở trang (phiên bản "
-            f"{expected_version} → {locked.version}{', ' + who.get_username() if who else ''}). "
+            f"{expected_version} → {locked.version}{', ' + person_name(who) if who else ''}). "
             "Hãy tải lại trang, xem lại số liệu rồi thao tác lại.",
             code="stale",
         )

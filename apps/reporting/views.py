@@ -39,9 +39,10 @@ class PermissionRequiredMixin:
 class PeriodMixin:
     def get_period(self):
         source = self.request.POST if self.request.method == "POST" else self.request.GET
-        self.period_form = PeriodForm(source or None)
-        period = self.period_form.period()
+        submitted = PeriodForm(source or None)
+        period = submitted.period()
         self.period_form = PeriodForm(initial=PeriodForm.initial_for(period))
+        self.period_form.refused = submitted.rejected  # said on the page, not silently replaced
         return period
 
 

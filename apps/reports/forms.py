@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.cases.forms import DateField
 from apps.core.locking import VersionRequiredMixin
+from apps.reporting.forms import bind_number_widget, check_number, number_field
 
 from . import selectors, sources
 from .models import ReportHeaderConfig
@@ -31,12 +32,8 @@ class PeriodPickForm(forms.Form):
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(label=_("Loại kỳ"), choices=sources.period_kinds, initial="quarter")
     year = forms.TypedChoiceField(label=_("Năm"), coerce=int, choices=_years)
-    number = forms.TypedChoiceField(
-        label=_("Tháng / quý"),
-        coerce=int,
-        required=False,
-        choices=[(n, f"{n}") for n in range(1, 13)],
-        help_text=_("Tháng (1–12) cho báo cáo tháng, quý (1–4) cho báo cáo quý; bỏ qua với các kỳ khác."),
+    number = number_field(
+        help_text=_("Tháng (1–12) cho báo cáo tháng, quý (I–IV) cho báo cáo quý; bỏ qua với các kỳ khác.")
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -44,13 +41,11 @@ class PeriodPickForm(forms.Form):
         self.fields["unit"].queryset = selectors.report_units(user)
         if user.area_id and not self.is_bound:
             self.fields["unit"].initial = user.area_id
+        bind_number_widget(self)
 
     def clean(self):
         data = super().clean()
-        kind, number = data.get("kind"), data.get("number") or 1
-        if kind == "quarter" and not 1 <= number <= 4:
-            self.add_error("number", _("Quý phải từ 1 đến 4."))
-        data["number"] = number if kind in ("month", "quarter") else 1
+        data["number"] = check_number(self, data.get("kind"), data.get("number"))
         return data
 
     def period(self):

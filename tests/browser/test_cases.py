@@ -329,9 +329,8 @@ def test_second_concurrent_edit_is_refused_and_names_the_first_change(
     error = second_page.get_by_test_id("form-error")
     expect(error).to_contain_text("Hồ sơ đã được người khác lưu sau khi bạn mở")
     aliases_label = str(Person._meta.get_field("aliases").verbose_name)  # "tên gọi khác"
-    who_what = (
-        rf"\({re.escape(trung_son_officer.username)} lúc \d{{2}}:\d{{2}} \d{{2}}/\d{{2}}/\d{{4}}: {aliases_label}\)"
-    )
+    who = re.escape(trung_son_officer.get_full_name())
+    who_what = rf"\({who} lúc \d{{2}}:\d{{2}} \d{{2}}/\d{{2}}/\d{{4}}: {aliases_label}\)"
     expect(error).to_contain_text(re.compile(who_what))
     expect(error).to_contain_text("Thay đổi của bạn CHƯA được lưu")
     expect(second_page).to_have_url(edit_url)

@@ -350,7 +350,8 @@ def test_second_edit_from_the_same_version_is_stale_and_names_the_first_edit(wor
     assert case.person.occupation == ""
     assert case.version == 2
     assert "CHƯA được lưu" in message
-    assert "officer_a" in message, message
+    # named by the full name people know each other by, not the login (issue 12 §6)
+    assert officer_a.get_full_name() in message and "officer_a" not in message, message
     assert str(CaseFile._meta.get_field("notes").verbose_name) in message, message
 
 

@@ -130,7 +130,7 @@ def test_a_stale_person_edit_is_refused_with_what_changed(world, officer_a, offi
     response = client.post(url, data)
     assert response.status_code == 409
     page = response.content.decode()
-    assert "đã được người khác lưu" in page and "officer_b" in page and "điện thoại" in page
+    assert "đã được người khác lưu" in page and officer_b.get_full_name() in page and "điện thoại" in page
     mine.person.refresh_from_db()
     assert (mine.person.phone, mine.person.occupation) == ("0977000111", "")
 
