@@ -6,7 +6,13 @@ Units and history. Every record counted here (case files, and the registers' hot
 cultivation) already carries today's commune: records entered under a pre-2025 unit are converted
 to their current commune when recorded (``cases`` and ``registers`` derive ``commune`` through the
 official conversion, ``areas.UnitSuccession``). Grouping by ``commune`` therefore *is* the old→new
-conversion, and a year before 2025 is assessed on today's communes.
+conversion: a past year "converted to today's communes".
+
+A past year is assessed by default on the map of its time (issue 10 §4, ``on_map``): the units of
+that map (2019, 2020, early 2025), each case file in the old unit it was recorded under or derives
+from (``stocks.counts_in_window_on_map``), the registers, submissions and key routes of a current
+commune in its old unit when that is a single one. What cannot be attributed is reported apart
+(``unattributed``), never added to a commune.
 """
 
 from __future__ import annotations
@@ -51,6 +57,39 @@ PUBLISHED = (AssessmentStatus.APPROVED, AssessmentStatus.SUPERSEDED)
 def current_communes() -> QuerySet[AdministrativeUnit]:
     """Today's commune-level units (xã, phường, đặc khu), the units that are classified."""
     return AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_name")
+
+
+def map_communes(generation: str, province_codes: Sequence[str] = ()) -> QuerySet[AdministrativeUnit]:
+    """The commune-level units of a map of the time (optionally of some old provinces only)."""
+    qs = AdministrativeUnit.objects.of_map(generation).filter(level=Level.COMMUNE)
+    if province_codes:
+        condition = Q()
+        for code in province_codes:
+            condition |= Q(path__startswith=f"{generation}:{code}/")
+        qs = qs.filter(condition)
+    return qs.order_by("search_name")
+
+
+def default_map_for(year: int) -> str | None:
+    """The map a year is assessed on by default: the one in force on 1 January of that year for a
+    year before the two-tier map (01/7/2025), today's communes (None) from 2026."""
+    from apps.areas.selectors import map_for_year
+
+    generation = map_for_year(year)
+    return generation.code if generation is not None else None
+
+
+def _regroup(values: dict[int, Any], projection: Any, add: Any) -> tuple[dict[int, Any], Any]:
+    """{current commune: v} → ({unit of the map: sum}, sum of what lies in no unit)."""
+    out: dict[int, Any] = {}
+    unknown = None
+    for cid, value in values.items():
+        target = projection.of(cid)
+        if target is None:
+            unknown = value if unknown is None else add(unknown, value)
+        else:
+            out[target] = value if target not in out else add(out[target], value)
+    return out, unknown
 
 
 def _populations(commune_ids: Sequence[int], year: int) -> dict[int, int]:
@@ -151,7 +190,11 @@ def _ratio(numerator: Decimal | None, population: int | None, year: int, unit: s
 
 
 def gather_indicators(
-    *, year: int, communes: Sequence[AdministrativeUnit] | None = None
+    *,
+    year: int,
+    communes: Sequence[AdministrativeUnit] | None = None,
+    on_map: Any = None,
+    unattributed: dict[str, Any] | None = None,
 ) -> dict[int, rules.Indicators]:
     """The indicators of every commune (default: all current communes) for the year's window.
 
@@ -176,11 +219,29 @@ def gather_indicators(
         communes = list(current_communes())
     ids = [c.pk for c in communes]
     period = rules.period_for_year(year)
-    cases = stocks.counts_in_window(ids, period.start, period.end)
     population = _populations(ids, year)
     routes, routes_entered = _key_routes(year)
-    registers = _register_totals(ids, period)
-    submitted = _approved_submission_communes(ids, year)
+    if on_map is None:
+        cases = stocks.counts_in_window(ids, period.start, period.end)
+        registers = _register_totals(ids, period)
+        submitted = _approved_submission_communes(ids, year)
+    else:
+        # ``on_map``: an ``areas.selectors.MapProjection``; ``communes`` are units of its map. The
+        # records carry today's communes: read them all, then put each in its unit of the map.
+        today = [c.pk for c in current_communes()]
+        by_unit = stocks.counts_in_window_on_map(today, period.start, period.end, on_map)
+        lost = by_unit.pop(stocks.UNKNOWN_UNIT, (0, 0))
+        cases = by_unit
+        registers = _register_totals(today, period)
+        lost_registers: dict[str, str] = {}
+        for indicator, values in list(registers.values.items()):
+            registers.values[indicator], unknown = _regroup(values, on_map, lambda a, b: a + b)
+            if unknown:
+                lost_registers[indicator] = str(unknown)
+        submitted = {on_map.of(cid) for cid in _approved_submission_communes(today, year)} - {None}
+        routes = _regroup(routes, on_map, lambda a, b: a + b)[0]
+        if unattributed is not None:
+            unattributed.update(people=lost[0], addicts=lost[1], registers=lost_registers)
     no_population = rules.NO_POPULATION_REASON.format(year=year)
     result: dict[int, rules.Indicators] = {}
     for cid in ids:
@@ -192,7 +253,7 @@ def gather_indicators(
         values["addicts_with_records"] = Decimal(addicts)
         for indicator in REGISTER_INDICATORS:
             if indicator in registers.values:
-                values[indicator] = registers.values[indicator][cid]
+                values[indicator] = registers.values[indicator].get(cid, Decimal(0))
             else:
                 missing[indicator] = registers.missing[indicator]
         pop = population.get(cid)
