@@ -239,7 +239,11 @@ class AssessmentRunView(ScopedViewMixin, FormView):
         data = form.cleaned_data
         try:
             assessment = services.assessment_run(
-                actor=self.request.user, rule_set=data["rule_set"], year=data["year"], note=data.get("note", "")
+                actor=self.request.user,
+                rule_set=data["rule_set"],
+                year=data["year"],
+                note=data.get("note", ""),
+                map_choice=data.get("map_choice") or "",
             )
         except (PermissionDenied, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))

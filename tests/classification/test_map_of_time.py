@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from apps.accounts import roles
 from apps.areas.models import AdministrativeUnit
@@ -84,3 +85,25 @@ def test_2020_on_the_2020_map_holds_the_merged_commune(tan_thanh_2019):
     assert assessment.results.count() == 138 + 193
     tan_thanh = assessment.results.get(commune=old("2020", "Tân Thanh"))
     assert tan_thanh.proposed_level == "type_1"  # Tuân Lộ + Thanh Phát were one commune in 2020
+
+
+def test_run_page_offers_the_choice_and_the_output_names_the_map(real_units, fake_registers, client_for):
+    roles.sync_roles()
+    services.ruleset_load_shipped()
+    province = AdministrativeUnit.objects.get(generation_id="2025", code="8")
+    staff = UserFactory(username="tinh.canbo", role=roles.PROVINCE_STAFF, area=province)
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    client = client_for(staff)
+    page = client.get(reverse("classification:assessment_run") + "?year=2019").content.decode()
+    assert "Theo bản đồ hành chính thời điểm đó" in page and "Quy đổi sang đơn vị hiện nay" in page
+    assert 'value="time" checked' in page or 'value="time"\n' in page or "checked" in page
+    for choice, label in (
+        ("time", "Theo bản đồ hành chính năm 2019 (141 đơn vị)"),
+        ("converted", "Quy đổi sang đơn vị hành chính hiện nay (124 đơn vị)"),
+    ):
+        response = client.post(
+            reverse("classification:assessment_run"), {"year": 2019, "rule_set": rule_set.pk, "map_choice": choice}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        detail = client.get(response["Location"]).content.decode()
+        assert label in detail
