@@ -73,3 +73,25 @@ def test_recorded_unit_must_lie_in_todays_commune(tan_thanh):
         )
     assert "recorded_unit" in exc.value.message_dict
     assert CaseFile.objects.filter(commune=other).count() == 0
+
+
+def test_demo_files_of_2019_in_old_units_including_one_abolished_on_01_01_2020(real_units):
+    from apps.cases.demo import seed_past_cases
+
+    roles.sync_roles()
+    officers = {
+        code: UserFactory(
+            username=f"officer{code}",
+            role=roles.COMMUNE_OFFICER,
+            area=AdministrativeUnit.objects.get(generation_id="2025", code=code),
+        )
+        for code in ("2458", "2524")
+    }
+    assert seed_past_cases(officers=officers) == 6
+    assert seed_past_cases(officers=officers) == 0  # idempotent
+    today = list(AdministrativeUnit.objects.current().filter(level="commune").values_list("pk", flat=True))
+    on_2019 = stocks.counts_in_window_on_map(
+        today, dt.date(2019, 1, 1), dt.date(2019, 12, 31), areas.map_projection("2019", root_codes=["8"])
+    )
+    assert on_2019[unit("2019", "Tân Bình").pk] == (2, 1)  # thị trấn abolished on 01/01/2020
+    assert on_2019[unit("2019", "Đạo Viện").pk] == (2, 1)
