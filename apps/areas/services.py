@@ -57,10 +57,16 @@ def units_load(*, actor=None, path: Path = DEFAULT_FIXTURE) -> LoadSummary:
         )
     existing = {(u.generation_id, u.code): u for u in AdministrativeUnit.objects.all()}
     by_key: dict[tuple[str, str], AdministrativeUnit] = {}
+    # New units are inserted in bulk, one INSERT per level (the fixture lists parents first): a
+    # fresh load of the ~1,000 units is a handful of statements, not one per unit.
+    pending: list[AdministrativeUnit] = []
     for row in data["units"]:
         gen = generations[row["generation"]]
         key = (gen.code, row["code"])
         parent = by_key[(gen.code, row["parent"])] if row["parent"] else None
+        if parent is not None and parent.pk is None:
+            AdministrativeUnit.objects.bulk_create(pending)
+            pending = []
         unit = existing.get(key) or AdministrativeUnit(generation=gen, code=row["code"])
         was_new = unit.pk is None
         before = (unit.level, unit.kind, unit.name, unit.full_name, unit.parent_id, unit.valid_from, unit.valid_to)
@@ -69,11 +75,14 @@ def units_load(*, actor=None, path: Path = DEFAULT_FIXTURE) -> LoadSummary:
         unit.valid_from, unit.valid_to = gen.valid_from, gen.valid_to
         unit.compute_tree_fields()
         after = (unit.level, unit.kind, unit.name, unit.full_name, unit.parent_id, unit.valid_from, unit.valid_to)
-        if was_new or before != after:
+        if was_new:
+            pending.append(unit)
+            summary.created += 1
+        elif before != after:
             unit.save()
-            summary.created += was_new
-            summary.updated += not was_new
+            summary.updated += 1
         by_key[key] = unit
+    AdministrativeUnit.objects.bulk_create(pending)
     # Rows without generations are the 01/7/2025 conversion (former → current); the maps of the
     # time chain 2019 → 2020 → pre2025 with the date and basis of their "chains" entry.
     current_gen = next(g for g in data["generations"] if g["valid_to"] is None)["code"]
