@@ -63,6 +63,19 @@ class RunForm(forms.Form):
         return year
 
 
+class MapFiguresForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), **YEAR_FIELD)
+    map_choice = forms.ChoiceField(
+        label=_("Bản đồ hành chính"),
+        choices=[
+            ("time", _("Theo bản đồ hành chính thời điểm đó")),
+            ("converted", _("Quy đổi sang đơn vị hiện nay")),
+        ],
+        initial="time",
+        required=False,
+    )
+
+
 class OverrideForm(forms.Form):
     level = forms.ChoiceField(label=_("Loại chính thức"))
     reason = forms.CharField(

@@ -21,7 +21,15 @@ from apps.core.views import ScopedListView, ScopedViewMixin
 
 from . import rules, selectors, services
 from .choices import RouteKind
-from .forms import ApproveForm, KeyRouteForm, OverrideForm, RuleSetImportForm, RunForm, TableFilterForm
+from .forms import (
+    ApproveForm,
+    KeyRouteForm,
+    MapFiguresForm,
+    OverrideForm,
+    RuleSetImportForm,
+    RunForm,
+    TableFilterForm,
+)
 from .models import Assessment, AssessmentResult, KeyRoute, RuleSet
 
 
@@ -192,6 +200,27 @@ class ClassificationTableView(ScopedViewMixin, TemplateView):
             ctx["counts_base_url"] = (
                 f"{reverse('classification:table')}?{urlencode({'year': year, 'ruleset': approved.rule_set.code})}&"
             )
+        return ctx
+
+
+class MapFiguresView(ScopedViewMixin, TemplateView):
+    """People with a management record in a past year per unit, on the map of that time or
+    converted to today's communes (issue 10 §4): what a past classification rests on."""
+
+    permission_model = Assessment
+    permission_action = "run"
+    template_name = "classification/map_figures.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = MapFiguresForm(self.request.GET or {"year": 2019, "map_choice": "time"})
+        data = form.cleaned_data if form.is_valid() else {"year": 2019, "map_choice": "time"}
+        ctx.update(
+            form=form,
+            figures=selectors.map_figures(
+                user=self.request.user, year=data["year"], map_choice=data.get("map_choice") or ""
+            ),
+        )
         return ctx
 
 

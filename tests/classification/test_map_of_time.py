@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from apps.accounts import roles
 from apps.areas.models import AdministrativeUnit
+from apps.classification import selectors as classification_selectors
 from apps.classification import services
 from apps.classification.models import RuleSet
 from tests.factories.accounts import UserFactory
@@ -107,3 +108,18 @@ def test_run_page_offers_the_choice_and_the_output_names_the_map(real_units, fak
         assert response.status_code == 302, response.content.decode()[:2000]
         detail = client.get(response["Location"]).content.decode()
         assert label in detail
+
+
+def test_figures_page_on_the_map_of_the_time_shows_the_unknown_row(tan_thanh_2019, client_for):
+    today, staff, _rule_set = tan_thanh_2019
+    client = client_for(staff)
+    page = client.get(reverse("classification:map_figures") + "?year=2019&map_choice=time").content.decode()
+    assert "Theo bản đồ hành chính năm 2019 (141 đơn vị)" in page
+    assert "Không xác định được đơn vị cũ" in page
+    figures = classification_selectors.map_figures(user=staff, year=2019)
+    by_label = {row.label: (row.people, row.addicts) for row in figures.rows}
+    assert by_label["Xã Tuân Lộ"] == (55, 55) and by_label["Xã Thanh Phát"] == (50, 50)
+    assert by_label["Không xác định được đơn vị cũ"] == (2, 2)
+    assert figures.people == 107
+    converted = client.get(reverse("classification:map_figures") + "?year=2019&map_choice=converted")
+    assert "Quy đổi sang đơn vị hành chính hiện nay (124 đơn vị)" in converted.content.decode()
