@@ -125,7 +125,9 @@ class RegisterTotals:
     missing: dict[str, str] = field(default_factory=dict)
 
 
-def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> RegisterTotals:
+def _register_totals(
+    commune_ids: Sequence[int], period: rules.Period, *, by_recorded_unit: bool = False
+) -> RegisterTotals:
     """Hotspots, crimes and cultivation per commune from the registers app's selectors, one grouped
     query each; indicators it cannot give are reported missing with the reason."""
     totals = RegisterTotals()
@@ -138,6 +140,8 @@ def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> Regist
         function = getattr(module, name, None)
         if function is None:
             return None
+        if by_recorded_unit:
+            kwargs["by_recorded_unit"] = True  # keyed by the unit as recorded: the map of the time
         return function(list(commune_ids), period.start, period.end, *args, **kwargs)
 
     def as_decimal(value: Any) -> Decimal:
@@ -161,7 +165,9 @@ def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> Regist
         if data is None:
             totals.missing[indicator] = f"sổ theo dõi chưa có hàm {function_name}"
             continue
-        totals.values[indicator] = {cid: as_decimal(pick(data.get(cid))) for cid in commune_ids}
+        # keyed by the recorded (former) unit too when asked: every key of the answer is kept
+        keys = [*commune_ids, *(k for k in data if k not in set(commune_ids))] if by_recorded_unit else commune_ids
+        totals.values[indicator] = {cid: as_decimal(pick(data.get(cid))) for cid in keys}
     return totals
 
 
@@ -233,7 +239,7 @@ def gather_indicators(
         by_unit = stocks.counts_in_window_on_map(today, period.start, period.end, on_map)
         lost = by_unit.pop(stocks.UNKNOWN_UNIT, (0, 0))
         cases = by_unit
-        registers = _register_totals(today, period)
+        registers = _register_totals(today, period, by_recorded_unit=True)
         lost_registers: dict[str, str] = {}
         for indicator, values in list(registers.values.items()):
             registers.values[indicator], unknown = _regroup(values, on_map, lambda a, b: a + b)

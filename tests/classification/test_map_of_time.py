@@ -123,3 +123,25 @@ def test_figures_page_on_the_map_of_the_time_shows_the_unknown_row(tan_thanh_201
     assert figures.people == 107
     converted = client.get(reverse("classification:map_figures") + "?year=2019&map_choice=converted")
     assert "Quy đổi sang đơn vị hành chính hiện nay (124 đơn vị)" in converted.content.decode()
+
+
+def test_hotspots_recorded_under_the_old_commune_count_there_on_the_map_of_the_time(real_units):
+    from tests.factories.registers import make_hotspot
+
+    roles.sync_roles()
+    services.ruleset_load_shipped()
+    province = AdministrativeUnit.objects.get(generation_id="2025", code="8")
+    today = AdministrativeUnit.objects.get(generation_id="2025", level="commune", full_name="Xã Tân Thanh")
+    officer = UserFactory(username="tanthanh.congan", role=roles.COMMUNE_OFFICER, area=today)
+    staff = UserFactory(username="tinh.canbo", role=roles.PROVINCE_STAFF, area=province)
+    recorded = AdministrativeUnit.objects.get(generation_id="pre2025", code="2590")  # Xã Tân Thanh before 2025
+    for _ in range(5):
+        make_hotspot(officer, today, recorded_unit=recorded, kind="hotspot", discovered_on=dt.date(2020, 3, 1))
+    # no old unit: today's commune was formed from three, so this one lies in none of them
+    make_hotspot(officer, today, kind="hotspot", discovered_on=dt.date(2020, 3, 1))
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    assessment = services.assessment_run(actor=staff, rule_set=rule_set, year=2020)
+    result = assessment.results.get(commune=old("2020", "Tân Thanh"))
+    assert str(result.indicators["values"]["hotspots_active"]) in ("5", "5.0")
+    assert result.proposed_level == "type_1"  # ≥ 5 hotspots (QĐ 3122, verified)
+    assert assessment.unattributed["registers"]["hotspots_active"] == "1"
