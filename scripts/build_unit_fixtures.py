@@ -20,9 +20,24 @@ package's code: ``data/nested-divisions.json`` is loaded as JSON (current units)
 tables and the conversion tables (plain Python literals) are read with :mod:`ast`. It then writes a small,
 deterministic fixture (identical bytes on every run) and checks a set of sanity assertions.
 
+The maps of the time (issue 10 §4): a past year is classified on the units in force on 1 January of that year,
+so the fixture also holds two *statistical* generations of the old provinces, used only to count and classify past
+years (never to resolve what people type, never as a scope of their own):
+
+* ``2020``: the units as they stood on 01/01/2020 (old Tuyên Quang: 138 communes, [V]; old Hà Giang: 193), read
+  from the ``vietnam-provinces`` 0.2 wheel (data after the 01/01/2020 arrangement), pinned by SHA-256 like the
+  other one and read as data only;
+* ``2019``: old Tuyên Quang on 01/01/2019 (141 communes), which no published list holds: it is rebuilt from the
+  2020 list and the changes of 01/01/2020 written down in domain.md §6 (``CHANGES_2020`` below), hence marked
+  [P] (partly verified) in the generation. The codes of the six abolished units are the gaps the 2020 list
+  leaves in the statistics office's sequence (2428, 2581, 2629) and the codes the merged units kept; which of
+  two merged communes kept its code is from the order of the sequence, not from a source [U].
+
+Conversions chain 2019 → 2020 → early 2025 (``pre2025``) → today (``2025``), so a figure can be followed.
+
 Usage::
 
-    python scripts/build_unit_fixtures.py [--wheel PATH] [--output PATH]
+    python scripts/build_unit_fixtures.py [--wheel PATH] [--wheel-2020 PATH] [--output PATH]
 
 Standard library only; runs on Python 3.11.
 """
@@ -54,8 +69,15 @@ SOURCE = (
     "conversion table BangChuyendoiĐVHCmoi_cu_khong_merge.csv)"
 )
 
+VERSION_2020 = "0.2"
+WHEEL_2020_NAME = f"vietnam_provinces-{VERSION_2020}-py3-none-any.whl"
+WHEEL_2020_SHA256 = "c0e9d318c14f7e5f3d531ede9a0ae67c80d46faab12b69d203481917e90d85c5"
+SOURCE_2020 = f"{PACKAGE} {VERSION_2020} (data of the General Statistics Office after the 01/01/2020 arrangement)"
+
 GEN_OLD = "pre2025"
 GEN_NEW = "2025"
+GEN_2020 = "2020"
+GEN_2019 = "2019"
 GENERATIONS: list[dict[str, str | None]] = [
     {"code": GEN_OLD, "name": "Trước sắp xếp 01/7/2025", "valid_from": None, "valid_to": "2025-06-30"},
     {
@@ -64,7 +86,64 @@ GENERATIONS: list[dict[str, str | None]] = [
         "valid_from": "2025-07-01",
         "valid_to": None,
     },
+    {
+        "code": GEN_2020,
+        "name": "Bản đồ hành chính ngày 01/01/2020",
+        "valid_from": "2020-01-01",
+        # The next changes (Hồng Lạc + Vân Sơn → Hồng Sơn, thị trấn Lăng Can and Yên Sơn…) came between 2020
+        # and early 2025 on dates not written down here: the end is "before 2025", not a verified date.
+        "valid_to": "2024-12-31",
+        "as_of": "2020-01-01",
+        "verification": "verified",
+        "note": "Tuyên Quang 138 đơn vị cấp xã (124 xã, 10 phường, 4 thị trấn) [V]; Hà Giang 193. Nguồn: "
+        + SOURCE_2020
+        + ". Ngày kết thúc hiệu lực (trước năm 2025) chưa kiểm chứng.",
+    },
+    {
+        "code": GEN_2019,
+        "name": "Bản đồ hành chính ngày 01/01/2019",
+        "valid_from": None,
+        "valid_to": "2019-12-31",
+        "as_of": "2019-01-01",
+        "verification": "partly",
+        "note": "Tuyên Quang 141 đơn vị cấp xã (129 xã, 7 phường, 5 thị trấn) [P]: dựng lại từ danh mục 2020 và "
+        "các thay đổi ngày 01/01/2020 (domain.md §6); mã của các đơn vị đã giải thể suy ra từ dãy mã. "
+        "Không có danh mục Hà Giang năm 2019.",
+    },
 ]
+#: conversions between the statistical maps: (old generation, new generation) → (effective date, legal basis)
+CHAIN = {
+    (GEN_2019, GEN_2020): (
+        "2020-01-01",
+        "Sắp xếp đơn vị hành chính cấp huyện, cấp xã tỉnh Tuyên Quang, hiệu lực 01/01/2020 (domain.md §6)",
+    ),
+    (GEN_2020, GEN_OLD): (
+        "2025-01-01",
+        "Sắp xếp đơn vị hành chính cấp xã giai đoạn 2020–2025 (so sánh danh mục 0.2 với danh mục đầu năm 2025; "
+        "ngày hiệu lực từng thay đổi chưa kiểm chứng, ghi ngày muộn nhất)",
+    ),
+}
+EXPECTED_2020_TQ = {"xa": 124, "phuong": 10, "thi_tran": 4}
+EXPECTED_2019_TQ = {"xa": 129, "phuong": 7, "thi_tran": 5}
+EXPECTED_2019_DISTRICTS = {70: 13, 71: 8, 72: 12, 73: 26, 74: 18, 75: 31, 76: 33}
+EXPECTED_2020_DISTRICTS = {70: 15, 71: 8, 72: 12, 73: 26, 74: 18, 75: 28, 76: 31}
+CITY_TQ, YEN_SON, SON_DUONG = 70, 75, 76
+#: What 01/01/2020 changed in old Tuyên Quang (domain.md §6), as 2019 units: code → (full name in 2019,
+#: district in 2019, the 2020 unit it became). Units absent here were the same unit (same code, name, district).
+CHANGES_2020: dict[int, tuple[str, int, int]] = {
+    # Kim Phú, Phú Lâm and thị trấn Tân Bình moved from Yên Sơn into the city.
+    2497: ("Xã Kim Phú", YEN_SON, 2497),
+    2509: ("Xã Phú Lâm", YEN_SON, 2509),  # became phường Mỹ Lâm
+    # Tân Bình and Đội Cấn merged into phường Đội Cấn; the town's code 2428 is the gap before Yên Sơn's list.
+    2428: ("Thị trấn Tân Bình", YEN_SON, 2524),
+    2524: ("Xã Đội Cấn", CITY_TQ, 2524),
+    2512: ("Xã An Tường", CITY_TQ, 2512),  # became phường An Tường
+    # Sơn Dương: Thanh Phát + Tuân Lộ → Tân Thanh; Lâm Xuyên + Sầm Dương → Trường Sinh (codes 2581, 2629: gaps).
+    2581: ("Xã Thanh Phát", SON_DUONG, 2590),
+    2590: ("Xã Tuân Lộ", SON_DUONG, 2590),
+    2629: ("Xã Sầm Dương", SON_DUONG, 2632),
+    2632: ("Xã Lâm Xuyên", SON_DUONG, 2632),
+}
 
 NEW_PROVINCE = 8  # Tuyên Quang after 01/7/2025
 OLD_TUYEN_QUANG = 8
@@ -146,9 +225,20 @@ class Conversion:
     old_level: str
     new: int
     partly: bool
+    #: generations of ``old`` and ``new`` (default: the 01/7/2025 conversion, pre2025 → 2025)
+    old_generation: str = GEN_OLD
+    new_generation: str = GEN_NEW
 
     def as_json(self) -> dict[str, Any]:
-        return {"old": str(self.old), "old_level": self.old_level, "new": str(self.new), "partly": self.partly}
+        row: dict[str, Any] = {
+            "old": str(self.old),
+            "old_level": self.old_level,
+            "new": str(self.new),
+            "partly": self.partly,
+        }
+        if (self.old_generation, self.new_generation) != (GEN_OLD, GEN_NEW):
+            row.update(old_generation=self.old_generation, new_generation=self.new_generation)
+        return row
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -156,8 +246,8 @@ class Conversion:
 # --------------------------------------------------------------------------------------------------------
 
 
-def download_wheel(dest: Path) -> Path:
-    """Download the pinned wheel with pip (it targets Python 3.12, so it cannot be installed here)."""
+def download_wheel(dest: Path, version: str = VERSION) -> Path:
+    """Download a pinned wheel with pip (the newest targets Python 3.12, so it cannot be installed here)."""
     cmd = [
         sys.executable,
         "-m",
@@ -167,20 +257,20 @@ def download_wheel(dest: Path) -> Path:
         "--only-binary=:all:",
         "--python-version",
         "3.12",
-        f"{PACKAGE}=={VERSION}",
+        f"{PACKAGE}=={version}",
         "-d",
         str(dest),
     ]
     print("+", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True, stdout=sys.stderr)
-    wheel = dest / WHEEL_NAME
+    wheel = dest / f"vietnam_provinces-{version}-py3-none-any.whl"
     check(wheel.is_file(), f"pip download did not produce {wheel}")
     return wheel
 
 
-def verify_wheel(wheel: Path) -> None:
+def verify_wheel(wheel: Path, expected: str = WHEEL_SHA256) -> None:
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    check(digest == WHEEL_SHA256, f"{wheel}: sha256 {digest} != expected {WHEEL_SHA256} ({PACKAGE} {VERSION})")
+    check(digest == expected, f"{wheel}: sha256 {digest} != expected {expected}")
 
 
 class WheelReader:
@@ -518,13 +608,151 @@ class Builder:
             seen.add((u.generation, u.level, u.code))
 
 
+GEN_RANK = {GEN_NEW: 0, GEN_OLD: 1, GEN_2020: 2, GEN_2019: 3}
+
+
 def sort_units(units: list[Unit]) -> list[Unit]:
-    gen_rank = {GEN_NEW: 0, GEN_OLD: 1}
-    return sorted(units, key=lambda u: (gen_rank[u.generation], LEVEL_RANK[u.level], u.code))
+    return sorted(units, key=lambda u: (GEN_RANK[u.generation], LEVEL_RANK[u.level], u.code))
 
 
 def sort_conversions(conversions: list[Conversion]) -> list[Conversion]:
-    return sorted(conversions, key=lambda c: (LEVEL_RANK[c.old_level], c.old, c.new))
+    # the 01/7/2025 rows first, as before the maps of the time were added (stable fixture diff)
+    return sorted(
+        conversions,
+        key=lambda c: (
+            GEN_RANK[c.new_generation] != 0,
+            -GEN_RANK[c.old_generation],
+            LEVEL_RANK[c.old_level],
+            c.old,
+            c.new,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# The maps of the time: 01/01/2020 (from the 0.2 wheel) and 01/01/2019 (rebuilt)
+# --------------------------------------------------------------------------------------------------------
+
+
+def load_2020(reader: WheelReader) -> list[dict[str, Any]]:
+    """Provinces (with districts and wards) of the 0.2 wheel: ``data/nested-divisions.json``."""
+    return reader.json("data/nested-divisions.json")
+
+
+class MapBuilder:
+    """Adds the 2020 and 2019 generations of the old provinces and the 2019 → 2020 → pre2025 chain."""
+
+    def __init__(self, builder: Builder, provinces_2020: list[dict[str, Any]]) -> None:
+        self.b = builder
+        self.provinces = {p["code"]: p for p in provinces_2020 if p["code"] in OLD_PROVINCES}
+        check(set(self.provinces) == set(OLD_PROVINCES), "0.2 wheel lacks an old province")
+        self.units: dict[tuple[str, str, int], Unit] = {}
+
+    def add(self, generation: str, level: str, code: int, full_name: str, dtype: str, parent: int | None) -> Unit:
+        unit = self.b.add_unit(generation, level, code, full_name, dtype, parent)
+        self.units[(generation, level, code)] = unit
+        return unit
+
+    def build(self) -> None:
+        self.build_2020()
+        self.build_2019()
+        self.build_chain()
+        self.check()
+
+    def build_2020(self) -> None:
+        for code in sorted(self.provinces):
+            prov = self.provinces[code]
+            self.add(GEN_2020, "province", code, prov["name"], prov["division_type"], None)
+            for district in prov["districts"]:
+                self.add(GEN_2020, "district", district["code"], district["name"], district["division_type"], code)
+                for ward in district["wards"]:
+                    self.add(GEN_2020, "commune", ward["code"], ward["name"], ward["division_type"], district["code"])
+
+    def communes(self, generation: str, province: int) -> list[Unit]:
+        districts = {
+            u.code
+            for u in self.units.values()
+            if u.generation == generation and u.level == "district" and u.parent == province
+        }
+        return [
+            u
+            for u in self.units.values()
+            if u.generation == generation and u.level == "commune" and u.parent in districts
+        ]
+
+    def build_2019(self) -> None:
+        prov = self.provinces[OLD_TUYEN_QUANG]
+        self.add(GEN_2019, "province", OLD_TUYEN_QUANG, prov["name"], prov["division_type"], None)
+        for district in prov["districts"]:
+            self.add(
+                GEN_2019, "district", district["code"], district["name"], district["division_type"], OLD_TUYEN_QUANG
+            )
+        became = {new for (_name, _district, new) in CHANGES_2020.values()}
+        for unit in self.communes(GEN_2020, OLD_TUYEN_QUANG):
+            if unit.code in became:
+                continue  # the 2020 unit is the result of a change: its 2019 predecessors are listed below
+            self.add(GEN_2019, "commune", unit.code, unit.full_name, DTYPE_OF[unit.kind], unit.parent)
+        for code, (full_name, district, _new) in sorted(CHANGES_2020.items()):
+            kind = split_name(full_name, "commune", code)[0]
+            self.add(GEN_2019, "commune", code, full_name, DTYPE_OF[kind], district)
+
+    def build_chain(self) -> None:
+        conversions = self.b.conversions
+        # 2019 → 2020: every commune became exactly one 2020 unit (merges, no splits)
+        for u in self.communes(GEN_2019, OLD_TUYEN_QUANG):
+            new = CHANGES_2020[u.code][2] if u.code in CHANGES_2020 else u.code
+            check((GEN_2020, "commune", new) in self.units, f"2019 commune {u.code} -> unknown 2020 unit {new}")
+            conversions.append(Conversion(u.code, "commune", new, False, GEN_2019, GEN_2020))
+        # 2020 → early 2025: the same code is the same unit (renamed, reclassified or moved), except the
+        # communes that disappeared, merged into a neighbour (found by name in the early-2025 list)
+        old_communes = {u.code: u for u in self.b.units if u.generation == GEN_OLD and u.level == "commune"}
+        for province in OLD_PROVINCES:
+            for u in self.communes(GEN_2020, province):
+                if u.code in old_communes:
+                    conversions.append(Conversion(u.code, "commune", u.code, False, GEN_2020, GEN_OLD))
+                else:
+                    check(u.code in MERGED_BEFORE_2025, f"2020 commune {u.code} {u.full_name} missing in early 2025")
+                    new = MERGED_BEFORE_2025[u.code]
+                    check(new in old_communes, f"2020 commune {u.code} -> unknown early-2025 commune {new}")
+                    conversions.append(Conversion(u.code, "commune", new, False, GEN_2020, GEN_OLD))
+        # districts and provinces follow their communes (partly when they went to several)
+        for old_gen, new_gen in CHAIN:
+            rows = [c for c in conversions if (c.old_generation, c.new_generation) == (old_gen, new_gen)]
+            parents_new = {u.code: u.parent for u in self.b.units if u.generation == new_gen and u.level == "commune"}
+            parents_old = {u.code: u.parent for u in self.b.units if u.generation == old_gen and u.level == "commune"}
+            targets: dict[int, set[int]] = defaultdict(set)
+            for c in rows:
+                targets[parents_old[c.old]].add(parents_new[c.new])
+            for district, news in sorted(targets.items()):
+                for new in sorted(news):
+                    conversions.append(Conversion(district, "district", new, len(news) > 1, old_gen, new_gen))
+            provinces = sorted({u.code for u in self.b.units if u.generation == old_gen and u.level == "province"})
+            for code in provinces:
+                conversions.append(Conversion(code, "province", code, False, old_gen, new_gen))
+
+    def check(self) -> None:
+        for generation, expected, districts in (
+            (GEN_2020, EXPECTED_2020_TQ, EXPECTED_2020_DISTRICTS),
+            (GEN_2019, EXPECTED_2019_TQ, EXPECTED_2019_DISTRICTS),
+        ):
+            communes = self.communes(generation, OLD_TUYEN_QUANG)
+            kinds = dict(Counter(u.kind for u in communes))
+            check(kinds == expected, f"{generation} Tuyên Quang communes: {kinds} != {expected}")
+            per_district = dict(Counter(u.parent for u in communes))
+            check(per_district == districts, f"{generation} communes per district: {per_district} != {districts}")
+        check(len(self.communes(GEN_2020, OLD_HA_GIANG)) == 193, "2020 Hà Giang communes")
+        abolished = [
+            u
+            for u in self.communes(GEN_2019, OLD_TUYEN_QUANG)
+            if u.code in CHANGES_2020 and CHANGES_2020[u.code][2] != u.code
+        ]
+        check(len(abolished) == 3, f"2019 codes retired on 01/01/2020: {abolished}")
+
+
+#: 2020 communes absent from the early-2025 list → the early-2025 commune they were merged into
+#: (Sơn Dương: Vân Sơn and Hồng Lạc became Xã Hồng Sơn, which kept Hồng Lạc's code 2608).
+MERGED_BEFORE_2025 = {2593: 2608}
+DTYPE_OF = {"xa": "xã", "phuong": "phường", "thi_tran": "thị trấn"}
 
 
 def duplicate_names(units: list[Unit]) -> list[str]:
@@ -542,7 +770,12 @@ def duplicate_names(units: list[Unit]) -> list[str]:
 def render(units: list[Unit], conversions: list[Conversion]) -> str:
     document = {
         "source": SOURCE,
+        "source_2020": SOURCE_2020,
         "generations": GENERATIONS,
+        "chains": [
+            {"old_generation": old, "new_generation": new, "effective_date": date, "legal_basis": basis}
+            for (old, new), (date, basis) in CHAIN.items()
+        ],
         "units": [u.as_json() for u in sort_units(units)],
         "conversions": [c.as_json() for c in sort_conversions(conversions)],
     }
@@ -579,6 +812,7 @@ def main(argv: list[str] | None = None) -> int:
     repo_root = Path(__file__).resolve().parent.parent
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--wheel", type=Path, help=f"use this already-downloaded {WHEEL_NAME} instead of pip")
+    parser.add_argument("--wheel-2020", type=Path, help=f"use this already-downloaded {WHEEL_2020_NAME}")
     parser.add_argument("--output", type=Path, default=repo_root / "fixtures" / "admin_units.json", help="output file")
     args = parser.parse_args(argv)
 
@@ -588,8 +822,13 @@ def main(argv: list[str] | None = None) -> int:
             verify_wheel(wheel)
             with WheelReader(wheel) as reader:
                 src = load_source(reader)
+            wheel_2020 = args.wheel_2020 if args.wheel_2020 is not None else download_wheel(Path(tmp), VERSION_2020)
+            verify_wheel(wheel_2020, WHEEL_2020_SHA256)
+            with WheelReader(wheel_2020) as reader:
+                provinces_2020 = load_2020(reader)
         builder = Builder(src)
         builder.build()
+        MapBuilder(builder, provinces_2020).build()
     except (DataError, subprocess.CalledProcessError, OSError, zipfile.BadZipFile, KeyError) as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1

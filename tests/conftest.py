@@ -98,7 +98,7 @@ def client_for():
 
 @pytest.fixture
 def real_units(db):
-    """The real Tuyên Quang catalogue (475 units, 355 conversions) from fixtures/."""
+    """The real catalogue (975 units, 857 conversions: today, early 2025, the maps of 2019 and 2020)."""
     from apps.areas.services import units_load
 
     units_load()

@@ -33,6 +33,8 @@ DEMO_USERS = [
     DemoUser("minhxuan.congan", "Trần Quốc Đạt", roles.COMMUNE_OFFICER, "2215", "Cán bộ Công an phường Minh Xuân"),
     DemoUser("minhxuan.bcd", "Phạm Thu Hà", roles.STEERING_MEMBER, "2215", "Phó Chủ tịch UBND phường Minh Xuân"),
     DemoUser("hagiang1.congan", "Vàng Seo Lử", roles.COMMUNE_OFFICER, "694", "Cán bộ Công an phường Hà Giang 1"),
+    # Bình Thuận holds former thị trấn Tân Bình (abolished 01/01/2020): its 2019 files show the maps of the time.
+    DemoUser("binhthuan.congan", "Nông Văn Thành", roles.COMMUNE_OFFICER, "2524", "Cán bộ Công an phường Bình Thuận"),
 ]
 
 

@@ -10,6 +10,21 @@ class Level(models.TextChoices):
     COMMUNE = "commune", _("Cấp xã")
 
 
+class MapVerification(models.TextChoices):
+    VERIFIED = "verified", _("Đã kiểm chứng [V]")
+    PARTLY = "partly", _("Kiểm chứng một phần, suy ra [P]")
+    UNVERIFIED = "unverified", _("Chưa kiểm chứng [U]")
+
+
+#: The statistical maps of the time (issue 10 §4): the old provinces as they stood on 1 January of
+#: these years, used only to count and classify past years on the units of the time. They are
+#: never resolved from typed text nor listed as former units (``pre2025`` is the former map that
+#: records convert from); their codes repeat those of ``pre2025`` for the same communes.
+STATISTICAL_MAPS = ("2019", "2020")
+#: The chain of maps, oldest first: a figure follows it forward (old → new) or backward.
+MAP_ORDER = ("2019", "2020", "pre2025", "2025")
+
+
 class Kind(models.TextChoices):
     TINH = "tinh", _("Tỉnh")
     THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.text import normalize
 
-from .choices import Kind, Level
+from .choices import STATISTICAL_MAPS, Kind, Level, MapVerification
 
 
 class UnitGeneration(models.Model):
@@ -29,6 +29,12 @@ class UnitGeneration(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    #: for a map of the time: the day it describes (1 January of its year)
+    as_of = models.DateField(_("bản đồ tại ngày"), null=True, blank=True)
+    verification = models.CharField(
+        _("mức kiểm chứng"), max_length=12, choices=MapVerification.choices, default=MapVerification.VERIFIED
+    )
+    note = models.TextField(_("nguồn, ghi chú"), blank=True)
 
     class Meta:
         verbose_name = _("thế hệ đơn vị hành chính")
@@ -41,17 +47,25 @@ class UnitGeneration(models.Model):
 
 class AdministrativeUnitQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> AdministrativeUnitQuerySet:
-        """Units valid on ``day`` (open-ended bounds count as valid)."""
+        """Units valid on ``day`` (open-ended bounds count as valid), outside the statistical maps."""
         return self.filter(
             models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
-        )
+        ).operational()
 
     def current(self) -> AdministrativeUnitQuerySet:
         return self.filter(valid_to__isnull=True)
 
     def former(self) -> AdministrativeUnitQuerySet:
-        return self.filter(valid_to__isnull=False)
+        """The former units records are converted from (pre-2025), not the statistical maps."""
+        return self.filter(valid_to__isnull=False).operational()
+
+    def operational(self) -> AdministrativeUnitQuerySet:
+        """Without the statistical maps of the time (2019, 2020): the units people work with."""
+        return self.exclude(generation_id__in=STATISTICAL_MAPS)
+
+    def of_map(self, generation: str) -> AdministrativeUnitQuerySet:
+        return self.filter(generation_id=generation)
 
     def subtree(self, unit: AdministrativeUnit, *, include_self: bool = True) -> AdministrativeUnitQuerySet:
         """All units under ``unit`` in its own generation (materialised path prefix)."""
@@ -74,6 +88,13 @@ class AdministrativeUnitQuerySet(models.QuerySet):
         for path in old_paths:  # sorted, so a parent comes before its children
             if not any(path.startswith(p) for p in prefixes):
                 prefixes.append(path)
+        # A whole former province in scope brings its maps of the time (2019, 2020: the same
+        # province code), so province staff read the classifications of past years on them. No
+        # query: the maps of the time hold whole provinces under the code they had before 2025.
+        for prefix in list(prefixes):
+            _generation, _sep, rest = prefix.partition(":")
+            if rest.count("/") == 1:
+                prefixes.extend(f"{g}:{rest}" for g in STATISTICAL_MAPS)
         condition = models.Q(path__startswith=root.path)
         for prefix in prefixes:
             condition |= models.Q(path__startswith=prefix)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.core import scoping
 from apps.core.text import nfc, normalize, strip_diacritics
 
-from .choices import KIND_PREFIXES, KIND_WORDS, Level
+from .choices import KIND_PREFIXES, KIND_WORDS, MAP_ORDER, STATISTICAL_MAPS, Level, MapVerification
 from .models import AdministrativeUnit, UnitPopulation, UnitSuccession
 
 
@@ -30,7 +31,7 @@ class UnitResolutionError(ValueError):
 
 def unit_list(*, user, query: str = "", include_former: bool = False, level: str = "") -> QuerySet:
     """Units visible to ``user``; current only unless ``include_former``; diacritic-free search."""
-    qs = scoping.visible_to(AdministrativeUnit.objects.all(), user).select_related("parent", "generation")
+    qs = scoping.visible_to(AdministrativeUnit.objects.operational(), user).select_related("parent", "generation")
     if not include_former:
         qs = qs.current()
     if level:
@@ -57,7 +58,7 @@ def unit_get(*, user, pk: int) -> AdministrativeUnit:
 
 def unit_scope_stats(*, user) -> dict[str, int]:
     """Counts of the units in the user's scope, for the home page."""
-    qs = scoping.visible_to(AdministrativeUnit.objects.all(), user)
+    qs = scoping.visible_to(AdministrativeUnit.objects.operational(), user)
     row = qs.aggregate(
         current_communes=Count("pk", filter=Q(level=Level.COMMUNE, valid_to__isnull=True)),
         former_communes=Count("pk", filter=Q(level=Level.COMMUNE, valid_to__isnull=False)),
@@ -232,7 +233,8 @@ def resolve_unit(
     text = (text or "").strip()
     if not text:
         raise UnitResolutionError("Chưa ghi đơn vị hành chính.")
-    qs = (within if within is not None else AdministrativeUnit.objects.all()).select_related("parent")
+    # The statistical maps of the time are not what people type: a name resolves on the working map.
+    qs = (within if within is not None else AdministrativeUnit.objects.all()).operational().select_related("parent")
     if level:
         qs = qs.filter(level=level)
     if on is not None:
@@ -260,7 +262,7 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
     conversion). A former commune split between several new ones is ambiguous by nature: the
     error lists the new communes so the person can choose."""
     text = (text or "").strip()
-    qs = AdministrativeUnit.objects.filter(level=Level.COMMUNE).select_related("parent")
+    qs = AdministrativeUnit.objects.operational().filter(level=Level.COMMUNE).select_related("parent")
     generation, sep, code = text.partition(":")
     if text.isdigit() or (sep and code.strip().isdigit()):
         try:
@@ -347,3 +349,99 @@ def _has_ancestor_named(unit: AdministrativeUnit, qualifiers: frozenset[str]) ->
 
 def population_for(*, unit: AdministrativeUnit, year: int) -> UnitPopulation | None:
     return UnitPopulation.objects.filter(unit=unit, year=year).first()
+
+
+# --- maps of the time (issue 10 §4) ------------------------------------------------------------------
+
+
+def map_for_year(year: int):
+    """The map a past year is counted and classified on: the statistical map as it stood on
+    1 January of that year, or the latest one before it (2021–2024: the 2020 map, the last list
+    known to hold on 1 January; from 2025 the working maps). None from 2025 on."""
+    from .models import UnitGeneration
+
+    if year >= 2025:
+        return None
+    return (
+        UnitGeneration.objects.filter(code__in=STATISTICAL_MAPS, as_of__year__lte=year).order_by("-as_of").first()
+        or UnitGeneration.objects.filter(code__in=STATISTICAL_MAPS).order_by("as_of").first()
+    )
+
+
+def map_label(generation, communes: int) -> str:
+    """ "Theo bản đồ hành chính năm 2020 (138 đơn vị)", with [P] when the map is only partly verified."""
+    year = generation.as_of.year if generation.as_of else generation.code
+    text = f"Theo bản đồ hành chính năm {year} ({communes} đơn vị)"
+    if generation.verification != MapVerification.VERIFIED:
+        text += " – danh mục suy ra, chưa kiểm chứng đầy đủ"
+    return text
+
+
+@dataclass
+class MapProjection:
+    """Where a unit of any generation lies on one target map: ``target[unit_id]`` is the unit of
+    the target map covering it, or None when that cannot be told (a commune formed from several
+    old ones, going back; an old commune split between several, going forward; a territory the
+    target map does not hold). Built from the conversion table in two queries."""
+
+    generation: str
+    target: dict[int, int | None]
+    units: dict[int, AdministrativeUnit]
+
+    def of(self, unit_id: int | None) -> int | None:
+        if unit_id is None:
+            return None
+        return self.target.get(unit_id)
+
+
+def map_projection(generation: str, *, root_codes: Sequence[str] = ()) -> MapProjection:
+    """Project every unit of the chain 2019 → 2020 → pre2025 → 2025 onto ``generation``.
+
+    Going forward (an older unit onto a newer map) a unit follows its successor while it became
+    exactly one unit wholly; going back, while it was formed from exactly one unit (it lies inside
+    it, even when that one was split). ``root_codes``: the target map's provinces to keep (e.g.
+    old Tuyên Quang "8"); a unit landing outside them is None."""
+    order = {g: i for i, g in enumerate(MAP_ORDER)}
+    rank = order[generation]
+    rows = list(
+        UnitSuccession.objects.filter(old__level=Level.COMMUNE).values_list(
+            "old_id", "new_id", "partly", "old__generation_id", "new__generation_id"
+        )
+    )
+    forward: dict[int, list[tuple[int, bool]]] = {}
+    backward: dict[int, list[int]] = {}
+    for old_id, new_id, partly, old_gen, new_gen in rows:
+        if order.get(new_gen, -1) != order.get(old_gen, -2) + 1:
+            continue  # only steps between neighbouring maps
+        forward.setdefault(old_id, []).append((new_id, partly))
+        backward.setdefault(new_id, []).append(old_id)
+    units = {
+        u.pk: u
+        for u in AdministrativeUnit.objects.filter(level=Level.COMMUNE, generation_id__in=MAP_ORDER).only(
+            "pk", "generation_id", "path", "code", "name", "full_name", "kind"
+        )
+    }
+    prefixes = tuple(f"{generation}:{code}/" for code in root_codes)
+    target: dict[int, int | None] = {}
+
+    def walk(uid: int) -> int | None:
+        seen = 0
+        while uid is not None and seen < len(MAP_ORDER):
+            unit = units.get(uid)
+            if unit is None:
+                return None
+            step = order.get(unit.generation_id, -1) - rank
+            if step == 0:
+                return uid if not prefixes or unit.path.startswith(prefixes) else None
+            if step < 0:
+                nexts = forward.get(uid, [])
+                uid = nexts[0][0] if len(nexts) == 1 and not nexts[0][1] else None
+            else:
+                prevs = backward.get(uid, [])
+                uid = prevs[0] if len(prevs) == 1 else None
+            seen += 1
+        return None
+
+    for uid in units:
+        target[uid] = walk(uid)
+    return MapProjection(generation=generation, target=target, units=units)

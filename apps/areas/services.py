@@ -17,6 +17,7 @@ from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import formatting, scoping
 from apps.core.locking import StaleObjectError
 
+from .choices import MapVerification
 from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "admin_units.json"
@@ -45,14 +46,27 @@ def units_load(*, actor=None, path: Path = DEFAULT_FIXTURE) -> LoadSummary:
     for g in data["generations"]:
         generations[g["code"]], _created = UnitGeneration.objects.update_or_create(
             code=g["code"],
-            defaults={"name": g["name"], "valid_from": _date(g["valid_from"]), "valid_to": _date(g["valid_to"])},
+            defaults={
+                "name": g["name"],
+                "valid_from": _date(g["valid_from"]),
+                "valid_to": _date(g["valid_to"]),
+                "as_of": _date(g.get("as_of")),
+                "verification": g.get("verification", MapVerification.VERIFIED),
+                "note": g.get("note", ""),
+            },
         )
     existing = {(u.generation_id, u.code): u for u in AdministrativeUnit.objects.all()}
     by_key: dict[tuple[str, str], AdministrativeUnit] = {}
+    # New units are inserted in bulk, one INSERT per level (the fixture lists parents first): a
+    # fresh load of the ~1,000 units is a handful of statements, not one per unit.
+    pending: list[AdministrativeUnit] = []
     for row in data["units"]:
         gen = generations[row["generation"]]
         key = (gen.code, row["code"])
         parent = by_key[(gen.code, row["parent"])] if row["parent"] else None
+        if parent is not None and parent.pk is None:
+            AdministrativeUnit.objects.bulk_create(pending)
+            pending = []
         unit = existing.get(key) or AdministrativeUnit(generation=gen, code=row["code"])
         was_new = unit.pk is None
         before = (unit.level, unit.kind, unit.name, unit.full_name, unit.parent_id, unit.valid_from, unit.valid_to)
@@ -61,28 +75,33 @@ def units_load(*, actor=None, path: Path = DEFAULT_FIXTURE) -> LoadSummary:
         unit.valid_from, unit.valid_to = gen.valid_from, gen.valid_to
         unit.compute_tree_fields()
         after = (unit.level, unit.kind, unit.name, unit.full_name, unit.parent_id, unit.valid_from, unit.valid_to)
-        if was_new or before != after:
+        if was_new:
+            pending.append(unit)
+            summary.created += 1
+        elif before != after:
             unit.save()
-            summary.created += was_new
-            summary.updated += not was_new
+            summary.updated += 1
         by_key[key] = unit
+    AdministrativeUnit.objects.bulk_create(pending)
+    # Rows without generations are the 01/7/2025 conversion (former → current); the maps of the
+    # time chain 2019 → 2020 → pre2025 with the date and basis of their "chains" entry.
     current_gen = next(g for g in data["generations"] if g["valid_to"] is None)["code"]
     former_gen = next(g for g in data["generations"] if g["valid_to"] is not None)["code"]
-    effective = generations[current_gen].valid_from
+    chains = {
+        (c["old_generation"], c["new_generation"]): (_date(c["effective_date"]), c["legal_basis"])
+        for c in data.get("chains", [])
+    }
+    chains[(former_gen, current_gen)] = (generations[current_gen].valid_from, CONVERSION_LEGAL_BASIS)
     existing_pairs = set(UnitSuccession.objects.values_list("old_id", "new_id"))
     new_rows = []
     for row in data["conversions"]:
-        old = by_key[(former_gen, row["old"])]
-        new = by_key[(current_gen, row["new"])]
+        old_gen, new_gen = row.get("old_generation", former_gen), row.get("new_generation", current_gen)
+        old = by_key[(old_gen, row["old"])]
+        new = by_key[(new_gen, row["new"])]
+        effective, basis = chains[(old_gen, new_gen)]
         if (old.pk, new.pk) not in existing_pairs:
             new_rows.append(
-                UnitSuccession(
-                    old=old,
-                    new=new,
-                    partly=row["partly"],
-                    effective_date=effective,
-                    legal_basis=CONVERSION_LEGAL_BASIS,
-                )
+                UnitSuccession(old=old, new=new, partly=row["partly"], effective_date=effective, legal_basis=basis)
             )
     UnitSuccession.objects.bulk_create(new_rows)
     summary.successions = len(new_rows)

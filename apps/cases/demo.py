@@ -143,3 +143,61 @@ def seed_cases(*, officers: dict[str, object], per_commune: int = 24, seed: int 
                     ),
                 )
     return created
+
+
+#: Files of 2019–2020 recorded under the communes of the map of their time (issue 10 §4): (today's
+#: commune, generation, old commune code, detected on, addict?). Thị trấn Tân Bình (2428) was
+#: abolished on 01/01/2020 (merged into phường Đội Cấn, today's Phường Bình Thuận).
+PAST_FILES = [
+    ("2458", "2019", "2467", dt.date(2019, 3, 4), True),  # Đạo Viện, today Trung Sơn
+    ("2458", "2019", "2467", dt.date(2019, 6, 17), False),
+    ("2458", "2020", "2467", dt.date(2020, 2, 10), True),
+    ("2524", "2019", "2428", dt.date(2019, 4, 22), True),  # Tân Bình → Bình Thuận
+    ("2524", "2019", "2428", dt.date(2019, 9, 2), False),
+    ("2524", "2020", "2524", dt.date(2020, 5, 11), True),  # phường Đội Cấn (2020)
+]
+
+
+def seed_past_cases(*, officers: dict[str, object]) -> int:
+    """A few files of 2019–2020 recorded under the old units (the commune's officer copies in a
+    register of that time), so figures on the maps of 2019 and 2020 show them. ``officers``:
+    today's commune code → its officer. Idempotent: the note names the old unit and date."""
+    created = 0
+    for today_code, generation, old_code, detected, addict in PAST_FILES:
+        actor = officers.get(today_code)
+        if actor is None:
+            continue
+        old = AdministrativeUnit.objects.filter(generation_id=generation, code=old_code, level="commune").first()
+        commune = AdministrativeUnit.objects.current().filter(code=today_code, level="commune").first()
+        if old is None or commune is None:
+            continue
+        note = f"Sổ cũ {old.full_name} ({generation}), phát hiện {detected:%d/%m/%Y}"
+        if CaseFile.objects.filter(commune=commune, notes=note).exists():
+            continue
+        case = services.case_create(
+            actor=actor,
+            data=services.CaseInput(
+                person={"full_name": f"Nguyễn Văn {old.name} {detected:%d%m%y}", "sex": "M", "birth_year": 1985},
+                case={"commune": commune, "recorded_unit": old, "detected_on": detected, "notes": note},
+                substances=["heroin"],
+            ),
+        )
+        steps = [("refer_determination", 2), ("addicted", 9)] if addict else [("positive_test", 3)]
+        if not addict:
+            steps.append(("management_decision", 7))
+        day = detected
+        for code, gap in steps:
+            day += dt.timedelta(days=gap)
+            services.case_transition(
+                actor=actor,
+                case=case,
+                code=code,
+                data=services.EventInput(
+                    event_date=day,
+                    facility="TTYT huyện" if code == "addicted" else "",
+                    decision_number="12/QĐ-UBND" if code == "management_decision" else "",
+                    decision_date=day if code == "management_decision" else None,
+                ),
+            )
+        created += 1
+    return created

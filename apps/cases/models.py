@@ -174,6 +174,18 @@ class CaseFile(models.Model):
         on_delete=models.PROTECT,
         related_name="case_files",
     )
+    # The unit as recorded at the time (a commune of the map then: 2019, 2020 or pre-2025), when
+    # the data named it: a figure "on the map of year Y" counts the file there (stocks.counts_on_map).
+    # Blank: derived from ``commune`` through the conversion when that is unambiguous.
+    recorded_unit = models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=_("đơn vị lúc ghi nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Xã, phường, thị trấn theo bản đồ hành chính thời điểm đó (trước 01/7/2025), nếu hồ sơ ghi."),
+    )
     file_number = models.CharField(_("số hồ sơ"), max_length=40, unique=True)
     case_type = models.CharField(_("loại hồ sơ"), max_length=10, choices=CaseType.choices, default=CaseType.USER)
     status = models.CharField(_("tình trạng"), max_length=32, choices=Status.choices, default=Status.SIGNS)

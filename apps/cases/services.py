@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
+from apps.areas.selectors import unit_current_successors
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
@@ -53,6 +54,7 @@ PERSON_FIELDS = [
 ]
 CASE_FIELDS = [
     "commune",
+    "recorded_unit",
     "case_type",
     "whereabouts",
     "use_method",
@@ -261,6 +263,21 @@ def _ensure_commune(actor, commune: AdministrativeUnit) -> None:
         raise ValidationError({"commune": _("Xã, phường nằm ngoài phạm vi được giao.")})
 
 
+def _ensure_recorded_unit(case: CaseFile) -> None:
+    """The unit as recorded must be a former commune whose territory is (partly) today's commune:
+    a figure on the map of its time counts the file there (``stocks.counts_in_window_on_map``)."""
+    unit = case.recorded_unit
+    if unit is None:
+        return
+    if unit.level != "commune" or unit.valid_to is None:
+        message = _("Đơn vị lúc ghi nhận phải là một xã, phường, thị trấn trước 01/7/2025.")
+        raise ValidationError({"recorded_unit": message})
+    if case.commune_id not in {u.pk for u in unit_current_successors(unit)}:
+        raise ValidationError(
+            {"recorded_unit": _("%(old)s không thuộc địa bàn %(new)s hiện nay.") % {"old": unit, "new": case.commune}}
+        )
+
+
 @dataclass
 class CaseInput:
     person: dict[str, Any]
@@ -294,6 +311,8 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         setattr(case, name, value)
     with errors.collect():
         _ensure_commune(actor, case.commune)
+    with errors.collect():
+        _ensure_recorded_unit(case)
     with errors.collect():
         _validate_case_dates(case, person, on=on)
     errors.raise_if_any()

@@ -426,3 +426,42 @@ def counts_in_window(commune_ids: Iterable[Any], start: dt.date, end: dt.date) -
         .order_by()
     )
     return {row["commune_id"]: (row["total"], row["addicts"]) for row in rows}
+
+
+# --- on the map of the time (issue 10 §4) -------------------------------------------------------------
+
+#: the row of a figure on a map of the time for the files whose old unit cannot be told
+UNKNOWN_UNIT = None
+UNKNOWN_UNIT_LABEL = "Không xác định được đơn vị cũ"
+
+
+def counts_in_window_on_map(
+    commune_ids: Iterable[Any], start: dt.date, end: dt.date, projection: Any
+) -> dict[int | None, tuple[int, int]]:
+    """``counts_in_window`` regrouped on the units of a map of the time: {unit of that map:
+    (people, addicts)}, and ``UNKNOWN_UNIT`` (None) for the files whose old unit cannot be told.
+
+    A file lies in the unit it was recorded under (``CaseFile.recorded_unit``, a commune of the
+    map of its time) followed along the conversion to the asked map; without one, in the unit its
+    current commune comes from when that is a single one (``areas.selectors.map_projection``).
+    A current commune formed from several old ones cannot say which: those files are counted in
+    the explicit unknown row, never in one of the old communes. ONE grouped query; a file has one
+    commune and one recorded unit, so the distinct counts of the groups add up exactly."""
+    rows = (
+        spans(commune_ids)
+        .filter(category=STOCK, valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .values("commune_id", "case_file__recorded_unit_id")
+        .annotate(
+            total=Count("case_file_id", distinct=True),
+            addicts=Count("case_file_id", distinct=True, filter=Q(case_type=CaseType.ADDICT)),
+        )
+        .order_by()
+    )
+    result: dict[int | None, tuple[int, int]] = {}
+    for row in rows:
+        recorded = row["case_file__recorded_unit_id"]
+        unit = projection.of(recorded) if recorded else projection.of(row["commune_id"])
+        people, addicts = result.get(unit, (0, 0))
+        result[unit] = (people + row["total"], addicts + row["addicts"])
+    return result

@@ -34,6 +34,22 @@ class RunForm(forms.Form):
         label=_("Năm đánh giá"), help_text=_("Số liệu từ 01/01 đến 31/12 của năm."), **YEAR_FIELD
     )
     rule_set = forms.ModelChoiceField(label=_("Bộ tiêu chí"), queryset=RuleSet.objects.none())
+    # Issue 10 §4: a year before the two-tier map (01/7/2025) is classified on the communes of its
+    # time by default; province staff may convert it to today's communes instead.
+    map_choice = forms.ChoiceField(
+        label=_("Bản đồ hành chính"),
+        choices=[
+            ("time", _("Theo bản đồ hành chính thời điểm đó")),
+            ("converted", _("Quy đổi sang đơn vị hiện nay")),
+        ],
+        initial="time",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Chỉ áp dụng cho năm trước 2026: bản đồ tại ngày 01/01 của năm đánh giá (2019: 141 đơn vị, "
+            "2020: 138 đơn vị của tỉnh Tuyên Quang cũ) hoặc 124 xã, phường hiện nay."
+        ),
+    )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -45,6 +61,19 @@ class RunForm(forms.Form):
         if year > timezone.localdate().year:
             raise forms.ValidationError(_("Không đánh giá được năm chưa đến."))
         return year
+
+
+class MapFiguresForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), **YEAR_FIELD)
+    map_choice = forms.ChoiceField(
+        label=_("Bản đồ hành chính"),
+        choices=[
+            ("time", _("Theo bản đồ hành chính thời điểm đó")),
+            ("converted", _("Quy đổi sang đơn vị hiện nay")),
+        ],
+        initial="time",
+        required=False,
+    )
 
 
 class OverrideForm(forms.Form):

@@ -235,6 +235,19 @@ class Assessment(models.Model):
     )
     superseded_at = models.DateTimeField(_("thay thế lúc"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # The map the communes are those of (issue 10 §4): a past year on the map of its time (2019,
+    # 2020, early 2025); NULL: today's communes (a past year converted to them).
+    map_generation = models.ForeignKey(
+        "areas.UnitGeneration",
+        verbose_name=_("bản đồ hành chính"),
+        to_field="code",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    #: figures that could not be put in a unit of that map ({"people": n, "addicts": m, ...})
+    unattributed = models.JSONField(_("không xác định được đơn vị cũ"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("đợt phân loại")
@@ -269,6 +282,16 @@ class Assessment(models.Model):
     @property
     def is_proposed(self) -> bool:
         return self.status == AssessmentStatus.PROPOSED
+
+    @property
+    def map_label(self) -> str:
+        """Which map the output uses: "Theo bản đồ hành chính năm 2020 (138 đơn vị)"."""
+        from apps.areas.selectors import map_label
+
+        count = self.results.count()
+        if self.map_generation_id is None:
+            return f"Quy đổi sang đơn vị hành chính hiện nay ({count} đơn vị)"
+        return map_label(self.map_generation, count)
 
 
 class AssessmentResult(models.Model):

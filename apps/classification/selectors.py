@@ -6,7 +6,13 @@ Units and history. Every record counted here (case files, and the registers' hot
 cultivation) already carries today's commune: records entered under a pre-2025 unit are converted
 to their current commune when recorded (``cases`` and ``registers`` derive ``commune`` through the
 official conversion, ``areas.UnitSuccession``). Grouping by ``commune`` therefore *is* the old→new
-conversion, and a year before 2025 is assessed on today's communes.
+conversion: a past year "converted to today's communes".
+
+A past year is assessed by default on the map of its time (issue 10 §4, ``on_map``): the units of
+that map (2019, 2020, early 2025), each case file in the old unit it was recorded under or derives
+from (``stocks.counts_in_window_on_map``), the registers, submissions and key routes of a current
+commune in its old unit when that is a single one. What cannot be attributed is reported apart
+(``unattributed``), never added to a commune.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitPopulation
@@ -51,6 +58,39 @@ PUBLISHED = (AssessmentStatus.APPROVED, AssessmentStatus.SUPERSEDED)
 def current_communes() -> QuerySet[AdministrativeUnit]:
     """Today's commune-level units (xã, phường, đặc khu), the units that are classified."""
     return AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_name")
+
+
+def map_communes(generation: str, province_codes: Sequence[str] = ()) -> QuerySet[AdministrativeUnit]:
+    """The commune-level units of a map of the time (optionally of some old provinces only)."""
+    qs = AdministrativeUnit.objects.of_map(generation).filter(level=Level.COMMUNE)
+    if province_codes:
+        condition = Q()
+        for code in province_codes:
+            condition |= Q(path__startswith=f"{generation}:{code}/")
+        qs = qs.filter(condition)
+    return qs.order_by("search_name")
+
+
+def default_map_for(year: int) -> str | None:
+    """The map a year is assessed on by default: the one in force on 1 January of that year for a
+    year before the two-tier map (01/7/2025), today's communes (None) from 2026."""
+    from apps.areas.selectors import map_for_year
+
+    generation = map_for_year(year)
+    return generation.code if generation is not None else None
+
+
+def _regroup(values: dict[int, Any], projection: Any, add: Any) -> tuple[dict[int, Any], Any]:
+    """{current commune: v} → ({unit of the map: sum}, sum of what lies in no unit)."""
+    out: dict[int, Any] = {}
+    unknown = None
+    for cid, value in values.items():
+        target = projection.of(cid)
+        if target is None:
+            unknown = value if unknown is None else add(unknown, value)
+        else:
+            out[target] = value if target not in out else add(out[target], value)
+    return out, unknown
 
 
 def _populations(commune_ids: Sequence[int], year: int) -> dict[int, int]:
@@ -85,7 +125,9 @@ class RegisterTotals:
     missing: dict[str, str] = field(default_factory=dict)
 
 
-def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> RegisterTotals:
+def _register_totals(
+    commune_ids: Sequence[int], period: rules.Period, *, by_recorded_unit: bool = False
+) -> RegisterTotals:
     """Hotspots, crimes and cultivation per commune from the registers app's selectors, one grouped
     query each; indicators it cannot give are reported missing with the reason."""
     totals = RegisterTotals()
@@ -98,6 +140,8 @@ def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> Regist
         function = getattr(module, name, None)
         if function is None:
             return None
+        if by_recorded_unit:
+            kwargs["by_recorded_unit"] = True  # keyed by the unit as recorded: the map of the time
         return function(list(commune_ids), period.start, period.end, *args, **kwargs)
 
     def as_decimal(value: Any) -> Decimal:
@@ -121,7 +165,9 @@ def _register_totals(commune_ids: Sequence[int], period: rules.Period) -> Regist
         if data is None:
             totals.missing[indicator] = f"sổ theo dõi chưa có hàm {function_name}"
             continue
-        totals.values[indicator] = {cid: as_decimal(pick(data.get(cid))) for cid in commune_ids}
+        # keyed by the recorded (former) unit too when asked: every key of the answer is kept
+        keys = [*commune_ids, *(k for k in data if k not in set(commune_ids))] if by_recorded_unit else commune_ids
+        totals.values[indicator] = {cid: as_decimal(pick(data.get(cid))) for cid in keys}
     return totals
 
 
@@ -151,7 +197,11 @@ def _ratio(numerator: Decimal | None, population: int | None, year: int, unit: s
 
 
 def gather_indicators(
-    *, year: int, communes: Sequence[AdministrativeUnit] | None = None
+    *,
+    year: int,
+    communes: Sequence[AdministrativeUnit] | None = None,
+    on_map: Any = None,
+    unattributed: dict[str, Any] | None = None,
 ) -> dict[int, rules.Indicators]:
     """The indicators of every commune (default: all current communes) for the year's window.
 
@@ -176,11 +226,29 @@ def gather_indicators(
         communes = list(current_communes())
     ids = [c.pk for c in communes]
     period = rules.period_for_year(year)
-    cases = stocks.counts_in_window(ids, period.start, period.end)
     population = _populations(ids, year)
     routes, routes_entered = _key_routes(year)
-    registers = _register_totals(ids, period)
-    submitted = _approved_submission_communes(ids, year)
+    if on_map is None:
+        cases = stocks.counts_in_window(ids, period.start, period.end)
+        registers = _register_totals(ids, period)
+        submitted = _approved_submission_communes(ids, year)
+    else:
+        # ``on_map``: an ``areas.selectors.MapProjection``; ``communes`` are units of its map. The
+        # records carry today's communes: read them all, then put each in its unit of the map.
+        today = [c.pk for c in current_communes()]
+        by_unit = stocks.counts_in_window_on_map(today, period.start, period.end, on_map)
+        lost = by_unit.pop(stocks.UNKNOWN_UNIT, (0, 0))
+        cases = by_unit
+        registers = _register_totals(today, period, by_recorded_unit=True)
+        lost_registers: dict[str, str] = {}
+        for indicator, values in list(registers.values.items()):
+            registers.values[indicator], unknown = _regroup(values, on_map, lambda a, b: a + b)
+            if unknown:
+                lost_registers[indicator] = str(unknown)
+        submitted = {on_map.of(cid) for cid in _approved_submission_communes(today, year)} - {None}
+        routes = _regroup(routes, on_map, lambda a, b: a + b)[0]
+        if unattributed is not None:
+            unattributed.update(people=lost[0], addicts=lost[1], registers=lost_registers)
     no_population = rules.NO_POPULATION_REASON.format(year=year)
     result: dict[int, rules.Indicators] = {}
     for cid in ids:
@@ -192,7 +260,7 @@ def gather_indicators(
         values["addicts_with_records"] = Decimal(addicts)
         for indicator in REGISTER_INDICATORS:
             if indicator in registers.values:
-                values[indicator] = registers.values[indicator][cid]
+                values[indicator] = registers.values[indicator].get(cid, Decimal(0))
             else:
                 missing[indicator] = registers.missing[indicator]
         pop = population.get(cid)
@@ -574,3 +642,74 @@ def keyroute_list(*, user, year: int | None = None, action: str = "view") -> Que
 
 def keyroute_get(*, user, pk: int, action: str = "view") -> KeyRoute:
     return scoping.get_visible_or_404(KeyRoute.objects.select_related("commune"), user, action, pk=pk)
+
+
+# --- figures of a year on a map (issue 10 §4) -------------------------------------------------------
+
+
+@dataclass
+class MapFigureRow:
+    unit: AdministrativeUnit | None  # None: "không xác định được đơn vị cũ"
+    people: int
+    addicts: int
+
+    @property
+    def label(self) -> str:
+        return self.unit.full_name if self.unit is not None else stocks.UNKNOWN_UNIT_LABEL
+
+
+@dataclass
+class MapFigures:
+    year: int
+    #: the map used: a generation code, or None for today's communes
+    generation: str | None
+    label: str
+    rows: list[MapFigureRow]
+    people: int
+    addicts: int
+    #: why the map of the time could not be used for this reader (then: today's communes)
+    note: str = ""
+
+
+def map_figures(*, user, year: int, map_choice: str = "") -> MapFigures:
+    """People with a management record in ``year`` (and addicts among them) per unit, on the map
+    of that year (default for a year before 2025) or converted to today's communes: the figures a
+    past classification rests on, with the files whose old unit cannot be told in their own row.
+    The map of the time needs the whole former province in the reader's scope (province staff)."""
+    from apps.areas.selectors import map_label, map_projection
+
+    period = rules.period_for_year(year)
+    today = list(scoping.visible_to(current_communes(), user).order_by("search_name"))
+    generation = None if map_choice == "converted" else default_map_for(year)
+    note = ""
+    units: list[AdministrativeUnit] = []
+    if generation is not None:
+        units = list(scoping.visible_to(map_communes(generation), user).select_related("parent"))
+        if not units:
+            note = _(
+                "Bản đồ hành chính thời điểm đó chỉ xem được ở cấp tỉnh: số liệu dưới đây quy đổi sang "
+                "đơn vị hiện nay."
+            )
+            generation = None
+    if generation is None:
+        counts = stocks.counts_in_window([c.pk for c in today], period.start, period.end)
+        rows = [MapFigureRow(c, *counts.get(c.pk, (0, 0))) for c in today]
+        label = _("Quy đổi sang đơn vị hành chính hiện nay (%(n)s đơn vị)") % {"n": len(today)}
+    else:
+        counts = stocks.counts_in_window_on_map(
+            [c.pk for c in today], period.start, period.end, map_projection(generation)
+        )
+        rows = [MapFigureRow(u, *counts.get(u.pk, (0, 0))) for u in sorted(units, key=lambda u: u.path)]
+        lost = counts.get(stocks.UNKNOWN_UNIT, (0, 0))
+        rows.append(MapFigureRow(None, *lost))  # always shown, zero included: nothing is hidden
+        generation_obj = units[0].generation
+        label = map_label(generation_obj, len(units))
+    return MapFigures(
+        year=year,
+        generation=generation,
+        label=label,
+        rows=rows,
+        people=sum(r.people for r in rows),
+        addicts=sum(r.addicts for r in rows),
+        note=note,
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rulesets/<int:pk>/", views.RuleSetDetailView.as_view(), name="ruleset_detail"),
     path("rulesets/<int:pk>/parameter/", views.RuleSetParameterView.as_view(), name="ruleset_parameter"),
     path("rulesets/<int:pk>/export.json", views.RuleSetExportView.as_view(), name="ruleset_export"),
+    path("maps/", views.MapFiguresView.as_view(), name="map_figures"),
     path("runs/new/", views.AssessmentRunView.as_view(), name="assessment_run"),
     path("runs/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
     path("runs/<int:pk>/approve/", views.AssessmentApproveView.as_view(), name="assessment_approve"),

@@ -21,7 +21,15 @@ from apps.core.views import ScopedListView, ScopedViewMixin
 
 from . import rules, selectors, services
 from .choices import RouteKind
-from .forms import ApproveForm, KeyRouteForm, OverrideForm, RuleSetImportForm, RunForm, TableFilterForm
+from .forms import (
+    ApproveForm,
+    KeyRouteForm,
+    MapFiguresForm,
+    OverrideForm,
+    RuleSetImportForm,
+    RunForm,
+    TableFilterForm,
+)
 from .models import Assessment, AssessmentResult, KeyRoute, RuleSet
 
 
@@ -195,6 +203,27 @@ class ClassificationTableView(ScopedViewMixin, TemplateView):
         return ctx
 
 
+class MapFiguresView(ScopedViewMixin, TemplateView):
+    """People with a management record in a past year per unit, on the map of that time or
+    converted to today's communes (issue 10 §4): what a past classification rests on."""
+
+    permission_model = Assessment
+    permission_action = "run"
+    template_name = "classification/map_figures.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        form = MapFiguresForm(self.request.GET or {"year": 2019, "map_choice": "time"})
+        data = form.cleaned_data if form.is_valid() else {"year": 2019, "map_choice": "time"}
+        ctx.update(
+            form=form,
+            figures=selectors.map_figures(
+                user=self.request.user, year=data["year"], map_choice=data.get("map_choice") or ""
+            ),
+        )
+        return ctx
+
+
 class AssessmentDetailView(ScopedViewMixin, TemplateView):
     """One run (proposal, approved or superseded): the table, the changes against the approved
     assessment of the same year, and the approve/override actions."""
@@ -239,7 +268,11 @@ class AssessmentRunView(ScopedViewMixin, FormView):
         data = form.cleaned_data
         try:
             assessment = services.assessment_run(
-                actor=self.request.user, rule_set=data["rule_set"], year=data["year"], note=data.get("note", "")
+                actor=self.request.user,
+                rule_set=data["rule_set"],
+                year=data["year"],
+                note=data.get("note", ""),
+                map_choice=data.get("map_choice") or "",
             )
         except (PermissionDenied, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))

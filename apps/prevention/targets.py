@@ -244,7 +244,15 @@ def _approved_results(scope: Scope) -> _Classified | Measure:
         assessment = approved.filter(year__lte=scope.end.year).first()
         if assessment is None:
             return Measure(None, note="chưa có dữ liệu: chưa có kết quả phân loại địa bàn được phê duyệt")
-    ids = territory_ids(scope)
+    if assessment.map_generation_id:
+        # Classified on the map of its time (issue 10 §3-4): the communes of that map inside the
+        # target's territory (the former province of the plan), not today's merged ones.
+        from apps.classification.selectors import map_communes
+
+        code = str(scope.params.get("former_province_code", ""))
+        ids = list(map_communes(assessment.map_generation_id, [code] if code else []).values_list("pk", flat=True))
+    else:
+        ids = territory_ids(scope)
     if not ids:
         return Measure(None, note="chưa có dữ liệu: không có xã, phường nào của địa bàn chỉ tiêu trong phạm vi")
     levels = [
@@ -320,13 +328,13 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
         # every commune without data may have drug problems, or none of them
         bounds=(reduction(with_problems + found.missing), reduction(with_problems)),
     )
-    if found.assessment.year < MAP_2025_YEAR:
-        # The units of that year's map are not in the catalogue yet (only today's communes and the
-        # early-2025 ones): say so rather than present sums of today's communes as that map.
-        measure.detail += (
-            f"; tính trên các xã, phường hiện nay của địa bàn (chưa có bản đồ đơn vị hành chính năm "
-            f"{found.assessment.year})"
-        )
+    if found.assessment.map_generation_id:
+        from apps.areas.selectors import map_label
+
+        measure.detail += "; " + map_label(found.assessment.map_generation, found.communes).lower()
+    elif found.assessment.year < MAP_2025_YEAR:
+        # classified on today's communes by choice: say so rather than present them as that map
+        measure.detail += "; quy đổi sang các xã, phường hiện nay của địa bàn"
     if not found.levels:
         measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
     return measure

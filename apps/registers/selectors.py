@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from apps.areas.models import AdministrativeUnit
@@ -215,8 +215,11 @@ def hotspots_active_between(
     start: dt.date,
     end: dt.date,
     kinds: Iterable[str] | None = None,
+    by_recorded_unit: bool = False,
 ) -> dict[int, int]:
     """{commune id: number of hotspots active at any time in [start, end]} — one query.
+    ``by_recorded_unit``: keyed by the unit as recorded (a former commune) when there is one, else
+    the commune, so a figure on the map of the time puts each record in its old unit.
 
     Active means discovered on or before ``end`` and not eliminated before ``start``
     (``eliminated_on`` null or ≥ ``start``). A hotspot that was eliminated before ``start`` and
@@ -243,9 +246,14 @@ def hotspots_active_between(
     if kinds:
         qs = qs.filter(kind__in=list(kinds))
     result: dict[int, int] = defaultdict(int)
-    for commune_id, n in qs.order_by().values("commune_id").annotate(n=Count("pk")).values_list("commune_id", "n"):
+    key = _unit_key(by_recorded_unit)
+    for commune_id, n in qs.order_by().annotate(k=key).values("k").annotate(n=Count("pk")).values_list("k", "n"):
         result[commune_id] = n
     return result
+
+
+def _unit_key(by_recorded_unit: bool):
+    return Coalesce(F("recorded_unit_id"), F("commune_id")) if by_recorded_unit else F("commune_id")
 
 
 def hotspots_active_many(
@@ -303,6 +311,7 @@ def crime_totals_between(
     start: dt.date,
     end: dt.date,
     articles: Iterable[str] | None = None,
+    by_recorded_unit: bool = False,
 ) -> dict[int, dict[str, Any]]:
     """{commune id: {"cases", "offenders" (arrested: Σ offenders_count), "heroin_g", "synthetic_g",
     "cannabis_g", "other_g" (Decimal grams), "synthetic_tablets"}} for the cases that occurred in
@@ -311,7 +320,12 @@ def crime_totals_between(
     if articles:
         qs = qs.filter(article__in=list(articles))
     sums = {f"total_{name}": Sum(name) for name in _CRIME_SUMS}
-    rows = qs.order_by().values("commune_id").annotate(n_cases=Count("pk"), n_offenders=Sum("offenders_count"), **sums)
+    rows = (
+        qs.order_by()
+        .annotate(k=_unit_key(by_recorded_unit))
+        .values("k")
+        .annotate(n_cases=Count("pk"), n_offenders=Sum("offenders_count"), **sums)
+    )
     result: dict[int, dict[str, Any]] = defaultdict(_zero_crime)
     for row in rows:
         totals = _zero_crime()
@@ -320,7 +334,7 @@ def crime_totals_between(
             value = row[f"total_{name}"]
             if value is not None:
                 totals[name] = int(value) if name == "synthetic_tablets" else Decimal(value).quantize(Decimal("0.001"))
-        result[row["commune_id"]] = totals
+        result[row["k"]] = totals
     return result
 
 
@@ -334,6 +348,7 @@ def cultivation_totals_between(
     end: dt.date,
     species: Iterable[str] | None = None,
     destroyed_only: bool = False,
+    by_recorded_unit: bool = False,
 ) -> dict[int, dict[str, Any]]:
     """{commune id: {"finds", "plants", "area_m2" (Decimal)}} for finds in [start, end] — one query.
     Criterion d of QĐ 28/2025 counts plants found and destroyed: pass ``destroyed_only=True``."""
@@ -344,7 +359,8 @@ def cultivation_totals_between(
         qs = qs.filter(destroyed=True)
     rows = (
         qs.order_by()
-        .values("commune_id")
+        .annotate(k=_unit_key(by_recorded_unit))
+        .values("k")
         .annotate(
             n_finds=Count("pk"),
             total_plants=Coalesce(Sum("plants"), 0),
@@ -354,7 +370,7 @@ def cultivation_totals_between(
     result: dict[int, dict[str, Any]] = defaultdict(_zero_cultivation)
     for row in rows:
         area = row["total_area"]
-        result[row["commune_id"]] = {
+        result[row["k"]] = {
             "finds": row["n_finds"],
             "plants": int(row["total_plants"]),
             "area_m2": Decimal("0.00") if area is None else Decimal(area).quantize(Decimal("0.01")),

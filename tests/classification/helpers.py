@@ -83,16 +83,16 @@ class FakeRegisters:
         self.cultivation: dict[int, dict] = {}
         self.calls: list[tuple] = []
 
-    def hotspots_active_between(self, commune_ids, start, end, kinds):
+    def hotspots_active_between(self, commune_ids, start, end, kinds, **_options):
         self.calls.append(("hotspots_active_between", tuple(commune_ids), start, end, tuple(kinds)))
         source = self.harbouring if "harbouring" in kinds else self.hotspots
         return {cid: n for cid, n in source.items() if cid in commune_ids}
 
-    def crime_totals_between(self, commune_ids, start, end):
+    def crime_totals_between(self, commune_ids, start, end, **_options):
         self.calls.append(("crime_totals_between", tuple(commune_ids), start, end))
         return {cid: v for cid, v in self.crime.items() if cid in commune_ids}
 
-    def cultivation_totals_between(self, commune_ids, start, end, destroyed_only=False):
+    def cultivation_totals_between(self, commune_ids, start, end, destroyed_only=False, **_options):
         self.calls.append(("cultivation_totals_between", tuple(commune_ids), start, end, destroyed_only))
         return {cid: v for cid, v in self.cultivation.items() if cid in commune_ids}
 

@@ -71,6 +71,7 @@ CLASSIFICATION_URLS: list[ScopedURL] = [
         expect_ok=405,
     ),
     ScopedURL("classification:assessment_run", "province_staff"),
+    ScopedURL("classification:map_figures", "province_staff"),
     ScopedURL(
         "classification:assessment_detail",
         "province_staff",

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.accounts.demo import seed_users
 from apps.areas.demo import seed_population
 from apps.areas.models import AdministrativeUnit
-from apps.cases.demo import seed_cases
+from apps.cases.demo import seed_cases, seed_past_cases
 from apps.classification.demo import seed_classification
 from apps.prevention.demo import seed_prevention
 from apps.registers.demo import seed_registers
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         n_cases = seed_cases(officers=officers)
         n_registers = seed_registers(officers=officers)
         province_staff = User.objects.get(username="tinh.canbo")
+        n_past = seed_past_cases(officers=officers)
         n_assessments = seed_classification(actor=province_staff)
         n_prevention = seed_prevention(officers=officers, province_user=province_staff)
         n_periods = seed_reporting(officers=officers, province_user=province_staff)
@@ -52,4 +53,8 @@ class Command(BaseCommand):
             f"Dữ liệu minh họa: {len(users)} tài khoản, {n_pop} số liệu dân số, {n_cases} hồ sơ mới, "
             f"{n_registers} bản ghi sổ theo dõi, {n_assessments} lần phân loại, "
             f"{n_prevention} bản ghi phòng ngừa, {n_periods} bản ghi kỳ báo cáo."
+        )
+        self.stdout.write(
+            f"Hồ sơ năm 2019–2020 ghi theo đơn vị cũ (bản đồ hành chính thời điểm đó): {n_past} hồ sơ mới; "
+            "chạy phân loại năm 2019 hoặc 2020 để xem theo bản đồ năm đó hoặc quy đổi sang đơn vị hiện nay."
         )
