@@ -88,10 +88,12 @@ def _id(prefix: str) -> str:
     return f"{prefix}{_counter['n']}"
 
 
-def _svg(width: int, height: int, title: str, body: list[str], desc: str = "") -> SafeString:
+def _svg(width: int, height: int, title: str, body: list[str], desc: str = "", role: str = "img") -> SafeString:
+    # role="img" hides the children from assistive technology; a chart whose parts are links
+    # (the tile grid) is a "group" instead, or its links would be unreachable (axe nested-interactive).
     tid = _id("chart-t")
     parts = [
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height}" width="100%" role="{role}" '
         f'aria-labelledby="{tid}" class="chart-svg" font-family="{escape(FONT)}" font-size="12" '
         f'preserveAspectRatio="xMinYMin meet" style="max-width:{width}px">',
         f'<title id="{tid}">{escape(title)}</title>',
@@ -286,4 +288,6 @@ def tile_grid(
         for group_label, tiles in groups
         for t in tiles
     ]
-    return Chart(title, _svg(width, height, title, body), title, headers, rows, kind="tiles", extra={"legend": legend})
+    role = "group" if any(t.href for _label, tiles in groups for t in tiles) else "img"
+    svg = _svg(width, height, title, body, role=role)
+    return Chart(title, svg, title, headers, rows, kind="tiles", extra={"legend": legend})
