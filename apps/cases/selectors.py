@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_sorted
 from apps.core.text import normalize
 
 from .choices import OPEN_STATUSES, AgeBand, CloseReason, Status
@@ -275,7 +276,7 @@ def duplicates_find(
         result.append(
             DuplicateMatch(
                 person=person,
-                communes=sorted({f.commune for f in files}, key=lambda u: u.search_name),
+                communes=vi_sorted({f.commune for f in files}, key=lambda u: u.name),
                 visible_case_ids=[f.pk for f in files if f.pk in visible],
                 reason=reason,
             )

@@ -42,6 +42,8 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.db.models import Count, Q
 
+from apps.core.collation import vi_sorted
+
 from .choices import Comparison, Recurrence, TargetStatus
 
 NO_SOURCE = "chưa có dữ liệu: ứng dụng “%s” chưa được cài đặt"
@@ -199,7 +201,7 @@ def _model_points_per_area_group(scope: Scope) -> Measure:
         .values_list("commune_id", flat=True)
     )
     covered = [g for g in groups.values() if g["communes"] & with_point]
-    gaps = sorted(g["name"] for g in groups.values() if not g["communes"] & with_point)
+    gaps = vi_sorted(g["name"] for g in groups.values() if not g["communes"] & with_point)
     return Measure(
         _pct(len(covered), len(groups)),
         detail=f"{len(covered)}/{len(groups)} nhóm địa bàn có mô hình điểm",
