@@ -48,3 +48,18 @@ def test_the_communes_classified_are_listed_in_vietnamese_order(world):
     names = [u.name for u in current_communes()]
     assert names == vi_sorted(names)
     assert names.index("Bạch Xa") < names.index("Bình An") < names.index("Dũng Tiến") < names.index("Đức Xuân")
+
+
+@pytest.mark.django_db
+def test_the_case_list_sorted_by_name_follows_the_vietnamese_alphabet(world, officer_a):
+    from apps.cases.selectors import CaseFilters
+    from apps.cases.selectors import case_list as cases
+    from tests.factories.cases import make_case
+
+    people = ["Đào Văn An", "Bình Văn Ba", "Dung Thị Tư", "Bạch Thị Năm", "Đức Văn Hai"]
+    for i, name in enumerate(people):
+        make_case(officer_a, world.commune_a, full_name=name, birth_year=1980 + i)
+    listed = [c.person.full_name for c in cases(user=officer_a, filters=CaseFilters(sort="name"))]
+    assert listed == ["Bạch Thị Năm", "Bình Văn Ba", "Dung Thị Tư", "Đào Văn An", "Đức Văn Hai"]
+    listed = [c.person.full_name for c in cases(user=officer_a, filters=CaseFilters(sort="-name"))]
+    assert listed == ["Đức Văn Hai", "Đào Văn An", "Dung Thị Tư", "Bình Văn Ba", "Bạch Thị Năm"]
