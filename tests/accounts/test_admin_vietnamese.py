@@ -133,3 +133,9 @@ def test_a_former_unit_is_refused(world, admin_client):
     response = admin_client.post(reverse("admin:accounts_user_add"), {**data, "area": world.commune_a.pk})
     assert response.status_code == 302
     assert User.objects.get(username="moi").area == world.commune_a
+
+
+def test_the_admin_javascript_catalogue_is_vietnamese(admin_client):
+    """The role and permission pickers (two lists) are written by the admin's JavaScript."""
+    script = admin_client.get("/admin/jsi18n/").content.decode()
+    assert "Ch\\u1ecdn t\\u1ea5t c\\u1ea3 %s" in script or "Chọn tất cả %s" in script
