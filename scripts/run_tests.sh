@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Full check, stopping at the first failure:
-#   setup       .venv + requirements-dev.txt, WeasyPrint libs, compilemessages
+#   setup       .venv + requirements-dev.txt, WeasyPrint libs, compilemessages, npm ci (axe-core)
 #   lint        ruff check . && ruff format --check .
 #   migrations  manage.py makemigrations --check --dry-run (settings.test)
 #   pg          pytest -m "not browser" on PostgreSQL ($DATABASE_URL if it is a postgres URL,
@@ -113,6 +113,15 @@ step_setup() {
             return 1
         }
         compile_messages || return
+    fi
+    # axe-core (pinned in package-lock.json) is injected by tests/browser/test_accessibility.py from
+    # node_modules: a local file, never a CDN. Reinstalled only when the lock file changed.
+    if [[ ! -f node_modules/axe-core/axe.min.js || package-lock.json -nt node_modules/.package-lock.json ]]; then
+        command -v npm >/dev/null 2>&1 || apt_install nodejs npm || {
+            printf 'ERROR: npm is needed for the accessibility tests (axe-core): apt-get install nodejs npm\n' >&2
+            return 1
+        }
+        npm ci --no-audit --no-fund || return
     fi
     "$VENV_PY" --version && "$VENV_PY" -m pytest --version
 }

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("PCMT Tuyên Quang – Quản trị")
 admin.site.site_title = _("PCMT Tuyên Quang")
+admin.site.index_title = _("Quản trị hệ thống")
 
 urlpatterns = [
     path("", include("apps.core.urls")),

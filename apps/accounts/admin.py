@@ -15,11 +15,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.audit.services import audit_record
 from apps.core.admin import ScopedAdminMixin
+from apps.core.collation import vi_order, vi_sorted
 
 from .models import User
 from .roles import DELEGABLE_ROLES, PERSONAL_PERMISSIONS, role_label
@@ -57,6 +59,38 @@ def privileges(user: User) -> dict[str, Any]:
     }
 
 
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """Roles by their Vietnamese label (the group name is a stable code nobody should have to read)."""
+
+    def label_from_instance(self, obj: Group) -> str:
+        return role_label(obj.name)
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = gettext_lazy("vai trò")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        names = Group.objects.values_list("name", flat=True)
+        return vi_sorted(((name, role_label(name)) for name in names), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()).distinct() if self.value() else queryset
+
+
+def assignable_units(user):
+    """The units an account may be assigned to: those in force today within the editor's scope,
+    the province first, then in Vietnamese order. A former (merged, abolished) unit is no place to
+    work from: its data is reached through the unit that replaced it."""
+    from apps.areas.models import AdministrativeUnit
+    from apps.core import scoping
+
+    qs = AdministrativeUnit.objects.in_force_on(timezone.localdate())
+    if not user.is_superuser:
+        qs = qs.filter(scoping.scope_filter(AdministrativeUnit, user))
+    return vi_order(qs, "=depth", "name")
+
+
 class GuardedUserChangeForm(UserChangeForm):
     editor: User | None = None  # set per request by UserAdmin.get_form
 
@@ -92,7 +126,7 @@ class GuardedUserChangeForm(UserChangeForm):
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     form = GuardedUserChangeForm
     list_display = ("username", "full_name", "area", "is_active", "last_login")
-    list_filter = ("is_active", "groups")
+    list_filter = ("is_active", RoleListFilter)
     search_fields = ("username", "full_name", "email")
     autocomplete_fields = ()
     # The password hash never goes to the audit log.
@@ -119,6 +153,17 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "area", "password1", "password2")}),
     )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "area":
+            kwargs["queryset"] = assignable_units(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleChoiceField
+            kwargs["queryset"] = Group.objects.order_by("name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and request.user.is_superuser:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core import scoping
+from apps.core.collation import vi_order, vi_sorted
 from apps.core.text import nfc, normalize, strip_diacritics
 
 from .choices import KIND_PREFIXES, KIND_WORDS, MAP_ORDER, STATISTICAL_MAPS, Level, MapVerification
@@ -39,18 +40,18 @@ def unit_list(*, user, query: str = "", include_former: bool = False, level: str
     needle = _readings(query)[0].name if query.strip() else ""
     if needle:
         qs = qs.filter(Q(search_name__contains=needle) | Q(code=query.strip()))
-    return qs.order_by("valid_to", "level", "search_name") if include_former else qs.order_by("path")
+    return vi_order(qs, "=valid_to", "=level", "name") if include_former else qs.order_by("path")
 
 
 def unit_get(*, user, pk: int) -> AdministrativeUnit:
     """One unit in the user's scope with everything its page shows (404 otherwise)."""
     qs = AdministrativeUnit.objects.select_related("parent", "parent__parent", "generation").prefetch_related(
-        Prefetch("children", queryset=AdministrativeUnit.objects.order_by("search_name")),
+        Prefetch("children", queryset=vi_order(AdministrativeUnit.objects.all(), "name")),
         Prefetch("populations", queryset=UnitPopulation.objects.order_by("-year").select_related("updated_by")),
         Prefetch("successions", queryset=UnitSuccession.objects.select_related("new", "new__parent")),
         Prefetch(
             "predecessions",
-            queryset=UnitSuccession.objects.select_related("old", "old__parent").order_by("old__search_name"),
+            queryset=vi_order(UnitSuccession.objects.select_related("old", "old__parent"), "old__name"),
         ),
     )
     return scoping.get_visible_or_404(qs, user, pk=pk)
@@ -72,12 +73,12 @@ def units_in_force_on(day: dt.date) -> QuerySet:
 
 def unit_successors(unit: AdministrativeUnit) -> list[UnitSuccession]:
     """The units that replaced ``unit`` (several when it was split), with the ``partly`` flag."""
-    return list(unit.successions.select_related("new").order_by("new__search_name"))
+    return list(vi_order(unit.successions.select_related("new"), "new__name"))
 
 
 def unit_predecessors(unit: AdministrativeUnit) -> list[UnitSuccession]:
     """The former units that make up ``unit``."""
-    return list(unit.predecessions.select_related("old", "old__parent").order_by("old__search_name"))
+    return list(vi_order(unit.predecessions.select_related("old", "old__parent"), "old__name"))
 
 
 def unit_descendants(unit: AdministrativeUnit, *, include_self: bool = False) -> QuerySet:
@@ -98,7 +99,7 @@ def unit_current_successors(unit: AdministrativeUnit) -> list[AdministrativeUnit
             result.append(node)
             continue
         frontier.extend(s.new for s in node.successions.select_related("new"))
-    return sorted(result, key=lambda u: u.search_name)
+    return vi_sorted(result, key=lambda u: u.name)
 
 
 def unit_in_force(unit: AdministrativeUnit, day: dt.date) -> list[AdministrativeUnit]:
@@ -296,7 +297,7 @@ def resolve_current_unit(text: str, *, within: QuerySet | None = None) -> Admini
         current = {pk: u for pk, u in current.items() if pk in allowed}
     if len(current) == 1:
         return next(iter(current.values()))
-    options = sorted(current.values(), key=lambda u: u.search_name)
+    options = vi_sorted(current.values(), key=lambda u: u.name)
     raise UnitResolutionError(
         f"“{text}” ứng với nhiều đơn vị hiện nay: {describe_candidates(options)}. Hãy chọn một đơn vị.", options
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_order
 from apps.core.locking import VersionRequiredMixin
 
 from .choices import AgeBand, CaseType, CloseReason, Sex, Status, Whereabouts
@@ -78,7 +79,7 @@ class PersonForm(VersionRequiredMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = AdministrativeUnit.objects.current().filter(level="commune").order_by("search_name")
+        units = vi_order(AdministrativeUnit.objects.current().filter(level="commune"), "name")
         # Residence may be any commune of the province (people move); only the file's commune is scoped.
         self.fields["permanent_unit"].queryset = units
         self.fields["current_unit"].queryset = units
@@ -208,11 +209,8 @@ class TransferForm(forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         # Any current commune of the province may receive the person: names only, no data of theirs.
-        self.fields["to_commune"].queryset = (
-            AdministrativeUnit.objects.current()
-            .filter(level="commune")
-            .exclude(pk=case.commune_id)
-            .order_by("search_name")
+        self.fields["to_commune"].queryset = vi_order(
+            AdministrativeUnit.objects.current().filter(level="commune").exclude(pk=case.commune_id), "name"
         )
         self.fields["event_date"].initial = timezone.localdate()
 
@@ -282,11 +280,9 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = (
-            AdministrativeUnit.objects.current()
-            .filter(level="commune")
-            .filter(pk__in=scoping.visible_unit_ids(user))
-            .order_by("search_name")
+        self.fields["commune"].queryset = vi_order(
+            AdministrativeUnit.objects.current().filter(level="commune").filter(pk__in=scoping.visible_unit_ids(user)),
+            "name",
         )
         self.fields["status"].choices = [("", _("Mọi tình trạng")), *Status.choices]
         self.fields["substance"].choices = [("", _("Mọi chất")), *SubstanceType.objects.values_list("code", "name")]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_collate, vi_sorted
 from apps.core.text import normalize
 
 from .choices import OPEN_STATUSES, AgeBand, CloseReason, Status
@@ -18,8 +19,9 @@ from .models import CaseEvent, CaseFile, DistinctPair, Ethnicity, Person
 from .stocks import TERM_KEYS
 
 SORTS = {
-    "name": ("person__search_text",),
-    "-name": ("-person__search_text",),
+    # Vietnamese alphabetical order (apps/core/collation.py), not the unaccented search column.
+    "name": (vi_collate("person__full_name").asc(), "pk"),
+    "-name": (vi_collate("person__full_name").desc(), "-pk"),
     "due": ("due_date", "pk"),
     "-due": ("-due_date", "-pk"),
     "updated": ("updated_at", "pk"),
@@ -280,7 +282,7 @@ def duplicates_find(
         result.append(
             DuplicateMatch(
                 person=person,
-                communes=sorted({f.commune for f in files}, key=lambda u: u.search_name),
+                communes=vi_sorted({f.commune for f in files}, key=lambda u: u.name),
                 visible_case_ids=[f.pk for f in files if f.pk in visible],
                 reason=reason,
             )

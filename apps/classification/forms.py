@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_order
 from apps.core.locking import VersionRequiredMixin
 
 from . import rules
@@ -121,8 +122,8 @@ class KeyRouteForm(VersionRequiredMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = (
-            AdministrativeUnit.objects.current().filter(level="commune").order_by("search_name")
+        self.fields["commune"].queryset = vi_order(
+            AdministrativeUnit.objects.current().filter(level="commune"), "name"
         )
         scoping.restrict_form_fields(self, user)
         if self.instance.pk:

@@ -33,6 +33,7 @@ from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitPopulation
 from apps.cases import stocks
 from apps.core import scoping
+from apps.core.collation import vi_order
 
 from . import rules
 from .choices import HARBOURING_KINDS, HOTSPOT_KINDS, AssessmentStatus
@@ -57,7 +58,7 @@ PUBLISHED = (AssessmentStatus.APPROVED, AssessmentStatus.SUPERSEDED)
 
 def current_communes() -> QuerySet[AdministrativeUnit]:
     """Today's commune-level units (xã, phường, đặc khu), the units that are classified."""
-    return AdministrativeUnit.objects.current().filter(level=Level.COMMUNE).order_by("search_name")
+    return vi_order(AdministrativeUnit.objects.current().filter(level=Level.COMMUNE), "name")
 
 
 def map_communes(generation: str, province_codes: Sequence[str] = ()) -> QuerySet[AdministrativeUnit]:
@@ -103,7 +104,7 @@ def _key_routes(year: int) -> tuple[dict[int, list[str]], bool]:
     year are read (a few dozen rows): "no route entered at all" differs from "not on a route"."""
     routes: dict[int, list[str]] = {}
     entered = False
-    for commune_id, name in KeyRoute.objects.filter(year=year).values_list("commune_id", "name").order_by("name"):
+    for commune_id, name in vi_order(KeyRoute.objects.filter(year=year), "name").values_list("commune_id", "name"):
         entered = True
         routes.setdefault(commune_id, []).append(name)
     return routes, entered
@@ -498,9 +499,7 @@ class ClassificationTable:
 
 
 def _results(assessment: Assessment, qs: QuerySet[AssessmentResult]) -> list[AssessmentResult]:
-    rows = list(
-        qs.filter(assessment=assessment).select_related("commune", "overridden_by").order_by("commune__search_name")
-    )
+    rows = list(vi_order(qs.filter(assessment=assessment).select_related("commune", "overridden_by"), "commune__name"))
     for row in rows:  # one parsed spec for the whole table
         row.assessment = assessment
     return rows
@@ -637,7 +636,7 @@ def keyroute_list(*, user, year: int | None = None, action: str = "view") -> Que
     qs = scoping.visible_to(KeyRoute.objects.all(), user, action).select_related("commune", "updated_by")
     if year:
         qs = qs.filter(year=year)
-    return qs.order_by("-year", "commune__search_name", "name")
+    return vi_order(qs, "=-year", "commune__name", "name")
 
 
 def keyroute_get(*, user, pk: int, action: str = "view") -> KeyRoute:

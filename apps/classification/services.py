@@ -25,6 +25,7 @@ from apps.areas.selectors import map_projection
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import scoping
+from apps.core.collation import vi_order
 
 from . import actions, rules, selectors
 from .choices import AssessmentStatus, RuleSetStatus
@@ -561,9 +562,9 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
         raise ValidationError(_("Bộ tiêu chí đang là dự thảo: chưa phê duyệt được kết quả theo bộ tiêu chí này."))
     undetermined = [
         name
-        for name, explanation in assessment.results.filter(final_level=rules.UNDETERMINED)
-        .order_by("commune__search_name")
-        .values_list("commune__full_name", "explanation")
+        for name, explanation in vi_order(
+            assessment.results.filter(final_level=rules.UNDETERMINED), "commune__name"
+        ).values_list("commune__full_name", "explanation")
         if not rules.lacks_commune_data_only(explanation or {})
     ]
     if undetermined:

@@ -15,6 +15,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
+from apps.core.collation import vi_order
 from apps.core.locking import VersionRequiredMixin
 
 from . import selectors
@@ -47,7 +48,7 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _officers(user):
-    qs = get_user_model().objects.filter(is_active=True).order_by("full_name", "username")
+    qs = vi_order(get_user_model().objects.filter(is_active=True), "full_name", "=username")
     if not user.is_superuser:
         qs = qs.filter(area__in=scoping.visible_unit_ids(user))
     return qs
@@ -347,7 +348,7 @@ def training_units(user):
     qs = AdministrativeUnit.objects.current().filter(level__in=["province", "commune"])
     if not user.is_superuser:
         qs = qs.filter(pk__in=scoping.visible_unit_ids(user))
-    return qs.order_by("depth", "search_name")
+    return vi_order(qs, "=depth", "name")
 
 
 class TrainingParticipationForm(forms.Form):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_key, vi_order
 from apps.core.text import normalize
 
 from .choices import HighRiskStatus, TipOffStatus
@@ -71,7 +72,7 @@ def current_communes(user) -> QuerySet[AdministrativeUnit]:
     qs = AdministrativeUnit.objects.current().filter(level="commune")
     if not user.is_superuser:
         qs = qs.filter(pk__in=scoping.visible_unit_ids(user))
-    return qs.order_by("search_name")
+    return vi_order(qs, "name")
 
 
 def current_commune_ids(user) -> list[int]:
@@ -130,7 +131,7 @@ def activity_list(*, user, filters: ActivityFilters | None = None, action: str =
     return (
         qs.select_related("reporting_officer")
         .prefetch_related(
-            Prefetch("communes", queryset=AdministrativeUnit.objects.order_by("search_name")),
+            Prefetch("communes", queryset=vi_order(AdministrativeUnit.objects.all(), "name")),
             "topics",
             Prefetch("participations", queryset=_participations()),
         )
@@ -147,7 +148,7 @@ def _participations():
 
 def activity_get(*, user, pk: int, action: str = "view") -> Activity:
     qs = Activity.objects.select_related("reporting_officer", "created_by").prefetch_related(
-        Prefetch("communes", queryset=AdministrativeUnit.objects.order_by("search_name")),
+        Prefetch("communes", queryset=vi_order(AdministrativeUnit.objects.all(), "name")),
         "topics",
         Prefetch("participations", queryset=_participations()),
         Prefetch("attachments", queryset=ActivityAttachment.objects.select_related("uploaded_by")),
@@ -172,9 +173,13 @@ def activity_reaches(*, user, activity: Activity) -> ActivityReaches:
     (people of other communes are counted, never named)."""
     base = ActivityReach.objects.filter(activity=activity)
     visible = list(
-        base.filter(person__in=scoped(HighRiskPerson, user))
-        .select_related("person", "person__commune", "person__category")
-        .order_by("person__commune__search_name", "person__search_text")
+        vi_order(
+            base.filter(person__in=scoped(HighRiskPerson, user)).select_related(
+                "person", "person__commune", "person__category"
+            ),
+            "person__commune__name",
+            "person__full_name",
+        )
     )
     return ActivityReaches(visible=visible, total=base.count())
 
@@ -183,10 +188,11 @@ def reach_candidates(*, user, commune_ids, include_ids=()) -> QuerySet[HighRiskP
     """People an activity of these communes may record as reached: active people of the register
     of those communes that the user may see (plus those already recorded, whatever their status)."""
     qs = scoped(HighRiskPerson, user).filter(commune_id__in=list(commune_ids))
-    return (
-        qs.filter(Q(status=HighRiskStatus.ACTIVE) | Q(pk__in=list(include_ids)))
-        .select_related("commune", "category")
-        .order_by("commune__search_name", "search_text", "pk")
+    return vi_order(
+        qs.filter(Q(status=HighRiskStatus.ACTIVE) | Q(pk__in=list(include_ids))).select_related("commune", "category"),
+        "commune__name",
+        "full_name",
+        "=pk",
     )
 
 
@@ -223,10 +229,13 @@ def highrisk_list(*, user, filters: HighRiskFilters | None = None, action: str =
         qs = qs.filter(status=filters.status)
     if filters.source:
         qs = qs.filter(source=filters.source)
-    return (
-        qs.select_related("commune", "category")
-        .annotate(reach_count=Count("reaches"), last_reached=Max("reaches__activity__date_from"))
-        .order_by("commune__search_name", "search_text", "pk")
+    return vi_order(
+        qs.select_related("commune", "category").annotate(
+            reach_count=Count("reaches"), last_reached=Max("reaches__activity__date_from")
+        ),
+        "commune__name",
+        "full_name",
+        "=pk",
     )
 
 
@@ -339,7 +348,7 @@ def coverage_by_commune(*, user, start: dt.date, end: dt.date) -> list[CoverageR
         .order_by("commune__full_name")
     )
     result = [CoverageRow(r["commune_id"], r["commune__full_name"], r["total"], r["reached"]) for r in rows]
-    return sorted(result, key=lambda r: (r.ratio if r.ratio is not None else Decimal(101), r.name))
+    return sorted(result, key=lambda r: (r.ratio if r.ratio is not None else Decimal(101), vi_key(r.name)))
 
 
 # --- trainings, model points, tip-offs ----------------------------------------------------------------
@@ -392,10 +401,13 @@ def modelpoint_list(*, user, filters: ModelPointFilters | None = None, action: s
         qs = qs.filter(commune_id=filters.commune)
     if filters.active_only:
         qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today()))
-    return (
-        qs.select_related("commune")
-        .prefetch_related(Prefetch("evaluations", queryset=ModelPointEvaluation.objects.order_by("-year")))
-        .order_by("commune__search_name", "name", "pk")
+    return vi_order(
+        qs.select_related("commune").prefetch_related(
+            Prefetch("evaluations", queryset=ModelPointEvaluation.objects.order_by("-year"))
+        ),
+        "commune__name",
+        "name",
+        "=pk",
     )
 
 

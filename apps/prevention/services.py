@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import locking, scoping
+from apps.core.collation import vi_sorted
 from apps.core.text import nfc, normalize
 from apps.reporting.locks import ensure_unlocked
 
@@ -365,7 +366,7 @@ def activity_update(*, actor, activity: Activity, data: ActivityInput, expected_
     clean = _validate_activity(actor, data, on=today())
     new_ids = {u.pk for u in clean.communes}
     orphaned = ActivityReach.objects.filter(activity=activity).exclude(person__commune_id__in=list(new_ids))
-    dropped = sorted(set(orphaned.values_list("person__commune__full_name", flat=True)))
+    dropped = vi_sorted(set(orphaned.values_list("person__commune__full_name", flat=True)))
     if dropped:
         raise ValidationError(
             {

@@ -43,6 +43,7 @@ from django.apps import apps as django_apps
 from django.db.models import Count, Q
 
 from apps.core import formatting
+from apps.core.collation import vi_sorted
 
 from .choices import Comparison, Recurrence, TargetStatus
 
@@ -195,7 +196,7 @@ def _model_points_per_area_group(scope: Scope) -> Measure:
         .values_list("commune_id", flat=True)
     )
     covered = [g for g in groups.values() if g["communes"] & with_point]
-    gaps = sorted(g["name"] for g in groups.values() if not g["communes"] & with_point)
+    gaps = vi_sorted(g["name"] for g in groups.values() if not g["communes"] & with_point)
     return Measure(
         _pct(len(covered), len(groups)),
         detail=f"{len(covered)}/{len(groups)} nhóm địa bàn có mô hình điểm",

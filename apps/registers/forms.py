@@ -10,6 +10,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
+from apps.core.collation import vi_order
 from apps.core.locking import VersionRequiredMixin
 
 from .choices import HOTSPOT_TRANSITIONS, CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
@@ -19,19 +20,17 @@ from .services import AMOUNT_FIELDS
 
 
 def _current_communes(user):
-    return (
-        AdministrativeUnit.objects.current()
-        .filter(level="commune", pk__in=scoping.visible_unit_ids(user))
-        .order_by("search_name")
+    return vi_order(
+        AdministrativeUnit.objects.current().filter(level="commune", pk__in=scoping.visible_unit_ids(user)), "name"
     )
 
 
 def _former_communes(user):
-    return (
+    return vi_order(
         AdministrativeUnit.objects.former()
         .filter(level="commune", pk__in=scoping.visible_unit_ids(user))
-        .select_related("parent")
-        .order_by("search_name")
+        .select_related("parent"),
+        "name",
     )
 
 
@@ -263,7 +262,7 @@ class OffenderForm(forms.Form):
         if user is not None and user.has_perm("cases.view_casefile"):
             from apps.cases.selectors import visible_people
 
-            self.fields["person"].queryset = visible_people(user).order_by("name_key", "birth_year")
+            self.fields["person"].queryset = vi_order(visible_people(user), "full_name", "=birth_year")
         else:
             del self.fields["person"]
 

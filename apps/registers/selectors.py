@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_collate
 from apps.core.text import normalize
 
 from .choices import HotspotStatus
@@ -28,11 +29,12 @@ from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offend
 
 HOTSPOT_SORTS = {
     "-updated": ("-updated_at", "-pk"),
-    "name": ("name_key", "pk"),
-    "-name": ("-name_key", "-pk"),
+    # Vietnamese alphabetical order (apps/core/collation.py), not the unaccented key.
+    "name": (vi_collate("name").asc(), "pk"),
+    "-name": (vi_collate("name").desc(), "-pk"),
     "discovered": ("discovered_on", "pk"),
     "-discovered": ("-discovered_on", "-pk"),
-    "status": ("status", "name_key", "pk"),
+    "status": ("status", vi_collate("name").asc(), "pk"),
 }
 CRIMECASE_SORTS = {
     "-occurred": ("-occurred_on", "-pk"),

@@ -97,10 +97,14 @@ def _id(prefix: str) -> str:
     return f"{prefix}{_counter['n']}"
 
 
-def _svg(width: int, height: int, title: str, body: list[str], desc: str = "", narrow: bool = False) -> SafeString:
+def _svg(
+    width: int, height: int, title: str, body: list[str], desc: str = "", narrow: bool = False, role: str = "img"
+) -> SafeString:
+    # role="img" hides the children from assistive technology; a chart whose parts are links
+    # (the tile grid) is a "group" instead, or its links would be unreachable (axe nested-interactive).
     tid = _id("chart-t")
     parts = [
-        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height:.0f}" width="100%" role="img" '
+        f'<svg xmlns="{SVG_NS}" viewBox="0 0 {width} {height:.0f}" width="100%" role="{role}" '
         f'aria-labelledby="{tid}" class="chart-svg{" chart-svg-narrow" if narrow else ""}" '
         f'font-family="{escape(FONT)}" font-size="{SIZE}" '
         f'preserveAspectRatio="xMinYMin meet" style="max-width:{width}px">',
@@ -445,7 +449,8 @@ def _tiles_svg(title, groups, by_code, fallback, per_row: int, narrow: bool) -> 
             else:
                 body.append(f"<g>{inner}</g>")
         y += max(lines * (size + gap), 0 if narrow else 0) + 8
-    return _svg(width, y + 4, title, body, narrow=narrow)
+    role = "group" if any(t.href for _label, tiles in groups for t in tiles) else "img"
+    return _svg(width, y + 4, title, body, narrow=narrow, role=role)
 
 
 def tile_grid(

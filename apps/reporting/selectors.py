@@ -32,6 +32,7 @@ from django.utils import timezone
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
 from apps.core import formatting
+from apps.core.collation import vi_key, vi_order
 
 from . import charts, coverage, figures, indicators, services
 from .indicators import INDICATORS, Value
@@ -93,7 +94,7 @@ def status_board(*, user, period: ReportingPeriod, state: str = "", on: dt.date 
     submitted, returned, late (deadline passed, nothing submitted) or pending. Three queries."""
     on = on or timezone.localdate()
     ids = services.scoped_commune_ids(user)
-    communes = list(AdministrativeUnit.objects.filter(pk__in=ids).order_by("search_name"))
+    communes = list(vi_order(AdministrativeUnit.objects.filter(pk__in=ids), "name"))
     submissions = {
         s.commune_id: s
         for s in Submission.objects.filter(period=period, commune_id__in=ids).select_related(
@@ -611,7 +612,7 @@ def dashboard(
             )
         )
     if sort:
-        rows.sort(key=lambda r: r.name)
+        rows.sort(key=lambda r: vi_key(r.name))
         rows.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
     tiles = None
     if with_table and len(ids) > 1 and by_child is None:
@@ -666,11 +667,9 @@ def child_groups(root: AdministrativeUnit | None, ids: list[int]) -> dict[int, l
     if root is None or root.level == Level.COMMUNE:
         return None
     children = list(
-        AdministrativeUnit.objects.current()
-        .filter(parent=root)
-        .exclude(level=Level.COMMUNE)
-        .order_by("search_name")
-        .values_list("pk", "path")
+        vi_order(
+            AdministrativeUnit.objects.current().filter(parent=root).exclude(level=Level.COMMUNE), "name"
+        ).values_list("pk", "path")
     )
     if not children:
         return None

@@ -51,6 +51,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record
 from apps.core import scoping
+from apps.core.collation import vi_order
 from apps.core.locking import person_name
 
 from . import actions, figures, indicators
@@ -78,7 +79,7 @@ def current_communes_in(unit: AdministrativeUnit):
         qs = qs.filter(pk=unit.pk)
     else:
         qs = qs.filter(path__startswith=unit.path)
-    return qs.order_by("search_name")
+    return vi_order(qs, "name")
 
 
 def scoped_commune_ids(user, unit: AdministrativeUnit | None = None) -> list[int]:
@@ -93,7 +94,7 @@ def scoped_commune_ids(user, unit: AdministrativeUnit | None = None) -> list[int
         qs = AdministrativeUnit.objects.current().filter(level=Level.COMMUNE)
         if not user.is_superuser:
             qs = qs.filter(pk__in=visible)
-        return list(qs.order_by("search_name").values_list("pk", flat=True))
+        return list(vi_order(qs, "name").values_list("pk", flat=True))
     ids = list(current_communes_in(unit).values_list("pk", flat=True))
     return ids if user.is_superuser else [i for i in ids if i in visible]
 

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.collation import vi_order
 
 from .models import IssuedReport, ReportKind
 
@@ -18,7 +19,7 @@ def report_units(user) -> QuerySet[AdministrativeUnit]:
     qs = AdministrativeUnit.objects.current().filter(level__in=["province", "commune"])
     if not user.is_superuser:
         qs = qs.filter(pk__in=scoping.visible_unit_ids(user))
-    return qs.order_by("depth", "name")
+    return vi_order(qs, "=depth", "name")
 
 
 def unit_get(*, user, pk: int | str) -> AdministrativeUnit:
@@ -65,10 +66,12 @@ def people_list_count(*, unit: AdministrativeUnit, as_of: dt.date) -> int:
 
 def people_list_rows(*, unit: AdministrativeUnit, as_of: dt.date) -> list[dict[str, Any]]:
     """People with an open case file in the unit on ``as_of``, by commune and name."""
-    cases = (
-        _open_cases(unit, as_of)
-        .select_related("person", "commune")
-        .order_by("commune__name", "person__name_key", "person__birth_year", "pk")
+    cases = vi_order(
+        _open_cases(unit, as_of).select_related("person", "commune"),
+        "commune__name",
+        "person__full_name",
+        "=person__birth_year",
+        "=pk",
     )
     return [
         {

@@ -1,6 +1,9 @@
 """The report's tables as an .xlsx workbook, from the same figures as the PDF: a summary sheet
 (period against the previous one) and one row per commune. Every text cell goes through
-``apps.cases.exports.neutralize`` (no formula injection); numbers stay numbers."""
+``apps.cases.exports.neutralize`` (no formula injection); numbers stay numbers. Indicators are
+titled by their Vietnamese label from the indicator definitions, never by their internal code
+(people_total...), and a sub-item ("– người nghiện ma túy") names the item it belongs to, since a
+column of a spreadsheet is read, filtered and copied on its own."""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from apps.cases.exports import neutralize
 from .formatting import short_date
 
 SUMMARY_HEADERS = [
+    "STT",
     "Nhóm chỉ tiêu",
-    "Mã chỉ tiêu",
     "Chỉ tiêu",
     "Đơn vị tính",
     "Kỳ báo cáo",
@@ -24,6 +27,43 @@ SUMMARY_HEADERS = [
 
 def _cell(value):
     return neutralize(value) if isinstance(value, str) else value
+
+
+def _label(ind: dict[str, Any]) -> str:
+    from apps.reporting.indicators import INDICATORS
+
+    definition = INDICATORS.get(ind["code"])
+    return (definition.label_vi if definition else "") or ind.get("label") or ind["code"]
+
+
+def _group_label(code: str, groups: dict[str, str]) -> str:
+    from apps.reporting.indicators import GROUPS
+
+    return groups.get(code) or GROUPS.get(code) or code
+
+
+SUB_ITEM = ("–", "-")
+
+
+def indicator_titles(indicators: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(number, title) of each indicator: "1", "1.1"... and the label, a sub-item prefixed with
+    the item it belongs to ("…có hồ sơ quản lý: người nghiện ma túy")."""
+    out: list[tuple[str, str]] = []
+    parent, top, sub = "", 0, 0
+    for ind in indicators:
+        label = _label(ind)
+        if label.startswith(SUB_ITEM) and parent:
+            sub += 1
+            out.append((f"{top}.{sub}", f"{parent}: {label.lstrip('–- ').strip()}"))
+        else:
+            parent, top, sub = label, top + 1, 0
+            out.append((str(top), label))
+    return out
+
+
+def with_unit(title: str, unit: str) -> str:
+    """``title (unit)``, unless the title already ends with it ("Thu giữ ma túy tổng hợp (viên)")."""
+    return f"{title} ({unit})" if unit and not title.endswith(f"({unit})") else title
 
 
 def figures_workbook(figures: dict[str, Any], *, title: str = "", number: str = "") -> bytes:
@@ -47,21 +87,22 @@ def figures_workbook(figures: dict[str, Any], *, title: str = "", number: str = 
     for cell in ws[5]:
         cell.font, cell.alignment = bold, wrap
     ws["A1"].font = bold
-    for ind in figures["indicators"]:
+    titles = indicator_titles(figures["indicators"])
+    for ind, (number, label) in zip(figures["indicators"], titles, strict=True):
         value = figures["total"].get(ind["code"], 0)
         previous = figures["previous"]["total"].get(ind["code"], 0)
         ws.append(
             [
-                _cell(groups.get(ind["group"], ind["group"])),
-                _cell(ind["code"]),
-                _cell(ind["label"]),
+                number,
+                _cell(_group_label(ind["group"], groups)),
+                _cell(label),
                 _cell(ind["unit"]),
                 value,
                 previous,
                 (value or 0) - (previous or 0),
             ]
         )
-    for column, width in zip("ABCDEFG", (34, 22, 50, 12, 12, 12, 16), strict=True):
+    for column, width in zip("ABCDEFG", (6, 34, 60, 12, 12, 12, 16), strict=True):
         ws.column_dimensions[column].width = width
 
     sheet = wb.create_sheet("Theo xã")
@@ -69,7 +110,7 @@ def figures_workbook(figures: dict[str, Any], *, title: str = "", number: str = 
     sheet["A1"].font = bold
     sheet.append([])
     headers = ["STT", "Mã đơn vị", "Xã, phường"] + [
-        f"{i['label']} ({i['unit']})" if i["unit"] else i["label"] for i in figures["indicators"]
+        with_unit(title, i["unit"]) for i, (_n, title) in zip(figures["indicators"], titles, strict=True)
     ]
     sheet.append([_cell(h) for h in headers])
     for cell in sheet[3]:

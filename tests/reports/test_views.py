@@ -127,10 +127,12 @@ def test_xlsx_has_the_same_figures_as_the_pdf(data, client_for, province_staff, 
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     summary = book["Tổng hợp"]
     header = [c.value for c in summary[5]]
-    assert header[:3] == ["Nhóm chỉ tiêu", "Mã chỉ tiêu", "Chỉ tiêu"]
-    rows = {row[1]: row for row in summary.iter_rows(min_row=6, values_only=True)}
-    assert rows["people_total"][4] == report.figures["total"]["people_total"] == 5
-    assert rows["people_total"][5] == report.figures["previous"]["total"]["people_total"] == 3
+    assert header[:3] == ["STT", "Nhóm chỉ tiêu", "Chỉ tiêu"]
+    rows = {row[2]: row for row in summary.iter_rows(min_row=6, values_only=True)}
+    total = rows["Người sử dụng trái phép, người nghiện có hồ sơ quản lý"]
+    assert total[0] == "1"
+    assert total[4] == report.figures["total"]["people_total"] == 5
+    assert total[5] == report.figures["previous"]["total"]["people_total"] == 3
     communes = book["Theo xã"]
     names = [row[2] for row in communes.iter_rows(min_row=4, values_only=True)]
     assert "Xã Trung Sơn" in names and "Phường Minh Xuân" in names and names[-1] == "Tổng cộng"
@@ -140,6 +142,30 @@ def test_xlsx_has_the_same_figures_as_the_pdf(data, client_for, province_staff, 
     pdf = pdf_text(report.file.open("rb").read())
     assert "Toàn tỉnh hiện có 5 người" in pdf
     assert AuditLogEntry.objects.filter(action=actions.REPORT_EXPORT, object_id=str(report.pk)).count() == 1
+
+
+def test_xlsx_titles_are_vietnamese_labels_not_internal_codes(
+    data, client_for, province_staff, django_capture_on_commit_callbacks
+):
+    """Issue 12 §6: no internal code (people_total, rehab...) anywhere in the workbook; a sub-item
+    column names its item; no doubled unit."""
+    from apps.reporting.indicators import GROUPS, INDICATORS
+
+    client = client_for(province_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        _issue(client, data.province)
+    report = IssuedReport.objects.get()
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("reports:export_xlsx", args=[report.pk])).content))
+    cells = {c.value for sheet in book for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    codes = set(INDICATORS) | set(GROUPS)
+    assert not cells & codes, sorted(cells & codes)
+    communes = [c.value for c in book["Theo xã"][3]]
+    assert "Người sử dụng trái phép, người nghiện có hồ sơ quản lý: người nghiện ma túy (người)" in communes
+    assert "Đang cai nghiện tự nguyện: tại cơ sở cai nghiện (người)" in communes
+    assert "Thu giữ ma túy tổng hợp (viên)" in communes
+    assert not any("(viên) (viên)" in title for title in communes)
+    numbers = [row[0] for row in book["Tổng hợp"].iter_rows(min_row=6, max_row=8, values_only=True)]
+    assert numbers == ["1", "1.1", "1.2"]
 
 
 def test_xlsx_text_is_formula_safe():
