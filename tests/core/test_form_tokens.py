@@ -113,3 +113,42 @@ def test_every_post_form_of_the_templates_carries_the_token():
             if "{% form_token %}" not in match.group(1):
                 missing.append(f"{name}: {tag[:80]}")
     assert not missing, "POST forms without {% form_token %}:\n" + "\n".join(missing)
+
+
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite file database"
+)
+@pytest.mark.django_db(transaction=True)
+def test_four_simultaneous_copies_of_one_form_record_one_visit(world, tmp_path):
+    """The consumption is a unique INSERT in the write's transaction: copies sent at the same moment
+    (four officers' threads on one SQLite file, like a commune office) cannot both pass."""
+    import sqlite3
+
+    from django.test import Client
+
+    from tests.core.test_sqlite_concurrency import _copy_to_file, _run_in_threads
+
+    officer = world.user("commune_officer", world.commune_a, "officer_a")
+    case = make_case(officer, world.commune_a, detected_on=dt.date(2026, 1, 5))
+    case = advance(officer, case, "positive_test", dt.date(2026, 1, 12))
+    case = advance(officer, case, "management_decision", dt.date(2026, 1, 19), decision_number="2/QĐ-UBND")
+    body = {"event_date": "10/02/2026", "result": "Có mặt", "form_token": "t" * 32}
+    path = tmp_path / "office.sqlite3"
+    settings_dict = _copy_to_file(path)
+
+    def send():
+        client = Client(raise_request_exception=False)
+        client.force_login(officer)
+        return client.post(visit_url(case), body)["Location"]
+
+    results = _run_in_threads(settings_dict, [send for _ in range(4)])
+    assert all(isinstance(r, str) for r in results), results
+    assert len(set(results)) == 1  # everybody lands on the case file
+    db = sqlite3.connect(path)
+    try:
+        (count,) = db.execute(
+            "SELECT COUNT(*) FROM cases_caseevent WHERE case_file_id = ? AND kind = 'home_visit'", [case.pk]
+        ).fetchone()
+    finally:
+        db.close()
+    assert count == 1
