@@ -130,6 +130,23 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"),
+        help_text=_("Xã sẽ thấy lý do này trên trang chủ và trang số liệu của kỳ."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=5,
+        max_length=2000,
+        strip=True,
+    )
+
+
+class ApproveForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Tôi đã xem số liệu xã đã nộp và đồng ý phê duyệt, khóa số liệu của kỳ"), required=True
+    )
+
+
 class SubmitForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú gửi tỉnh (không bắt buộc)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip

@@ -18,7 +18,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.core.locking import version_missing_error
 
 from . import indicators, selectors, services
-from .forms import PeriodForm, ReasonForm, SubmitForm
+from .forms import ApproveForm, PeriodForm, ReasonForm, ReturnForm, SubmitForm
 from .models import SubmissionStatus
 
 SORTS = ["name", "level", *selectors.TABLE_CODES]
@@ -54,6 +54,21 @@ def _commune_or_404(user, pk: int) -> AdministrativeUnit:
         raise Http404 from exc
     services.scoped_commune_ids(user, unit)
     return unit
+
+
+def _figure_groups(values: dict, snapshot_values: dict | None) -> list:
+    """Indicators by group: (title, [(code, definition, current value, submitted value)])."""
+    return [
+        (
+            title,
+            [
+                (code, d, values.get(code), snapshot_values.get(code) if snapshot_values else None)
+                for code, d in indicators.INDICATORS.items()
+                if d.group == group
+            ],
+        )
+        for group, title in indicators.GROUPS.items()
+    ]
 
 
 def _targets(user):
@@ -206,17 +221,7 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             if submission and submission.snapshot
             else None
         )
-        groups = [
-            (
-                title,
-                [
-                    (code, d, figures.values.get(code), snapshot_values.get(code) if snapshot_values else None)
-                    for code, d in indicators.INDICATORS.items()
-                    if d.group == group
-                ],
-            )
-            for group, title in indicators.GROUPS.items()
-        ]
+        groups = _figure_groups(figures.values, snapshot_values)
         period_ended = services.today() > self.period.end
         can_submit = user.has_perm(services.SUBMIT_PERM) and status in (
             SubmissionStatus.DRAFT,
@@ -238,6 +243,8 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             can_submit=can_submit and period_ended,
             can_return=can_review and status == SubmissionStatus.SUBMITTED,
             can_approve=can_review and status == SubmissionStatus.SUBMITTED,
+            approve_url=_review_url("reporting:submission_approve", self.commune, self.period),
+            return_url=_review_url("reporting:submission_return", self.commune, self.period),
             can_reopen=can_review and status == SubmissionStatus.APPROVED,
             submit_form=kwargs.get("submit_form") or SubmitForm(),
             reason_form=kwargs.get("reason_form") or ReasonForm(),
@@ -261,28 +268,22 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
                     )
                     messages.success(request, f"Đã nộp số liệu {self.period.label} lên tỉnh.")
                     return self._back()
-            elif action in ("return", "approve", "reopen"):
+            elif action == "reopen":
+                # Approving and returning are deliberate steps on their own pages (SubmissionApproveView,
+                # SubmissionReturnView); reopening an approved period stays here, behind its reason.
                 if self.submission is None:
                     raise ValidationError("Xã chưa nộp số liệu kỳ này.")
                 if expected is None:
                     raise version_missing_error()
-                if action == "approve":
-                    services.submission_approve(actor=user, submission=self.submission, expected_version=expected)
-                    messages.success(request, f"Đã phê duyệt và khóa số liệu {self.period.label} của {self.commune}.")
-                    return self._back()
                 reason_form = ReasonForm(request.POST)
                 if reason_form.is_valid():
-                    reason = reason_form.cleaned_data["reason"]
-                    if action == "return":
-                        services.submission_return(
-                            actor=user, submission=self.submission, reason=reason, expected_version=expected
-                        )
-                        messages.success(request, f"Đã trả lại số liệu {self.period.label} cho {self.commune}.")
-                    else:
-                        services.period_reopen(
-                            actor=user, submission=self.submission, reason=reason, expected_version=expected
-                        )
-                        messages.success(request, f"Đã mở lại kỳ {self.period.label} của {self.commune}.")
+                    services.period_reopen(
+                        actor=user,
+                        submission=self.submission,
+                        reason=reason_form.cleaned_data["reason"],
+                        expected_version=expected,
+                    )
+                    messages.success(request, f"Đã mở lại kỳ {self.period.label} của {self.commune}.")
                     return self._back()
             else:
                 raise ValidationError("Thao tác không hợp lệ.")
@@ -295,5 +296,95 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         return self.render_to_response(ctx, status=400)
 
     def _back(self):
-        url = reverse("reporting:submission", kwargs={"pk": self.commune.pk})
-        return redirect(f"{url}?{selectors.period_query(self.period)}")
+        return redirect(_review_url("reporting:submission", self.commune, self.period))
+
+
+def _review_url(name: str, commune: AdministrativeUnit, period) -> str:
+    return f"{reverse(name, kwargs={'pk': commune.pk})}?{selectors.period_query(period)}"
+
+
+class _ReviewView(PermissionRequiredMixin, PeriodMixin, TemplateView):
+    """A province decision on a commune's submitted figures, on a page of its own (issue 12 §1):
+    GET shows what the decision is about, POST makes it. A form with errors is shown again with
+    what was typed; nothing is decided until the form is valid."""
+
+    required_perm = services.REVIEW_PERM
+    form_class: type
+    submit_label = ""
+
+    def setup_objects(self):
+        user = self.request.user
+        self.commune = _commune_or_404(user, self.kwargs["pk"])
+        self.period = self.get_period()
+        self.submission = selectors.submission_for(user=user, commune=self.commune, period=self.period)
+
+    def reviewable(self) -> bool:
+        return self.submission is not None and self.submission.status == SubmissionStatus.SUBMITTED
+
+    def get(self, request, *args, **kwargs):
+        self.setup_objects()
+        return self.render_to_response(self.get_context_data(form=self.form_class()))
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        submission = self.submission
+        snapshot = (submission.snapshot or {}) if submission else {}
+        submitted = services.parse_values(snapshot.get("indicators")) if snapshot else {}
+        ctx.update(
+            commune=self.commune,
+            period=self.period,
+            period_query=selectors.period_query(self.period),
+            submission=submission,
+            reviewable=self.reviewable(),
+            groups=_figure_groups(submitted, None),
+            back_url=_review_url("reporting:submission", self.commune, self.period),
+        )
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self.setup_objects()
+        form = self.form_class(request.POST)
+        version = request.POST.get("version", "")
+        try:
+            if not self.reviewable():
+                raise ValidationError("Số liệu kỳ này không ở trạng thái chờ tỉnh duyệt.")
+            if not version.isdigit():
+                raise version_missing_error()
+            if form.is_valid():
+                self.decide(form.cleaned_data, int(version))
+                return redirect(_review_url("reporting:submission", self.commune, self.period))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def decide(self, data: dict, expected_version: int) -> None:
+        raise NotImplementedError
+
+
+class SubmissionApproveView(_ReviewView):
+    """Approve and lock: a confirmation listing the commune, the period and the figures it locks."""
+
+    template_name = "reporting/submission_approve.html"
+    form_class = ApproveForm
+
+    def decide(self, data, expected_version):
+        services.submission_approve(
+            actor=self.request.user, submission=self.submission, expected_version=expected_version
+        )
+        messages.success(self.request, f"Đã phê duyệt và khóa số liệu {self.period.label} của {self.commune}.")
+
+
+class SubmissionReturnView(_ReviewView):
+    """Return to the commune, with a required reason (stored on the submission, shown to the commune)."""
+
+    template_name = "reporting/submission_return.html"
+    form_class = ReturnForm
+
+    def decide(self, data, expected_version):
+        services.submission_return(
+            actor=self.request.user,
+            submission=self.submission,
+            reason=data["reason"],
+            expected_version=expected_version,
+        )
+        messages.success(self.request, f"Đã trả lại số liệu {self.period.label} cho {self.commune}.")

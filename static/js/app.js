@@ -71,6 +71,58 @@
     }
   }, true);
 
+  /*
+   * A form that changes data is sent once: after the first press its submit buttons are disabled,
+   * so a double tap on a slow link sends one request (the server refuses a replay as well:
+   * apps/core/formtokens.py). GET forms (filters, pickers) are left alone. Runs in the bubbling
+   * phase, after the data-confirm check above, and ignores a submission that was cancelled.
+   */
+  var SUBMITTERS = 'button[type="submit"], button:not([type]), input[type="submit"]';
+
+  function setSending(form, sending) {
+    if (sending) {
+      form.setAttribute("data-sending", "true");
+      form.setAttribute("aria-busy", "true");
+    } else {
+      form.removeAttribute("data-sending");
+      form.removeAttribute("aria-busy");
+    }
+    Array.prototype.forEach.call(form.querySelectorAll(SUBMITTERS), function (button) {
+      button.disabled = sending;
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || event.defaultPrevented) {
+      return;
+    }
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post") {
+      return;
+    }
+    if (form.hasAttribute("data-sending")) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sending", "true");
+    // Disabled once the browser has collected the form data: a disabled button would drop its own
+    // name and value from what is sent.
+    window.setTimeout(function () {
+      setSending(form, true);
+    }, 0);
+  });
+
+  // Back to a page kept in the browser's cache: its forms can be used again (with a new page they
+  // would carry a new token anyway; the old one is refused by the server if it was used).
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sending]"), function (form) {
+      setSending(form, false);
+    });
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", initNav);
   } else {

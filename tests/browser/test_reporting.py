@@ -1,5 +1,6 @@
 """Reporting journeys in a real browser: a commune submits its quarter, the province returns it with a
-reason, the commune corrects and resubmits, the province approves (and the figures lock); a
+reason, the commune corrects and resubmits, the province approves on the confirmation page (and the
+figures lock); a
 steering-committee member reads the dashboards — charts, no names anywhere; an officer of another
 commune gets 404 on that commune's dashboard.
 
@@ -77,9 +78,10 @@ def test_submit_return_resubmit_approve(page, second_page, live_server, login_as
     expect(row).to_have_attribute("data-state", "submitted")
     row.get_by_role("link").click()
     expect(second_page.get_by_test_id("submitted-people_total")).to_have_text("2")
-    expect(second_page.get_by_label("Lý do")).to_have_attribute("required", "")  # a reason is required
-    second_page.get_by_label("Lý do").fill("Còn thiếu hồ sơ phát hiện tháng 3, đề nghị bổ sung")
-    second_page.get_by_test_id("return-button").click()
+    second_page.get_by_test_id("return-button").click()  # its own page (issue 12 §1)
+    expect(second_page.get_by_label("Lý do trả lại")).to_have_attribute("required", "")  # a reason is required
+    second_page.get_by_label("Lý do trả lại").fill("Còn thiếu hồ sơ phát hiện tháng 3, đề nghị bổ sung")
+    second_page.get_by_test_id("return-submit").click()
     expect(second_page.get_by_test_id("submission-status")).to_have_attribute("data-status", "returned")
 
     # the commune sees why, corrects the data and resubmits
@@ -94,7 +96,10 @@ def test_submit_return_resubmit_approve(page, second_page, live_server, login_as
     # the province approves: the figures are locked
     second_page.reload()
     expect(second_page.get_by_test_id("submitted-people_total")).to_have_text("3")
-    second_page.get_by_test_id("approve-button").click()
+    second_page.get_by_test_id("approve-button").click()  # a confirmation of what will be locked
+    expect(second_page.get_by_test_id("locked-people_total")).to_have_text("3")
+    second_page.get_by_label("Tôi đã xem số liệu xã đã nộp và đồng ý phê duyệt, khóa số liệu của kỳ").check()
+    second_page.get_by_test_id("approve-submit").click()
     expect(second_page.locator(".msg-success")).to_contain_text("Đã phê duyệt và khóa")
     expect(second_page.get_by_test_id("submission-status")).to_have_attribute("data-status", "approved")
     expect(second_page.get_by_test_id("figures-source")).to_have_attribute("data-source", "locked")

@@ -14,4 +14,6 @@ REPORTING_URLS: list[ScopedURL] = [
     ScopedURL("reporting:commune_dashboard", "steering_member", kwargs=lambda w, c: {"pk": c.pk}),
     ScopedURL("reporting:status_board", "commune_officer"),
     ScopedURL("reporting:submission", "commune_officer", kwargs=lambda w, c: {"pk": c.pk}),
+    ScopedURL("reporting:submission_approve", "province_staff", kwargs=lambda w, c: {"pk": c.pk}),
+    ScopedURL("reporting:submission_return", "province_staff", kwargs=lambda w, c: {"pk": c.pk}),
 ]

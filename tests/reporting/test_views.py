@@ -160,7 +160,16 @@ def test_status_board_late_from_deadline(world, province, officer_a, officer_b, 
     assert [r.commune.pk for r in own.rows] == [world.commune_b.pk]
 
 
+def approve_url(commune, query=Q1):
+    return f"{reverse('reporting:submission_approve', kwargs={'pk': commune.pk})}?{query}"
+
+
+def return_url(commune, query=Q1):
+    return f"{reverse('reporting:submission_return', kwargs={'pk': commune.pk})}?{query}"
+
+
 def test_submission_page_actions(world, province, officer_a, province_staff, client_for):
+    """Submit on the commune's page; return and approve each on their own page (issue 12 §1)."""
     officer, staff = client_for(officer_a), client_for(province_staff)
     page = officer.get(submission_url(world.commune_a))
     assert page.status_code == 200 and page.context["can_submit"] and not page.context["can_approve"]
@@ -169,32 +178,26 @@ def test_submission_page_actions(world, province, officer_a, province_staff, cli
     assert response.status_code == 302
     sub = Submission.objects.get(commune=world.commune_a)
     assert sub.status == SubmissionStatus.SUBMITTED
-    # the officer cannot approve (403), the province must give a reason to return
-    assert (
-        officer.post(
-            submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version}
-        ).status_code
-        == 403
-    )
-    response = staff.post(
-        submission_url(world.commune_a), {**data, "action": "return", "reason": "", "version": sub.version}
-    )
+    # the officer cannot approve nor return (403), the province must give a reason to return
+    confirm = {**data, "confirm": "on", "version": sub.version}
+    assert officer.post(approve_url(world.commune_a), confirm).status_code == 403
+    assert officer.get(return_url(world.commune_a)).status_code == 403
+    response = staff.post(return_url(world.commune_a), {**data, "reason": "", "version": sub.version})
     assert response.status_code == 400
     response = staff.post(
-        submission_url(world.commune_a),
-        {**data, "action": "return", "reason": "Thiếu số liệu methadone", "version": sub.version},
+        return_url(world.commune_a), {**data, "reason": "Thiếu số liệu methadone", "version": sub.version}
     )
     assert response.status_code == 302
     sub.refresh_from_db()
-    assert sub.status == SubmissionStatus.RETURNED
+    assert sub.status == SubmissionStatus.RETURNED and sub.return_reason == "Thiếu số liệu methadone"
     page = officer.get(submission_url(world.commune_a))
     assert "Thiếu số liệu methadone" in page.content.decode()
     officer.post(submission_url(world.commune_a), {**data, "action": "submit"})
     sub.refresh_from_db()
     # a stale approval (version from before the resubmission) is refused
-    response = staff.post(submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version - 2})
+    response = staff.post(approve_url(world.commune_a), {**confirm, "version": sub.version - 2})
     assert response.status_code == 400 and "phiên bản" in response.content.decode()
-    staff.post(submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version})
+    staff.post(approve_url(world.commune_a), {**confirm, "version": sub.version})
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.APPROVED
     page = staff.get(submission_url(world.commune_a))
@@ -205,6 +208,59 @@ def test_submission_page_actions(world, province, officer_a, province_staff, cli
     )
     sub.refresh_from_db()
     assert response.status_code == 302 and sub.status == SubmissionStatus.RETURNED
+
+
+def test_approval_is_a_confirmation_of_what_will_be_locked(world, province, officer_a, province_staff, client_for):
+    data = {"kind": "quarter", "year": "2026", "number": "1"}
+    client_for(officer_a).post(submission_url(world.commune_a), {**data, "action": "submit", "note": ""})
+    sub = Submission.objects.get(commune=world.commune_a)
+    staff = client_for(province_staff)
+    # the commune's page links to the confirmation; it no longer approves in one press
+    page = staff.get(submission_url(world.commune_a)).content.decode()
+    assert approve_url(world.commune_a) in page.replace("&amp;", "&")
+    assert return_url(world.commune_a) in page.replace("&amp;", "&")
+    assert 'name="action" value="approve"' not in page and 'name="action" value="return"' not in page
+    response = staff.post(submission_url(world.commune_a), {**data, "action": "approve", "version": sub.version})
+    assert response.status_code == 400
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.SUBMITTED
+    # GET shows what will be locked: the commune, the period, the submitted figures
+    confirm_page = staff.get(approve_url(world.commune_a))
+    assert confirm_page.status_code == 200
+    html = confirm_page.content.decode()
+    assert "Xã Trung Sơn" in html and "Quý I năm 2026" in html
+    submitted = services.parse_values(sub.snapshot["indicators"])
+    assert f'data-testid="locked-people_total">{submitted["people_total"]}<' in html
+    assert sub.status == SubmissionStatus.SUBMITTED  # a GET changes nothing
+    # POST without the confirmation box: the error is on the box, nothing approved
+    response = staff.post(approve_url(world.commune_a), {**data, "version": sub.version})
+    assert response.status_code == 400 and response.context["form"].errors["confirm"]
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.SUBMITTED
+    response = staff.post(approve_url(world.commune_a), {**data, "confirm": "on", "version": sub.version})
+    assert response.status_code == 302 and response["Location"] == submission_url(world.commune_a)
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.APPROVED
+    # nothing left to approve: the page says so and offers no form
+    again = staff.get(approve_url(world.commune_a))
+    assert again.status_code == 200 and 'data-testid="approve-form"' not in again.content.decode()
+    assert (
+        staff.post(approve_url(world.commune_a), {**data, "confirm": "on", "version": sub.version}).status_code == 400
+    )
+
+
+def test_return_has_its_own_form_and_keeps_the_typed_reason(world, province, officer_a, province_staff, client_for):
+    data = {"kind": "quarter", "year": "2026", "number": "1"}
+    client_for(officer_a).post(submission_url(world.commune_a), {**data, "action": "submit", "note": ""})
+    sub = Submission.objects.get(commune=world.commune_a)
+    staff = client_for(province_staff)
+    form_page = staff.get(return_url(world.commune_a))
+    assert form_page.status_code == 200 and 'name="reason"' in form_page.content.decode()
+    response = staff.post(return_url(world.commune_a), {**data, "reason": "Sai", "version": sub.version})
+    assert response.status_code == 400 and response.context["form"].errors["reason"]
+    assert ">\nSai</textarea>" in response.content.decode()  # what was typed is kept
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.SUBMITTED
 
 
 def test_submission_page_of_another_commune_is_404(world, officer_a, client_for):
@@ -239,6 +295,6 @@ def test_a_province_decision_without_the_version_is_refused(world, province, off
 
     data = {"kind": "quarter", "year": "2026", "number": "1"}
     client_for(officer_a).post(submission_url(world.commune_a), {**data, "action": "submit", "note": ""})
-    response = client_for(province_staff).post(submission_url(world.commune_a), {**data, "action": "approve"})
+    response = client_for(province_staff).post(approve_url(world.commune_a), {**data, "confirm": "on"})
     assert response.status_code == 400 and str(VERSION_MISSING) in response.content.decode()
     assert Submission.objects.get(commune=world.commune_a).status == SubmissionStatus.SUBMITTED

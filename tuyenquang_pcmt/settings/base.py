@@ -166,6 +166,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After auth and messages: a replayed form (double tap, resubmit) records nothing.
+    "apps.core.formtokens.FormTokenMiddleware",
 ]
 
 # STATIC / MEDIA
@@ -212,6 +214,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "apps.core.context_processors.navigation",
             ],
+            # {% form_token %} in every state-changing form without a {% load %} (apps.core.formtokens).
+            "builtins": ["apps.core.templatetags.formtokens"],
         },
     }
 ]
