@@ -100,6 +100,10 @@
     if ((form.getAttribute("method") || "get").toLowerCase() !== "post") {
       return;
     }
+    // A download that changes nothing (a draft PDF) stays on the page and may be pressed again.
+    if (form.hasAttribute("data-repeatable")) {
+      return;
+    }
     if (form.hasAttribute("data-sending")) {
       event.preventDefault();
       return;
