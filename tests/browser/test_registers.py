@@ -168,7 +168,7 @@ def test_officer_records_registers_and_another_commune_cannot_open_them(
     expect(page.locator(".msg-success")).to_contain_text(f"Đã lưu {item.number}.")
     expect(page.get_by_test_id("cultivation-species")).to_have_text("Cây thuốc phiện")
     expect(page.get_by_test_id("cultivation-plants")).to_have_text("350")
-    expect(page.get_by_test_id("cultivation-area")).to_have_text("120,50 m²")
+    expect(page.get_by_test_id("cultivation-area")).to_have_text("120,5 m²")
     expect(page.get_by_test_id("cultivation-destroyed")).to_have_text("Đã triệt phá")
 
     # 5. The lists.

@@ -237,7 +237,7 @@ def test_a_stale_hotspot_edit_is_refused_and_names_who_changed_what(world, offic
             actor=colleague, hotspot=hotspot, data=hotspot_input(hotspot, address="B"), expected_version=1
         )
     message = exc.value.messages[0]
-    assert "CHƯA được lưu" in message and "officer_a" in message and "ghi chú" in message, message
+    assert "CHƯA được lưu" in message and officer_a.get_full_name() in message and "ghi chú" in message, message
     hotspot.refresh_from_db()
     assert (hotspot.notes, hotspot.address, hotspot.version) == ("A", "", 2)
 

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
@@ -14,9 +14,10 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # One folder per pytest-xdist worker: a test that purges or counts previews must not see another
 # worker's files.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
-IMPORT_TMP_DIR = BASE_DIR / "var" / f"test-imports-{_WORKER}"
-MEDIA_ROOT = BASE_DIR / "var" / f"test-media-{_WORKER}"
-PCMT_BACKUP_DIR = BASE_DIR / "var" / f"test-backups-{_WORKER}"
+IMPORT_TMP_DIR = env.path("IMPORT_TMP_DIR", default=str(BASE_DIR / "var" / f"test-imports-{_WORKER}"))
+# A subprocess given DJANGO_MEDIA_ROOT (the backup round trip restores into a new folder) keeps it.
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / f"test-media-{_WORKER}"))
+PCMT_BACKUP_DIR = env.path("PCMT_BACKUP_DIR", default=str(BASE_DIR / "var" / f"test-backups-{_WORKER}"))
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Serve static files straight from static/ (no collectstatic) so browser tests get CSS and JS.
 STATIC_ROOT = None
