@@ -207,7 +207,11 @@ def case_input_errors(
 
 def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
     # Lock the commune row so two files created at once in one commune cannot take the same number.
-    AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).exists()
+    # FOR NO KEY UPDATE, not FOR UPDATE: it still queues two numberers, but does not block the
+    # FOR KEY SHARE that the foreign-key check of any row pointing at the commune takes (an audit row
+    # of another request, which holds the audit chain's advisory lock while it commits: with FOR
+    # UPDATE, the two deadlocked under the load test, scripts/loadtest.sh).
+    AdministrativeUnit.objects.select_for_update(no_key=True).filter(pk=commune.pk).exists()
     prefix = f"HS-{commune.code}-{year}-"
     last = CaseFile.objects.filter(file_number__startswith=prefix).aggregate(m=Max("file_number"))["m"]
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
