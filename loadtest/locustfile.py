@@ -181,6 +181,7 @@ class Officer(Browser):
         self.known: list[int] = list(self.account.get("hot", []))
         self.imported = "import_file" not in self.account
         super().on_start()
+        self.import_once()  # the importing officers bring their spreadsheet first thing
 
     def remember(self, response):
         for url in parse(response.text).urls:
@@ -332,7 +333,6 @@ class Officer(Browser):
         )
         self.follow(saved, "case page (after save)")
 
-    @task(1)
     def import_once(self):
         if self.imported:
             return
