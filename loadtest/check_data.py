@@ -72,9 +72,12 @@ def check_journal(path: Path) -> Counter:
         key = (entry["kind"], entry.get("marker") or entry.get("number") or entry.get("user"))
         (sent if entry["state"] == "sent" else outcomes).__setitem__(key, entry)
     tally: Counter = Counter()
+    reasons: Counter = Counter()
     last_edit: dict[int, tuple[float, str]] = {}
     for (kind, _key), entry in outcomes.items():
         tally[f"{kind} {entry['state']}"] += 1
+        if entry["state"] in ("rejected", "conflict") and entry.get("errors"):
+            reasons[f"{kind} {entry['state']}: {entry['errors'][0][:150]}"] += 1
         state, rid, mark = entry["state"], entry.get("rid"), entry.get("marker")
         if kind in ("visit", "step"):
             events = list(CaseEvent.objects.filter(notes=mark).values_list("case_file_id", flat=True))
@@ -134,6 +137,10 @@ def check_journal(path: Path) -> Counter:
     asked += sum(1 for k, _ in in_flight if k == "visit")
     if stored_visits > asked:
         problem(f"{stored_visits} load-test visits stored, only {asked} acknowledged or in flight")
+    if reasons:
+        print("\nwhy forms came back (the application's rules, not failures):")
+        for reason, n in reasons.most_common(8):
+            print(f"  {n:>4} × {reason}")
     return tally
 
 

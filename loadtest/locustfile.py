@@ -78,6 +78,14 @@ def marker(kind: str) -> str:
     return f"LT-{kind}-{next(_counter)}-{uuid.uuid4().hex[:12]}"
 
 
+def page_errors(html: str) -> list[str]:
+    """The first error texts of a page that came back instead of a redirect (for the journal)."""
+    found = re.findall(
+        r'(?:class="(?:errorlist|alert alert-error)[^"]*"[^>]*>|data-testid="import-error"[^>]*>)(.{0,300})', html
+    )
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()[:200] for text in found[:3]]
+
+
 def local(location: str) -> str:
     parts = urllib.parse.urlsplit(location)
     return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -236,6 +244,7 @@ class Officer(Browser):
             case=pk,
             marker=note,
             user=self.account["username"],
+            errors=page_errors(saved.text) if saved.status_code != 302 else [],
         )
         self.follow(saved, "case page (after save)")
 
@@ -265,7 +274,7 @@ class Officer(Browser):
             outcome = "rejected"
         else:
             outcome = "error"
-        errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.{0,200})', saved.text) if outcome == "rejected" else []
+        errors = page_errors(saved.text) if outcome == "rejected" else []
         journal(
             kind="edit",
             state=outcome,
@@ -330,6 +339,7 @@ class Officer(Browser):
             code=code,
             message_ok=CONFLICT_TEXT in saved.text,
             user=self.account["username"],
+            errors=page_errors(saved.text) if saved.status_code != 302 else [],
         )
         self.follow(saved, "case page (after save)")
 
@@ -355,6 +365,7 @@ class Officer(Browser):
                 rid=preview.rid,
                 user=self.account["username"],
                 rows=self.account["import_rows"],
+                errors=page_errors(preview.text) if preview.status_code != 302 else [],
             )
             return
         journal(kind="import", state="sent", user=self.account["username"], rows=self.account["import_rows"])
@@ -367,6 +378,7 @@ class Officer(Browser):
             rid=done.rid,
             user=self.account["username"],
             rows=self.account["import_rows"],
+            errors=page_errors(done.text) if done.status_code != 302 else [],
         )
         self.follow(done, "case list (after import)")
 
@@ -450,6 +462,7 @@ class ProvinceStaff(Browser):
                 rid=issued.rid,
                 number=number,
                 user=self.account["username"],
+                errors=page_errors(issued.text) if issued.status_code != 302 else [],
             )
             return
         journal(kind="report", state="ack", status=302, rid=issued.rid, number=number, user=self.account["username"])
