@@ -311,7 +311,9 @@ def _reason(reason: str, what: str) -> str:
 
 
 def _lock_row(submission: Submission, expected_version: int | None) -> Submission:
-    locked = Submission.objects.select_for_update().select_related("period", "commune").get(pk=submission.pk)
+    locked = (
+        Submission.objects.select_for_update(no_key=True).select_related("period", "commune").get(pk=submission.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         # the last one who acted on it: the reviewer after a review, else the submitter
         reviewed_last = locked.reviewed_at and (not locked.submitted_at or locked.reviewed_at >= locked.submitted_at)
