@@ -29,8 +29,8 @@ django.setup()
 
 import openpyxl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from apps.areas.models import AdministrativeUnit  # noqa: E402
 from apps.cases import benchmark as bench  # noqa: E402
