@@ -395,6 +395,8 @@ class ProvinceStaff(Browser):
         self.links: dict[str, list[str]] = {"submission": [], "commune": []}
         self.issued = False
         super().on_start()
+        self.dashboard()
+        self.issue_report()  # each of them issues one province report, early, and waits for it
 
     def remember(self, response):
         for url in parse(response.text).urls:
