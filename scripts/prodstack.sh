@@ -19,6 +19,8 @@ set -euo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run_app.sh"
 # shellcheck source=lib/pg_cluster.sh
 source "$REPO_ROOT/scripts/lib/pg_cluster.sh"
+# shellcheck source=lib/prodstack_common.sh
+source "$REPO_ROOT/scripts/lib/prodstack_common.sh"
 cd "$REPO_ROOT"
 export PYTHON="$VENV_PY"
 export PYTHONUNBUFFERED=1
@@ -29,11 +31,6 @@ PIDS=()
 SERVER_URL=""
 DBS=()
 STARTED=$SECONDS
-
-is_postgres_url() { [[ "${1:-}" =~ ^(postgres|postgresql|psql|pgsql)(\+[A-Za-z0-9_]+)?:// ]]; }
-
-# URL of database $2 on the server of URL $1.
-db_url() { printf '%s/%s' "${1%/*}" "$2"; }
 
 cleanup() {
     local rc=$? pid db
@@ -75,8 +72,6 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 phase() { log "[$((SECONDS - STARTED))s] $*"; }
-
-free_port() { "$VENV_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pcmt-prodstack.XXXXXX")"
 chmod 700 "$WORK"

@@ -207,7 +207,11 @@ def case_input_errors(
 
 def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
     # Lock the commune row so two files created at once in one commune cannot take the same number.
-    AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).exists()
+    # FOR NO KEY UPDATE, not FOR UPDATE: it still queues two numberers, but does not block the
+    # FOR KEY SHARE that the foreign-key check of any row pointing at the commune takes (an audit row
+    # of another request, which holds the audit chain's advisory lock while it commits: with FOR
+    # UPDATE, the two deadlocked under the load test, scripts/loadtest.sh).
+    AdministrativeUnit.objects.select_for_update(no_key=True).filter(pk=commune.pk).exists()
     prefix = f"HS-{commune.code}-{year}-"
     last = CaseFile.objects.filter(file_number__startswith=prefix).aggregate(m=Max("file_number"))["m"]
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
@@ -543,7 +547,12 @@ def person_snapshot(person: Person) -> dict[str, Any]:
 
 
 def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
-    locked = CaseFile.objects.select_for_update().select_related("person", "commune").get(pk=case.pk)
+    # FOR NO KEY UPDATE (what PostgreSQL's own UPDATE of these rows takes): writers of the file still
+    # queue, but the FOR KEY SHARE of foreign-key checks on the joined commune and person rows is not
+    # blocked. With FOR UPDATE a visit (commune row locked, then waiting for the audit chain's
+    # advisory lock) deadlocked with a case-page view of the same commune (holding that lock, its
+    # audit row's FK check on the commune waiting at COMMIT) under scripts/loadtest.sh.
+    locked = CaseFile.objects.select_for_update(no_key=True).select_related("person", "commune").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleObjectError(_stale_message(locked, expected_version), code="stale")
     return locked
@@ -812,7 +821,7 @@ def _void(*, actor, case: CaseFile, event: CaseEvent, reason: str, expected_vers
     ):
         raise PermissionDenied
     case = _lock(case, expected_version)
-    event = CaseEvent.objects.select_for_update().get(pk=event.pk)
+    event = CaseEvent.objects.select_for_update(no_key=True).get(pk=event.pk)
     if event.voided_at:
         raise ValidationError(_("Mục này đã được hủy trước đó."), code="voided")
     if event.kind not in VOIDABLE_EVENTS:

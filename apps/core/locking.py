@@ -106,7 +106,8 @@ def lock_for_update(
     obj: models.Model, expected_version: int | None, *, label: LabelFn = field_label, unnamed: str = ""
 ):
     """Re-read the row under a lock; refuse when it moved past the version the editor saw."""
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    # NO KEY: foreign-key checks of rows citing this one (audit rows, at COMMIT) are not blocked.
+    locked = type(obj)._default_manager.select_for_update(no_key=True).get(pk=obj.pk)
     if expected_version is not None and locked.version != expected_version:
         raise stale_error(locked, expected_version, label=label, unnamed=unnamed)
     return locked

@@ -311,7 +311,9 @@ def _reason(reason: str, what: str) -> str:
 
 
 def _lock_row(submission: Submission, expected_version: int | None) -> Submission:
-    locked = Submission.objects.select_for_update().select_related("period", "commune").get(pk=submission.pk)
+    locked = (
+        Submission.objects.select_for_update(no_key=True).select_related("period", "commune").get(pk=submission.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         # the last one who acted on it: the reviewer after a review, else the submitter
         reviewed_last = locked.reviewed_at and (not locked.submitted_at or locked.reviewed_at >= locked.submitted_at)
@@ -336,7 +338,9 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
         raise ValidationError(
             f"Kỳ {period.label} chưa kết thúc (số liệu đến hết ngày {period.end:%d/%m/%Y}) nên chưa thể nộp."
         )
-    AdministrativeUnit.objects.select_for_update().filter(pk=commune.pk).exists()  # one submitter at a time
+    # One submitter at a time; NO KEY so that foreign-key checks of rows citing the commune (audit
+    # rows of other requests) are not blocked (see cases.services._next_file_number).
+    AdministrativeUnit.objects.select_for_update(no_key=True).filter(pk=commune.pk).exists()
     submission, _created = Submission.objects.get_or_create(period=period, commune=commune)
     submission = _lock_row(submission, None)
     before = _audit_state(submission)
