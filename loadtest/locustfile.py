@@ -448,14 +448,23 @@ class ProvinceStaff(Browser):
             return
         number = str(random.randint(100, 99999))
         journal(kind="report", state="sent", user=self.account["username"], number=number)
-        issued = self.send(
-            "POST",
-            draft_path,
-            "report issue",
-            data=forms[0].data(number=number),
-            referer=self.public + draft_path,
-            expect=(302, 200),
-        )
+        for _attempt in range(3):
+            issued = self.send(
+                "POST",
+                draft_path,
+                "report issue",
+                data=forms[0].data(number=number),
+                referer=self.public + draft_path,
+                expect=(302, 200, 409),
+            )
+            # 409: the figures changed while the draft was open (officers are writing); the page
+            # shows the new figures with a fresh digest and asks to press "Phát hành" again, as a
+            # person would.
+            if issued.status_code != 409 or "Số liệu đã thay đổi" not in issued.text:
+                break
+            user = self.account["username"]
+            journal(kind="report", state="stale", status=409, rid=issued.rid, number=number, user=user)
+            forms = [f for f in parse(issued.text).forms if f.attrs.get("data-testid") == "draft-form"] or forms
         if issued.status_code != 302:
             journal(
                 kind="report",
