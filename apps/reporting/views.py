@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from apps.areas.choices import Level
@@ -266,7 +267,7 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
                     services.submission_submit(
                         actor=user, commune=self.commune, period=self.period, note=submit_form.cleaned_data["note"]
                     )
-                    messages.success(request, f"Đã nộp số liệu {self.period.label} lên tỉnh.")
+                    messages.success(request, _("Đã nộp số liệu %(period)s lên tỉnh.") % {"period": self.period.label})
                     return self._back()
             elif action == "reopen":
                 # Approving and returning are deliberate steps on their own pages (SubmissionApproveView,
@@ -283,7 +284,11 @@ class SubmissionView(PermissionRequiredMixin, PeriodMixin, TemplateView):
                         reason=reason_form.cleaned_data["reason"],
                         expected_version=expected,
                     )
-                    messages.success(request, f"Đã mở lại kỳ {self.period.label} của {self.commune}.")
+                    messages.success(
+                        request,
+                        _("Đã mở lại kỳ %(period)s của %(commune)s.")
+                        % {"period": self.period.label, "commune": self.commune},
+                    )
                     return self._back()
             else:
                 raise ValidationError("Thao tác không hợp lệ.")
@@ -347,7 +352,7 @@ class _ReviewView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         version = request.POST.get("version", "")
         try:
             if not self.reviewable():
-                raise ValidationError("Số liệu kỳ này không ở trạng thái chờ tỉnh duyệt.")
+                raise ValidationError(_("Số liệu kỳ này không ở trạng thái chờ tỉnh duyệt."))
             if not version.isdigit():
                 raise version_missing_error()
             if form.is_valid():
@@ -371,7 +376,11 @@ class SubmissionApproveView(_ReviewView):
         services.submission_approve(
             actor=self.request.user, submission=self.submission, expected_version=expected_version
         )
-        messages.success(self.request, f"Đã phê duyệt và khóa số liệu {self.period.label} của {self.commune}.")
+        messages.success(
+            self.request,
+            _("Đã phê duyệt và khóa số liệu %(period)s của %(commune)s.")
+            % {"period": self.period.label, "commune": self.commune},
+        )
 
 
 class SubmissionReturnView(_ReviewView):
@@ -387,4 +396,8 @@ class SubmissionReturnView(_ReviewView):
             reason=data["reason"],
             expected_version=expected_version,
         )
-        messages.success(self.request, f"Đã trả lại số liệu {self.period.label} cho {self.commune}.")
+        messages.success(
+            self.request,
+            _("Đã trả lại số liệu %(period)s cho %(commune)s.")
+            % {"period": self.period.label, "commune": self.commune},
+        )
