@@ -81,7 +81,10 @@ def marker(kind: str) -> str:
 def page_errors(html: str) -> list[str]:
     """The first error texts of a page that came back instead of a redirect (for the journal)."""
     found = re.findall(
-        r'(?:class="(?:errorlist|alert alert-error)[^"]*"[^>]*>|data-testid="import-error"[^>]*>)(.{0,300})', html
+        r'(?:class="(?:errorlist|alert alert-error)[^"]*"[^>]*>|data-testid="import-error"[^>]*>)(.{0,300})',
+        html,
+        # The alert's text starts on the next line of the template: without DOTALL every reason read as "".
+        flags=re.S,
     )
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()[:200] for text in found[:3]]
 
