@@ -34,7 +34,7 @@ from apps.areas.models import AdministrativeUnit, UnitSuccession
 from apps.core import formatting
 from apps.core.collation import vi_key, vi_order
 
-from . import charts, coverage, figures, indicators, services
+from . import charts, coverage, figures, indicators, maps, services
 from .indicators import INDICATORS, Value
 from .models import ReportingPeriod, Submission, SubmissionStatus
 from .periods import period_previous, period_same_last_year, recent_periods
@@ -313,6 +313,8 @@ class Dashboard:
     stamp: str | None = None
     #: communes with data for the period (``coverage``), of ``commune_ids``
     covered: int = 0
+    #: the map a past period is shown on (``maps``; None: a period of today's map)
+    map: maps.PeriodMap | None = None
 
     @property
     def coverage_text(self) -> str:
@@ -417,9 +419,16 @@ def _sort_key(sort: str):
 
 
 def dashboard(
-    *, user, unit: AdministrativeUnit | None, period: ReportingPeriod, sort: str = "", with_table: bool = True
+    *,
+    user,
+    unit: AdministrativeUnit | None,
+    period: ReportingPeriod,
+    sort: str = "",
+    with_table: bool = True,
+    map_choice: str = "",
 ) -> Dashboard:
-    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``."""
+    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``.
+    ``map_choice`` (a period before 2025): ``maps.TIME`` (default) or ``maps.CONVERTED``."""
     ids = services.scoped_commune_ids(user, unit)
     previous, last_year = period_previous(period), period_same_last_year(period)
     trend_periods = recent_periods(period, TREND_LENGTH)
@@ -654,11 +663,36 @@ def dashboard(
         stamp=stamp,
         covered=len(with_data) if by_child is None else len(ids),
     )
+    if by_child is None:
+        dash.map = maps.period_map(
+            user=user, period=period, commune_ids=ids, choice=map_choice, whole_map=unit is None or len(ids) > 1
+        )
+        if dash.map is not None and dash.map.on_time_map and tiles is not None:
+            dash.tiles = map_tiles(dash.map)
     if unit is not None and len(ids) == 1:
         no_data = (coverage.NO_DATA, coverage.NO_DATA_LABEL)
         dash.level, dash.level_label = level_of(ids[0]) if ids[0] in with_data else no_data
         dash.submission = submissions.get(ids[0])
     return dash
+
+
+def map_tiles(period_map: maps.PeriodMap) -> charts.Chart:
+    """The tile grid of a map of the time: its units by their district of that time, coloured by
+    the approved assessment of the year on that map (none: "chưa có kết quả")."""
+    legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
+    by_code = {item.code: item for item in legend}
+    groups: dict[str, list[charts.Tile]] = {}
+    for row in period_map.rows:
+        item = by_code.get(row.level) or by_code["undetermined"]
+        item.count += 1
+        groups.setdefault(row.district, []).append(
+            charts.Tile(row.unit_id, row.code, row.name, item.code, row.level_label)
+        )
+    return charts.tile_grid(
+        title="Phân loại địa bàn các xã, phường (bản đồ thời điểm đó)",
+        groups=list(groups.items()),
+        legend=[item for item in legend if item.code != coverage.NO_DATA],
+    )
 
 
 def child_groups(root: AdministrativeUnit | None, ids: list[int]) -> dict[int, list[int]] | None:
