@@ -6,6 +6,11 @@ aggregates of a dashboard are also cached under the digest of its communes' stam
 (``figures.scope_stamp``, two small queries), so a write in one commune invalidates only the
 dashboards that include it. Locked snapshots, names, levels and submissions are always read live.
 
+A dashboard is built in three steps (issue 13 item 4): ``gather`` reads (stored or cached figures,
+approved submissions, live breakdowns, names, submissions, the map of a past period), ``overlay``
+puts the locked snapshots over the live figures, ``present`` lays them out (key figures, charts,
+table, tiles) without a query.
+
 Every read starts from the user's scope (``services.scoped_commune_ids``: 404 outside it, 403
 without ``reporting.view_dashboard``) and costs a constant number of queries whatever the number of
 communes: one multi-window ``indicators.compute_many`` for the period, the previous one, the same
@@ -418,17 +423,61 @@ def _sort_key(sort: str):
     return key
 
 
-def dashboard(
-    *,
-    user,
-    unit: AdministrativeUnit | None,
-    period: ReportingPeriod,
-    sort: str = "",
-    with_table: bool = True,
-    map_choice: str = "",
-) -> Dashboard:
-    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``.
-    ``map_choice`` (a period before 2025): ``maps.TIME`` (default) or ``maps.CONVERTED``."""
+@dataclass
+class Gathered:
+    """Step 1 of a dashboard: everything it reads, nothing derived. The stored (or cached)
+    indicator tables of every window, the approved submissions of those windows, the live
+    breakdowns of the communes not locked, names, this period's submissions, the map."""
+
+    ids: list[int]
+    period: ReportingPeriod
+    previous: ReportingPeriod
+    last_year: ReportingPeriod
+    trend_periods: list[ReportingPeriod]
+    periods: list[ReportingPeriod]
+    #: period id → its position in ``tables``
+    index: dict[int, int]
+    #: a country: {province: its communes}; None: the rows are the communes themselves
+    by_child: dict[int, list[int]] | None
+    stamp: str | None
+    tables: list[indicators.IndicatorTable]
+    #: period id → {commune id: approved submission} (communes only, never a country)
+    locked: dict[int, dict[int, Submission]]
+    #: the live part of the breakdowns (the communes without a locked snapshot), or None
+    live_breakdowns: dict[str, Any] | None
+    names: dict[int, AdministrativeUnit]
+    submissions: dict[int, Submission]
+    period_map: maps.PeriodMap | None = None
+    #: the tile grid's groups of today's communes (former districts), when a grid is shown
+    tile_groups: list[tuple[str, list[int]]] | None = None
+
+    @property
+    def locked_now(self) -> dict[int, Submission]:
+        return self.locked.get(self.period.pk, {})
+
+    @property
+    def table_now(self) -> indicators.IndicatorTable:
+        return self.tables[self.index[self.period.pk]]
+
+
+@dataclass
+class Overlaid:
+    """Step 2: the gathered figures with the locked snapshots in place of the live ones."""
+
+    #: period id → (values by commune, total)
+    results: dict[int, tuple[dict, dict]]
+    breakdowns: dict[str, Any]
+    #: per trend period: no commune of the scope has data (a gap, not a zero)
+    gaps: list[bool]
+    #: communes with data for the period (``coverage``)
+    with_data: set[int]
+
+
+def gather(
+    *, user, unit: AdministrativeUnit | None, period: ReportingPeriod, map_choice: str = "", with_table: bool = True
+) -> Gathered:
+    """Read what a dashboard of ``unit`` (None: the user's whole scope) for ``period`` shows: a
+    constant number of queries whatever the number of communes (see the module docstring)."""
     ids = services.scoped_commune_ids(user, unit)
     previous, last_year = period_previous(period), period_same_last_year(period)
     trend_periods = recent_periods(period, TREND_LENGTH)
@@ -455,54 +504,118 @@ def dashboard(
         tables = cached(
             "groups", [by_child, windows], lambda: figures.group_many(groups=by_child, windows=windows), stamp
         )
-    results = {}
-    for p in periods:
-        subs = locked.get(p.pk, {})
-        values = {cid: services.parse_values((s.snapshot or {}).get("indicators")) for cid, s in subs.items()}
-        results[p.pk] = _overlay(tables[index[p.pk]], values)
-    current_table = tables[index[period.pk]]
-    by_commune, total = results[period.pk]
-    prev_total, ly_total = results[previous.pk][1], results[last_year.pk][1]
     locked_now = locked.get(period.pk, {})
-
-    # breakdowns: locked snapshots + live for the rest
     live_ids = [i for i in ids if i not in locked_now]
-    parts = [(s.snapshot or {}).get("breakdowns") or {} for s in locked_now.values()]
+    live_breakdowns = None
     if by_child is not None:
-        parts.append(
-            cached(
-                "group-breakdowns",
-                [by_child, period.end],
-                lambda: figures.group_breakdowns(groups=by_child, end=period.end),
-                stamp,
-            )
+        live_breakdowns = cached(
+            "group-breakdowns",
+            [by_child, period.end],
+            lambda: figures.group_breakdowns(groups=by_child, end=period.end),
+            stamp,
         )
     elif live_ids:
-        parts.append(
-            cached(
-                "breakdowns",
-                [live_ids, period.end],
-                lambda: figures.breakdowns(commune_ids=live_ids, end=period.end, current=current),
-                stamp,
-            )
+        live_breakdowns = cached(
+            "breakdowns",
+            [live_ids, period.end],
+            lambda: figures.breakdowns(commune_ids=live_ids, end=period.end, current=current),
+            stamp,
         )
-    bd = indicators.merge_breakdowns(parts, period.end)
-
-    labels = [short_label(p) for p in trend_periods]
-    # a trend period in which no commune of the scope has data is a gap, not a zero
-    gaps = (
-        [False] * len(trend_periods)
-        if by_child is not None
-        else [
-            not coverage.communes_with_data(
-                {cid: results[p.pk][0].get(cid) or {} for cid in ids}, locked.get(p.pk, {})
-            )
-            for p in trend_periods
-        ]
+    row_ids = ids if by_child is None else list(by_child)
+    names = {
+        u.pk: u
+        for u in AdministrativeUnit.objects.filter(pk__in=row_ids).only("pk", "code", "full_name", "search_name")
+    }
+    submissions = (
+        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
+        if by_child is None
+        else {}
+    )
+    period_map = None
+    if by_child is None:
+        period_map = maps.period_map(
+            user=user, period=period, commune_ids=ids, choice=map_choice, whole_map=unit is None or len(ids) > 1
+        )
+    tile_groups = None
+    if with_table and len(ids) > 1 and by_child is None and not (period_map and period_map.on_time_map):
+        tile_groups = _tile_groups(ids, names)
+    return Gathered(
+        ids=ids,
+        period=period,
+        previous=previous,
+        last_year=last_year,
+        trend_periods=trend_periods,
+        periods=periods,
+        index=index,
+        by_child=by_child,
+        stamp=stamp,
+        tables=tables,
+        locked=locked,
+        live_breakdowns=live_breakdowns,
+        names=names,
+        submissions=submissions,
+        period_map=period_map,
+        tile_groups=tile_groups,
     )
 
+
+def overlay(g: Gathered) -> Overlaid:
+    """Put the locked snapshots over the live figures: values of every window, the breakdowns of
+    the period, the trend's gaps and the communes with data. No query."""
+    results = {}
+    for p in g.periods:
+        subs = g.locked.get(p.pk, {})
+        values = {cid: services.parse_values((s.snapshot or {}).get("indicators")) for cid, s in subs.items()}
+        results[p.pk] = _overlay(g.tables[g.index[p.pk]], values)
+    parts = [(s.snapshot or {}).get("breakdowns") or {} for s in g.locked_now.values()]
+    if g.live_breakdowns is not None:
+        parts.append(g.live_breakdowns)
+    breakdowns = indicators.merge_breakdowns(parts, g.period.end)
+    # a trend period in which no commune of the scope has data is a gap, not a zero
+    gaps = (
+        [False] * len(g.trend_periods)
+        if g.by_child is not None
+        else [
+            not coverage.communes_with_data(
+                {cid: results[p.pk][0].get(cid) or {} for cid in g.ids}, g.locked.get(p.pk, {})
+            )
+            for p in g.trend_periods
+        ]
+    )
+    by_commune = results[g.period.pk][0]
+    with_data = coverage.communes_with_data({cid: by_commune.get(cid, {}) for cid in g.ids}, g.locked_now)
+    return Overlaid(results=results, breakdowns=breakdowns, gaps=gaps, with_data=with_data)
+
+
+def dashboard(
+    *,
+    user,
+    unit: AdministrativeUnit | None,
+    period: ReportingPeriod,
+    sort: str = "",
+    with_table: bool = True,
+    map_choice: str = "",
+) -> Dashboard:
+    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``:
+    ``gather`` (the reads) → ``overlay`` (locked snapshots over the live figures) → ``present``
+    (key figures, charts, table, tiles). ``map_choice`` (a period before 2025): ``maps.TIME``
+    (default) or ``maps.CONVERTED``."""
+    g = gather(user=user, unit=unit, period=period, map_choice=map_choice, with_table=with_table)
+    return present(g, overlay(g), unit=unit, sort=sort, with_table=with_table)
+
+
+def present(g: Gathered, o: Overlaid, *, unit: AdministrativeUnit | None, sort: str, with_table: bool) -> Dashboard:
+    """Step 3: the figures laid out for the page (formatting only, no query)."""
+    ids, period, by_child, names = g.ids, g.period, g.by_child, g.names
+    current_table, locked_now, with_data = g.table_now, g.locked_now, o.with_data
+    by_commune, total = o.results[period.pk]
+    prev_total, ly_total = o.results[g.previous.pk][1], o.results[g.last_year.pk][1]
+    bd = o.breakdowns
+    labels = [short_label(p) for p in g.trend_periods]
+    gaps = o.gaps
+
     def series(code: str) -> list[Value]:
-        return [results[p.pk][1].get(code) for p in trend_periods]
+        return [o.results[p.pk][1].get(code) for p in g.trend_periods]
 
     trends = [
         charts.line_chart(
@@ -554,15 +667,7 @@ def dashboard(
         for group, title in indicators.GROUPS.items()
     ]
     row_ids = ids if by_child is None else list(by_child)
-    names = {
-        u.pk: u
-        for u in AdministrativeUnit.objects.filter(pk__in=row_ids).only("pk", "code", "full_name", "search_name")
-    }
-    submissions = (
-        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
-        if by_child is None
-        else {}
-    )
+    submissions = g.submissions
     on = timezone.localdate()
 
     def level_of(cid: int) -> tuple[str, str]:
@@ -572,7 +677,6 @@ def dashboard(
         code = current_table.levels.get(cid, "")
         return code, current_table.level_labels.get(code, "")
 
-    with_data = coverage.communes_with_data({cid: by_commune.get(cid, {}) for cid in ids}, locked_now)
     legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
     legend_by_code = {item.code: item for item in legend}
     rows = []
@@ -625,25 +729,28 @@ def dashboard(
         rows.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
     tiles = None
     if with_table and len(ids) > 1 and by_child is None:
-        by_id = {r.commune_id: r for r in rows}
-        groups = [
-            (
-                label,
-                [
-                    charts.Tile(
-                        c, names[c].code, names[c].full_name, by_id[c].level, by_id[c].level_label, by_id[c].url
-                    )
-                    for c in members
-                ],
-            )
-            for label, members in _tile_groups(ids, names)
-        ]
-        tiles = charts.tile_grid(title="Phân loại địa bàn các xã, phường", groups=groups, legend=legend)
+        if g.period_map is not None and g.period_map.on_time_map:
+            tiles = map_tiles(g.period_map)
+        elif g.tile_groups is not None:
+            by_id = {r.commune_id: r for r in rows}
+            groups = [
+                (
+                    label,
+                    [
+                        charts.Tile(
+                            c, names[c].code, names[c].full_name, by_id[c].level, by_id[c].level_label, by_id[c].url
+                        )
+                        for c in members
+                    ],
+                )
+                for label, members in g.tile_groups
+            ]
+            tiles = charts.tile_grid(title="Phân loại địa bàn các xã, phường", groups=groups, legend=legend)
     source = "live" if not locked_now else ("locked" if len(locked_now) == len(ids) else "mixed")
     dash = Dashboard(
         period=period,
-        previous=previous,
-        last_year=last_year,
+        previous=g.previous,
+        last_year=g.last_year,
         unit=unit,
         commune_ids=ids,
         key_figures=key,
@@ -660,15 +767,10 @@ def dashboard(
         missing=current_table.missing,
         assessment=current_table.assessment,
         grouped=by_child is not None,
-        stamp=stamp,
+        stamp=g.stamp,
         covered=len(with_data) if by_child is None else len(ids),
+        map=g.period_map,
     )
-    if by_child is None:
-        dash.map = maps.period_map(
-            user=user, period=period, commune_ids=ids, choice=map_choice, whole_map=unit is None or len(ids) > 1
-        )
-        if dash.map is not None and dash.map.on_time_map and tiles is not None:
-            dash.tiles = map_tiles(dash.map)
     if unit is not None and len(ids) == 1:
         no_data = (coverage.NO_DATA, coverage.NO_DATA_LABEL)
         dash.level, dash.level_label = level_of(ids[0]) if ids[0] in with_data else no_data

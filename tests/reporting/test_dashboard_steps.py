@@ -1,0 +1,47 @@
+"""Issue 13 item 4: the dashboard is gather (the reads) → overlay (locked snapshots over the live
+figures) → present (the layout). Only the first step queries the database; the three steps give the
+same dashboard as ``selectors.dashboard``, a locked commune's snapshot included."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.reporting import selectors, services
+from apps.reporting.periods import period_get
+
+from .helpers import build_province
+
+
+@pytest.fixture
+def locked_province(world, officer_a, officer_b, province_staff):
+    build_province(world, officer_a, officer_b, province_staff)
+    period = period_get("quarter", 2026, 1)
+    sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=period)
+    services.submission_approve(actor=province_staff, submission=sub)
+    return period
+
+
+def _plain(dash) -> dict:
+    return {
+        "key": [(f.code, f.value, f.previous, f.last_year) for f in dash.key_figures],
+        "table": [(r.commune_id, r.values, r.level, r.locked, r.has_data, r.state) for r in dash.table],
+        "trends": [(c.title, c.rows) for c in dash.trends],
+        "breakdowns": [(c.title, c.rows) for c in dash.breakdown_charts],
+        "source": dash.source,
+        "covered": dash.covered,
+    }
+
+
+def test_overlay_and_present_make_no_query_and_match_the_dashboard(locked_province, province_staff):
+    period = locked_province
+    gathered = selectors.gather(user=province_staff, unit=None, period=period)
+    assert set(gathered.locked_now)  # the approved commune is locked in the period
+    with CaptureQueriesContext(connection) as ctx:
+        overlaid = selectors.overlay(gathered)
+        dash = selectors.present(gathered, overlaid, unit=None, sort="", with_table=True)
+    assert ctx.captured_queries == []
+    whole = selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert _plain(dash) == _plain(whole)
+    assert dash.source == "mixed" and dash.locked_count == 1
