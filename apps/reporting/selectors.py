@@ -473,21 +473,49 @@ class Overlaid:
     with_data: set[int]
 
 
-def gather(
-    *, user, unit: AdministrativeUnit | None, period: ReportingPeriod, map_choice: str = "", with_table: bool = True
-) -> Gathered:
-    """Read what a dashboard of ``unit`` (None: the user's whole scope) for ``period`` shows: a
-    constant number of queries whatever the number of communes (see the module docstring)."""
+@dataclass
+class Scope:
+    """What every step needs first: the communes, the periods compared and the data stamp."""
+
+    ids: list[int]
+    previous: ReportingPeriod
+    last_year: ReportingPeriod
+    trend_periods: list[ReportingPeriod]
+    periods: list[ReportingPeriod]
+    by_child: dict[int, list[int]] | None
+    current: dict[int, str] | None
+    stamp: str | None
+
+
+def scope_of(*, user, unit: AdministrativeUnit | None, period: ReportingPeriod) -> Scope:
+    """The user's communes (404 outside the scope, 403 without the permission), the periods of the
+    comparisons and the trend, and the communes' data stamps (read once: cache key and figures)."""
     ids = services.scoped_commune_ids(user, unit)
     previous, last_year = period_previous(period), period_same_last_year(period)
     trend_periods = recent_periods(period, TREND_LENGTH)
     periods = list({p.pk: p for p in [*trend_periods, previous, last_year]}.values())
-    index = {p.pk: i for i, p in enumerate(periods)}
-    windows = [(p.start, p.end) for p in periods]
     by_child = child_groups(unit if unit is not None else getattr(user, "area", None), ids)
-    # the communes' stamps, read once for the cache key and the stored figures (before computing)
     current = figures.stamps(ids) if cache_seconds() or (by_child is None and figures.enabled()) else None
     stamp = figures.scope_stamp(ids, current) if cache_seconds() else None
+    return Scope(ids, previous, last_year, trend_periods, periods, by_child, current, stamp)
+
+
+def gather(
+    *,
+    user,
+    unit: AdministrativeUnit | None,
+    period: ReportingPeriod,
+    map_choice: str = "",
+    with_table: bool = True,
+    scope: Scope | None = None,
+) -> Gathered:
+    """Read what a dashboard of ``unit`` (None: the user's whole scope) for ``period`` shows: a
+    constant number of queries whatever the number of communes (see the module docstring)."""
+    sc = scope or scope_of(user=user, unit=unit, period=period)
+    ids, previous, last_year, trend_periods, periods = sc.ids, sc.previous, sc.last_year, sc.trend_periods, sc.periods
+    by_child, current, stamp = sc.by_child, sc.current, sc.stamp
+    index = {p.pk: i for i, p in enumerate(periods)}
+    windows = [(p.start, p.end) for p in periods]
     locked: dict[int, dict[int, Submission]] = {}
     if by_child is None:
         tables = cached(
@@ -600,8 +628,41 @@ def dashboard(
     ``gather`` (the reads) → ``overlay`` (locked snapshots over the live figures) → ``present``
     (key figures, charts, table, tiles). ``map_choice`` (a period before 2025): ``maps.TIME``
     (default) or ``maps.CONVERTED``."""
-    g = gather(user=user, unit=unit, period=period, map_choice=map_choice, with_table=with_table)
-    return present(g, overlay(g), unit=unit, sort=sort, with_table=with_table)
+    scope = scope_of(user=user, unit=unit, period=period)
+
+    def build() -> Dashboard:
+        g = gather(user=user, unit=unit, period=period, map_choice=map_choice, with_table=with_table, scope=scope)
+        return present(g, overlay(g), unit=unit, sort=sort, with_table=with_table)
+
+    if scope.stamp is None:
+        return build()
+    # The whole page's figures under the data stamp and the state of the submissions of its
+    # periods (an approval, a return or a reopening changes them without moving the stamp): a
+    # cached dashboard decodes one object instead of sixteen windows of 124 communes and lays
+    # nothing out again. The user is in the key: the map of a past period depends on the scope.
+    key = [
+        user.pk,
+        unit.pk if unit is not None else None,
+        period.pk,
+        sort,
+        with_table,
+        maps.parse_choice(map_choice),
+        str(timezone.localdate()),
+        _submissions_state(scope),
+    ]
+    return cached("dashboard", key, build, scope.stamp)
+
+
+def _submissions_state(scope: Scope) -> str:
+    """A digest of the submissions of the dashboard's periods and communes (one small query)."""
+    if scope.by_child is not None:
+        return ""
+    rows = (
+        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in=scope.ids)
+        .order_by("pk")
+        .values_list("pk", "status", "version")
+    )
+    return hashlib.sha256(json.dumps(list(rows)).encode()).hexdigest()
 
 
 def present(g: Gathered, o: Overlaid, *, unit: AdministrativeUnit | None, sort: str, with_table: bool) -> Dashboard:

@@ -45,3 +45,32 @@ def test_overlay_and_present_make_no_query_and_match_the_dashboard(locked_provin
     whole = selectors.dashboard(user=province_staff, unit=None, period=period)
     assert _plain(dash) == _plain(whole)
     assert dash.source == "mixed" and dash.locked_count == 1
+
+
+def test_the_cached_dashboard_follows_submissions_without_a_data_change(
+    world, officer_a, officer_b, province_staff, settings
+):
+    """The whole dashboard is cached under the data stamp; a submission's approval or reopening
+    moves no stamp, so the key also carries the state of the period's submissions."""
+    from django.core.cache import cache
+
+    build_province(world, officer_a, officer_b, province_staff)
+    settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    period = period_get("quarter", 2026, 1)
+    first = selectors.dashboard(user=province_staff, unit=None, period=period)
+    with CaptureQueriesContext(connection) as hit:
+        again = selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert _plain(again) == _plain(first) and first.source == "live"
+    sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=period)
+    services.submission_approve(actor=province_staff, submission=sub)
+    locked = selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert locked.source == "mixed" and locked.locked_count == 1
+    row = next(r for r in locked.table if r.commune_id == world.commune_a.pk)
+    assert row.locked and row.state == "approved"
+    # a hit reads the scope, the stamps and the submissions' state only
+    with CaptureQueriesContext(connection) as live:
+        settings.PCMT_DASHBOARD_CACHE_SECONDS = 0
+        selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert len(hit.captured_queries) < len(live.captured_queries)
+    cache.clear()
