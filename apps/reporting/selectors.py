@@ -23,6 +23,7 @@ Dashboards never carry personal data: counts, commune names and levels only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -274,10 +275,11 @@ class TableRow:
     #: the commune has data for the period (``coverage``): its zeros are figures, not gaps
     has_data: bool = True
 
-    @property
+    @functools.cached_property
     def cells(self) -> list[tuple[str, str]]:
         """(code, formatted value) of the table's columns, formatted here rather than by two
-        template filters per cell (a province table has 1,500 cells)."""
+        template filters per cell (a province table has 1,500 cells); computed once by
+        ``present``, so a cached dashboard carries them already formatted."""
         return [(code, charts.fmt(self.values.get(code))) for code in TABLE_CODES]
 
     @property
@@ -785,6 +787,9 @@ def present(g: Gathered, o: Overlaid, *, unit: AdministrativeUnit | None, sort: 
                 url=f"{commune_url(cid)}?{query}",
             )
         )
+    if with_table:
+        for row in rows:
+            row.cells  # noqa: B018 - formatted once, before the dashboard is cached
     if sort:
         rows.sort(key=lambda r: vi_key(r.name))
         rows.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
