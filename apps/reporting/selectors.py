@@ -6,6 +6,11 @@ aggregates of a dashboard are also cached under the digest of its communes' stam
 (``figures.scope_stamp``, two small queries), so a write in one commune invalidates only the
 dashboards that include it. Locked snapshots, names, levels and submissions are always read live.
 
+A dashboard is built in three steps (issue 13 item 4): ``gather`` reads (stored or cached figures,
+approved submissions, live breakdowns, names, submissions, the map of a past period), ``overlay``
+puts the locked snapshots over the live figures, ``present`` lays them out (key figures, charts,
+table, tiles) without a query.
+
 Every read starts from the user's scope (``services.scoped_commune_ids``: 404 outside it, 403
 without ``reporting.view_dashboard``) and costs a constant number of queries whatever the number of
 communes: one multi-window ``indicators.compute_many`` for the period, the previous one, the same
@@ -18,6 +23,7 @@ Dashboards never carry personal data: counts, commune names and levels only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -34,7 +40,7 @@ from apps.areas.models import AdministrativeUnit, UnitSuccession
 from apps.core import formatting
 from apps.core.collation import vi_key, vi_order
 
-from . import charts, coverage, figures, indicators, services
+from . import charts, coverage, figures, indicators, maps, services
 from .indicators import INDICATORS, Value
 from .models import ReportingPeriod, Submission, SubmissionStatus
 from .periods import period_previous, period_same_last_year, recent_periods
@@ -269,10 +275,11 @@ class TableRow:
     #: the commune has data for the period (``coverage``): its zeros are figures, not gaps
     has_data: bool = True
 
-    @property
+    @functools.cached_property
     def cells(self) -> list[tuple[str, str]]:
         """(code, formatted value) of the table's columns, formatted here rather than by two
-        template filters per cell (a province table has 1,500 cells)."""
+        template filters per cell (a province table has 1,500 cells); computed once by
+        ``present``, so a cached dashboard carries them already formatted."""
         return [(code, charts.fmt(self.values.get(code))) for code in TABLE_CODES]
 
     @property
@@ -313,6 +320,8 @@ class Dashboard:
     stamp: str | None = None
     #: communes with data for the period (``coverage``), of ``commune_ids``
     covered: int = 0
+    #: the map a past period is shown on (``maps``; None: a period of today's map)
+    map: maps.PeriodMap | None = None
 
     @property
     def coverage_text(self) -> str:
@@ -416,20 +425,99 @@ def _sort_key(sort: str):
     return key
 
 
-def dashboard(
-    *, user, unit: AdministrativeUnit | None, period: ReportingPeriod, sort: str = "", with_table: bool = True
-) -> Dashboard:
-    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``."""
+@dataclass
+class Gathered:
+    """Step 1 of a dashboard: everything it reads, nothing derived. The stored (or cached)
+    indicator tables of every window, the approved submissions of those windows, the live
+    breakdowns of the communes not locked, names, this period's submissions, the map."""
+
+    ids: list[int]
+    period: ReportingPeriod
+    previous: ReportingPeriod
+    last_year: ReportingPeriod
+    trend_periods: list[ReportingPeriod]
+    periods: list[ReportingPeriod]
+    #: period id → its position in ``tables``
+    index: dict[int, int]
+    #: a country: {province: its communes}; None: the rows are the communes themselves
+    by_child: dict[int, list[int]] | None
+    stamp: str | None
+    tables: list[indicators.IndicatorTable]
+    #: period id → {commune id: approved submission} (communes only, never a country)
+    locked: dict[int, dict[int, Submission]]
+    #: the live part of the breakdowns (the communes without a locked snapshot), or None
+    live_breakdowns: dict[str, Any] | None
+    names: dict[int, AdministrativeUnit]
+    submissions: dict[int, Submission]
+    period_map: maps.PeriodMap | None = None
+    #: the tile grid's groups of today's communes (former districts), when a grid is shown
+    tile_groups: list[tuple[str, list[int]]] | None = None
+
+    @property
+    def locked_now(self) -> dict[int, Submission]:
+        return self.locked.get(self.period.pk, {})
+
+    @property
+    def table_now(self) -> indicators.IndicatorTable:
+        return self.tables[self.index[self.period.pk]]
+
+
+@dataclass
+class Overlaid:
+    """Step 2: the gathered figures with the locked snapshots in place of the live ones."""
+
+    #: period id → (values by commune, total)
+    results: dict[int, tuple[dict, dict]]
+    breakdowns: dict[str, Any]
+    #: per trend period: no commune of the scope has data (a gap, not a zero)
+    gaps: list[bool]
+    #: communes with data for the period (``coverage``)
+    with_data: set[int]
+
+
+@dataclass
+class Scope:
+    """What every step needs first: the communes, the periods compared and the data stamp."""
+
+    ids: list[int]
+    previous: ReportingPeriod
+    last_year: ReportingPeriod
+    trend_periods: list[ReportingPeriod]
+    periods: list[ReportingPeriod]
+    by_child: dict[int, list[int]] | None
+    current: dict[int, str] | None
+    stamp: str | None
+
+
+def scope_of(*, user, unit: AdministrativeUnit | None, period: ReportingPeriod) -> Scope:
+    """The user's communes (404 outside the scope, 403 without the permission), the periods of the
+    comparisons and the trend, and the communes' data stamps (read once: cache key and figures)."""
     ids = services.scoped_commune_ids(user, unit)
     previous, last_year = period_previous(period), period_same_last_year(period)
     trend_periods = recent_periods(period, TREND_LENGTH)
     periods = list({p.pk: p for p in [*trend_periods, previous, last_year]}.values())
-    index = {p.pk: i for i, p in enumerate(periods)}
-    windows = [(p.start, p.end) for p in periods]
     by_child = child_groups(unit if unit is not None else getattr(user, "area", None), ids)
-    # the communes' stamps, read once for the cache key and the stored figures (before computing)
     current = figures.stamps(ids) if cache_seconds() or (by_child is None and figures.enabled()) else None
     stamp = figures.scope_stamp(ids, current) if cache_seconds() else None
+    return Scope(ids, previous, last_year, trend_periods, periods, by_child, current, stamp)
+
+
+def gather(
+    *,
+    user,
+    unit: AdministrativeUnit | None,
+    period: ReportingPeriod,
+    map_choice: str = "",
+    with_table: bool = True,
+    scope: Scope | None = None,
+) -> Gathered:
+    """Read what a dashboard of ``unit`` (None: the user's whole scope) for ``period`` shows: a
+    constant number of queries whatever the number of communes (see the module docstring)."""
+    sc = scope or scope_of(user=user, unit=unit, period=period)
+    ids, previous, last_year, trend_periods, periods = sc.ids, sc.previous, sc.last_year, sc.trend_periods, sc.periods
+    by_child, current, stamp = sc.by_child, sc.current, sc.stamp
+    index = {p.pk: i for i, p in enumerate(periods)}
+    windows = [(p.start, p.end) for p in periods]
     locked: dict[int, dict[int, Submission]] = {}
     if by_child is None:
         tables = cached(
@@ -446,54 +534,151 @@ def dashboard(
         tables = cached(
             "groups", [by_child, windows], lambda: figures.group_many(groups=by_child, windows=windows), stamp
         )
-    results = {}
-    for p in periods:
-        subs = locked.get(p.pk, {})
-        values = {cid: services.parse_values((s.snapshot or {}).get("indicators")) for cid, s in subs.items()}
-        results[p.pk] = _overlay(tables[index[p.pk]], values)
-    current_table = tables[index[period.pk]]
-    by_commune, total = results[period.pk]
-    prev_total, ly_total = results[previous.pk][1], results[last_year.pk][1]
     locked_now = locked.get(period.pk, {})
-
-    # breakdowns: locked snapshots + live for the rest
     live_ids = [i for i in ids if i not in locked_now]
-    parts = [(s.snapshot or {}).get("breakdowns") or {} for s in locked_now.values()]
+    live_breakdowns = None
     if by_child is not None:
-        parts.append(
-            cached(
-                "group-breakdowns",
-                [by_child, period.end],
-                lambda: figures.group_breakdowns(groups=by_child, end=period.end),
-                stamp,
-            )
+        live_breakdowns = cached(
+            "group-breakdowns",
+            [by_child, period.end],
+            lambda: figures.group_breakdowns(groups=by_child, end=period.end),
+            stamp,
         )
     elif live_ids:
-        parts.append(
-            cached(
-                "breakdowns",
-                [live_ids, period.end],
-                lambda: figures.breakdowns(commune_ids=live_ids, end=period.end, current=current),
-                stamp,
-            )
+        live_breakdowns = cached(
+            "breakdowns",
+            [live_ids, period.end],
+            lambda: figures.breakdowns(commune_ids=live_ids, end=period.end, current=current),
+            stamp,
         )
-    bd = indicators.merge_breakdowns(parts, period.end)
-
-    labels = [short_label(p) for p in trend_periods]
-    # a trend period in which no commune of the scope has data is a gap, not a zero
-    gaps = (
-        [False] * len(trend_periods)
-        if by_child is not None
-        else [
-            not coverage.communes_with_data(
-                {cid: results[p.pk][0].get(cid) or {} for cid in ids}, locked.get(p.pk, {})
-            )
-            for p in trend_periods
-        ]
+    row_ids = ids if by_child is None else list(by_child)
+    names = {
+        u.pk: u
+        for u in AdministrativeUnit.objects.filter(pk__in=row_ids).only("pk", "code", "full_name", "search_name")
+    }
+    submissions = (
+        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
+        if by_child is None
+        else {}
+    )
+    period_map = None
+    if by_child is None:
+        period_map = maps.period_map(
+            user=user, period=period, commune_ids=ids, choice=map_choice, whole_map=unit is None or len(ids) > 1
+        )
+    tile_groups = None
+    if with_table and len(ids) > 1 and by_child is None and not (period_map and period_map.on_time_map):
+        tile_groups = _tile_groups(ids, names)
+    return Gathered(
+        ids=ids,
+        period=period,
+        previous=previous,
+        last_year=last_year,
+        trend_periods=trend_periods,
+        periods=periods,
+        index=index,
+        by_child=by_child,
+        stamp=stamp,
+        tables=tables,
+        locked=locked,
+        live_breakdowns=live_breakdowns,
+        names=names,
+        submissions=submissions,
+        period_map=period_map,
+        tile_groups=tile_groups,
     )
 
+
+def overlay(g: Gathered) -> Overlaid:
+    """Put the locked snapshots over the live figures: values of every window, the breakdowns of
+    the period, the trend's gaps and the communes with data. No query."""
+    results = {}
+    for p in g.periods:
+        subs = g.locked.get(p.pk, {})
+        values = {cid: services.parse_values((s.snapshot or {}).get("indicators")) for cid, s in subs.items()}
+        results[p.pk] = _overlay(g.tables[g.index[p.pk]], values)
+    parts = [(s.snapshot or {}).get("breakdowns") or {} for s in g.locked_now.values()]
+    if g.live_breakdowns is not None:
+        parts.append(g.live_breakdowns)
+    breakdowns = indicators.merge_breakdowns(parts, g.period.end)
+    # a trend period in which no commune of the scope has data is a gap, not a zero
+    gaps = (
+        [False] * len(g.trend_periods)
+        if g.by_child is not None
+        else [
+            not coverage.communes_with_data(
+                {cid: results[p.pk][0].get(cid) or {} for cid in g.ids}, g.locked.get(p.pk, {})
+            )
+            for p in g.trend_periods
+        ]
+    )
+    by_commune = results[g.period.pk][0]
+    with_data = coverage.communes_with_data({cid: by_commune.get(cid, {}) for cid in g.ids}, g.locked_now)
+    return Overlaid(results=results, breakdowns=breakdowns, gaps=gaps, with_data=with_data)
+
+
+def dashboard(
+    *,
+    user,
+    unit: AdministrativeUnit | None,
+    period: ReportingPeriod,
+    sort: str = "",
+    with_table: bool = True,
+    map_choice: str = "",
+) -> Dashboard:
+    """Everything a dashboard shows for ``unit`` (None: the user's whole scope) and ``period``:
+    ``gather`` (the reads) → ``overlay`` (locked snapshots over the live figures) → ``present``
+    (key figures, charts, table, tiles). ``map_choice`` (a period before 2025): ``maps.TIME``
+    (default) or ``maps.CONVERTED``."""
+    scope = scope_of(user=user, unit=unit, period=period)
+
+    def build() -> Dashboard:
+        g = gather(user=user, unit=unit, period=period, map_choice=map_choice, with_table=with_table, scope=scope)
+        return present(g, overlay(g), unit=unit, sort=sort, with_table=with_table)
+
+    if scope.stamp is None:
+        return build()
+    # The whole page's figures under the data stamp and the state of the submissions of its
+    # periods (an approval, a return or a reopening changes them without moving the stamp): a
+    # cached dashboard decodes one object instead of sixteen windows of 124 communes and lays
+    # nothing out again. The user is in the key: the map of a past period depends on the scope.
+    key = [
+        user.pk,
+        unit.pk if unit is not None else None,
+        period.pk,
+        sort,
+        with_table,
+        maps.parse_choice(map_choice),
+        str(timezone.localdate()),
+        _submissions_state(scope),
+    ]
+    return cached("dashboard", key, build, scope.stamp)
+
+
+def _submissions_state(scope: Scope) -> str:
+    """A digest of the submissions of the dashboard's periods and communes (one small query)."""
+    if scope.by_child is not None:
+        return ""
+    rows = (
+        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in=scope.ids)
+        .order_by("pk")
+        .values_list("pk", "status", "version")
+    )
+    return hashlib.sha256(json.dumps(list(rows)).encode()).hexdigest()
+
+
+def present(g: Gathered, o: Overlaid, *, unit: AdministrativeUnit | None, sort: str, with_table: bool) -> Dashboard:
+    """Step 3: the figures laid out for the page (formatting only, no query)."""
+    ids, period, by_child, names = g.ids, g.period, g.by_child, g.names
+    current_table, locked_now, with_data = g.table_now, g.locked_now, o.with_data
+    by_commune, total = o.results[period.pk]
+    prev_total, ly_total = o.results[g.previous.pk][1], o.results[g.last_year.pk][1]
+    bd = o.breakdowns
+    labels = [short_label(p) for p in g.trend_periods]
+    gaps = o.gaps
+
     def series(code: str) -> list[Value]:
-        return [results[p.pk][1].get(code) for p in trend_periods]
+        return [o.results[p.pk][1].get(code) for p in g.trend_periods]
 
     trends = [
         charts.line_chart(
@@ -545,15 +730,7 @@ def dashboard(
         for group, title in indicators.GROUPS.items()
     ]
     row_ids = ids if by_child is None else list(by_child)
-    names = {
-        u.pk: u
-        for u in AdministrativeUnit.objects.filter(pk__in=row_ids).only("pk", "code", "full_name", "search_name")
-    }
-    submissions = (
-        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
-        if by_child is None
-        else {}
-    )
+    submissions = g.submissions
     on = timezone.localdate()
 
     def level_of(cid: int) -> tuple[str, str]:
@@ -563,7 +740,6 @@ def dashboard(
         code = current_table.levels.get(cid, "")
         return code, current_table.level_labels.get(code, "")
 
-    with_data = coverage.communes_with_data({cid: by_commune.get(cid, {}) for cid in ids}, locked_now)
     legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
     legend_by_code = {item.code: item for item in legend}
     rows = []
@@ -611,30 +787,36 @@ def dashboard(
                 url=f"{commune_url(cid)}?{query}",
             )
         )
+    if with_table:
+        for row in rows:
+            row.cells  # noqa: B018 - formatted once, before the dashboard is cached
     if sort:
         rows.sort(key=lambda r: vi_key(r.name))
         rows.sort(key=_sort_key(sort), reverse=sort.startswith("-"))
     tiles = None
     if with_table and len(ids) > 1 and by_child is None:
-        by_id = {r.commune_id: r for r in rows}
-        groups = [
-            (
-                label,
-                [
-                    charts.Tile(
-                        c, names[c].code, names[c].full_name, by_id[c].level, by_id[c].level_label, by_id[c].url
-                    )
-                    for c in members
-                ],
-            )
-            for label, members in _tile_groups(ids, names)
-        ]
-        tiles = charts.tile_grid(title="Phân loại địa bàn các xã, phường", groups=groups, legend=legend)
+        if g.period_map is not None and g.period_map.on_time_map:
+            tiles = map_tiles(g.period_map)
+        elif g.tile_groups is not None:
+            by_id = {r.commune_id: r for r in rows}
+            groups = [
+                (
+                    label,
+                    [
+                        charts.Tile(
+                            c, names[c].code, names[c].full_name, by_id[c].level, by_id[c].level_label, by_id[c].url
+                        )
+                        for c in members
+                    ],
+                )
+                for label, members in g.tile_groups
+            ]
+            tiles = charts.tile_grid(title="Phân loại địa bàn các xã, phường", groups=groups, legend=legend)
     source = "live" if not locked_now else ("locked" if len(locked_now) == len(ids) else "mixed")
     dash = Dashboard(
         period=period,
-        previous=previous,
-        last_year=last_year,
+        previous=g.previous,
+        last_year=g.last_year,
         unit=unit,
         commune_ids=ids,
         key_figures=key,
@@ -651,14 +833,34 @@ def dashboard(
         missing=current_table.missing,
         assessment=current_table.assessment,
         grouped=by_child is not None,
-        stamp=stamp,
+        stamp=g.stamp,
         covered=len(with_data) if by_child is None else len(ids),
+        map=g.period_map,
     )
     if unit is not None and len(ids) == 1:
         no_data = (coverage.NO_DATA, coverage.NO_DATA_LABEL)
         dash.level, dash.level_label = level_of(ids[0]) if ids[0] in with_data else no_data
         dash.submission = submissions.get(ids[0])
     return dash
+
+
+def map_tiles(period_map: maps.PeriodMap) -> charts.Chart:
+    """The tile grid of a map of the time: its units by their district of that time, coloured by
+    the approved assessment of the year on that map (none: "chưa có kết quả")."""
+    legend = [charts.LegendItem(code, label, color, letter, dark) for code, label, color, letter, dark in LEVELS]
+    by_code = {item.code: item for item in legend}
+    groups: dict[str, list[charts.Tile]] = {}
+    for row in period_map.rows:
+        item = by_code.get(row.level) or by_code["undetermined"]
+        item.count += 1
+        groups.setdefault(row.district, []).append(
+            charts.Tile(row.unit_id, row.code, row.name, item.code, row.level_label)
+        )
+    return charts.tile_grid(
+        title="Phân loại địa bàn các xã, phường (bản đồ thời điểm đó)",
+        groups=list(groups.items()),
+        legend=[item for item in legend if item.code != coverage.NO_DATA],
+    )
 
 
 def child_groups(root: AdministrativeUnit | None, ids: list[int]) -> dict[int, list[int]] | None:

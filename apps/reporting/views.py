@@ -18,7 +18,7 @@ from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.core.locking import version_missing_error
 
-from . import indicators, selectors, services
+from . import indicators, maps, selectors, services
 from .forms import ApproveForm, PeriodForm, ReasonForm, ReturnForm, SubmitForm
 from .models import SubmissionStatus
 
@@ -38,6 +38,13 @@ class PermissionRequiredMixin:
 
 
 class PeriodMixin:
+    def get_map_choice(self) -> str:
+        """``?map=converted``: a past period converted to today's communes (default: its own map)."""
+        return maps.parse_choice(self.request.GET.get("map"))
+
+    def map_query(self) -> str:
+        return "&map=converted" if self.get_map_choice() == maps.CONVERTED else ""
+
     def get_period(self):
         source = self.request.POST if self.request.method == "POST" else self.request.GET
         submitted = PeriodForm(source or None)
@@ -122,7 +129,7 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         if sort.lstrip("-") not in SORTS:
             sort = ""
         unit = self.unit
-        dash = selectors.dashboard(user=user, unit=unit, period=period, sort=sort)
+        dash = selectors.dashboard(user=user, unit=unit, period=period, sort=sort, map_choice=self.get_map_choice())
         area = unit or getattr(user, "area", None)
         ctx.update(
             dash=dash,
@@ -130,7 +137,8 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             period_form=self.period_form,
             scope_label=area.full_name if area else "Toàn hệ thống",
             unit=unit,
-            period_query=selectors.period_query(period) + (f"&unit={unit.pk}" if unit else ""),
+            period_query=selectors.period_query(period) + (f"&unit={unit.pk}" if unit else "") + self.map_query(),
+            map_choices=maps.CHOICES,
             table_columns=[
                 (code, short, indicators.INDICATORS[code]) for code, short in selectors.TABLE_COLUMNS.items()
             ],
@@ -154,7 +162,9 @@ class CommuneDashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         user = self.request.user
         commune = _commune_or_404(user, self.kwargs["pk"])
         period = self.get_period()
-        dash = selectors.dashboard(user=user, unit=commune, period=period, with_table=False)
+        dash = selectors.dashboard(
+            user=user, unit=commune, period=period, with_table=False, map_choice=self.get_map_choice()
+        )
         worklist = None
         # The worklist covers the user's whole scope: shown only when that scope is this commune.
         if user.has_perm("cases.view_casefile") and services.scoped_commune_ids(user) == [commune.pk]:
@@ -166,7 +176,8 @@ class CommuneDashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             commune=commune,
             period=period,
             period_form=self.period_form,
-            period_query=selectors.period_query(period),
+            period_query=selectors.period_query(period) + self.map_query(),
+            map_choices=maps.CHOICES,
             worklist=worklist,
             can_board=user.has_perm("reporting.view_submission"),
         )

@@ -190,6 +190,35 @@ def provisional_note(figures: dict[str, Any]) -> str:
     )
 
 
+def map_context(figures: dict[str, Any]) -> dict[str, Any] | None:
+    """The map a past period's report is drawn on (issue 10 §4), or None for today's map: its name
+    and verification status, and on the map of the time the people per unit of that map."""
+    data = figures.get("map")
+    if not data:
+        return None
+    rows = [
+        {"stt": n, "name": r["name"], "district": r["district"], "people": _fmt(r["people"]),
+         "addicts": _fmt(r["addicts"]), "level": r.get("level") or "—"}
+        for n, r in enumerate(data.get("rows") or [], start=1)
+    ]  # fmt: skip
+    unknown = data.get("unknown")
+    people = sum(r["people"] for r in data.get("rows") or []) + (unknown["people"] if unknown else 0)
+    addicts = sum(r["addicts"] for r in data.get("rows") or []) + (unknown["addicts"] if unknown else 0)
+    return {
+        "label": data["label"],
+        "verification": data["verification"],
+        "note": data.get("note") or "",
+        "on_time_map": bool(data.get("generation")),
+        "day": short_date(data["day"]),
+        "rows": rows,
+        "unknown": {"name": unknown["name"], "people": _fmt(unknown["people"]), "addicts": _fmt(unknown["addicts"])}
+        if unknown
+        else None,
+        "people": _fmt(people),
+        "addicts": _fmt(addicts),
+    }
+
+
 def sections(narrative: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {"part": s.part, "heading": s.heading, "code": s.code, "paragraphs": paragraphs(narrative.get(s.code, ""))}
@@ -238,6 +267,7 @@ def periodic_context(
         "provisional": provisional_note(figures),
         "charts": sources.charts(figures),
         "is_province": figures["unit"].get("level") == "province",
+        "map": map_context(figures),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.cases.forms import DateField
 from apps.core.locking import VersionRequiredMixin
+from apps.reporting import maps
 from apps.reporting.forms import bind_number_widget, check_number, number_field
 
 from . import selectors, sources
@@ -22,8 +23,9 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 def _years():
+    """From this year back to 2019, the year of Plan 63 and of the oldest map of the time."""
     this_year = timezone.localdate().year
-    return [(y, str(y)) for y in range(this_year, 2019, -1)]
+    return [(y, str(y)) for y in range(this_year, 2018, -1)]
 
 
 class PeriodPickForm(forms.Form):
@@ -34,6 +36,13 @@ class PeriodPickForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Năm"), coerce=int, choices=_years)
     number = number_field(
         help_text=_("Tháng (1–12) cho báo cáo tháng, quý (I–IV) cho báo cáo quý; bỏ qua với các kỳ khác.")
+    )
+    map_choice = forms.ChoiceField(
+        label=_("Bản đồ hành chính"),
+        choices=maps.CHOICES,
+        initial=maps.TIME,
+        required=False,
+        help_text=_("Chỉ áp dụng cho kỳ báo cáo trước năm 2025."),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -149,14 +149,17 @@ def figures_digest(figures: dict[str, Any]) -> str:
     import json
 
     numbers = {k: figures.get(k) for k in ("unit", "period", "total", "rows", "previous", "targets")}
+    if "map" in figures:  # a past period: the map it is drawn on is part of what is signed
+        numbers["map"] = {k: v for k, v in figures["map"].items() if k != "note"}
     return hashlib.sha256(json.dumps(numbers, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def draft_build(*, user, unit: AdministrativeUnit, period) -> Draft:
-    """Figures and prefilled narrative of a report not issued yet."""
+def draft_build(*, user, unit: AdministrativeUnit, period, map_choice: str = "") -> Draft:
+    """Figures and prefilled narrative of a report not issued yet (``map_choice``: see
+    ``sources.collect``)."""
     if not scoping.unit_in_scope(user, unit):
         raise PermissionDenied
-    figures = sources.collect(user=user, unit=unit, period=period)
+    figures = sources.collect(user=user, unit=unit, period=period, map_choice=map_choice)
     return Draft(
         unit=unit, period=period, figures=figures, narrative=narrative.prefill(figures), header=header_for(unit)
     )

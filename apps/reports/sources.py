@@ -97,10 +97,16 @@ def indicator_catalogue() -> tuple[list[dict], list[dict]]:
     return indicators, groups
 
 
-def collect(*, user, unit: AdministrativeUnit, period) -> dict[str, Any]:
+def collect(*, user, unit: AdministrativeUnit, period, map_choice: str = "") -> dict[str, Any]:
     """The figures of ``unit`` (province or commune) for ``period``: one row per commune of the
     unit that the user may see, the total, the previous period's total, the breakdowns (sex, age,
-    ethnicity, substance) and the plan targets. Raises 404/403 like ``apps.reporting``."""
+    ethnicity, substance) and the plan targets. Raises 404/403 like ``apps.reporting``.
+
+    A period before 2025 also carries ``map``: the map it is drawn on (``map_choice``: the map of
+    its time by default, or "converted"), named with its verification status, and on the map of
+    the time the people per unit of that map (``apps.reporting.maps``). A period of today's map
+    has no ``map`` key, so its figures (and PDF) are those of before the choice existed."""
+    from apps.reporting import maps
     from apps.reporting import services as reporting
 
     indicators, groups = indicator_catalogue()
@@ -135,7 +141,7 @@ def collect(*, user, unit: AdministrativeUnit, period) -> dict[str, Any]:
         }
         for cid, row in table.rows.items()
     ]
-    return {
+    result = {
         "schema": SCHEMA,
         "state": table.source,
         "locked_communes": len(table.locked_commune_ids),
@@ -157,6 +163,12 @@ def collect(*, user, unit: AdministrativeUnit, period) -> dict[str, Any]:
         "breakdowns": breakdowns,
         "targets": targets(commune_ids=list(table.rows), unit=unit, on=period.end),
     }
+    period_map = maps.period_map(
+        user=user, period=period, commune_ids=list(table.rows), choice=map_choice, whole_map=len(rows) > 1
+    )
+    if period_map is not None:
+        result["map"] = period_map.as_dict()
+    return result
 
 
 def _provisional_communes(assessment: dict[str, Any] | None, commune_ids: list[int]) -> set[int]:

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView, View
 
 from apps.core import scoping
 from apps.core.views import ScopedViewMixin
+from apps.reporting import maps
 
 from . import selectors, services, sources
 from .filenames import attachment
@@ -42,7 +43,10 @@ class ReportIndexView(ScopedViewMixin, TemplateView):
         if request.GET and form.is_valid():
             data = form.cleaned_data
             url = reverse("reports:draft", args=[data["unit"].pk])
-            return redirect(f"{url}?kind={data['kind']}&year={data['year']}&number={data['number']}")
+            query = f"kind={data['kind']}&year={data['year']}&number={data['number']}"
+            if data.get("map_choice") == maps.CONVERTED:
+                query += "&map=converted"
+            return redirect(f"{url}?{query}")
         recent = selectors.issued_list(user=request.user)[:10]
         return self.render_to_response(self.get_context_data(form=form, recent=recent))
 
@@ -67,7 +71,12 @@ class ReportDraftView(ScopedViewMixin, TemplateView):
 
     def _draft(self):
         unit = selectors.unit_get(user=self.request.user, pk=self.kwargs["unit_pk"])
-        return services.draft_build(user=self.request.user, unit=unit, period=self._period())
+        return services.draft_build(
+            user=self.request.user,
+            unit=unit,
+            period=self._period(),
+            map_choice=maps.parse_choice(self.request.GET.get("map")),
+        )
 
     @staticmethod
     def _document_date(form):

@@ -82,9 +82,12 @@ def figures_workbook(figures: dict[str, Any], *, title: str = "", number: str = 
     ws.append([_cell(title or f"Báo cáo {period['label']}")])
     ws.append([_cell(f"{figures['unit']['full_name']} — {window}" + (f" — Số: {number}" if number else ""))])
     ws.append([_cell(f"Kỳ báo cáo: {period['label']}; kỳ so sánh: {figures['previous']['label']}")])
+    figures_map = figures.get("map")
+    if figures_map:  # a past period names its map (the header row moves down by one)
+        ws.append([_cell(f"Bản đồ hành chính: {figures_map['label']} {figures_map['verification']}")])
     ws.append([])
     ws.append(SUMMARY_HEADERS)
-    for cell in ws[5]:
+    for cell in ws[ws.max_row]:
         cell.font, cell.alignment = bold, wrap
     ws["A1"].font = bold
     titles = indicator_titles(figures["indicators"])
@@ -124,6 +127,33 @@ def figures_workbook(figures: dict[str, Any], *, title: str = "", number: str = 
     sheet.column_dimensions["C"].width = 30
     sheet.freeze_panes = "D4"
 
+    if figures_map and figures_map.get("generation"):
+        _map_sheet(wb.create_sheet(f"Theo bản đồ năm {figures_map['generation']}"), figures_map, bold, wrap)
+
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _map_sheet(sheet, figures_map: dict[str, Any], bold, wrap) -> None:
+    """The people per unit of the map of the time (issue 10 §4), the unknown row included."""
+    sheet.append([_cell(f"{figures_map['label']} {figures_map['verification']}")])
+    sheet["A1"].font = bold
+    sheet.append([_cell(f"Người có hồ sơ quản lý đến ngày {short_date(figures_map['day'])}")])
+    sheet.append(
+        ["STT", "Mã đơn vị", "Đơn vị", "Có hồ sơ quản lý (người)", "Người nghiện (người)", "Huyện (thời điểm đó)"]
+        + ["Loại địa bàn"]
+    )
+    for cell in sheet[3]:
+        cell.font, cell.alignment = bold, wrap
+    for n, row in enumerate(figures_map["rows"], start=1):
+        sheet.append(
+            [n, _cell(row["code"]), _cell(row["name"]), row["people"], row["addicts"], _cell(row["district"]),
+             _cell(row.get("level") or "")]
+        )  # fmt: skip
+    unknown = figures_map.get("unknown")
+    if unknown:
+        sheet.append(["", "", _cell(unknown["name"]), unknown["people"], unknown["addicts"], "", ""])
+    sheet.column_dimensions["C"].width = 30
+    sheet.column_dimensions["F"].width = 30
+    sheet.freeze_panes = "D4"

@@ -1,0 +1,76 @@
+"""Issue 13 item 4: the dashboard is gather (the reads) → overlay (locked snapshots over the live
+figures) → present (the layout). Only the first step queries the database; the three steps give the
+same dashboard as ``selectors.dashboard``, a locked commune's snapshot included."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.reporting import selectors, services
+from apps.reporting.periods import period_get
+
+from .helpers import build_province
+
+
+@pytest.fixture
+def locked_province(world, officer_a, officer_b, province_staff):
+    build_province(world, officer_a, officer_b, province_staff)
+    period = period_get("quarter", 2026, 1)
+    sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=period)
+    services.submission_approve(actor=province_staff, submission=sub)
+    return period
+
+
+def _plain(dash) -> dict:
+    return {
+        "key": [(f.code, f.value, f.previous, f.last_year) for f in dash.key_figures],
+        "table": [(r.commune_id, r.values, r.level, r.locked, r.has_data, r.state) for r in dash.table],
+        "trends": [(c.title, c.rows) for c in dash.trends],
+        "breakdowns": [(c.title, c.rows) for c in dash.breakdown_charts],
+        "source": dash.source,
+        "covered": dash.covered,
+    }
+
+
+def test_overlay_and_present_make_no_query_and_match_the_dashboard(locked_province, province_staff):
+    period = locked_province
+    gathered = selectors.gather(user=province_staff, unit=None, period=period)
+    assert set(gathered.locked_now)  # the approved commune is locked in the period
+    with CaptureQueriesContext(connection) as ctx:
+        overlaid = selectors.overlay(gathered)
+        dash = selectors.present(gathered, overlaid, unit=None, sort="", with_table=True)
+    assert ctx.captured_queries == []
+    whole = selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert _plain(dash) == _plain(whole)
+    assert dash.source == "mixed" and dash.locked_count == 1
+
+
+def test_the_cached_dashboard_follows_submissions_without_a_data_change(
+    world, officer_a, officer_b, province_staff, settings
+):
+    """The whole dashboard is cached under the data stamp; a submission's approval or reopening
+    moves no stamp, so the key also carries the state of the period's submissions."""
+    from django.core.cache import cache
+
+    build_province(world, officer_a, officer_b, province_staff)
+    settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    period = period_get("quarter", 2026, 1)
+    first = selectors.dashboard(user=province_staff, unit=None, period=period)
+    with CaptureQueriesContext(connection) as hit:
+        again = selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert _plain(again) == _plain(first) and first.source == "live"
+    sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=period)
+    services.submission_approve(actor=province_staff, submission=sub)
+    locked = selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert locked.source == "mixed" and locked.locked_count == 1
+    row = next(r for r in locked.table if r.commune_id == world.commune_a.pk)
+    assert row.locked and row.state == "approved"
+    # a hit reads the scope, the stamps and the submissions' state only
+    with CaptureQueriesContext(connection) as live:
+        settings.PCMT_DASHBOARD_CACHE_SECONDS = 0
+        selectors.dashboard(user=province_staff, unit=None, period=period)
+    assert len(hit.captured_queries) < len(live.captured_queries)
+    cache.clear()
