@@ -11,7 +11,8 @@ transaction that is rolled back, so the data stays as seeded.
 
 On a shared machine the wall times carry the load (printed before and after); the CPU column
 (``time.process_time``: template rendering, ORM, decoding rows) barely does, which makes it the
-figure to compare before and after a change. ``--profile`` prints cProfile of five requests
+figure to compare before and after a change, and ``--calls`` (function calls per request, the
+same on an idle or a loaded machine) the most stable one. ``--profile`` prints cProfile of five requests
 instead of timing them; ``--sql`` lists each query of one request with its time.
 """
 
@@ -50,6 +51,9 @@ def main() -> None:
     parser.add_argument("--only", action="append", default=[], help="pages whose name contains this")
     parser.add_argument("--profile", default="", help="cProfile the page whose name contains this")
     parser.add_argument("--sql", default="", help="list the queries of the page whose name contains this")
+    parser.add_argument(
+        "--calls", action="store_true", help="Python function calls per request (does not depend on the load)"
+    )
     args = parser.parse_args()
 
     import django
@@ -127,6 +131,12 @@ def main() -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(40)
             print(f"--- {name}\n{out.getvalue()}")
+            continue
+        if args.calls:
+            profiler = cProfile.Profile()
+            profiler.runcall(hit, user, method, path)
+            calls = pstats.Stats(profiler).total_calls
+            print(f"{name:<32} {calls:>9,} Python function calls per request")
             continue
         walls, sqls, cpus, counts = [], [], [], []
         for _i in range(args.iterations):
