@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choice_labels import ChoiceLabelsMixin
 from apps.core.text import normalize
 
 from .choices import (
@@ -72,7 +73,7 @@ class SubstanceType(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(ChoiceLabelsMixin, models.Model):
     """A person, independent of any commune: the same person may have files in several communes
     over the years (transfers), and duplicates found later are merged, reversibly."""
 
@@ -162,7 +163,7 @@ class Person(models.Model):
         )
 
 
-class CaseFile(models.Model):
+class CaseFile(ChoiceLabelsMixin, models.Model):
     """A person's management file (hồ sơ quản lý) in one commune."""
 
     area_lookup = "commune"
@@ -261,7 +262,7 @@ class CaseFile(models.Model):
         return self.status != Status.CLOSED
 
 
-class CaseEvent(models.Model):
+class CaseEvent(ChoiceLabelsMixin, models.Model):
     """A dated step of a case file's timeline; transitions record from/to status."""
 
     area_lookup = "case_file__commune"

@@ -104,6 +104,15 @@ def case_list(*, user, filters: CaseFilters, action: str = "view") -> QuerySet[C
     return qs.order_by(*SORTS.get(filters.sort, SORTS["-updated"])).prefetch_related("substances")
 
 
+#: what the worklist page shows of each file (anything else is read on access, one query a row)
+WORKLIST_FIELDS = (
+    "file_number", "status", "status_since", "due_date", "due_label", "period_end", "last_visit_on",
+    "close_reason", "person_id", "commune_id", "version",
+    "person__full_name", "person__birth_year", "person__sex", "person__version", "person__merged_into_id",
+    "commune__full_name", "commune__name", "commune__level", "commune__parent_id", "commune__valid_to",
+)  # fmt: skip
+
+
 @dataclass
 class Worklist:
     overdue: list[CaseFile]
@@ -134,7 +143,9 @@ def worklist(*, user, on: dt.date | None = None, limit: int = 50) -> Worklist:
         due_soon=Count("pk", filter=is_soon),
         returned=Count("pk", filter=is_returned),
     )
-    rows = base.select_related("person", "commune")
+    # Only the columns the worklist shows: a file row carries its notes, records and some thirty
+    # other columns, and up to 200 rows are built per page (issue 14 §3).
+    rows = base.select_related("person", "commune").only(*WORKLIST_FIELDS)
 
     def first(condition: Q, *order: str) -> list[CaseFile]:
         return list(rows.filter(condition).order_by(*order)[:limit]) if limit else []

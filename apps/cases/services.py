@@ -336,9 +336,10 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
     )
-    refresh_due(case)
+    clock = load_clock()  # once for the due date and the stock spans
+    refresh_due(case, clock)
     case.save(update_fields=["due_date", "due_label", "period_end", "status_since", "last_visit_on"])
-    stocks.rebuild([case.pk])
+    stocks.rebuild([case.pk], clock=clock)
     audit_record(actor=actor, action="cases.casefile.create", obj=case, area=case.commune, after=_snapshot(case))
     return case
 
@@ -606,9 +607,10 @@ def case_update(
     person.save()
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
     case.version += 1
-    refresh_due(case)
+    clock = load_clock()  # once for the due date and the stock spans
+    refresh_due(case, clock)
     case.save()
-    stocks.rebuild([case.pk])
+    stocks.rebuild([case.pk], clock=clock)
     audit_record(
         actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
     )
@@ -770,9 +772,10 @@ def _record_free_event(
     if kind == EventKind.WHEREABOUTS:
         case.whereabouts = data.whereabouts
     case.version += 1
-    refresh_due(case)
+    clock = load_clock()  # once for the due date and the stock spans
+    refresh_due(case, clock)
     case.save()
-    stocks.rebuild([case.pk])
+    stocks.rebuild([case.pk], clock=clock)
     return event
 
 

@@ -110,3 +110,15 @@ def test_every_consumer_uses_the_one_formatter():
         if swap.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_day_filter_writes_what_the_date_filter_writes():
+    import datetime as dt
+
+    from django.template import Context, Template
+
+    for value in (dt.date(2026, 1, 5), dt.date(1999, 12, 31), dt.date(5, 3, 9)):
+        context = Context({"d": value})
+        ours = Template("{% load formatting %}{{ d|day }}").render(context)
+        assert ours == Template('{{ d|date:"d/m/Y" }}').render(context)
+    assert Template('{% load formatting %}{{ d|day|default:"—" }}').render(Context({"d": None})) == "—"
