@@ -11,6 +11,7 @@ forms and proxy headers are prodstack_journey's.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
@@ -89,6 +90,8 @@ def journey(url_a: str, url_b: str) -> None:
     for base in (url_a, url_b):
         health = Browser(base).get("/healthz/")
         check(health.status == 200, f"{base}/healthz/ answered {health.status}: {health.text}")
+        worker = json.loads(health.body)["checks"]["worker"]
+        check(worker["ok"] and worker["age_seconds"] is not None, f"the RQ worker is not seen: {worker}")
     check(sql(os.environ["DATABASE_REPLICA_URL"], "SELECT pg_is_in_recovery()")[0][0] is True, "not a standby")
     check(sql(os.environ["DATABASE_URL"], "SELECT pg_is_in_recovery()")[0][0] is False, "primary in recovery")
 
