@@ -31,22 +31,27 @@ PORTS=()
 PIDS=()
 STARTED=$SECONDS
 
+# True when something accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no Python start-up).
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 cleanup() {
     local rc=$? pid port
     trap - EXIT INT TERM HUP
+    log "[$((SECONDS - STARTED))s] stopping everything"
     for pid in "${PIDS[@]}"; do
         kill -TERM "$pid" 2>/dev/null || true
     done
     for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
         kill -KILL "$pid" 2>/dev/null || true
     done
     for port in "${PORTS[@]}"; do
-        if "$VENV_PY" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null; then
+        if answers "$port"; then
             printf 'ERROR: something still answers on 127.0.0.1:%s after the cleanup\n' "$port" >&2
             rc=1
         fi
     done
+    log "[$((SECONDS - STARTED))s] stopping PostgreSQL"
     pg_cluster_stop || true
     if [[ -n "$WORK" ]]; then
         if [[ "$rc" -ne 0 ]]; then
@@ -71,8 +76,8 @@ phase() { log "[$((SECONDS - STARTED))s] $*"; }
 
 wait_port() {
     local port="$1" pid="$2" logfile="$3"
-    for _ in $(seq 1 120); do
-        "$VENV_PY" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && return 0
+    for _ in $(seq 1 240); do
+        answers "$port" && return 0
         kill -0 "$pid" 2>/dev/null || die "process $pid exited: $(tail -n 20 "$logfile")"
         sleep 0.25
     done

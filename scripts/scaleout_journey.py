@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import redis  # noqa: E402
-from prodstack_journey import Browser, JourneyError, _admin, check, parse, step  # noqa: E402
+from prodstack_journey import Browser, JourneyError, _admin, check, parse  # noqa: E402
 
 CACHE_KEYS = "*:reporting:*"  # the dashboards' aggregates (apps/reporting/selectors.cached)
 KEY_VALUE = re.compile(r'data-code="([a-z_]+)".*?data-testid="key-value">([^<]*)<', re.S)
@@ -74,6 +74,13 @@ def reads_after(before: int, *, settle: float = 1.5, expect_some: bool = False) 
         count = replica_reads() - before
         if (expect_some and count > 0) or time.monotonic() > deadline:
             return count
+
+
+_T0 = time.monotonic()
+
+
+def step(name: str) -> None:
+    print(f"  - [{time.monotonic() - _T0:4.1f}s] {name}", flush=True)
 
 
 def key_figures(html: str) -> dict[str, str]:
