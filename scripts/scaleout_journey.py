@@ -103,7 +103,9 @@ def journey(url_a: str, url_b: str) -> None:
     for base in (url_a, url_b):
         health = Browser(base).get("/healthz/")
         check(health.status == 200, f"{base}/healthz/ answered {health.status}: {health.text}")
-        worker = json.loads(health.body)["checks"]["worker"]
+        checks = json.loads(health.body)["checks"]
+        check(checks.get("replica") == {"ok": True}, f"/healthz/ does not report the replica: {checks}")
+        worker = checks["worker"]
         check(worker["ok"] and worker["age_seconds"] is not None, f"the RQ worker is not seen: {worker}")
     standby = sql(os.environ["DATABASE_REPLICA_URL"], "SELECT pg_is_in_recovery()", dbname="postgres")[0][0]
     check(standby is True, "the replica is not a standby")

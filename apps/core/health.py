@@ -95,6 +95,16 @@ def check_rq_workers() -> dict[str, Any]:
     return {"ok": True, "age_seconds": max(0, int((timezone.now() - newest).total_seconds()))}
 
 
+def check_replica() -> dict[str, Any]:
+    """DATABASE_REPLICA_URL set: the dashboards read there, so a replica that does not answer is
+    an outage of the dashboards (README: unset the variable to read the primary again)."""
+    try:
+        _ping(connections["replica"])
+    except DatabaseError:
+        return {"ok": False}
+    return {"ok": True}
+
+
 def check_disk() -> dict[str, Any]:
     free_mb = shutil.disk_usage(_existing(Path(settings.MEDIA_ROOT))).free // 2**20
     minimum = settings.PCMT_HEALTH_MIN_FREE_DISK_MB
@@ -110,4 +120,6 @@ def run_checks() -> dict[str, Any]:
         checks["migrations"] = {"ok": False, "pending": None}
         checks["worker"] = {"ok": False, "age_seconds": None}
     checks["disk"] = check_disk()
+    if "replica" in settings.DATABASES:
+        checks["replica"] = check_replica()
     return {"status": "ok" if all(c["ok"] for c in checks.values()) else "fail", "checks": checks}

@@ -154,3 +154,25 @@ def test_with_the_rq_queue_redis_away_is_a_failed_worker_check(db, client, setti
         response = client.get(URL)
     assert response.status_code == 503
     assert response.json()["checks"]["worker"] == {"ok": False, "age_seconds": None}
+
+
+def test_a_configured_replica_is_checked_and_its_failure_reported(db, client, db_queue, monkeypatch):
+    # Without DATABASE_REPLICA_URL there is no such check (test_all_good_answers_200_without_login).
+    from django.conf import settings as django_settings
+    from django.db import OperationalError
+
+    WorkerHeartbeat.beat("host:1")
+    monkeypatch.setitem(django_settings.DATABASES, "replica", django_settings.DATABASES["default"])
+    pinged = []
+    with mock.patch.object(health, "_ping", side_effect=lambda connection: pinged.append(connection.alias)):
+        assert client.get(URL).json()["checks"]["replica"] == {"ok": True}
+    assert pinged == ["default", "replica"]
+
+    def replica_down(connection):
+        if connection.alias == "replica":
+            raise OperationalError("could not connect")
+
+    with mock.patch.object(health, "_ping", side_effect=replica_down):
+        response = client.get(URL)
+    assert response.status_code == 503
+    assert response.json()["checks"]["replica"] == {"ok": False}

@@ -22,6 +22,8 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Persistent connections: a plain CONN_MAX_AGE setting is ignored by Django, it is read per database.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+if "replica" in DATABASES:  # noqa: F405
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]  # noqa: F405
 # Demo accounts share one published password: never in a real database.
 PCMT_ALLOW_DEMO_DATA = False
 # Several gunicorn workers (and perhaps several servers) serve one site: the cache must be shared.
