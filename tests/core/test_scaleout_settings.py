@@ -15,7 +15,8 @@ SHOW = (
     "import json; from django.conf import settings as s; "
     "print('JSON', json.dumps({'caches': s.CACHES, 'tasks': s.TASKS, 'storage': s.STORAGES['default'], "
     "'databases': sorted(s.DATABASES), 'rq': getattr(s, 'RQ_QUEUES', None), "
-    "'apps': [a for a in s.INSTALLED_APPS if 'rq' in a], 'hasher': s.PASSWORD_HASHERS[0]}))"
+    "'apps': [a for a in s.INSTALLED_APPS if 'rq' in a], 'hasher': s.PASSWORD_HASHERS[0], "
+    "'routers': s.DATABASE_ROUTERS}))"
 )
 
 
@@ -32,6 +33,7 @@ def test_production_defaults_need_no_extra_service():
     assert got["tasks"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert got["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
     assert got["databases"] == ["default"]
+    assert got["routers"] == []
     assert got["rq"] is None and got["apps"] == []
     assert got["hasher"] == "apps.core.hashers.PcmtArgon2PasswordHasher"
 
@@ -54,6 +56,7 @@ def test_redis_replica_and_object_storage_when_configured():
     assert got["rq"]["default"]["URL"] == "redis://127.0.0.1:6379/2"
     assert got["apps"] == ["django_rq", "django_tasks_rq"]
     assert got["databases"] == ["default", "replica"]
+    assert got["routers"] == ["apps.core.db_routers.ReplicaRouter"]
     assert got["storage"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert got["storage"]["OPTIONS"]["bucket_name"] == "pcmt-media"
     assert got["storage"]["OPTIONS"]["default_acl"] == "private"

@@ -65,7 +65,8 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     # Tests run on one database: the replica alias reads it too.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["apps.core.db_routers.ReplicaRouter"]
+    # Only then: without a replica every query is the primary's, with no router asked.
+    DATABASE_ROUTERS = ["apps.core.db_routers.ReplicaRouter"]
 # URL names (namespace:name, or namespace:* for a whole app) whose GET requests read from the replica.
 PCMT_REPLICA_VIEWS = env.list(
     "PCMT_REPLICA_VIEWS",
