@@ -127,29 +127,22 @@ MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
 prod_env() { env -i "${PROD_ENV[@]}" "$@"; }
 PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
 
-phase "migrate, load_units, collectstatic, accounts"
+phase "streaming replica (pg_basebackup -R), then migrate beside collectstatic"
+# The replica first: it then follows the migration through the WAL stream, as it would in production,
+# and its base backup of an empty cluster takes a moment instead of copying the migrated database.
+pg_replica_start || die "the streaming replica could not be set up"
 env -i "${PROD_ENV[@]}" "${MANAGE[@]}" collectstatic --noinput -v 0 >"$WORK/collectstatic.log" 2>&1 &
 COLLECT_PID=$!
 PIDS+=("$COLLECT_PID")
 prod_env "${MANAGE[@]}" migrate --noinput -v 0
-phase "load_units"
-prod_env "${MANAGE[@]}" load_units >/dev/null
-phase "create_account ×2"
-prod_env PCMT_PW="$PASSWORD" "${MANAGE[@]}" create_account scaleout.xa --role commune_officer \
-    --unit 2458 --full-name "Cán bộ Xã Mở Rộng" --password-env PCMT_PW >/dev/null
-prod_env PCMT_PW="$PASSWORD" "${MANAGE[@]}" create_account scaleout.tinh --role province_staff \
-    --full-name "Cán bộ Tỉnh Mở Rộng" --password-env PCMT_PW >/dev/null
-wait "$COLLECT_PID" || die "collectstatic failed: $(cat "$WORK/collectstatic.log")"
-
-phase "streaming replica (pg_basebackup -R)"
-pg_replica_start || die "the streaming replica could not be set up"
 PROD_ENV+=(DATABASE_REPLICA_URL="$PG_REPLICA_URL")
-prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
+# WhiteNoise lists the static files when a process starts: the servers wait for collectstatic.
+wait "$COLLECT_PID" || die "collectstatic failed: $(cat "$WORK/collectstatic.log")"
 
 PORT_A="$(free_port)"
 PORT_B="$(free_port)"
 PORTS+=("$PORT_A" "$PORT_B")
-phase "gunicorn A on :$PORT_A, B on :$PORT_B (2 workers each), RQ worker"
+phase "gunicorn A on :$PORT_A, B on :$PORT_B (2 workers each), RQ worker; meanwhile units, accounts"
 for name in a b; do
     port="$PORT_A"; [[ "$name" == b ]] && port="$PORT_B"
     env -i "${PROD_ENV[@]}" "$VENV/bin/gunicorn" tuyenquang_pcmt.wsgi:application --bind "127.0.0.1:$port" \
@@ -161,6 +154,13 @@ env -i "${PROD_ENV[@]}" "${MANAGE[@]}" rqworker --job-class django_tasks_rq.Job 
     >"$WORK/rqworker.log" 2>&1 &
 PIDS+=($!)
 RQ_PID=$!
+# The servers boot while the data they serve is loaded (nothing reaches them before the journey).
+prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
+prod_env "${MANAGE[@]}" load_units >/dev/null
+prod_env PCMT_PW="$PASSWORD" "${MANAGE[@]}" create_account scaleout.xa --role commune_officer \
+    --unit 2458 --full-name "Cán bộ Xã Mở Rộng" --password-env PCMT_PW >/dev/null
+prod_env PCMT_PW="$PASSWORD" "${MANAGE[@]}" create_account scaleout.tinh --role province_staff \
+    --full-name "Cán bộ Tỉnh Mở Rộng" --password-env PCMT_PW >/dev/null
 wait_port "$REDIS_PORT" "$REDIS_PID" "$WORK/redis.log"
 wait_port "$PORT_A" "$PID_A" "$WORK/app-a.log"
 wait_port "$PORT_B" "$PID_B" "$WORK/app-b.log"
