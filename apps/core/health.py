@@ -3,6 +3,7 @@ stranger could use (no names, no hosts, no versions)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 DB_QUEUE_BACKEND = "django_tasks_db.DatabaseBackend"
+RQ_BACKEND = "django_tasks_rq.RQBackend"
 
 
 def _ping(connection) -> None:
@@ -51,7 +53,10 @@ def check_migrations() -> dict[str, Any]:
 def check_worker() -> dict[str, Any]:
     """The newest heartbeat of any worker, when jobs go through the database queue (with another
     backend, e.g. the tests' immediate one, there is no worker of ours to watch)."""
-    if settings.TASKS.get("default", {}).get("BACKEND") != DB_QUEUE_BACKEND:
+    backend = settings.TASKS.get("default", {}).get("BACKEND")
+    if backend == RQ_BACKEND:
+        return check_rq_workers()
+    if backend != DB_QUEUE_BACKEND:
         return {"ok": True, "age_seconds": None}
     from .models import WorkerHeartbeat
 
@@ -63,6 +68,41 @@ def check_worker() -> dict[str, Any]:
         return {"ok": False, "age_seconds": None}
     age = max(0, int((timezone.now() - last).total_seconds()))
     return {"ok": age <= settings.PCMT_HEALTH_WORKER_MAX_AGE_SECONDS, "age_seconds": age}
+
+
+def rq_worker_beats() -> list[dt.datetime]:
+    """Last heartbeats of the RQ workers registered in Redis (RQ drops a worker's key when it stops
+    beating for its TTL, so a dead worker is not listed)."""
+    import django_rq
+    from rq import Worker
+
+    workers = Worker.all(connection=django_rq.get_connection("default"))
+    return [w.last_heartbeat for w in workers if w.last_heartbeat is not None]
+
+
+def check_rq_workers() -> dict[str, Any]:
+    """PCMT_TASKS_BACKEND=rq: at least one RQ worker alive; age of the newest heartbeat for the
+    record (an idle RQ worker beats every --worker-ttl seconds, README)."""
+    from redis.exceptions import RedisError
+
+    try:
+        beats = rq_worker_beats()
+    except RedisError:
+        return {"ok": False, "age_seconds": None}
+    if not beats:
+        return {"ok": False, "age_seconds": None}
+    newest = max(b if b.tzinfo else b.replace(tzinfo=dt.UTC) for b in beats)
+    return {"ok": True, "age_seconds": max(0, int((timezone.now() - newest).total_seconds()))}
+
+
+def check_replica() -> dict[str, Any]:
+    """DATABASE_REPLICA_URL set: the dashboards read there, so a replica that does not answer is
+    an outage of the dashboards (README: unset the variable to read the primary again)."""
+    try:
+        _ping(connections["replica"])
+    except DatabaseError:
+        return {"ok": False}
+    return {"ok": True}
 
 
 def check_disk() -> dict[str, Any]:
@@ -80,4 +120,6 @@ def run_checks() -> dict[str, Any]:
         checks["migrations"] = {"ok": False, "pending": None}
         checks["worker"] = {"ok": False, "age_seconds": None}
     checks["disk"] = check_disk()
+    if "replica" in settings.DATABASES:
+        checks["replica"] = check_replica()
     return {"status": "ok" if all(c["ok"] for c in checks.values()) else "fail", "checks": checks}

@@ -4,7 +4,9 @@
 # Source this file, then:
 #     pg_cluster_start            # sets PG_CLUSTER_URL (postgres://postgres@127.0.0.1:PORT/pcmt)
 #     ...                         # run things against "$PG_CLUSTER_URL"
-#     pg_cluster_stop             # idempotent; safe to call from an EXIT trap
+#     pg_cluster_stop             # idempotent; safe to call from an EXIT trap (stops the replica too)
+#     pg_replica_start            # optional: a streaming replica of it (pg_basebackup -R), sets
+#                                 # PG_REPLICA_URL (same database name, another port, read-only)
 #
 # The cluster lives in a mktemp directory, listens on 127.0.0.1 only (random free port), keeps its unix
 # socket inside that directory, trusts every local connection and runs with fsync off. The superuser is
@@ -16,6 +18,8 @@ PG_CLUSTER_DIR=""
 PG_CLUSTER_BIN=""
 PG_CLUSTER_PORT=""
 PG_CLUSTER_URL=""
+PG_REPLICA_PORT=""
+PG_REPLICA_URL=""
 
 _pg_log() { printf '[pg_cluster] %s\n' "$*" >&2; }
 
@@ -164,12 +168,47 @@ pg_cluster_start() {
     _pg_log "PostgreSQL ready at $PG_CLUSTER_URL (data in $PG_CLUSTER_DIR)"
 }
 
+pg_replica_start() {
+    # A hot standby of the running cluster, as production would set one up: a base backup of the
+    # primary over the replication protocol (-R writes primary_conninfo and standby.signal), then the
+    # server started on its own port; it streams the primary's WAL from then on. The data folder is
+    # inside the cluster's directory, so pg_cluster_stop removes it.
+    [[ -n "$PG_CLUSTER_DIR" ]] || { _pg_log "ERROR: start the primary first"; return 1; }
+    if ! _pg_as_owner "$PG_CLUSTER_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_CLUSTER_PORT" -U postgres \
+        -D "$PG_CLUSTER_DIR/replica" -R -X stream -c fast --no-sync >"$PG_CLUSTER_DIR/basebackup.log" 2>&1; then
+        _pg_log "ERROR: pg_basebackup failed:"
+        cat "$PG_CLUSTER_DIR/basebackup.log" >&2
+        return 1
+    fi
+    PG_REPLICA_PORT="$(_pg_free_port)"
+    if ! _pg_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$PG_CLUSTER_DIR/replica" -l "$PG_CLUSTER_DIR/replica.log" \
+        -w -t 60 -s -o "-p $PG_REPLICA_PORT -c listen_addresses=127.0.0.1 \
+-c unix_socket_directories=$PG_CLUSTER_DIR/run -c hot_standby=on -c fsync=off" start >&2; then
+        _pg_log "ERROR: the replica did not start:"
+        tail -n 20 "$PG_CLUSTER_DIR/replica.log" >&2 || true
+        return 1
+    fi
+    PG_REPLICA_URL="postgres://postgres@127.0.0.1:${PG_REPLICA_PORT}/pcmt"
+    _pg_log "streaming replica ready at $PG_REPLICA_URL"
+}
+
 pg_cluster_stop() {
     [[ -n "$PG_CLUSTER_DIR" ]] || return 0
     local dir="$PG_CLUSTER_DIR" pidfile="$PG_CLUSTER_DIR/data/postmaster.pid" pid=""
+    if [[ -f "$dir/replica/postmaster.pid" ]]; then
+        _pg_log "stopping the replica"
+        _pg_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$dir/replica" -m immediate -w -t 30 -s stop >&2 || true
+        pid="$(head -n 1 "$dir/replica/postmaster.pid" 2>/dev/null || true)"
+        if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+        pid=""
+    fi
     if [[ -f "$pidfile" ]]; then
         _pg_log "stopping PostgreSQL ($dir)"
-        _pg_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$dir/data" -m fast -w -t 30 -s stop >&2 || true
+        # Immediate: the cluster is deleted next, so the shutdown checkpoint (seconds of writes after
+        # a migrate on a loaded machine) would be wasted.
+        _pg_as_owner "$PG_CLUSTER_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 30 -s stop >&2 || true
         if [[ -f "$pidfile" ]]; then
             # pg_ctl could not stop it: end that postmaster (ours, by its pid) directly.
             pid="$(head -n 1 "$pidfile" 2>/dev/null || true)"
@@ -184,4 +223,6 @@ pg_cluster_stop() {
     PG_CLUSTER_DIR=""
     PG_CLUSTER_PORT=""
     PG_CLUSTER_URL=""
+    PG_REPLICA_PORT=""
+    PG_REPLICA_URL=""
 }

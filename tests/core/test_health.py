@@ -122,3 +122,57 @@ def test_head_is_answered_too(db, client, db_queue):
     WorkerHeartbeat.beat("host:1")
     assert client.head(URL).status_code == 200
     assert client.post(URL).status_code == 405
+
+
+RQ_QUEUE = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.parametrize(
+    ("beats", "ok", "status"),
+    [([], False, 503), ([dt.timedelta(seconds=20), dt.timedelta(seconds=5)], True, 200)],
+)
+def test_with_the_rq_queue_a_registered_rq_worker_is_the_heartbeat(db, client, settings, beats, ok, status):
+    # scripts/scaleout.sh checks this against a real Redis and `manage.py rqworker`.
+    settings.TASKS = RQ_QUEUE
+    now = timezone.now()
+    with mock.patch.object(health, "rq_worker_beats", return_value=[now - ago for ago in beats]):
+        response = client.get(URL)
+    assert response.status_code == status
+    worker = response.json()["checks"]["worker"]
+    assert worker["ok"] is ok
+    if ok:
+        assert worker["age_seconds"] in (5, 6)  # the newest beat
+    else:
+        assert worker["age_seconds"] is None
+
+
+def test_with_the_rq_queue_redis_away_is_a_failed_worker_check(db, client, settings):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    settings.TASKS = RQ_QUEUE
+    with mock.patch.object(health, "rq_worker_beats", side_effect=RedisConnectionError("down")):
+        response = client.get(URL)
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == {"ok": False, "age_seconds": None}
+
+
+def test_a_configured_replica_is_checked_and_its_failure_reported(db, client, db_queue, monkeypatch):
+    # Without DATABASE_REPLICA_URL there is no such check (test_all_good_answers_200_without_login).
+    from django.conf import settings as django_settings
+    from django.db import OperationalError
+
+    WorkerHeartbeat.beat("host:1")
+    monkeypatch.setitem(django_settings.DATABASES, "replica", django_settings.DATABASES["default"])
+    pinged = []
+    with mock.patch.object(health, "_ping", side_effect=lambda connection: pinged.append(connection.alias)):
+        assert client.get(URL).json()["checks"]["replica"] == {"ok": True}
+    assert pinged == ["default", "replica"]
+
+    def replica_down(connection):
+        if connection.alias == "replica":
+            raise OperationalError("could not connect")
+
+    with mock.patch.object(health, "_ping", side_effect=replica_down):
+        response = client.get(URL)
+    assert response.status_code == 503
+    assert response.json()["checks"]["replica"] == {"ok": False}

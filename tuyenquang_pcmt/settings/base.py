@@ -56,6 +56,22 @@ if DATABASE_OWNER_URL:
     DATABASES["owner"] = {**env.db_url_config(DATABASE_OWNER_URL), "ATOMIC_REQUESTS": False, "CONN_MAX_AGE": 0}
     # Tests run on one throw-away database; the owner alias is the same connection there.
     DATABASES["owner"]["TEST"] = {"MIRROR": "default"}
+# A PostgreSQL streaming replica (optional, off by default): dashboard and report pages read from it
+# (apps.core.db_routers), everything else — and every write — uses the primary. Its role needs only
+# SELECT; a replica is read-only anyway.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**env.db_url_config(DATABASE_REPLICA_URL), "ATOMIC_REQUESTS": False}
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # Tests run on one database: the replica alias reads it too.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    # Only then: without a replica every query is the primary's, with no router asked.
+    DATABASE_ROUTERS = ["apps.core.db_routers.ReplicaRouter"]
+# URL names (namespace:name, or namespace:* for a whole app) whose GET requests read from the replica.
+PCMT_REPLICA_VIEWS = env.list(
+    "PCMT_REPLICA_VIEWS",
+    default=["reporting:dashboard", "reporting:commune_dashboard", "reports:index", "reports:archive"],
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # dumpdata/loaddata keep timestamps to the microsecond (Django's JSON cuts them to milliseconds).
 SERIALIZATION_MODULES = {"json": "apps.core.serialization.json", "jsonl": "apps.core.serialization.jsonl"}
@@ -111,13 +127,24 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2id first (OWASP's first choice): new passwords and every login with an older hash (PBKDF2,
+# or Argon2 with other parameters) are rehashed with it; the others stay to check hashes not yet
+# upgraded (Django's own Argon2 hasher is not listed: ours reads every "argon2$" hash). Parameters
+# measured on the 2-core server (README "Mật khẩu"): the OWASP minimum m=19 MiB, t=2, p=1 takes
+# about 65 ms a login under load, PBKDF2's 1,000,000 rounds about 1 s — which is what made 100
+# officers logging in at 08:00 wait for each other.
 PASSWORD_HASHERS = [
+    "apps.core.hashers.PcmtArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+# Memory in KiB, passes, lanes. Raise them when the server allows (each login holds the memory for
+# its duration); never below OWASP's m=19456, t=2, p=1.
+PCMT_ARGON2_MEMORY_KIB = env.int("PCMT_ARGON2_MEMORY_KIB", default=19_456)
+PCMT_ARGON2_TIME_COST = env.int("PCMT_ARGON2_TIME_COST", default=2)
+PCMT_ARGON2_PARALLELISM = env.int("PCMT_ARGON2_PARALLELISM", default=1)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "apps.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -168,6 +195,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # After auth and messages: a replayed form (double tap, resubmit) records nothing.
     "apps.core.formtokens.FormTokenMiddleware",
+    # Last: the session and user are read from the primary before a dashboard's reads may go to the
+    # replica (a no-op without DATABASE_REPLICA_URL).
+    "apps.core.db_routers.ReplicaReadsMiddleware",
 ]
 
 # STATIC / MEDIA
@@ -180,6 +210,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded attachments and issued reports: the local MEDIA_ROOT folder (default, one server), or an
+# S3-compatible object store (django-storages) that several app servers share. "filesystem" | "s3".
+PCMT_MEDIA_STORAGE = env.str("PCMT_MEDIA_STORAGE", default="filesystem")
+if PCMT_MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PCMT_S3_BUCKET"),
+            "endpoint_url": env.str("PCMT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PCMT_S3_REGION", default="") or None,
+            "access_key": env.str("PCMT_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("PCMT_S3_SECRET_KEY", default="") or None,
+            # Personal data: private objects, reached only through the app's own (checked) views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif PCMT_MEDIA_STORAGE != "filesystem":
+    raise ValueError(f"PCMT_MEDIA_STORAGE must be 'filesystem' or 's3', not {PCMT_MEDIA_STORAGE!r}")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 # Where uploaded spreadsheets wait between the dry-run preview and the confirmation.
@@ -247,6 +297,25 @@ PCMT_PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
     "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
 )
+
+# CACHE
+# ------------------------------------------------------------------------------
+# One cache for every process serving the site (the dashboards' aggregates): gunicorn workers and app
+# servers must share it, or a change seen through one would leave another serving its own old copy
+# until it expires. PCMT_CACHE_URL (django-environ cache URL: redis://127.0.0.1:6379/1,
+# dbcache://pcmt_cache) wins; else REDIS_URL; else a per-process memory cache, which only development
+# (one runserver process) may use — settings.production defaults to the database table instead.
+REDIS_URL = env.str("REDIS_URL", default="")
+PCMT_CACHE_URL = env.str("PCMT_CACHE_URL", default="") or REDIS_URL
+if PCMT_CACHE_URL:
+    CACHES = {"default": env.cache_url_config(PCMT_CACHE_URL)}
+    if CACHES["default"]["LOCATION"] and PCMT_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        # Django's own Redis backend, also when django-redis happens to be installed.
+        CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PCMT_CACHE_KEY_PREFIX = env.str("PCMT_CACHE_KEY_PREFIX", default="pcmt")
+CACHES["default"]["KEY_PREFIX"] = PCMT_CACHE_KEY_PREFIX
 
 # IMPORT / EXPORT
 # ------------------------------------------------------------------------------
@@ -319,7 +388,20 @@ PCMT_FIGURES_PRECOMPUTED = env.bool("PCMT_FIGURES_PRECOMPUTED", default=True)
 # ------------------------------------------------------------------------------
 # The queue is a table of the database (django-tasks-db), so the default setup needs nothing but
 # the worker (`manage.py db_worker`). README "Production" explains the switch to Redis.
+# "db" (default): django-tasks-db, worker `manage.py run_worker`. "rq": django-tasks-rq on Redis
+# (REDIS_URL), worker `manage.py rqworker --job-class django_tasks_rq.Job default`, for several app
+# servers or many jobs.
+PCMT_TASKS_BACKEND = env.str("PCMT_TASKS_BACKEND", default="db")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if PCMT_TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ValueError("PCMT_TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A report may take minutes on a busy server: RQ's default job timeout (180 s) would kill it.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+elif PCMT_TASKS_BACKEND != "db":
+    raise ValueError(f"PCMT_TASKS_BACKEND must be 'db' or 'rq', not {PCMT_TASKS_BACKEND!r}")
 # The worker (`manage.py run_worker`) records a heartbeat every N seconds from its loop.
 PCMT_WORKER_HEARTBEAT_SECONDS = env.int("PCMT_WORKER_HEARTBEAT_SECONDS", default=15)
 

@@ -4,7 +4,8 @@ The web and worker processes connect as the runtime role (DATABASE_URL), which m
 schema. Here the whole run — schema changes, data migrations and post-migrate handlers, which use
 the default alias — goes through the owner's connection, and the runtime role's grants are then
 re-applied, so tables a migration creates never end up with other rights than README documents.
-Without DATABASE_OWNER_URL this is Django's ``migrate`` unchanged.
+Without DATABASE_OWNER_URL this is Django's ``migrate`` unchanged, plus ``createcachetable`` (a no-op
+unless the cache is the database table of settings.production).
 """
 
 from django.core.management import call_command
@@ -17,16 +18,27 @@ from .grant_runtime_role import OWNER_ALIAS, owner_alias
 class Command(MigrateCommand):
     def handle(self, *args, **options):
         if owner_alias() != OWNER_ALIAS or options["database"] != DEFAULT_DB_ALIAS:
-            return super().handle(*args, **options)
+            super().handle(*args, **options)
+            self._cache_table(options)
+            return None
         runtime = connections[DEFAULT_DB_ALIAS]
         # This thread's "default" is the owner's connection for the run (data migrations and
         # post_migrate handlers write through "default" and must share the migration's transaction).
         connections[DEFAULT_DB_ALIAS] = connections[OWNER_ALIAS]
         try:
             super().handle(*args, **options)
+            self._cache_table(options)
         finally:
             connections[DEFAULT_DB_ALIAS] = runtime
         dry = options.get("plan") or options.get("check_unapplied")
         if connections[OWNER_ALIAS].vendor == "postgresql" and not dry:
             call_command("grant_runtime_role", database=OWNER_ALIAS, verbosity=options["verbosity"])
         return None
+
+    @staticmethod
+    def _cache_table(options) -> None:
+        # The production cache is a table (settings.production, dbcache) that no migration makes:
+        # every deployment that migrates gets it too, owned like the others. A no-op for Redis.
+        if options.get("plan") or options.get("check_unapplied"):
+            return
+        call_command("createcachetable", database=options["database"], verbosity=0)
