@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import VersionedModel
 from apps.core.text import normalize
 
 from .choices import (
@@ -72,7 +73,7 @@ class SubstanceType(models.Model):
         return self.name
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     """A person, independent of any commune: the same person may have files in several communes
     over the years (transfers), and duplicates found later are merged, reversibly."""
 
@@ -131,9 +132,6 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_people",
     )
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("người")
@@ -162,7 +160,7 @@ class Person(models.Model):
         )
 
 
-class CaseFile(models.Model):
+class CaseFile(VersionedModel):
     """A person's management file (hồ sơ quản lý) in one commune."""
 
     area_lookup = "commune"
@@ -228,12 +226,9 @@ class CaseFile(models.Model):
     period_end = models.DateField(_("kết thúc thời hạn hiện tại"), null=True, blank=True, editable=False)
     last_visit_on = models.DateField(_("lần thăm gặp gần nhất"), null=True, blank=True, editable=False)
 
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("hồ sơ quản lý")
