@@ -16,7 +16,7 @@ from .spec import (
     EVIDENCE,
     FORMAT,
     HAS_PROBLEMS,
-    INDICATORS,
+    INPUTS,
     RANGE_COMPARISONS,
     STATUSES,
     THRESHOLD,
@@ -150,8 +150,8 @@ def _check_comparison(
     prefix: str, c: Mapping[str, Any], where: str, errors: _Errors
 ) -> tuple[str, str, Decimal | None, Decimal | None]:
     indicator = _text(c, f"{prefix}indicator", where, errors, required=True)
-    if indicator and indicator not in INDICATORS:
-        errors.add(where, f"chỉ số “{indicator}” không có trong danh mục ({', '.join(INDICATORS)}).")
+    if indicator and indicator not in INPUTS:
+        errors.add(where, f"chỉ số “{indicator}” không có trong danh mục ({', '.join(INPUTS)}).")
     comparison = _text(c, f"{prefix}comparison", where, errors, required=True)
     if comparison and comparison not in COMPARISONS:
         errors.add(where, f"phép so sánh “{comparison}” không hợp lệ ({', '.join(COMPARISONS)}).")

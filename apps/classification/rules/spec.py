@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from apps.core import formatting
+from apps.core.choices import Verification
 
 Value = Decimal | bool | None
 Tri = bool | None
@@ -44,11 +45,7 @@ RANGE_COMPARISONS = ("between", "gt_lt")
 _SYMBOL = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "eq": "="}
 _NEGATION = {"gte": "<", "gt": "≤", "lte": ">", "lt": "≥", "eq": "≠"}
 
-VERIFICATIONS = {
-    "verified": "Đã kiểm chứng với văn bản",
-    "partly": "Kiểm chứng một phần",
-    "unverified": "Chưa kiểm chứng – cần pháp chế xác nhận",
-}
+VERIFICATIONS = dict(Verification.choices)
 #: positive evidence a criterion may require before it is decided (``CriterionSpec.evidence``: any
 #: one of the listed kinds suffices). A zero read from empty tables proves nothing: "no records"
 #: and "no problems" look the same, so the drug-free criteria need the commune to have recorded
@@ -76,7 +73,10 @@ class IndicatorInfo:
     kind: str
 
 
-INDICATORS: dict[str, IndicatorInfo] = {
+#: The classification INPUTS: the facts of a commune a rule set's criteria compare with thresholds. Not
+#: the dashboard/PDF figures (``reporting.indicators``) nor the plan-target metrics
+#: (``prevention.targets``), although some measure the same thing.
+INPUTS: dict[str, IndicatorInfo] = {
     info.code: info
     for info in (
         IndicatorInfo("addicts_with_records", "Người nghiện ma túy có hồ sơ quản lý", "người", "count"),
@@ -169,7 +169,7 @@ class CriterionSpec:
     def unit_for(self, indicator: str) -> str:
         if indicator == self.indicator and self.unit_label:
             return self.unit_label
-        info = INDICATORS.get(indicator)
+        info = INPUTS.get(indicator)
         return info.unit if info else ""
 
 
@@ -275,7 +275,7 @@ class Indicators:
         """(value, "") when known, (None, reason) otherwise."""
         value = self.values.get(code)
         if value is None:
-            info = INDICATORS.get(code)
+            info = INPUTS.get(code)
             reason = self.missing.get(code) or f"chưa có số liệu “{info.label if info else code}”"
             return None, reason
         if isinstance(value, bool):
