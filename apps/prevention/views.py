@@ -519,7 +519,7 @@ class CoverageView(ScopedViewMixin, TemplateView):
         if not data:
             # Default: the officer's own commune (when they have one) over the current year.
             year = selectors.today().year
-            communes = list(selectors.current_communes(user)[:2])
+            communes = list(scoping.current_communes(user)[:2])
             data = {"start": f"01/01/{year}", "end": f"31/12/{year}"}
             if len(communes) == 1:
                 data["commune"] = communes[0].pk
@@ -568,7 +568,7 @@ class TrainingDetailView(ScopedViewMixin, TemplateView):
         units = [p.unit_id for p in training.participations.all()]
         ctx.update(
             training=training,
-            can_edit=scoping.has_action(user, Training, "change") and not selectors.units_outside_scope(user, units),
+            can_edit=scoping.has_action(user, Training, "change") and not scoping.units_outside_scope(user, units),
         )
         return ctx
 
@@ -616,7 +616,7 @@ class TrainingUpdateView(TrainingFormView):
 
     def load(self):
         self.object = selectors.training_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-        if selectors.units_outside_scope(self.request.user, [p.unit_id for p in self.object.participations.all()]):
+        if scoping.units_outside_scope(self.request.user, [p.unit_id for p in self.object.participations.all()]):
             raise PermissionDenied
 
     def save(self, form):

@@ -10,9 +10,6 @@ One module per sub-domain (``activities``, ``highrisk``, ``trainings``, ``modelp
 with the shared helpers in ``_common``; callers keep using ``services.<name>``, re-exported here.
 """
 
-from ._common import (
-    today,
-)
 from .activities import (
     ACTIVITY_FIELDS,
     ActivityInput,
@@ -53,7 +50,6 @@ from .trainings import (
 )
 
 __all__ = [
-    "today",
     "ActivityInput",
     "ACTIVITY_FIELDS",
     "activity_create",

@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -16,14 +15,6 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import changed_fields
 from apps.core import locking, scoping
 from apps.core.text import nfc
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _clean(value: Any) -> str:
@@ -37,8 +28,7 @@ def _text(value: Any) -> str:
 
 
 def _require(actor, model: type[models.Model], action: str) -> None:
-    if not scoping.has_action(actor, model, action):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    scoping.require(actor, scoping.permission_name(model, action))
 
 
 def _raise(errors: dict[str, Any]) -> None:
@@ -69,13 +59,7 @@ def _not_future(errors: dict, model, name: str, value: dt.date | None, on: dt.da
 
 def _commune_error(actor, unit: AdministrativeUnit | None) -> str:
     """Why ``unit`` cannot be used as a record's commune ('' when it can)."""
-    if unit is None:
-        return _("Hãy chọn xã, phường.")
-    if unit.level != "commune" or unit.valid_to is not None:
-        return _("%(u)s không phải xã, phường hiện hành (từ 01/7/2025).") % {"u": unit.full_name}
-    if not scoping.unit_in_scope(actor, unit):
-        return _("%(u)s nằm ngoài phạm vi được giao.") % {"u": unit.full_name}
-    return ""
+    return scoping.commune_error(actor, unit)
 
 
 def _audit_area(units: Iterable[AdministrativeUnit]) -> AdministrativeUnit | None:
@@ -86,16 +70,15 @@ def _audit_area(units: Iterable[AdministrativeUnit]) -> AdministrativeUnit | Non
 
 def _ensure_units_in_scope(actor, unit_ids: Iterable[int], what: str) -> None:
     """Shared data of a multi-unit record: only someone with every unit in scope may change it."""
-    from ..selectors import units_outside_scope
-
-    if units_outside_scope(actor, list(unit_ids)):
-        raise PermissionDenied(
-            _(
-                "%(what)s này gồm cả đơn vị ngoài phạm vi được giao: chỉ cán bộ quản lý tất cả các đơn vị đó "
-                "(cấp tỉnh) mới sửa được thông tin chung."
-            )
-            % {"what": what}
+    scoping.ensure_units_in_scope(
+        actor,
+        list(unit_ids),
+        _(
+            "%(what)s này gồm cả đơn vị ngoài phạm vi được giao: chỉ cán bộ quản lý tất cả các đơn vị đó "
+            "(cấp tỉnh) mới sửa được thông tin chung."
         )
+        % {"what": what},
+    )
 
 
 # --- optimistic locking ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
 from apps.core.collation import vi_sorted
+from apps.core.dates import today
 from apps.core.text import normalize
 from apps.reporting.locks import ensure_unlocked
 
@@ -45,8 +46,6 @@ from ._common import (
     _raise,
     _require,
     _text,
-    _user_or_none,
-    today,
 )
 
 # --- activities --------------------------------------------------------------------------------------
@@ -151,7 +150,7 @@ def _validate_activity(actor, data: ActivityInput, *, on: dt.date) -> _CleanActi
             errors["participation"] = _("Số lượt người phải là số nguyên không âm.")
         else:
             participation[pk] = count
-    officer = data.reporting_officer or _user_or_none(actor)
+    officer = data.reporting_officer or scoping.user_or_none(actor)
     if officer is not None and officer != actor:
         if not officer.is_active or not (actor.is_superuser or scoping.unit_in_scope(actor, officer.area)):
             errors["reporting_officer"] = _("Cán bộ báo cáo phải là tài khoản đang hoạt động trong phạm vi được giao.")
@@ -190,10 +189,8 @@ def _save_activity_parts(activity: Activity, clean: _CleanActivity) -> None:
 
 def _reach_plan(actor, activity_commune_ids: set[int], wanted: Iterable[HighRiskPerson], current_ids: set[int]):
     """Check the people to record as reached; returns (visible ids in the activity's communes, wanted ids)."""
-    from ..selectors import scoped
-
     wanted_ids = {p.pk for p in wanted}
-    rows = scoped(HighRiskPerson, actor).filter(commune_id__in=list(activity_commune_ids))
+    rows = scoping.visible_to(HighRiskPerson.objects.all(), actor).filter(commune_id__in=list(activity_commune_ids))
     allowed = {pk: status for pk, status in rows.values_list("pk", "status")}
     bad = [pk for pk in wanted_ids if pk not in allowed]
     inactive = [
@@ -224,7 +221,10 @@ def _apply_reaches(actor, activity: Activity, visible_ids: set[int], wanted_ids:
     if to_remove:
         ActivityReach.objects.filter(activity=activity, person_id__in=list(to_remove)).delete()
     ActivityReach.objects.bulk_create(
-        [ActivityReach(activity=activity, person_id=pk, recorded_by=_user_or_none(actor)) for pk in sorted(to_add)]
+        [
+            ActivityReach(activity=activity, person_id=pk, recorded_by=scoping.user_or_none(actor))
+            for pk in sorted(to_add)
+        ]
     )
     return bool(to_add or to_remove)
 
@@ -235,7 +235,7 @@ def activity_create(*, actor, data: ActivityInput) -> Activity:
     people it reached)."""
     _require(actor, Activity, "add")
     clean = _validate_activity(actor, data, on=today())
-    activity = Activity(created_by=_user_or_none(actor))
+    activity = Activity(created_by=scoping.user_or_none(actor))
     _apply_activity(activity, data, clean)
     ensure_unlocked(commune=list(clean.communes), day=activity.date_from, until=activity.date_to)
     activity.full_clean(exclude=["reporting_officer", "created_by"])
@@ -354,7 +354,7 @@ def attachment_add(*, actor, activity: Activity, upload) -> ActivityAttachment:
         original_name=name,
         content_type=content_type,
         size=upload.size,
-        uploaded_by=_user_or_none(actor),
+        uploaded_by=scoping.user_or_none(actor),
     )
     attachment.file.save(name, upload, save=False)
     try:

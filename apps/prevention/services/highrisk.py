@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
+from apps.core.dates import today
 from apps.core.text import normalize
 
 from .. import actions
@@ -27,7 +28,7 @@ from ..models import (
     HighRiskPerson,
 )
 from ..reference import DRUG_USERS
-from ._common import _changed, _clean, _commune_error, _lock, _raise, _require, _text, _user_or_none, today
+from ._common import _changed, _clean, _commune_error, _lock, _raise, _require, _text
 
 # --- high-risk register --------------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ def highrisk_create(*, actor, data: HighRiskInput) -> HighRiskPerson:
     """Add someone to the commune's high-risk register (refused if already there)."""
     _require(actor, HighRiskPerson, "add")
     _validate_highrisk(actor, data, on=today())
-    entry = HighRiskPerson(created_by=_user_or_none(actor), source=HighRiskSource.MANUAL)
+    entry = HighRiskPerson(created_by=scoping.user_or_none(actor), source=HighRiskSource.MANUAL)
     for name in HIGHRISK_FIELDS:
         setattr(entry, name, getattr(data, name))
     entry.full_name, entry.village = _clean(data.full_name), _clean(data.village)
@@ -318,7 +319,7 @@ def highrisk_sync_many(*, commune_ids: Iterable[int], actor=None) -> SyncSummary
     category = AudienceGroup.objects.filter(code=DRUG_USERS).first()
     if category is None:  # reference data missing: nothing sensible to write
         return summary
-    actor_or_none = _user_or_none(actor)
+    actor_or_none = scoping.user_or_none(actor)
 
     def log(entry: HighRiskPerson, before: dict | None, message: str) -> None:
         audit_record(

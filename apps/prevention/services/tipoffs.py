@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
+from apps.core.dates import today
 from apps.core.text import normalize
 from apps.reporting.locks import ensure_unlocked
 
@@ -26,18 +27,7 @@ from ..models import (
     Informant,
     TipOff,
 )
-from ._common import (
-    _changed,
-    _clean,
-    _commune_error,
-    _lock,
-    _not_future,
-    _raise,
-    _require,
-    _text,
-    _user_or_none,
-    today,
-)
+from ._common import _changed, _clean, _commune_error, _lock, _not_future, _raise, _require, _text
 
 # --- tip-offs ------------------------------------------------------------------------------------
 
@@ -124,7 +114,7 @@ def _validate_tipoff(actor, data: TipOffInput, *, on: dt.date) -> None:
 def _apply_tipoff(tip_off: TipOff, data: TipOffInput, actor) -> None:
     for name in TIPOFF_FIELDS:
         setattr(tip_off, name, getattr(data, name))
-    tip_off.received_by = data.received_by or _user_or_none(actor)
+    tip_off.received_by = data.received_by or scoping.user_or_none(actor)
     tip_off.summary, tip_off.result = _text(data.summary), _text(data.result)
     tip_off.search_text = " | ".join(normalize(p) for p in (tip_off.summary, tip_off.result) if p)
 
@@ -152,7 +142,7 @@ def _save_informant(actor, tip_off: TipOff, data: InformantInput) -> None:
     changed = [k for k, v in values.items() if current is None or getattr(current, k) != v]
     if not changed:
         return
-    informant = current or Informant(tip_off=tip_off, recorded_by=_user_or_none(actor))
+    informant = current or Informant(tip_off=tip_off, recorded_by=scoping.user_or_none(actor))
     for key, value in values.items():
         setattr(informant, key, value)
     informant.full_clean(exclude=["tip_off", "recorded_by"])
@@ -173,7 +163,7 @@ def tipoff_create(*, actor, data: TipOffInput, informant: InformantInput | None 
     _require(actor, TipOff, "add")
     _validate_tipoff(actor, data, on=today())
     ensure_unlocked(commune=data.commune, day=data.received_on)
-    tip_off = TipOff(created_by=_user_or_none(actor))
+    tip_off = TipOff(created_by=scoping.user_or_none(actor))
     _apply_tipoff(tip_off, data, actor)
     tip_off.full_clean(exclude=["created_by", "received_by"])
     tip_off.save()
