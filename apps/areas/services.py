@@ -158,7 +158,7 @@ def population_set(
         before = snapshot(record, fields=["population", "source"])
     record.population = population
     record.source = source
-    record.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.updated_by = scoping.user_or_none(actor)
     record.full_clean(exclude=["unit"] if record.pk else None)
     if before is not None and not changed_fields(before, snapshot(record, fields=["population", "source"])):
         return record

@@ -290,8 +290,7 @@ class CaseInput:
 @transaction.atomic
 def case_create(*, actor, data: CaseInput, person: Person | None = None) -> CaseFile:
     """Open a case file (and the person, unless an existing person is given)."""
-    if not scoping.has_action(actor, CaseFile, "add"):
-        raise ValidationError(_("Tài khoản không có quyền lập hồ sơ."), code="permission")
+    scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
     on = today()
     if person is None:
         person = Person()
@@ -331,7 +330,7 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         event_date=case.detected_on,
         to_status=Status.SIGNS,
         whereabouts=case.whereabouts,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=scoping.user_or_none(actor),
         legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
     )
     refresh_due(case)
@@ -353,8 +352,7 @@ class CaseBatch:
     """
 
     def __init__(self, *, actor, commune_ids: list[int]):
-        if not scoping.has_action(actor, CaseFile, "add"):
-            raise ValidationError(_("Tài khoản không có quyền lập hồ sơ."), code="permission")
+        scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
         from apps.reporting.locks import LockIndex
 
         self.actor = actor
@@ -448,7 +446,7 @@ class CaseBatch:
             ],
             batch_size=2000,
         )
-        user = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        user = scoping.user_or_none(self.actor)
         CaseEvent.objects.bulk_create(
             [
                 CaseEvent(

@@ -69,3 +69,14 @@ def test_one_permission_check_for_every_service(world, officer_a):
         scoping.require(officer_a, "reporting.review_submission", "Không được")
     assert scoping.user_or_none(officer_a) == officer_a
     assert scoping.user_or_none(None) is None
+
+
+def test_a_service_refuses_a_missing_role_with_permission_denied(world, steering_a):
+    """Not ValidationError(code="permission") any more: one idiom for every service."""
+    from apps.cases import services as case_services
+
+    with pytest.raises(PermissionDenied):
+        case_services.case_create(
+            actor=steering_a,
+            data=case_services.CaseInput(person={}, case={"commune": world.commune_a}, substances=[]),
+        )
