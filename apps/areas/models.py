@@ -56,6 +56,9 @@ class AdministrativeUnitQuerySet(models.QuerySet):
     def current(self) -> AdministrativeUnitQuerySet:
         return self.filter(valid_to__isnull=True)
 
+    def communes(self) -> AdministrativeUnitQuerySet:
+        return self.filter(level="commune")
+
     def former(self) -> AdministrativeUnitQuerySet:
         """The former units records are converted from (pre-2025), not the statistical maps."""
         return self.filter(valid_to__isnull=False).operational()

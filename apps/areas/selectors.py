@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,11 @@ class UnitResolutionError(ValueError):
         super().__init__(message)
         self.message = message
         self.candidates = candidates or []
+
+
+def home_province() -> AdministrativeUnit | None:
+    """The province this installation serves (``PCMT_PROVINCE_CODE``), on today's map."""
+    return AdministrativeUnit.objects.current().filter(level=Level.PROVINCE, code=settings.PCMT_PROVINCE_CODE).first()
 
 
 def unit_list(*, user, query: str = "", include_former: bool = False, level: str = "") -> QuerySet:

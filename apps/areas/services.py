@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from apps.audit import actions
 from apps.audit.services import audit_record, changed_fields, snapshot
-from apps.core import formatting, scoping
-from apps.core.locking import StaleObjectError
+from apps.core import formatting, locking, scoping
 
 from .choices import MapVerification
 from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
+
+# Kept importable from here for code written before core.locking held it; import it from there.
+StaleObjectError = locking.StaleObjectError
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "admin_units.json"
 # NQ 1684/NQ-UBTVQH15 of 16/6/2025 arranged the commune-level units of Tuyên Quang (domain.md §6).
@@ -116,6 +118,20 @@ def units_load(*, actor=None, path: Path = DEFAULT_FIXTURE) -> LoadSummary:
     return summary
 
 
+def _stale_population(record: UnitPopulation, _expected_version: int) -> str:
+    who = record.updated_by.get_full_name() if record.updated_by else _("người khác")
+    return _(
+        "Số liệu dân số năm %(year)s của %(unit)s đã được %(who)s sửa lúc %(when)s "
+        "(hiện là %(value)s). Thay đổi của bạn chưa được lưu; hãy xem lại rồi lưu lại."
+    ) % {
+        "year": record.year,
+        "unit": record.unit,
+        "who": who,
+        "when": record.updated_at.astimezone().strftime("%H:%M %d/%m/%Y"),
+        "value": formatting.grouped(record.population),
+    }
+
+
 @transaction.atomic
 def population_set(
     *,
@@ -138,26 +154,11 @@ def population_set(
         record = UnitPopulation(unit=unit, year=year)
         before = None
     else:
-        if expected_version is not None and record.version != expected_version:
-            who = record.updated_by.get_full_name() if record.updated_by else _("người khác")
-            raise StaleObjectError(
-                _(
-                    "Số liệu dân số năm %(year)s của %(unit)s đã được %(who)s sửa lúc %(when)s "
-                    "(hiện là %(value)s). Thay đổi của bạn chưa được lưu; hãy xem lại rồi lưu lại."
-                )
-                % {
-                    "year": year,
-                    "unit": unit,
-                    "who": who,
-                    "when": record.updated_at.astimezone().strftime("%H:%M %d/%m/%Y"),
-                    "value": formatting.grouped(record.population),
-                },
-                code="stale",
-            )
+        locking.ensure_version(record, expected_version, message=_stale_population)
         before = snapshot(record, fields=["population", "source"])
     record.population = population
     record.source = source
-    record.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.updated_by = scoping.user_or_none(actor)
     record.full_clean(exclude=["unit"] if record.pk else None)
     if before is not None and not changed_fields(before, snapshot(record, fields=["population", "source"])):
         return record

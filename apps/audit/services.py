@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms.models import model_to_dict
@@ -44,9 +43,9 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 def _default_area() -> AdministrativeUnit | None:
-    from apps.areas.models import AdministrativeUnit
+    from apps.areas.selectors import home_province
 
-    return AdministrativeUnit.objects.current().filter(level="province", code=settings.PCMT_PROVINCE_CODE).first()
+    return home_province()
 
 
 def _entry(

@@ -1,5 +1,9 @@
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.choices import Verification  # noqa: F401 - re-exported: models and forms use choices.Verification
 
 
 class Sex(models.TextChoices):
@@ -141,14 +145,25 @@ class AgeBand(models.TextChoices):
     OVER_30 = "gt30", _("Trên 30")
 
 
-class Verification(models.TextChoices):
-    VERIFIED = "verified", _("Đã kiểm chứng với văn bản")
-    PARTLY = "partly", _("Kiểm chứng một phần")
-    UNVERIFIED = "unverified", _("Chưa kiểm chứng – cần pháp chế xác nhận")
-
-
 class DurationUnit(models.TextChoices):
     DAYS = "days", _("ngày")
     WORKING_DAYS = "working_days", _("ngày làm việc")
     MONTHS = "months", _("tháng")
     HOURS = "hours", _("giờ")
+
+
+class DurationKey(StrEnum):
+    """The legal durations the workflow reads (``LegalDuration.key``; one row per key and law,
+    seeded from ``reference._DURATIONS``). A key the code uses without rows would silently give a
+    file no due date, so ``tests/cases/test_duration_keys.py`` checks every key has its rows."""
+
+    MANAGEMENT_PERIOD = "management_period"
+    REGISTRATION_DEADLINE = "registration_deadline"
+    VOLUNTARY_REHAB_MIN = "voluntary_rehab_min"
+    VOLUNTARY_REHAB_MAX = "voluntary_rehab_max"
+    COMPULSORY_REHAB_MIN = "compulsory_rehab_min"
+    COMPULSORY_REHAB_MAX = "compulsory_rehab_max"
+    COMPULSORY_REHAB_MINOR_MIN = "compulsory_rehab_minor_min"
+    COMPULSORY_REHAB_MINOR_MAX = "compulsory_rehab_minor_max"
+    POST_REHAB_PERIOD = "post_rehab_period"
+    HOME_VISIT_INTERVAL = "home_visit_interval"

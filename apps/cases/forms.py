@@ -304,10 +304,6 @@ class CaseFilterForm(forms.Form):
         self.fields["substance"].choices = [("", _("Mọi chất")), *SubstanceType.objects.values_list("code", "name")]
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
 class VoidEventForm(VersionRequiredMixin, forms.Form):
     """Void a timeline entry recorded by mistake, with a reason; ticking "correct" records the
     corrected entry in its place (the fields start from the voided entry's values)."""

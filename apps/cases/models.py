@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choice_labels import ChoiceLabelsMixin
+from apps.core.models import VersionedModel
 from apps.core.text import normalize
 
 from .choices import (
@@ -73,7 +74,7 @@ class SubstanceType(models.Model):
         return self.name
 
 
-class Person(ChoiceLabelsMixin, models.Model):
+class Person(ChoiceLabelsMixin, VersionedModel):
     """A person, independent of any commune: the same person may have files in several communes
     over the years (transfers), and duplicates found later are merged, reversibly."""
 
@@ -132,9 +133,6 @@ class Person(ChoiceLabelsMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="merged_people",
     )
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("người")
@@ -163,7 +161,7 @@ class Person(ChoiceLabelsMixin, models.Model):
         )
 
 
-class CaseFile(ChoiceLabelsMixin, models.Model):
+class CaseFile(ChoiceLabelsMixin, VersionedModel):
     """A person's management file (hồ sơ quản lý) in one commune."""
 
     area_lookup = "commune"
@@ -229,12 +227,9 @@ class CaseFile(ChoiceLabelsMixin, models.Model):
     period_end = models.DateField(_("kết thúc thời hạn hiện tại"), null=True, blank=True, editable=False)
     last_visit_on = models.DateField(_("lần thăm gặp gần nhất"), null=True, blank=True, editable=False)
 
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("hồ sơ quản lý")

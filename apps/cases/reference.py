@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .choices import DurationKey
+
 # The 54 ethnic groups, in the order and numbering of the statistics office's list.
 ETHNICITIES = [
     "Kinh", "Tày", "Thái", "Hoa", "Khơ-me", "Mường", "Nùng", "Mông", "Dao", "Gia-rai", "Ngái", "Ê-đê", "Ba-na",
@@ -62,26 +64,26 @@ _ERAS = [
 ]
 # key, label, value, unit, article (2021 law), verification under the 2021 law, source
 _DURATIONS = [
-    ("management_period", "Thời hạn quản lý người sử dụng trái phép", 12, "months", "Điều 23", "verified",
+    (DurationKey.MANAGEMENT_PERIOD, "Thời hạn quản lý người sử dụng trái phép", 12, "months", "Điều 23", "verified",
      "http://anhp.vn/tim-hieu-luat-phong-chong-ma-tuy-nam-2021-quan-ly-nguoi-su-dung-trai-phep-chat-ma-tuy-d45402.html"),
-    ("registration_deadline", "Hạn đăng ký cai nghiện sau khi có kết quả xác định nghiện", 5, "working_days",
+    (DurationKey.REGISTRATION_DEADLINE, "Hạn đăng ký cai nghiện sau khi có kết quả xác định nghiện", 5, "working_days",
      "Điều 28", "verified", "Thủ tục đăng ký cai nghiện tự nguyện (Cổng DVC)"),
-    ("voluntary_rehab_min", "Thời gian cai nghiện tự nguyện tối thiểu", 6, "months", "Điều 29, 30", "verified",
+    (DurationKey.VOLUNTARY_REHAB_MIN, "Thời gian cai nghiện tự nguyện tối thiểu", 6, "months", "Điều 29, 30",
+     "verified", "Sở Tư pháp An Giang; Công an Thanh Hóa"),
+    (DurationKey.VOLUNTARY_REHAB_MAX, "Thời gian cai nghiện tự nguyện tối đa", 12, "months", "Điều 29, 30", "verified",
      "Sở Tư pháp An Giang; Công an Thanh Hóa"),
-    ("voluntary_rehab_max", "Thời gian cai nghiện tự nguyện tối đa", 12, "months", "Điều 29, 30", "verified",
-     "Sở Tư pháp An Giang; Công an Thanh Hóa"),
-    ("compulsory_rehab_min", "Thời hạn cai nghiện bắt buộc tối thiểu (từ đủ 18 tuổi)", 12, "months",
+    (DurationKey.COMPULSORY_REHAB_MIN, "Thời hạn cai nghiện bắt buộc tối thiểu (từ đủ 18 tuổi)", 12, "months",
      "Điều 95 Luật XLVPHC", "partly", "cand.com.vn (bài trước 2021)"),
-    ("compulsory_rehab_max", "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 18 tuổi)", 24, "months",
+    (DurationKey.COMPULSORY_REHAB_MAX, "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 18 tuổi)", 24, "months",
      "Điều 95 Luật XLVPHC", "partly", "cand.com.vn (bài trước 2021)"),
     # Law 2021 Art. 33 (minors aged 12 to under 18): not retrieved (domain.md §4.2), shipped unverified.
-    ("compulsory_rehab_minor_min", "Thời hạn cai nghiện bắt buộc tối thiểu (từ đủ 12 đến dưới 18 tuổi)", 6,
+    (DurationKey.COMPULSORY_REHAB_MINOR_MIN, "Thời hạn cai nghiện bắt buộc tối thiểu (từ đủ 12 đến dưới 18 tuổi)", 6,
      "months", "Điều 33", "unverified", "Chưa đối chiếu văn bản gốc (domain.md §4.2)"),
-    ("compulsory_rehab_minor_max", "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 12 đến dưới 18 tuổi)", 12,
+    (DurationKey.COMPULSORY_REHAB_MINOR_MAX, "Thời hạn cai nghiện bắt buộc tối đa (từ đủ 12 đến dưới 18 tuổi)", 12,
      "months", "Điều 33", "unverified", "Chưa đối chiếu văn bản gốc (domain.md §4.2)"),
-    ("post_rehab_period", "Thời hạn quản lý sau cai nghiện tại nơi cư trú", 12, "months", "Điều 40", "partly",
-     "https://luatlvn.com/2023/03/31/quy-dinh-ve-quan-ly-sau-cai-nghien-nhu-the-nao/"),
-    ("home_visit_interval", "Định kỳ thăm gặp, kiểm tra tại gia đình (quy định nội bộ)", 30, "days",
+    (DurationKey.POST_REHAB_PERIOD, "Thời hạn quản lý sau cai nghiện tại nơi cư trú", 12, "months", "Điều 40",
+     "partly", "https://luatlvn.com/2023/03/31/quy-dinh-ve-quan-ly-sau-cai-nghien-nhu-the-nao/"),
+    (DurationKey.HOME_VISIT_INTERVAL, "Định kỳ thăm gặp, kiểm tra tại gia đình (quy định nội bộ)", 30, "days",
      "Quy định nội bộ của Công an tỉnh", "unverified", "Cấu hình của tỉnh"),
 ]  # fmt: skip
 

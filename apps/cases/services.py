@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import unit_current_successors
-from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
-from apps.core.locking import lock_for_update, person_name
+from apps.core.dates import today
+from apps.core.locking import changes_since, lock_for_update
 from apps.core.text import clean_name
 from apps.reporting.locks import ensure_unlocked
 
@@ -72,10 +72,6 @@ FREE_EVENTS = (EventKind.HOME_VISIT, EventKind.NOTE, EventKind.VIOLATION, EventK
 
 # A typo like 05/01/0001 parses as a date; nothing this app records happened before this.
 EARLIEST_PLAUSIBLE_DATE = dt.date(1950, 1, 1)
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def load_clock() -> workflow.Clock:
@@ -261,10 +257,12 @@ def refresh_due(case: CaseFile, clock: workflow.Clock | None = None) -> None:
 
 
 def _ensure_commune(actor, commune: AdministrativeUnit) -> None:
-    if commune.level != "commune" or commune.valid_to is not None:
-        raise ValidationError({"commune": _("Hồ sơ phải thuộc một xã, phường hiện hành.")})
-    if not scoping.unit_in_scope(actor, commune):
-        raise ValidationError({"commune": _("Xã, phường nằm ngoài phạm vi được giao.")})
+    scoping.ensure_commune_in_scope(
+        actor,
+        commune,
+        not_current=_("Hồ sơ phải thuộc một xã, phường hiện hành."),
+        out_of_scope=_("Xã, phường nằm ngoài phạm vi được giao."),
+    )
 
 
 def _ensure_recorded_unit(case: CaseFile) -> None:
@@ -292,8 +290,7 @@ class CaseInput:
 @transaction.atomic
 def case_create(*, actor, data: CaseInput, person: Person | None = None) -> CaseFile:
     """Open a case file (and the person, unless an existing person is given)."""
-    if not scoping.has_action(actor, CaseFile, "add"):
-        raise ValidationError(_("Tài khoản không có quyền lập hồ sơ."), code="permission")
+    scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
     on = today()
     if person is None:
         person = Person()
@@ -333,7 +330,7 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         event_date=case.detected_on,
         to_status=Status.SIGNS,
         whereabouts=case.whereabouts,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=scoping.user_or_none(actor),
         legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
     )
     clock = load_clock()  # once for the due date and the stock spans
@@ -356,8 +353,7 @@ class CaseBatch:
     """
 
     def __init__(self, *, actor, commune_ids: list[int]):
-        if not scoping.has_action(actor, CaseFile, "add"):
-            raise ValidationError(_("Tài khoản không có quyền lập hồ sơ."), code="permission")
+        scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
         from apps.reporting.locks import LockIndex
 
         self.actor = actor
@@ -451,7 +447,7 @@ class CaseBatch:
             ],
             batch_size=2000,
         )
-        user = self.actor if getattr(self.actor, "is_authenticated", False) else None
+        user = scoping.user_or_none(self.actor)
         CaseEvent.objects.bulk_create(
             [
                 CaseEvent(
@@ -484,32 +480,12 @@ class CaseBatch:
 
 
 def _stale_message(case: CaseFile, expected_version: int) -> str:
-    """What changed since the version the editor opened, from the audit trail."""
-    from apps.audit.models import AuditLogEntry
-
-    entries = (
-        AuditLogEntry.objects.filter(
-            content_type__app_label="cases", content_type__model="casefile", object_id=str(case.pk)
-        )
-        .select_related("actor")
-        .order_by("time", "pk")
-    )
-    changes: list[str] = []
-    for entry in entries:
-        after = entry.after or {}
-        if after.get("version", 0) <= expected_version or not entry.before:
-            continue
-        diff = changed_fields(entry.before, after)
-        diff.update(
-            {
-                f"person.{k}": v
-                for k, v in changed_fields(entry.before.get("person", {}), after.get("person", {})).items()
-            }
-        )
-        fields = [_field_label(k) for k in diff if k not in ("version", "person")]
-        when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
-        who = person_name(entry.actor, entry.actor_username)
-        changes.append(f"{who} lúc {when}: {', '.join(fields) or _('tình trạng')}")
+    """What changed since the version the editor opened, the person's fields included (the
+    file's audit snapshot nests the person's)."""
+    changes = [
+        f"{c.who} lúc {c.when}: {', '.join(c.fields) or _('tình trạng')}"
+        for c in changes_since(case, expected_version, label=_field_label, nested=("person",))
+    ]
     detail = "; ".join(changes) or _("không rõ")
     return _(
         "Hồ sơ đã được người khác lưu sau khi bạn mở (%(detail)s). Thay đổi của bạn CHƯA được lưu; "
@@ -517,7 +493,7 @@ def _stale_message(case: CaseFile, expected_version: int) -> str:
     ) % {"detail": detail}
 
 
-def _field_label(name: str) -> str:
+def _field_label(_model: type, name: str) -> str:
     model, field = (Person, name.split(".", 1)[1]) if name.startswith("person.") else (CaseFile, name)
     try:
         return str(model._meta.get_field(field).verbose_name)
@@ -553,10 +529,12 @@ def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:
     # blocked. With FOR UPDATE a visit (commune row locked, then waiting for the audit chain's
     # advisory lock) deadlocked with a case-page view of the same commune (holding that lock, its
     # audit row's FK check on the commune waiting at COMMIT) under scripts/loadtest.sh.
-    locked = CaseFile.objects.select_for_update(no_key=True).select_related("person", "commune").get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleObjectError(_stale_message(locked, expected_version), code="stale")
-    return locked
+    return lock_for_update(
+        case,
+        expected_version,
+        queryset=CaseFile.objects.select_related("person", "commune"),
+        message=_stale_message,
+    )
 
 
 @transaction.atomic
@@ -926,7 +904,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
     scoping.ensure_can(actor, "change", case)
     case = _lock(case, None)
     _ensure_open(case)
-    if to_commune.level != "commune" or to_commune.valid_to is not None or to_commune.pk == case.commune_id:
+    if not scoping.is_current_commune(to_commune) or to_commune.pk == case.commune_id:
         raise ValidationError({"to_commune": _("Hãy chọn một xã, phường hiện hành khác.")})
     if data.event_date > today() or data.event_date < (case.status_since or case.detected_on):
         raise ValidationError({"event_date": _("Ngày chuyển không hợp lệ.")})

@@ -43,12 +43,12 @@ from django.db import connection
 from django.db.models import Count, Q
 
 from . import workflow
-from .choices import CaseType, CloseReason, EventKind, Status, Whereabouts
+from .choices import CaseType, CloseReason, DurationKey, EventKind, Status, Whereabouts
 
 STOCK, VERIFYING, EXPIRED = "stock", "verifying", "expired"
 VERIFYING_STATUSES = frozenset({Status.SIGNS, Status.POSITIVE})
 #: statuses whose legal term ends the counting: status → duration key of the term
-TERM_KEYS = {Status.MANAGED: "management_period", Status.POST_REHAB: "post_rehab_period"}
+TERM_KEYS = {Status.MANAGED: DurationKey.MANAGEMENT_PERIOD, Status.POST_REHAB: DurationKey.POST_REHAB_PERIOD}
 #: (event kind, target status) → whereabouts set by that transition, for events recorded before
 #: events carried their whereabouts
 _TRANSITION_WHEREABOUTS = {(t.event, t.target): t.whereabouts for t in workflow.TRANSITIONS if t.whereabouts}

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
-from .choices import CloseReason, EventKind, Status, Whereabouts
+from .choices import CloseReason, DurationKey, EventKind, Status, Whereabouts
 
 ART_256A_FROM = dt.date(2025, 7, 1)  # Điều 256a BLHS, added by Luật 86/2025/QH15, in force 01/7/2025
 
@@ -45,7 +45,7 @@ class Transition:
     min_age: int | None = None
     max_age: int | None = None
     #: duration keys bounding the end date of the decision (``needs_end_date``)
-    term_keys: tuple[str, str] = ("compulsory_rehab_min", "compulsory_rehab_max")
+    term_keys: tuple[str, str] = (DurationKey.COMPULSORY_REHAB_MIN, DurationKey.COMPULSORY_REHAB_MAX)
 
 
 # Art. 256a BLHS: drug use while in rehab (any form, at home or in a facility, voluntary or
@@ -187,7 +187,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         whereabouts=Whereabouts.REHAB_FACILITY,
         min_age=MINOR_REHAB_MIN_AGE,
         max_age=ADULT_AGE,
-        term_keys=("compulsory_rehab_minor_min", "compulsory_rehab_minor_max"),
+        term_keys=(DurationKey.COMPULSORY_REHAB_MINOR_MIN, DurationKey.COMPULSORY_REHAB_MINOR_MAX),
     ),
     Transition(
         "court_rejects",
@@ -217,7 +217,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Điều 29, 30 Luật PCMT 2021",
         close_reason=CloseReason.REHAB_COMPLETED,
         whereabouts=Whereabouts.COMMUNITY,
-        min_duration_key="voluntary_rehab_min",
+        min_duration_key=DurationKey.VOLUNTARY_REHAB_MIN,
     ),
     Transition(
         "complete_methadone",
@@ -402,11 +402,11 @@ class Due:
 
 # status → (duration key giving the period end, label for the due date)
 _PERIODS = {
-    Status.MANAGED: ("management_period", _("Hết thời hạn quản lý người sử dụng")),
-    Status.AWAITING_REGISTRATION: ("registration_deadline", _("Hạn đăng ký cai nghiện / điều trị thay thế")),
-    Status.VOLUNTARY_COMMUNITY: ("voluntary_rehab_max", _("Hết thời hạn tối đa cai nghiện tự nguyện")),
-    Status.VOLUNTARY_FACILITY: ("voluntary_rehab_max", _("Hết thời hạn tối đa cai nghiện tự nguyện")),
-    Status.POST_REHAB: ("post_rehab_period", _("Hết thời hạn quản lý sau cai nghiện")),
+    Status.MANAGED: (DurationKey.MANAGEMENT_PERIOD, _("Hết thời hạn quản lý người sử dụng")),
+    Status.AWAITING_REGISTRATION: (DurationKey.REGISTRATION_DEADLINE, _("Hạn đăng ký cai nghiện / điều trị thay thế")),
+    Status.VOLUNTARY_COMMUNITY: (DurationKey.VOLUNTARY_REHAB_MAX, _("Hết thời hạn tối đa cai nghiện tự nguyện")),
+    Status.VOLUNTARY_FACILITY: (DurationKey.VOLUNTARY_REHAB_MAX, _("Hết thời hạn tối đa cai nghiện tự nguyện")),
+    Status.POST_REHAB: (DurationKey.POST_REHAB_PERIOD, _("Hết thời hạn quản lý sau cai nghiện")),
 }
 _VISIT_STATUSES = {
     Status.MANAGED,
@@ -442,7 +442,7 @@ def compute_due(
 
     due_date, due_label = period_end, str(label) if period_end else ""
     if status in _VISIT_STATUSES and whereabouts == Whereabouts.COMMUNITY:
-        next_visit, _row = clock.add(max(filter(None, [last_visit, status_since])), "home_visit_interval")
+        next_visit, _row = clock.add(max(filter(None, [last_visit, status_since])), DurationKey.HOME_VISIT_INTERVAL)
         if next_visit and (due_date is None or next_visit < due_date):
             due_date, due_label = next_visit, str(_("Đến hạn thăm gặp, kiểm tra"))
     return Due(

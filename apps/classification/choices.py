@@ -4,9 +4,11 @@ indicators, comparisons and combinations; the model fields reuse its tables."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import Verification  # noqa: F401 - re-exported: models and forms use choices.Verification
+
 from . import rules
 
-INDICATOR_CHOICES = [(code, info.label) for code, info in rules.INDICATORS.items()]
+INDICATOR_CHOICES = [(code, info.label) for code, info in rules.INPUTS.items()]
 COMPARISON_CHOICES = list(rules.COMPARISONS.items())
 COMBINATION_CHOICES = list(rules.COMBINATIONS.items())
 CRITERION_KIND_CHOICES = list(rules.KINDS.items())
@@ -16,12 +18,6 @@ class RuleSetStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ACTIVE = "active", _("Đang áp dụng")
     RETIRED = "retired", _("Hết áp dụng")
-
-
-class Verification(models.TextChoices):
-    VERIFIED = "verified", _("Đã kiểm chứng với văn bản")
-    PARTLY = "partly", _("Kiểm chứng một phần")
-    UNVERIFIED = "unverified", _("Chưa kiểm chứng – cần pháp chế xác nhận")
 
 
 class AssessmentStatus(models.TextChoices):

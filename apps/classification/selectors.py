@@ -560,7 +560,7 @@ def _indicator_changes(before: dict[str, Any], after: dict[str, Any]) -> list[tu
     for code in new_values.keys() | old_values.keys():
         if old_values.get(code) == new_values.get(code):
             continue
-        info = rules.INDICATORS.get(code)
+        info = rules.INPUTS.get(code)
         if info is None:
             continue
 

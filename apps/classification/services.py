@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import map_projection
-from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, changed_fields, snapshot
-from apps.core import scoping
+from apps.core import locking, scoping
 from apps.core.collation import vi_order
 
 from . import actions, rules, selectors
@@ -51,19 +50,16 @@ def _is_user(actor) -> bool:
 
 
 def _require(actor, perm: str) -> None:
-    if actor is None:
-        return  # the system (management command)
-    if not _is_user(actor) or not actor.has_perm(perm):
-        raise PermissionDenied(_("Tài khoản không có quyền thực hiện thao tác này."))
+    scoping.require(actor, perm, _("Tài khoản không có quyền thực hiện thao tác này."))
 
 
 def _require_province(actor, communes: list[AdministrativeUnit]) -> None:
     """A province-wide operation needs every commune in the actor's scope."""
-    if actor is None or actor.is_superuser:
-        return
-    visible = set(scoping.visible_unit_ids(actor))
-    if any(c.pk not in visible for c in communes):
-        raise PermissionDenied(_("Chỉ cán bộ được giao phạm vi toàn tỉnh mới thực hiện được thao tác này."))
+    scoping.ensure_units_in_scope(
+        actor,
+        [c.pk for c in communes],
+        _("Chỉ cán bộ được giao phạm vi toàn tỉnh mới thực hiện được thao tác này."),
+    )
 
 
 # --- rule sets ----------------------------------------------------------------------------------
@@ -238,6 +234,12 @@ def _parameter_value(raw: Any) -> Decimal:
     return value
 
 
+def _stale_ruleset(current: RuleSet, _expected_version: int) -> str:
+    return _("Bộ tiêu chí vừa được sửa (phiên bản %(v)s). Thay đổi của bạn chưa được lưu; hãy tải lại trang.") % {
+        "v": current.version
+    }
+
+
 def ruleset_set_parameter(
     *,
     actor,
@@ -259,13 +261,7 @@ def ruleset_set_parameter(
     # The bound classifies every commune of the province: a province-wide operation.
     _require_province(actor, list(selectors.current_communes()))
     threshold = _parameter_value(threshold)
-    current = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleObjectError(
-            _("Bộ tiêu chí vừa được sửa (phiên bản %(v)s). Thay đổi của bạn chưa được lưu; hãy tải lại trang.")
-            % {"v": current.version},
-            code="stale",
-        )
+    current = locking.lock_for_update(rule_set, expected_version, message=_stale_ruleset)
     spec = selectors.ruleset_spec(current)
     level = spec.level(level_code)
     criterion = next((c for c in level.criteria if c.code == criterion_code), None) if level else None
@@ -341,10 +337,12 @@ KEYROUTE_FIELDS = ["commune", "year", "name", "kind", "notes"]
 
 def _validate_route(actor, route: KeyRoute) -> None:
     commune = route.commune
-    if commune.level != "commune" or commune.valid_to is not None:
-        raise ValidationError({"commune": _("Tuyến phải gắn với một xã, phường hiện hành.")})
-    if _is_user(actor) and not scoping.unit_in_scope(actor, commune):
-        raise ValidationError({"commune": _("Xã, phường nằm ngoài phạm vi được giao.")})
+    scoping.ensure_commune_in_scope(
+        scoping.user_or_none(actor),
+        commune,
+        not_current=_("Tuyến phải gắn với một xã, phường hiện hành."),
+        out_of_scope=_("Xã, phường nằm ngoài phạm vi được giao."),
+    )
     route.full_clean(exclude=["updated_by"])
 
 
@@ -353,7 +351,7 @@ def keyroute_create(*, actor, data: dict[str, Any]) -> KeyRoute:
     """Record that a commune lies on a key drug route in a year (criterion đ, QĐ 28/2025)."""
     _require(actor, "classification.add_keyroute")
     route = KeyRoute(**{k: data[k] for k in KEYROUTE_FIELDS if k in data})
-    route.updated_by = actor if _is_user(actor) else None
+    route.updated_by = scoping.user_or_none(actor)
     _validate_route(actor, route)
     route.save()
     audit_record(
@@ -362,20 +360,21 @@ def keyroute_create(*, actor, data: dict[str, Any]) -> KeyRoute:
     return route
 
 
+def _stale_route(current: KeyRoute, _expected_version: int) -> str:
+    who = current.updated_by.get_full_name() if current.updated_by else _("người khác")
+    return _("Tuyến này đã được %(who)s sửa lúc %(when)s. Thay đổi của bạn chưa được lưu; hãy tải lại trang.") % {
+        "who": who,
+        "when": timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y"),
+    }
+
+
 @transaction.atomic
 def keyroute_update(*, actor, route: KeyRoute, data: dict[str, Any], expected_version: int | None) -> KeyRoute:
     """Edit a route; refused when someone saved it since ``expected_version`` (optimistic lock)."""
     _require(actor, "classification.change_keyroute")
     if _is_user(actor):
         scoping.ensure_can(actor, "change", route)
-    current = KeyRoute.objects.select_for_update().get(pk=route.pk)
-    if expected_version is not None and current.version != expected_version:
-        who = current.updated_by.get_full_name() if current.updated_by else _("người khác")
-        raise StaleObjectError(
-            _("Tuyến này đã được %(who)s sửa lúc %(when)s. Thay đổi của bạn chưa được lưu; hãy tải lại trang.")
-            % {"who": who, "when": timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y")},
-            code="stale",
-        )
+    current = locking.lock_for_update(route, expected_version, message=_stale_route)
     before = snapshot(current, KEYROUTE_FIELDS)
     for name in KEYROUTE_FIELDS:
         if name in data:
@@ -385,7 +384,7 @@ def keyroute_update(*, actor, route: KeyRoute, data: dict[str, Any], expected_ve
     if not changed_fields(before, after):
         return current
     current.version += 1
-    current.updated_by = actor if _is_user(actor) else None
+    current.updated_by = scoping.user_or_none(actor)
     current.save()
     audit_record(actor=actor, action=KEYROUTE_UPDATE, obj=current, area=current.commune, before=before, after=after)
     return current
@@ -463,7 +462,7 @@ def assessment_run(*, actor, rule_set: RuleSet, year: int, note: str = "", map_c
         period_start=period.start,
         period_end=period.end,
         status=AssessmentStatus.PROPOSED,
-        run_by=actor if _is_user(actor) else None,
+        run_by=scoping.user_or_none(actor),
         run_at=timezone.now(),
         note=note,
         map_generation_id=generation,
@@ -528,7 +527,7 @@ def assessment_override(*, actor, result: AssessmentResult, level: str, reason: 
     before = {"final_level": result.final_level, "override_reason": result.override_reason}
     result.final_level = level
     result.override_reason = reason
-    result.overridden_by = actor if _is_user(actor) else None
+    result.overridden_by = scoping.user_or_none(actor)
     result.overridden_at = timezone.now()
     result.save(update_fields=["final_level", "override_reason", "overridden_by", "overridden_at"])
     audit_record(
@@ -596,7 +595,7 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
             after={"status": AssessmentStatus.SUPERSEDED, "superseded_by": assessment.pk},
         )
     assessment.status = AssessmentStatus.APPROVED
-    assessment.approved_by = actor if _is_user(actor) else None
+    assessment.approved_by = scoping.user_or_none(actor)
     assessment.approved_at = now
     assessment.save(update_fields=["status", "approved_by", "approved_at"])
     counts = Counter(assessment.results.values_list("final_level", flat=True))

@@ -341,13 +341,13 @@ class ResultDetailView(ScopedViewMixin, TemplateView):
             indicator_rows=[
                 {
                     "code": code,
-                    "label": rules.INDICATORS[code].label,
-                    "value": rules.format_value(indicators.lookup(code)[0], rules.INDICATORS[code].unit),
+                    "label": rules.INPUTS[code].label,
+                    "value": rules.format_value(indicators.lookup(code)[0], rules.INPUTS[code].unit),
                     "missing": indicators.lookup(code)[1],
                     "detail": indicators.details.get(code, ""),
                 }
                 for code in used
-                if code in rules.INDICATORS
+                if code in rules.INPUTS
             ],
             population=indicators.details.get("population", ""),
             can_override=result.assessment.is_proposed and scoping.has_action(user, Assessment, "override"),

@@ -3,7 +3,8 @@ on a stale version, telling the editor who saved what since (read from the audit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -19,6 +20,8 @@ VERSION_MISSING = gettext_lazy(
 )
 
 LabelFn = Callable[[type[models.Model], str], str]
+#: builds the refusal's text from the locked row and the version the editor saw
+MessageFn = Callable[[models.Model, int], str]
 
 
 def person_name(user, username: str = "") -> str:
@@ -61,10 +64,28 @@ def field_label(model: type[models.Model], name: str) -> str:
         return name
 
 
-def stale_error(
-    obj: models.Model, expected_version: int, *, label: LabelFn = field_label, unnamed: str = ""
-) -> StaleObjectError:
-    """Who saved what since the version the editor opened, read from the audit trail."""
+@dataclass(frozen=True)
+class Change:
+    """One save made after the version an editor opened: who, when (local time) and the labels of
+    the fields changed (empty when the audit row names none, e.g. a status-only change)."""
+
+    who: str
+    when: str
+    fields: list[str]
+
+
+def changes_since(
+    obj: models.Model,
+    expected_version: int,
+    *,
+    label: LabelFn = field_label,
+    nested: Sequence[str] = (),
+) -> list[Change]:
+    """Who saved what since the version the editor opened, read from the audit trail.
+
+    ``nested`` names snapshot keys that hold a related row's own snapshot (the case file's
+    ``person``): their fields are diffed too and passed to ``label`` as ``"person.<field>"``.
+    """
     from django.contrib.contenttypes.models import ContentType
 
     from apps.audit.models import AuditLogEntry
@@ -76,25 +97,41 @@ def stale_error(
         .select_related("actor")
         .order_by("time", "pk")
     )
-    changes: list[str] = []
+    changes: list[Change] = []
     for entry in entries:
         after = entry.after or {}
         version = after.get("version")
         if not isinstance(version, int) or version <= expected_version:
             continue
-        diff = changed_fields(entry.before, after) if entry.before else {}
-        labels = [label(model, name) for name in diff if name != "version"]
+        before = entry.before or {}
+        diff = changed_fields(before, after) if entry.before else {}
+        for key in nested:
+            if entry.before:
+                sub = changed_fields(before.get(key) or {}, after.get(key) or {})
+                diff.update({f"{key}.{name}": value for name, value in sub.items()})
+        labels = [label(model, name) for name in diff if name != "version" and name not in nested]
         who = person_name(entry.actor, entry.actor_username)
         when = timezone.localtime(entry.time).strftime("%H:%M %d/%m/%Y")
-        fields = ", ".join(labels) or unnamed or _("nội dung")
-        changes.append(_("%(who)s lúc %(when)s sửa: %(fields)s") % {"who": who, "when": when, "fields": fields})
+        changes.append(Change(who=who, when=when, fields=labels))
+    return changes
+
+
+def stale_error(
+    obj: models.Model, expected_version: int, *, label: LabelFn = field_label, unnamed: str = ""
+) -> StaleObjectError:
+    """The refusal of a stale save, naming who saved what since the version the editor opened."""
+    changes = [
+        _("%(who)s lúc %(when)s sửa: %(fields)s")
+        % {"who": c.who, "when": c.when, "fields": ", ".join(c.fields) or unnamed or _("nội dung")}
+        for c in changes_since(obj, expected_version, label=label)
+    ]
     return StaleObjectError(
         _(
             "%(what)s “%(name)s” đã được người khác lưu sau khi bạn mở (%(detail)s). Thay đổi của bạn CHƯA được "
             "lưu; hãy tải lại trang, xem các thay đổi rồi sửa lại."
         )
         % {
-            "what": str(model._meta.verbose_name).capitalize(),
+            "what": str(type(obj)._meta.verbose_name).capitalize(),
             "name": obj,
             "detail": "; ".join(changes) or _("không rõ nội dung"),
         },
@@ -102,12 +139,44 @@ def stale_error(
     )
 
 
+def ensure_version(
+    locked: models.Model,
+    expected_version: int | None,
+    *,
+    label: LabelFn = field_label,
+    unnamed: str = "",
+    message: MessageFn | None = None,
+) -> None:
+    """THE optimistic-lock check of every service: refuse when the row, already re-read under a lock,
+    moved past the version the editor saw. ``None`` means "not an edit form" (imports, commands).
+
+    The refusal names who changed what from the audit trail (``stale_error``) unless ``message``
+    builds a text of its own for rows whose audit diff says little to the user (a submission, a
+    population figure, a rule set, a case file with its person).
+    """
+    if expected_version is None or locked.version == expected_version:
+        return
+    if message is not None:
+        raise StaleObjectError(message(locked, expected_version), code="stale")
+    raise stale_error(locked, expected_version, label=label, unnamed=unnamed)
+
+
 def lock_for_update(
-    obj: models.Model, expected_version: int | None, *, label: LabelFn = field_label, unnamed: str = ""
+    obj: models.Model,
+    expected_version: int | None,
+    *,
+    label: LabelFn = field_label,
+    unnamed: str = "",
+    message: MessageFn | None = None,
+    queryset: models.QuerySet | None = None,
 ):
-    """Re-read the row under a lock; refuse when it moved past the version the editor saw."""
+    """Re-read the row under a lock; refuse when it moved past the version the editor saw.
+
+    ``queryset`` lets a caller lock with its ``select_related`` (the case file with its person and
+    commune) so the row it goes on working with is the locked one.
+    """
     # NO KEY: foreign-key checks of rows citing this one (audit rows, at COMMIT) are not blocked.
-    locked = type(obj)._default_manager.select_for_update(no_key=True).get(pk=obj.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise stale_error(locked, expected_version, label=label, unnamed=unnamed)
+    base = queryset if queryset is not None else type(obj)._default_manager.all()
+    locked = base.select_for_update(no_key=True).get(pk=obj.pk)
+    ensure_version(locked, expected_version, label=label, unnamed=unnamed, message=message)
     return locked

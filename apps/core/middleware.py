@@ -15,7 +15,7 @@ def client_ip(request) -> str | None:
     send, so taking the left-most entry would let anyone pick the address their failures count on.
     Without a declared proxy the header is ignored (forgeable) and REMOTE_ADDR is the client.
     """
-    proxies = getattr(settings, "PCMT_TRUSTED_PROXIES", 0)
+    proxies = settings.PCMT_TRUSTED_PROXIES
     if proxies > 0:
         hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
         if len(hops) >= proxies:
@@ -31,7 +31,7 @@ def _request_id(request) -> uuid.UUID:
     a UUID (the audit column's type). Only behind a declared proxy (``PCMT_TRUSTED_PROXIES``), which
     sets the header itself: without one, a client could give its requests another request's id."""
     sent = request.META.get("HTTP_X_REQUEST_ID", "")
-    if sent and len(sent) <= 36 and getattr(settings, "PCMT_TRUSTED_PROXIES", 0) > 0:
+    if sent and len(sent) <= 36 and settings.PCMT_TRUSTED_PROXIES > 0:
         try:
             return uuid.UUID(sent)
         except ValueError:

@@ -56,3 +56,23 @@ class UsedFormToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.used_at:%d/%m/%Y %H:%M}"
+
+
+class TimeStampedModel(models.Model):
+    """When a record was created and last saved (not editable: set by Django on save)."""
+
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(TimeStampedModel):
+    """A record edited through forms: ``version`` goes up with every save made by a service, and
+    ``core.locking.lock_for_update`` refuses a save based on an older one (optimistic locking)."""
+
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -16,12 +16,15 @@ Objects outside the user's scope answer 404, exactly like objects that do not ex
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -39,6 +42,26 @@ def permission_name(model: type[models.Model], action: str) -> str:
     """``<app_label>.<action>_<model_name>``, the Django permission for an action on a model."""
     opts = model._meta
     return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+# --- actors ------------------------------------------------------------------------------------
+# The system-actor convention: services take ``actor=None`` for the system (management commands,
+# the demo seed, background jobs, data migrations). The system holds every permission and every
+# unit; audit rows and ``created_by`` then name no user. A request always passes ``request.user``.
+
+
+def user_or_none(actor: AnyUser | None):
+    """The user to record as author or editor: ``None`` for the system (or an anonymous actor)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def require(actor: AnyUser | None, perm: str, message: str | None = None) -> None:
+    """THE permission check of the services: ``PermissionDenied`` unless ``actor`` holds ``perm``
+    (``<app>.<action>_<model>``, see ``permission_name``). The system (``None``) always may."""
+    if actor is None:
+        return
+    if not (actor.is_authenticated and actor.is_active and actor.has_perm(perm)):
+        raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
 
 
 def has_action(user: AnyUser, model: type[models.Model], action: str) -> bool:
@@ -91,14 +114,44 @@ def scope_filter(model: type[models.Model], user: AnyUser) -> models.Q:
     return models.Q(**{f"{lookup}__in": visible_unit_ids(user)})
 
 
+@cache
+def crosses_to_many(model: type[models.Model]) -> bool:
+    """Does ``model.area_lookup`` pass through a to-many relation (an activity's communes, a
+    person's case files)? Then a join on it repeats a row once per matching unit."""
+    current = model
+    for name in model.area_lookup.split("__"):
+        try:
+            field = current._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a lookup suffix such as "parent_id": not a relation
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        current = field.related_model
+    return False
+
+
+def _restrict(queryset: models.QuerySet[M], user: AnyUser) -> models.QuerySet[M]:
+    model = queryset.model
+    if crosses_to_many(model):
+        # NetBox #8715: through a to-many join a record covering two of the user's communes would
+        # come back twice (and ``get`` would fail); a subquery of the scoped ids returns it once,
+        # without the DISTINCT that breaks ``update()`` and ordering by annotations.
+        ids = model._default_manager.filter(scope_filter(model, user)).values("pk")
+        return queryset.filter(pk__in=ids)
+    return queryset.filter(scope_filter(model, user))
+
+
 def visible_to(queryset: models.QuerySet[M], user: AnyUser, action: str = "view") -> models.QuerySet[M]:
-    """Restrict a queryset to the objects the user may ``action`` (view/add/change/delete/…)."""
+    """Restrict a queryset to the objects the user may ``action`` (view/add/change/delete/…),
+    each object once even when ``area_lookup`` crosses a to-many relation."""
     model = queryset.model
     if not has_action(user, model, action):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(scope_filter(model, user))
+    return _restrict(queryset, user)
 
 
 def can(user: AnyUser, action: str, obj: models.Model) -> bool:
@@ -116,6 +169,101 @@ def unit_in_scope(user: AnyUser, unit: AdministrativeUnit | None) -> bool:
         return True
 
     return unit.pk in visible_unit_ids(user)
+
+
+def is_current_commune(unit: AdministrativeUnit | None) -> bool:
+    """A commune of today's map (after the 01/7/2025 merger), the only unit new records belong to."""
+    return unit is not None and unit.level == "commune" and unit.valid_to is None
+
+
+def commune_error(
+    actor: AnyUser | None,
+    unit: AdministrativeUnit | None,
+    *,
+    not_current: str | None = None,
+    out_of_scope: str | None = None,
+) -> str:
+    """Why ``unit`` cannot be the commune of a record the actor writes ('' when it can): it must be
+    a current commune in the actor's scope. ``actor=None`` is the system (commands, the demo seed,
+    background jobs), which may write for any current commune.
+
+    The messages may be given in the caller's words (each names the record); ``%(unit)s`` is the
+    unit's full name.
+    """
+    if unit is None:
+        return _("Hãy chọn xã, phường.")
+    names = {"unit": unit.full_name}
+    if not is_current_commune(unit):
+        return (not_current or _("%(unit)s không phải xã, phường hiện hành (từ 01/7/2025).")) % names
+    if actor is not None and not unit_in_scope(actor, unit):
+        return (out_of_scope or _("%(unit)s nằm ngoài phạm vi được giao.")) % names
+    return ""
+
+
+def ensure_commune_in_scope(
+    actor: AnyUser | None,
+    unit: AdministrativeUnit | None,
+    *,
+    field: str = "commune",
+    not_current: str | None = None,
+    out_of_scope: str | None = None,
+) -> None:
+    """Raise ``ValidationError({field: …})`` unless ``unit`` is a current commune in the actor's
+    scope (see ``commune_error``)."""
+    message = commune_error(actor, unit, not_current=not_current, out_of_scope=out_of_scope)
+    if message:
+        raise ValidationError({field: message})
+
+
+def units_outside_scope(user: AnyUser, unit_ids: Iterable[int]) -> list[int]:
+    """The ids (of a record's units) that the user does not have in scope."""
+    if user.is_superuser:
+        return []
+    visible = set(visible_unit_ids(user))
+    return [pk for pk in unit_ids if pk not in visible]
+
+
+def ensure_units_in_scope(user: AnyUser | None, unit_ids: Iterable[int], message: str) -> None:
+    """Shared data of a multi-unit record (an activity, a training) and province-wide operations
+    (a classification parameter): only someone with every one of the units in scope may act.
+    ``user=None`` is the system. Raises ``PermissionDenied(message)``."""
+    if user is not None and units_outside_scope(user, unit_ids):
+        raise PermissionDenied(message)
+
+
+def current_communes(user: AnyUser) -> models.QuerySet:
+    """Today's communes in the user's scope, by name: the communes a new record may belong to."""
+    from apps.areas.models import AdministrativeUnit
+
+    from .collation import vi_order
+
+    qs = AdministrativeUnit.objects.current().communes()
+    if not user.is_superuser:
+        qs = qs.filter(pk__in=visible_unit_ids(user))
+    return vi_order(qs, "name")
+
+
+def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, *, perm: str) -> list[int]:
+    """Ids of today's communes at or under ``unit`` (default: the user's whole scope) that the user
+    may read with ``perm``, by name. 404 when ``unit`` is outside the scope, 403 without ``perm``."""
+    from apps.areas.models import AdministrativeUnit
+
+    from .collation import vi_order
+
+    visible = set(visible_unit_ids(user))
+    if unit is not None and not (user.is_superuser or unit.pk in visible):
+        raise Http404
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    if unit is None:
+        qs = AdministrativeUnit.objects.current().communes()
+        if not user.is_superuser:
+            qs = qs.filter(pk__in=visible)
+        return list(vi_order(qs, "name").values_list("pk", flat=True))
+    qs = AdministrativeUnit.objects.current().communes()
+    qs = qs.filter(pk=unit.pk) if unit.level == "commune" else qs.subtree(unit)
+    ids = list(vi_order(qs, "name").values_list("pk", flat=True))
+    return ids if user.is_superuser else [i for i in ids if i in visible]
 
 
 def ensure_can(user: AnyUser, action: str, obj: models.Model) -> None:
@@ -148,7 +296,7 @@ def restrict_form_fields(form, user: AnyUser, action: str = "view") -> None:
         if model is AdministrativeUnit or getattr(model, "area_lookup", None):
             if user.is_superuser:
                 continue
-            field.queryset = queryset.filter(scope_filter(model, user))
+            field.queryset = _restrict(queryset, user)
 
 
 # --- break-glass -------------------------------------------------------------------------------

@@ -51,10 +51,7 @@ class ActivityAdmin(ReadOnlyScopedAdmin):
     exclude = ("reached",)
 
     def get_queryset(self, request):
-        # Multi-commune records: through the pk__in subquery, so no row is listed twice.
-        from .selectors import scoped
-
-        return scoped(Activity, request.user).select_related("reporting_officer")
+        return super().get_queryset(request).select_related("reporting_officer")
 
 
 @admin.register(HighRiskPerson)
@@ -67,11 +64,6 @@ class HighRiskPersonAdmin(ReadOnlyScopedAdmin):
 @admin.register(Training)
 class TrainingAdmin(ReadOnlyScopedAdmin):
     list_display = ("topic", "held_on", "participants_total")
-
-    def get_queryset(self, request):
-        from .selectors import scoped
-
-        return scoped(Training, request.user)
 
 
 @admin.register(ModelPoint)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.choices import Verification  # noqa: F401 - re-exported: models and forms use choices.Verification
+
 
 class ActivityKind(models.TextChoices):
     """Form of a propaganda / education activity (hình thức tuyên truyền)."""
@@ -84,9 +86,3 @@ class TargetStatus(models.TextChoices):
     #: the deadline passed without the target being met: the final value, no longer a risk
     MISSED = "missed", _("Không đạt")
     NO_DATA = "no_data", _("Chưa có dữ liệu")
-
-
-class Verification(models.TextChoices):
-    VERIFIED = "verified", _("Đã kiểm chứng với văn bản")
-    PARTLY = "partly", _("Kiểm chứng một phần")
-    UNVERIFIED = "unverified", _("Chưa kiểm chứng – cần xác nhận")

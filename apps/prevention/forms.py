@@ -92,7 +92,7 @@ class ActivityForm(VersionRequiredMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.groups = selectors.audience_groups()
-        self.fields["communes"].queryset = selectors.current_communes(user)
+        self.fields["communes"].queryset = scoping.current_communes(user)
         self.fields["reporting_officer"].queryset = _officers(user)
         self.fields["reporting_officer"].initial = user.pk
         reached_ids = []
@@ -204,7 +204,7 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
     def filters(self) -> selectors.ActivityFilters:
         if not self.is_valid():
@@ -238,7 +238,7 @@ class HighRiskForm(VersionRequiredMixin, forms.Form):
 
     def __init__(self, *args, user, entry=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
         if entry is not None:
             self.initial.update(
                 commune=entry.commune_id,
@@ -278,7 +278,7 @@ class HighRiskFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
     def filters(self) -> selectors.HighRiskFilters:
         if not self.is_valid():
@@ -303,7 +303,7 @@ class CoverageForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
     def clean(self):
         data = super().clean()
@@ -421,7 +421,7 @@ class ModelPointForm(VersionRequiredMixin, forms.Form):
 
     def __init__(self, *args, user, point=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
         if point is not None:
             self.initial.update({name: getattr(point, name) for name in ("name", "decision_number", "description")})
             self.initial.update(
@@ -456,7 +456,7 @@ class ModelPointFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
     def filters(self) -> selectors.ModelPointFilters:
         if not self.is_valid():
@@ -491,7 +491,7 @@ class TipOffForm(VersionRequiredMixin, forms.Form):
 
     def __init__(self, *args, user, tip_off=None, registers_installed=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
         if not registers_installed:
             del self.fields["crime_case_id"]
             del self.fields["hotspot_id"]
@@ -538,7 +538,7 @@ class TipOffFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
     def filters(self) -> selectors.TipOffFilters:
         if not self.is_valid():

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.choices import Sex
+from apps.core.models import VersionedModel
 
 from .choices import (
     ActivityKind,
@@ -75,7 +76,7 @@ class AudienceGroup(models.Model):
         return self.name
 
 
-class Activity(models.Model):
+class Activity(VersionedModel):
     """One propaganda or education activity (hoạt động tuyên truyền, giáo dục), possibly held
     over several days and covering several communes, with its participants per audience group
     ("lượt người": person-times) and the registered high-risk people it reached."""
@@ -106,10 +107,7 @@ class Activity(models.Model):
     )
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _user_fk(_("người lập"))
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("hoạt động tuyên truyền")
@@ -201,7 +199,7 @@ class ActivityAttachment(models.Model):
         return self.original_name
 
 
-class HighRiskPerson(models.Model):
+class HighRiskPerson(VersionedModel):
     """A person of the commune's high-risk group (sổ nhóm nguy cơ cao). People with an open case
     file join automatically (``services.highrisk_sync_from_cases``); others are entered by the
     officer. Reaching every active person is a Plan 63 target (coverage)."""
@@ -241,10 +239,7 @@ class HighRiskPerson(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True)
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _user_fk(_("người lập"))
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("người thuộc nhóm nguy cơ cao")
@@ -284,7 +279,7 @@ class ActivityReach(models.Model):
         return f"{self.person} ← {self.activity}"
 
 
-class Training(models.Model):
+class Training(VersionedModel):
     """A training of officers and collaborators (tập huấn, bồi dưỡng nghiệp vụ), with the number
     of participants per unit; visible to every unit that took part."""
 
@@ -303,10 +298,7 @@ class Training(models.Model):
     notes = models.TextField(_("ghi chú"), blank=True)
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _user_fk(_("người lập"))
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("lớp tập huấn")
@@ -337,7 +329,7 @@ class TrainingParticipation(models.Model):
         return f"{self.unit}: {self.count}"
 
 
-class ModelPoint(models.Model):
+class ModelPoint(VersionedModel):
     """A model point (mô hình điểm) of drug prevention in a commune, established by a decision,
     evaluated once a year."""
 
@@ -357,10 +349,7 @@ class ModelPoint(models.Model):
     description = models.TextField(_("nội dung, cách làm"), blank=True)
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _user_fk(_("người lập"))
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("mô hình điểm")
@@ -400,7 +389,7 @@ class ModelPointEvaluation(models.Model):
         return f"{self.model_point} – {self.year}: {self.get_result_display()}"
 
 
-class TipOff(models.Model):
+class TipOff(VersionedModel):
     """A tip-off from the public about drug activity (tin báo, tố giác), from receipt to its
     handling result. The informant's identity is NOT here: see ``Informant``.
 
@@ -430,10 +419,7 @@ class TipOff(models.Model):
     received_by = _user_fk(_("cán bộ tiếp nhận"))
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _user_fk(_("người lập"))
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("tin báo, tố giác")

@@ -291,7 +291,7 @@ class ActivityResource(_AllOrNothing, ScopedResource):
 
     def _find_existing(self, data: services.ActivityInput) -> Activity | None:
         wanted = {u.pk for u in data.communes}
-        candidates = selectors.scoped(Activity, self.user).filter(
+        candidates = scoping.visible_to(Activity.objects.all(), self.user).filter(
             title=" ".join(data.title.split()), date_from=data.date_from, date_to=data.date_to or data.date_from
         )
         for activity in candidates.prefetch_related("communes", "topics", "participations"):

@@ -1,9 +1,7 @@
 """Reads of the prevention app. Every selector starts from the scoped queryset.
 
-Activities and trainings belong to several units (many-to-many), so ``visible_to`` — a join on
-``<lookup>__in`` — may return an activity once per commune of the reader it covers. Selectors
-therefore filter through ``pk__in`` (a subquery of the scoped ids), never on the joined rows:
-no duplicate rows, no ``MultipleObjectsReturned`` on a get.
+Activities and trainings belong to several units (many-to-many); ``scoping.visible_to`` filters
+such models through a ``pk__in`` subquery, so each record comes back once.
 """
 
 from __future__ import annotations
@@ -14,11 +12,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
 from apps.core.collation import vi_key, vi_order
+from apps.core.dates import today
 from apps.core.text import normalize
 
 from .choices import HighRiskStatus, TipOffStatus
@@ -38,10 +36,6 @@ from .models import (
 )
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
 def search_q(text: str, field_name: str = "search_text") -> Q:
     """Every word must appear (any order), diacritics and case ignored."""
     q = Q()
@@ -50,46 +44,13 @@ def search_q(text: str, field_name: str = "search_text") -> Q:
     return q
 
 
-def visible_ids(model, user, action: str = "view") -> QuerySet:
-    """A subquery of the ids of ``model`` the user may ``action`` (no duplicates from M2M joins)."""
-    return scoping.visible_to(model._default_manager.all(), user, action).values("pk")
-
-
-def scoped(model, user, action: str = "view") -> QuerySet:
-    return model._default_manager.filter(pk__in=visible_ids(model, user, action))
-
-
-def get_or_404(queryset: QuerySet, user, action: str = "view", **lookup):
-    """Like ``scoping.get_visible_or_404`` but safe for multi-unit records."""
-    try:
-        return queryset.filter(pk__in=visible_ids(queryset.model, user, action)).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def current_communes(user) -> QuerySet[AdministrativeUnit]:
-    """Today's communes in the user's scope, by name."""
-    qs = AdministrativeUnit.objects.current().filter(level="commune")
-    if not user.is_superuser:
-        qs = qs.filter(pk__in=scoping.visible_unit_ids(user))
-    return vi_order(qs, "name")
-
-
 def current_commune_ids(user) -> list[int]:
-    return list(current_communes(user).values_list("pk", flat=True))
+    return list(scoping.current_communes(user).values_list("pk", flat=True))
 
 
 def is_province_wide(user) -> bool:
     area = getattr(user, "area", None)
     return bool(user.is_superuser or (area is not None and area.level == "province" and area.valid_to is None))
-
-
-def units_outside_scope(user, unit_ids) -> list[int]:
-    """The ids (of a record's units) that the user does not have in scope."""
-    if user.is_superuser:
-        return []
-    visible = set(scoping.visible_unit_ids(user))
-    return [pk for pk in unit_ids if pk not in visible]
 
 
 def audience_groups() -> list[AudienceGroup]:
@@ -112,7 +73,7 @@ class ActivityFilters:
 
 def activity_list(*, user, filters: ActivityFilters | None = None, action: str = "view") -> QuerySet[Activity]:
     filters = filters or ActivityFilters()
-    qs = scoped(Activity, user, action)
+    qs = scoping.visible_to(Activity.objects.all(), user, action)
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.commune:
@@ -153,13 +114,13 @@ def activity_get(*, user, pk: int, action: str = "view") -> Activity:
         Prefetch("participations", queryset=_participations()),
         Prefetch("attachments", queryset=ActivityAttachment.objects.select_related("uploaded_by")),
     )
-    return get_or_404(qs, user, action, pk=pk)
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
 
 
 def activity_fully_in_scope(user, activity: Activity) -> bool:
     """May the user edit the shared data of this activity? Only when every commune it covers is
     theirs: an officer of one commune must not rewrite a record another commune also reports."""
-    return not units_outside_scope(user, [c.pk for c in activity.communes.all()])
+    return not scoping.units_outside_scope(user, [c.pk for c in activity.communes.all()])
 
 
 @dataclass
@@ -174,7 +135,7 @@ def activity_reaches(*, user, activity: Activity) -> ActivityReaches:
     base = ActivityReach.objects.filter(activity=activity)
     visible = list(
         vi_order(
-            base.filter(person__in=scoped(HighRiskPerson, user)).select_related(
+            base.filter(person__in=scoping.visible_to(HighRiskPerson.objects.all(), user)).select_related(
                 "person", "person__commune", "person__category"
             ),
             "person__commune__name",
@@ -187,7 +148,7 @@ def activity_reaches(*, user, activity: Activity) -> ActivityReaches:
 def reach_candidates(*, user, commune_ids, include_ids=()) -> QuerySet[HighRiskPerson]:
     """People an activity of these communes may record as reached: active people of the register
     of those communes that the user may see (plus those already recorded, whatever their status)."""
-    qs = scoped(HighRiskPerson, user).filter(commune_id__in=list(commune_ids))
+    qs = scoping.visible_to(HighRiskPerson.objects.all(), user).filter(commune_id__in=list(commune_ids))
     return vi_order(
         qs.filter(Q(status=HighRiskStatus.ACTIVE) | Q(pk__in=list(include_ids))).select_related("commune", "category"),
         "commune__name",
@@ -199,7 +160,9 @@ def reach_candidates(*, user, commune_ids, include_ids=()) -> QuerySet[HighRiskP
 def attachment_get(*, user, pk: int) -> ActivityAttachment:
     """An attachment of an activity the user may see (the activity's permission and scope decide)."""
     try:
-        return ActivityAttachment.objects.select_related("activity").get(pk=pk, activity__in=scoped(Activity, user))
+        return ActivityAttachment.objects.select_related("activity").get(
+            pk=pk, activity__in=scoping.visible_to(Activity.objects.all(), user)
+        )
     except ActivityAttachment.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -247,7 +210,7 @@ def highrisk_get(*, user, pk: int, action: str = "view") -> HighRiskPerson:
 def highrisk_history(*, user, person: HighRiskPerson) -> list[ActivityReach]:
     """The activities that reached this person (only activities the user may see)."""
     return list(
-        ActivityReach.objects.filter(person=person, activity__in=scoped(Activity, user))
+        ActivityReach.objects.filter(person=person, activity__in=scoping.visible_to(Activity.objects.all(), user))
         .select_related("activity")
         .order_by("-activity__date_from", "-pk")
     )
@@ -303,7 +266,7 @@ def coverage(*, user, commune: AdministrativeUnit | int, start: dt.date, end: dt
     Two queries whatever the size of the register."""
     commune_id = commune.pk if isinstance(commune, AdministrativeUnit) else commune
     try:
-        unit = current_communes(user).get(pk=commune_id)
+        unit = scoping.current_communes(user).get(pk=commune_id)
     except AdministrativeUnit.DoesNotExist as exc:
         raise Http404 from exc
     people = (
@@ -364,7 +327,7 @@ class TrainingFilters:
 
 def training_list(*, user, filters: TrainingFilters | None = None, action: str = "view") -> QuerySet[Training]:
     filters = filters or TrainingFilters()
-    qs = scoped(Training, user, action)
+    qs = scoping.visible_to(Training.objects.all(), user, action)
     if filters.q:
         qs = qs.filter(search_q(filters.q))
     if filters.unit:
@@ -382,7 +345,7 @@ def training_get(*, user, pk: int, action: str = "view") -> Training:
     qs = Training.objects.select_related("created_by").prefetch_related(
         Prefetch("participations", queryset=TrainingParticipation.objects.select_related("unit"))
     )
-    return get_or_404(qs, user, action, pk=pk)
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
 
 
 @dataclass
@@ -526,7 +489,7 @@ def prevention_summary(*, user, year: int | None = None) -> dict[str, int | Deci
     """Key figures of the year for the hub page (each a single aggregate query)."""
     year = year or today().year
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    activities = scoped(Activity, user).filter(date_from__lte=end, date_to__gte=start)
+    activities = scoping.visible_to(Activity.objects.all(), user).filter(date_from__lte=end, date_to__gte=start)
     row = activities.aggregate(count=Count("pk"), sessions=Sum("sessions"), participants=Sum("participants_total"))
     summary: dict[str, int | Decimal | None] = {
         "year": year,

@@ -19,12 +19,6 @@ from .selectors import CRIMECASE_SORTS, CULTIVATION_SORTS, HOTSPOT_SORTS
 from .services import AMOUNT_FIELDS
 
 
-def _current_communes(user):
-    return vi_order(
-        AdministrativeUnit.objects.current().filter(level="commune", pk__in=scoping.visible_unit_ids(user)), "name"
-    )
-
-
 def _former_communes(user):
     return vi_order(
         AdministrativeUnit.objects.former()
@@ -57,7 +51,7 @@ class CommuneFieldsMixin:
     def setup_communes(self, user) -> None:
         self.fields["commune"] = forms.ModelChoiceField(
             label=_("Xã, phường"),
-            queryset=_current_communes(user),
+            queryset=scoping.current_communes(user),
             required=False,
             help_text=_("Xã, phường hiện nay (từ 01/7/2025) mà bản ghi được tính vào."),
         )
@@ -180,7 +174,7 @@ class HotspotFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = _current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
 
 # --- crime cases ---------------------------------------------------------------------------------
@@ -306,7 +300,7 @@ class CrimeCaseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = _current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)
 
 
 # --- cultivation ---------------------------------------------------------------------------------
@@ -363,4 +357,4 @@ class CultivationFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = _current_communes(user)
+        self.fields["commune"].queryset = scoping.current_communes(user)

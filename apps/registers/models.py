@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.choices import Sex
+from apps.core.models import VersionedModel
 
 from .choices import CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
 
@@ -49,7 +50,7 @@ def _created_by_fk() -> models.ForeignKey:
     )
 
 
-class Hotspot(models.Model):
+class Hotspot(VersionedModel):
     """A place where drugs are traded or used (điểm, tụ điểm), followed from discovery to
     elimination; every status change is a dated ``HotspotStatusChange``."""
 
@@ -92,10 +93,7 @@ class Hotspot(models.Model):
     name_key = models.CharField(_("khóa tên"), max_length=200, editable=False)
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
 
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _created_by_fk()
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("điểm, tụ điểm")
@@ -155,7 +153,7 @@ class HotspotStatusChange(models.Model):
         return f"{self.changed_on:%d/%m/%Y} {self.get_to_status_display()}"
 
 
-class CrimeCase(models.Model):
+class CrimeCase(VersionedModel):
     """A drug crime case (vụ án về ma túy) detected in the commune, with its seizures."""
 
     area_lookup = "commune"
@@ -186,10 +184,7 @@ class CrimeCase(models.Model):
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
 
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _created_by_fk()
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("vụ án về ma túy")
@@ -245,7 +240,7 @@ class Offender(models.Model):
         return f"{self.full_name} ({self.birth_year})" if self.birth_year else self.full_name
 
 
-class Cultivation(models.Model):
+class Cultivation(VersionedModel):
     """A find of drug-bearing plants (phát hiện, triệt phá cây có chứa chất ma túy)."""
 
     area_lookup = "commune"
@@ -265,10 +260,7 @@ class Cultivation(models.Model):
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
 
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_by = _created_by_fk()
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("phát hiện, triệt phá cây có chứa chất ma túy")

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from apps.areas.selectors import describe_candidates, unit_current_successors
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.cases.choices import Sex
 from apps.core import locking, scoping
+from apps.core.dates import today
 from apps.core.text import nfc, normalize
 from apps.reporting.locks import ensure_unlocked
 
@@ -82,14 +82,6 @@ _EXTRA_LABELS = {"offenders": gettext_lazy("đối tượng bị bắt"), "linke
 MIN_OFFENDER_AGE = 14  # criminal responsibility for drug offences (BLHS 2015, Art. 12)
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def _user_or_none(actor) -> User | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _clean_text(value: Any) -> str:
     """One canonical form for text typed on different keyboards: NFC, single spaces."""
     return " ".join(nfc(str(value or "")).split())
@@ -107,8 +99,7 @@ def _date(value: dt.date) -> str:
 
 
 def _require(actor: User, model: type[models.Model], action: str) -> None:
-    if not scoping.has_action(actor, model, action):
-        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+    scoping.require(actor, scoping.permission_name(model, action))
 
 
 def _not_future(errors: dict[str, str], model: type[models.Model], name: str, value: dt.date | None, on: dt.date):
@@ -176,12 +167,9 @@ def resolve_commune(
                     }
                 }
             )
-    if commune is None:
-        raise ValidationError({"commune": _("Hãy chọn xã, phường.")})
-    if commune.level != Level.COMMUNE or commune.valid_to is not None:
-        raise ValidationError({"commune": _("Phải chọn một xã, phường hiện hành (từ 01/7/2025).")})
-    if not scoping.unit_in_scope(actor, commune):
-        raise ValidationError({"commune": _("%(unit)s nằm ngoài phạm vi được giao.") % {"unit": commune.full_name}})
+    scoping.ensure_commune_in_scope(
+        actor, commune, not_current=_("Phải chọn một xã, phường hiện hành (từ 01/7/2025).")
+    )
     return commune
 
 
@@ -323,7 +311,7 @@ def hotspot_create(
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     linked = _check_linked_cases(actor, data.linked_cases) or []
-    hotspot = Hotspot(created_by=_user_or_none(actor), status=status)
+    hotspot = Hotspot(created_by=scoping.user_or_none(actor), status=status)
     _apply_hotspot(hotspot, data, commune)
     hotspot.status_since = status_since or hotspot.discovered_on
     hotspot.eliminated_on = hotspot.status_since if status == HotspotStatus.ELIMINATED else None
@@ -338,7 +326,7 @@ def hotspot_create(
         to_status=status,
         changed_on=hotspot.status_since,
         reason=(reason or "").strip(),
-        changed_by=_user_or_none(actor),
+        changed_by=scoping.user_or_none(actor),
     )
     _write(
         actor=actor,
@@ -445,7 +433,7 @@ def hotspot_change_status(
         to_status=to_status,
         changed_on=changed_on,
         reason=(reason or "").strip(),
-        changed_by=_user_or_none(actor),
+        changed_by=scoping.user_or_none(actor),
     )
     hotspot.status = to_status
     hotspot.status_since = changed_on
@@ -639,7 +627,7 @@ def crime_case_create(*, actor: User, data: CrimeCaseInput, offenders: Sequence[
     _require(actor, CrimeCase, "add")
     on = today()
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
-    case = CrimeCase(created_by=_user_or_none(actor))
+    case = CrimeCase(created_by=scoping.user_or_none(actor))
     _apply_crime(case, data, commune)
     _check_crime_date_first(case, on=on)
     built, errors = _build_offenders(actor, case, offenders, on=on)
@@ -781,7 +769,7 @@ def cultivation_create(*, actor: User, data: CultivationInput) -> Cultivation:
     """Enter a find of drug-bearing plants; numbered ``TC-<commune>-<year>-NNNN``."""
     _require(actor, Cultivation, "add")
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
-    item = Cultivation(created_by=_user_or_none(actor))
+    item = Cultivation(created_by=scoping.user_or_none(actor))
     _apply_cultivation(item, data, commune)
     _validate_cultivation(item, on=today())
     ensure_unlocked(commune=commune, day=item.found_on)

@@ -97,7 +97,7 @@ def refresh(area_ids: Iterable[int]) -> int:
         AdministrativeUnit.objects.current().filter(level=Level.COMMUNE, pk__in=area_ids).values_list("pk", flat=True)
     )
     rows = StoredFigures.objects.filter(
-        computed_at__gte=timezone.now() - dt.timedelta(days=getattr(settings, "PCMT_FIGURES_HOT_DAYS", 14))
+        computed_at__gte=timezone.now() - dt.timedelta(days=settings.PCMT_FIGURES_HOT_DAYS)
     )
     if len(communes) == len(set(area_ids)):
         rows = rows.filter(unit_id__in=communes)

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .models import Submission, SubmissionStatus
 
@@ -58,11 +59,16 @@ def locked_submission(*, commune: Any, day: dt.date | None, until: dt.date | Non
 def lock_message(submission: Submission, day: dt.date) -> str:
     period = submission.period
     shown = max(day, period.start)
-    return (
-        f"Kỳ báo cáo {period.label} ({period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}) của {submission.commune} "
-        f"đã được phê duyệt và khóa; muốn sửa số liệu ngày {shown:%d/%m/%Y} cần cán bộ tỉnh mở lại kỳ "
-        "(ghi rõ lý do)."
-    )
+    return _(
+        "Kỳ báo cáo %(period)s (%(start)s – %(end)s) của %(commune)s đã được phê duyệt và khóa; muốn sửa số liệu "
+        "ngày %(day)s cần cán bộ tỉnh mở lại kỳ (ghi rõ lý do)."
+    ) % {
+        "period": period.label,
+        "start": f"{period.start:%d/%m/%Y}",
+        "end": f"{period.end:%d/%m/%Y}",
+        "commune": submission.commune,
+        "day": f"{shown:%d/%m/%Y}",
+    }
 
 
 def ensure_unlocked(*, commune: Any, day: dt.date | None, until: dt.date | None = None) -> None:

@@ -19,6 +19,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import VersionedModel
+
 
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("Tháng")
@@ -121,7 +123,7 @@ class ReportingPeriod(models.Model):
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
-class Submission(models.Model):
+class Submission(VersionedModel):
     """One commune's figures for one period: frozen on submission, locked on approval."""
 
     area_lookup = "commune"
@@ -160,10 +162,6 @@ class Submission(models.Model):
     reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     return_reason = models.TextField(_("lý do trả lại / mở lại"), blank=True)
     submit_count = models.PositiveSmallIntegerField(_("số lần nộp"), default=0, editable=False)
-    # Optimistic locking: every change bumps it; a review based on an older version is refused.
-    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("số liệu nộp của xã")

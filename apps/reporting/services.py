@@ -43,16 +43,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
-from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record
 from apps.core import scoping
 from apps.core.collation import vi_order
-from apps.core.locking import person_name
+from apps.core.dates import today
+from apps.core.locking import lock_for_update, person_name
 
 from . import actions, figures, indicators
 from .indicators import INDICATORS, Value
@@ -63,10 +63,6 @@ VIEW_PERM = "reporting.view_dashboard"
 SUBMIT_PERM = "reporting.submit_submission"
 REVIEW_PERM = "reporting.review_submission"
 MIN_REASON = 5
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 # --- scope ----------------------------------------------------------------------------------------
@@ -84,19 +80,8 @@ def current_communes_in(unit: AdministrativeUnit):
 
 def scoped_commune_ids(user, unit: AdministrativeUnit | None = None) -> list[int]:
     """Ids of today's communes at or under ``unit`` (default: the user's whole scope) that the user
-    may read figures of. 404 when ``unit`` is outside the scope, 403 without the permission."""
-    visible = set(scoping.visible_unit_ids(user))
-    if unit is not None and not (user.is_superuser or unit.pk in visible):
-        raise Http404
-    if not user.has_perm(VIEW_PERM):
-        raise PermissionDenied
-    if unit is None:
-        qs = AdministrativeUnit.objects.current().filter(level=Level.COMMUNE)
-        if not user.is_superuser:
-            qs = qs.filter(pk__in=visible)
-        return list(vi_order(qs, "name").values_list("pk", flat=True))
-    ids = list(current_communes_in(unit).values_list("pk", flat=True))
-    return ids if user.is_superuser else [i for i in ids if i in visible]
+    may read figures of (``scoping.commune_ids_in_scope``: 404 out of scope, 403 without the permission)."""
+    return scoping.commune_ids_in_scope(user, unit, perm=VIEW_PERM)
 
 
 # --- snapshots ------------------------------------------------------------------------------------
@@ -278,18 +263,13 @@ def figures_for(*, user, unit: AdministrativeUnit, period: ReportingPeriod, with
 # --- workflow -------------------------------------------------------------------------------------
 
 
-def _is_user(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
 def _require(actor, perm: str, message: str) -> None:
-    if not _is_user(actor) or not actor.has_perm(perm):
-        raise PermissionDenied(message)
+    scoping.require(actor, perm, message)
 
 
 def _require_scope(actor, commune: AdministrativeUnit) -> None:
     if not scoping.unit_in_scope(actor, commune):
-        raise PermissionDenied("Xã, phường nằm ngoài phạm vi được giao.")
+        raise PermissionDenied(_("Xã, phường nằm ngoài phạm vi được giao."))
 
 
 def _audit_state(submission: Submission) -> dict[str, Any]:
@@ -306,37 +286,42 @@ def _audit_state(submission: Submission) -> dict[str, Any]:
 def _reason(reason: str, what: str) -> str:
     reason = " ".join((reason or "").split())
     if len(reason) < MIN_REASON:
-        raise ValidationError({"reason": f"Phải ghi rõ lý do {what} (ít nhất {MIN_REASON} ký tự)."})
+        raise ValidationError(
+            {"reason": _("Phải ghi rõ lý do %(what)s (ít nhất %(min)s ký tự).") % {"what": what, "min": MIN_REASON}}
+        )
     return reason
 
 
+def _stale_submission(locked: Submission, expected_version: int) -> str:
+    # the last one who acted on it: the reviewer after a review, else the submitter
+    reviewed_last = locked.reviewed_at and (not locked.submitted_at or locked.reviewed_at >= locked.submitted_at)
+    who = locked.reviewed_by if reviewed_last else locked.submitted_by
+    return _(
+        "Số liệu của xã đã thay đổi sau khi bạn mở trang (phiên bản %(seen)s → %(now)s%(who)s). "
+        "Hãy tải lại trang, xem lại số liệu rồi thao tác lại."
+    ) % {"seen": expected_version, "now": locked.version, "who": ", " + person_name(who) if who else ""}
+
+
 def _lock_row(submission: Submission, expected_version: int | None) -> Submission:
-    locked = (
-        Submission.objects.select_for_update(no_key=True).select_related("period", "commune").get(pk=submission.pk)
+    return lock_for_update(
+        submission,
+        expected_version,
+        queryset=Submission.objects.select_related("period", "commune"),
+        message=_stale_submission,
     )
-    if expected_version is not None and locked.version != expected_version:
-        # the last one who acted on it: the reviewer after a review, else the submitter
-        reviewed_last = locked.reviewed_at and (not locked.submitted_at or locked.reviewed_at >= locked.submitted_at)
-        who = locked.reviewed_by if reviewed_last else locked.submitted_by
-        raise StaleObjectError(
-            "Số liệu của xã đã thay đổi sau khi bạn mở trang (phiên bản "
-            f"{expected_version} → {locked.version}{', ' + person_name(who) if who else ''}). "
-            "Hãy tải lại trang, xem lại số liệu rồi thao tác lại.",
-            code="stale",
-        )
-    return locked
 
 
 @transaction.atomic
 def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPeriod, note: str = "") -> Submission:
     """Freeze the commune's figures for the period and send them to the province."""
-    _require(actor, SUBMIT_PERM, "Tài khoản không có quyền nộp số liệu kỳ báo cáo.")
-    if commune.level != Level.COMMUNE or commune.valid_to is not None:
-        raise ValidationError({"commune": "Chỉ xã, phường hiện hành mới nộp số liệu."})
+    _require(actor, SUBMIT_PERM, _("Tài khoản không có quyền nộp số liệu kỳ báo cáo."))
+    if not scoping.is_current_commune(commune):
+        raise ValidationError({"commune": _("Chỉ xã, phường hiện hành mới nộp số liệu.")})
     _require_scope(actor, commune)
     if today() <= period.end:
         raise ValidationError(
-            f"Kỳ {period.label} chưa kết thúc (số liệu đến hết ngày {period.end:%d/%m/%Y}) nên chưa thể nộp."
+            _("Kỳ %(period)s chưa kết thúc (số liệu đến hết ngày %(end)s) nên chưa thể nộp.")
+            % {"period": period.label, "end": f"{period.end:%d/%m/%Y}"}
         )
     # One submitter at a time; NO KEY so that foreign-key checks of rows citing the commune (audit
     # rows of other requests) are not blocked (see cases.services._next_file_number).
@@ -345,10 +330,14 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
     submission = _lock_row(submission, None)
     before = _audit_state(submission)
     if submission.status == SubmissionStatus.APPROVED:
-        raise ValidationError(f"Số liệu {period.label} của {commune} đã được phê duyệt và khóa.")
+        raise ValidationError(
+            _("Số liệu %(period)s của %(commune)s đã được phê duyệt và khóa.")
+            % {"period": period.label, "commune": commune}
+        )
     if submission.status == SubmissionStatus.SUBMITTED:
         raise ValidationError(
-            f"Số liệu {period.label} đã nộp, đang chờ tỉnh duyệt; muốn sửa hãy đề nghị tỉnh trả lại."
+            _("Số liệu %(period)s đã nộp, đang chờ tỉnh duyệt; muốn sửa hãy đề nghị tỉnh trả lại.")
+            % {"period": period.label}
         )
     submission.snapshot = build_snapshot(commune=commune, period=period)
     submission.status = SubmissionStatus.SUBMITTED
@@ -366,13 +355,13 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
         area=commune,
         before=before,
         after=after,
-        message=f"{period.label} – lần nộp thứ {submission.submit_count}",
+        message=_("%(period)s – lần nộp thứ %(count)s") % {"period": period.label, "count": submission.submit_count},
     )
     return submission
 
 
 def _review(actor, submission: Submission, expected_version: int | None) -> Submission:
-    _require(actor, REVIEW_PERM, "Tài khoản không có quyền duyệt số liệu kỳ báo cáo.")
+    _require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
     _require_scope(actor, submission.commune)
     return _lock_row(submission, expected_version if expected_version is not None else submission.version)
 
@@ -382,10 +371,10 @@ def submission_return(
     *, actor, submission: Submission, reason: str, expected_version: int | None = None
 ) -> Submission:
     """Send a submitted report back to the commune, with the reason."""
-    reason = _reason(reason, "trả lại")
+    reason = _reason(reason, _("trả lại"))
     submission = _review(actor, submission, expected_version)
     if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt.")
+        raise ValidationError(_("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."))
     before = _audit_state(submission)
     submission.status = SubmissionStatus.RETURNED
     submission.return_reason = reason
@@ -410,7 +399,7 @@ def submission_approve(*, actor, submission: Submission, expected_version: int |
     locked for the commune."""
     submission = _review(actor, submission, expected_version)
     if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt.")
+        raise ValidationError(_("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."))
     before = _audit_state(submission)
     submission.status = SubmissionStatus.APPROVED
     submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
@@ -423,7 +412,8 @@ def submission_approve(*, actor, submission: Submission, expected_version: int |
         area=submission.commune,
         before=before,
         after=_audit_state(submission),
-        message=f"{submission.period.label}: khóa số liệu {submission.period.window_label}",
+        message=_("%(period)s: khóa số liệu %(window)s")
+        % {"period": submission.period.label, "window": submission.period.window_label},
     )
     return submission
 
@@ -431,13 +421,13 @@ def submission_approve(*, actor, submission: Submission, expected_version: int |
 @transaction.atomic
 def period_reopen(*, actor, submission: Submission, reason: str, expected_version: int | None = None) -> Submission:
     """Unlock an approved submission (reason required): back to "returned" for the commune."""
-    reason = _reason(reason, "mở lại kỳ")
+    reason = _reason(reason, _("mở lại kỳ"))
     submission = _review(actor, submission, expected_version)
     if submission.status != SubmissionStatus.APPROVED:
-        raise ValidationError("Chỉ mở lại được kỳ đã phê duyệt (đang khóa).")
+        raise ValidationError(_("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."))
     before = _audit_state(submission)
     submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = f"Mở lại kỳ: {reason}"
+    submission.return_reason = _("Mở lại kỳ: %(reason)s") % {"reason": reason}
     submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
     submission.version += 1
     submission.save()

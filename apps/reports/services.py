@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
+from apps.areas.selectors import home_province
 from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
 
@@ -49,9 +50,7 @@ class ReportIntegrityError(Exception):
 
 
 def _province_name() -> str:
-    from django.conf import settings
-
-    province = AdministrativeUnit.objects.current().filter(level="province", code=settings.PCMT_PROVINCE_CODE).first()
+    province = home_province()
     return province.full_name if province else "Tỉnh Tuyên Quang"
 
 

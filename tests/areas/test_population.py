@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.areas.models import UnitPopulation
-from apps.areas.services import StaleObjectError, population_set
+from apps.areas.services import population_set
 from apps.audit.models import AuditLogEntry
+from apps.core.locking import StaleObjectError
 from tests.factories.accounts import UserFactory
 
 

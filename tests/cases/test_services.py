@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
 from apps.cases import selectors, services
 from apps.cases.choices import CaseType, CloseReason, EventKind, IdKind, Status, Whereabouts
 from apps.cases.models import CaseEvent, CaseFile, Holiday, LegalDuration, Person, PersonMerge
 from apps.cases.selectors import CaseFilters
 from apps.cases.workflow import add_months
+from apps.core.locking import StaleObjectError
 from tests.factories.accounts import UserFactory
 from tests.factories.cases import PersonFactory, advance, make_case
 

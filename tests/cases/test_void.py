@@ -10,11 +10,11 @@ from django.http import Http404
 from django.urls import reverse
 
 from apps.accounts import roles
-from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
 from apps.cases import services
 from apps.cases.choices import EventKind, Whereabouts
 from apps.cases.models import CaseEvent, CaseFile, StockSpan
+from apps.core.locking import StaleObjectError
 from apps.reporting import services as reporting_services
 from apps.reporting.indicators import compute
 from apps.reporting.periods import period_get

@@ -55,7 +55,7 @@ def test_the_rule_sets_write_down_the_evidence_of_each_criterion(spec):
         for c in level.criteria:
             if not level.is_key:
                 assert set(c.evidence) == {"records", "submission"}, (level.code, c.code)
-            if c.kind == rules.THRESHOLD and rules.INDICATORS[c.indicator].kind == "percent":
+            if c.kind == rules.THRESHOLD and rules.INPUTS[c.indicator].kind == "percent":
                 assert "population" in c.evidence, (level.code, c.code)
     again = rules.spec_from_dict(rules.spec_to_dict(spec))
     assert again == spec

@@ -42,7 +42,7 @@ def _facts(**kwargs) -> rules.Indicators:
 
 
 def epsilon(indicator: str) -> Decimal:
-    kind = rules.INDICATORS[indicator].kind
+    kind = rules.INPUTS[indicator].kind
     return {"count": D(1), "percent": D("0.001"), "area": D("0.01")}[kind]
 
 
@@ -256,7 +256,7 @@ def test_missing_population_makes_the_outcome_undetermined_with_the_reason():
     type_1 = QD28.level("type_1")
     b, d = (c for c in type_1.criteria if c.code in ("b", "d"))
     reason = "chưa có dân số năm 2025"
-    ratio_indicators = [code for code, info in rules.INDICATORS.items() if info.kind == "percent"]
+    ratio_indicators = [code for code, info in rules.INPUTS.items() if info.kind == "percent"]
     values = {k: v for k, v in _zero_indicators(QD28).items() if k not in ratio_indicators}
     values.update({b.indicator: b.threshold, d.indicator: d.threshold})
     outcome = rules.evaluate(QD28, _facts(values=values, missing=dict.fromkeys(ratio_indicators, reason)))

@@ -9,11 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
 from apps.classification import rules, selectors, services
 from apps.classification.choices import AssessmentStatus
 from apps.classification.models import Assessment, AssessmentResult, KeyRoute, RuleSet
+from apps.core.locking import StaleObjectError
 
 from .helpers import add_cases, approved_assessment, cases_only_ruleset, commune
 
@@ -128,7 +128,7 @@ def test_approving_a_rerun_supersedes_the_previous_approval_without_touching_its
     assert [row.commune for row in diff.changed] == [world.commune_a]
     row = diff.changed[0]
     assert (row.before.final_level, row.after.final_level, row.trend) == (rules.HAS_PROBLEMS, "type_1", "up")
-    label = rules.INDICATORS["addicts_users_with_records"].label
+    label = rules.INPUTS["addicts_users_with_records"].label
     assert (label, "2 người", "3 người") in row.changed_indicators
     assert diff.unchanged == 1
 

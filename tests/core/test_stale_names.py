@@ -3,8 +3,7 @@
 
 import pytest
 
-from apps.areas.services import StaleObjectError
-from apps.core.locking import person_name
+from apps.core.locking import StaleObjectError, person_name
 from apps.reporting import services
 from apps.reporting.models import PeriodKind, Submission
 from apps.reporting.periods import period_get

@@ -8,9 +8,9 @@ from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
 from apps.cases import services as case_services
+from apps.core.locking import StaleObjectError
 from apps.prevention import services
 from apps.prevention.choices import HighRiskSource, HighRiskStatus
 from apps.prevention.models import Activity, ActivityReach, HighRiskPerson, Informant, TipOff

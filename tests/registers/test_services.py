@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.areas.models import UnitSuccession
-from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
+from apps.core.locking import StaleObjectError
 from apps.registers import actions, services
 from apps.registers.choices import HOTSPOT_TRANSITIONS, HotspotStatus
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from apps.areas.services import StaleObjectError
 from apps.audit.models import AuditLogEntry
 from apps.cases import stocks
 from apps.cases.models import CaseEvent, CaseFile
+from apps.core.locking import StaleObjectError
 from apps.reporting import actions, locks, services
 from apps.reporting.models import Submission, SubmissionStatus
 from apps.reporting.periods import PeriodKind, period_get

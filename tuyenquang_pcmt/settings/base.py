@@ -383,6 +383,11 @@ PCMT_DASHBOARD_CACHE_SECONDS = env.int("PCMT_DASHBOARD_CACHE_SECONDS", default=3
 # Each commune's indicators stored per data window and recomputed only when its data changed
 # (apps/reporting/figures.py); False computes every figure live.
 PCMT_FIGURES_PRECOMPUTED = env.bool("PCMT_FIGURES_PRECOMPUTED", default=True)
+# After a change, a background job recomputes that commune's stored figures of the windows read in
+# the last PCMT_FIGURES_HOT_DAYS days (older windows are recomputed when next read); False leaves
+# every recomputation to the next read.
+PCMT_FIGURES_REFRESH = env.bool("PCMT_FIGURES_REFRESH", default=True)
+PCMT_FIGURES_HOT_DAYS = env.int("PCMT_FIGURES_HOT_DAYS", default=14)
 
 # BACKGROUND JOBS
 # ------------------------------------------------------------------------------

@@ -77,5 +77,5 @@ def criterion_threshold(criterion, spec=None):
 
 @register.filter
 def indicator_label(code: str) -> str:
-    info = rules.INDICATORS.get(code)
+    info = rules.INPUTS.get(code)
     return info.label if info else code

@@ -1,0 +1,278 @@
+"""Pages of propaganda/education activities: list, export, detail, forms, people reached, attachments, imports."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView, View
+
+from apps.audit.services import audit_read
+from apps.core import scoping
+from apps.core.views import (
+    ImportTemplateView,
+    ScopedImportView,
+    ScopedViewMixin,
+)
+
+from .. import actions, exports, forms, selectors, services
+from ..models import Activity, HighRiskPerson
+from ..resources import ActivityResource, ReachResource
+from ._common import ExportView, FilteredListView, ServiceFormView
+
+# --- activities --------------------------------------------------------------------------------------
+
+
+class ActivityListView(FilteredListView):
+    model = Activity
+    template_name = "prevention/activity_list.html"
+    filter_form_class = forms.ActivityFilterForm
+
+    def get_queryset(self):
+        self.filter_form = self.get_filter_form()
+        return selectors.activity_list(user=self.request.user, filters=self.filter_form.filters())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_import"] = scoping.has_action(self.request.user, Activity, "import")
+        return ctx
+
+
+class ActivityExportView(ExportView):
+    permission_model = Activity
+    filter_form_class = forms.ActivityFilterForm
+
+    def export(self, request, filters):
+        qs = selectors.activity_list(user=request.user, filters=filters, action="export")
+        return exports.activity_export(
+            actor=request.user, queryset=qs, groups=selectors.audience_groups(), filters=request.GET.urlencode()
+        )
+
+
+class ActivityDetailView(ScopedViewMixin, TemplateView):
+    permission_model = Activity
+    template_name = "prevention/activity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        activity = selectors.activity_get(user=user, pk=self.kwargs["pk"])
+        can_change = scoping.has_action(user, Activity, "change")
+        full = selectors.activity_fully_in_scope(user, activity)
+        can_view_people = scoping.has_action(user, HighRiskPerson, "view")
+        ctx.update(
+            activity=activity,
+            can_edit=can_change and full,
+            can_record_reaches=can_change and can_view_people,
+            partly_outside=not full,
+            reaches=selectors.activity_reaches(user=user, activity=activity) if can_view_people else None,
+            attachment_form=forms.AttachmentForm() if can_change and full else None,
+        )
+        return ctx
+
+
+class ActivityFormView(ServiceFormView):
+    permission_model = Activity
+    template_name = "prevention/activity_form.html"
+
+    def get_form(self, data=None, files=None):
+        return forms.ActivityForm(data, user=self.request.user, activity=self.object)
+
+    def _input(self, form) -> services.ActivityInput:
+        d = form.cleaned_data
+        return services.ActivityInput(
+            title=d["title"],
+            date_from=d["date_from"],
+            date_to=d.get("date_to"),
+            communes=list(d["communes"]),
+            kind=d["kind"],
+            topics=d["topics"],
+            participation=form.participation(),
+            sessions=d["sessions"],
+            materials_count=d["materials_count"],
+            materials_description=d.get("materials_description", ""),
+            organiser=d["organiser"],
+            reporting_officer=d.get("reporting_officer"),
+            notes=d.get("notes", ""),
+            reached=list(d.get("reached") or []),
+        )
+
+    def success_url(self, obj):
+        return reverse("prevention:activity_detail", args=[obj.pk])
+
+    def success_message(self, obj):
+        return _("Đã lưu hoạt động “%(t)s”.") % {"t": obj.title}
+
+
+class ActivityCreateView(ActivityFormView):
+    permission_action = "add"
+    title = gettext_lazy("Thêm hoạt động tuyên truyền")
+
+    def save(self, form):
+        return services.activity_create(actor=self.request.user, data=self._input(form))
+
+    def cancel_url(self):
+        return reverse("prevention:activity_list")
+
+
+class ActivityUpdateView(ActivityFormView):
+    permission_action = "change"
+    title = gettext_lazy("Sửa hoạt động tuyên truyền")
+
+    def load(self):
+        self.object = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if not selectors.activity_fully_in_scope(self.request.user, self.object):
+            raise PermissionDenied
+
+    def save(self, form):
+        return services.activity_update(
+            actor=self.request.user,
+            activity=self.object,
+            data=self._input(form),
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def cancel_url(self):
+        return reverse("prevention:activity_detail", args=[self.object.pk])
+
+
+class ActivityReachView(ServiceFormView):
+    """Record which registered people of the officer's communes an activity reached (also on a
+    multi-commune activity whose shared data they cannot edit)."""
+
+    permission_model = Activity
+    permission_action = "change"
+    template_name = "prevention/activity_reaches.html"
+    title = gettext_lazy("Người nguy cơ cao được tiếp cận")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scoping.has_action(request.user, HighRiskPerson, "view"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self):
+        self.object = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def get_form(self, data=None, files=None):
+        return forms.ReachForm(data, user=self.request.user, activity=self.object)
+
+    def save(self, form):
+        services.activity_set_reaches(
+            actor=self.request.user, activity=self.object, persons=list(form.cleaned_data["reached"])
+        )
+        return self.object
+
+    def success_url(self, obj):
+        return reverse("prevention:activity_detail", args=[obj.pk])
+
+    def cancel_url(self):
+        return reverse("prevention:activity_detail", args=[self.object.pk])
+
+    def success_message(self, obj):
+        return _("Đã ghi danh sách người được tiếp cận.")
+
+
+class ActivityAttachView(ServiceFormView):
+    permission_model = Activity
+    permission_action = "change"
+    title = gettext_lazy("Đính kèm ảnh, tài liệu")
+
+    def load(self):
+        self.object = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if not selectors.activity_fully_in_scope(self.request.user, self.object):
+            raise PermissionDenied
+
+    def get_form(self, data=None, files=None):
+        return forms.AttachmentForm(data, files)
+
+    def save(self, form):
+        services.attachment_add(actor=self.request.user, activity=self.object, upload=form.cleaned_data["file"])
+        return self.object
+
+    def success_url(self, obj):
+        return reverse("prevention:activity_detail", args=[obj.pk])
+
+    def cancel_url(self):
+        return reverse("prevention:activity_detail", args=[self.object.pk])
+
+    def success_message(self, obj):
+        return _("Đã đính kèm tệp.")
+
+
+class AttachmentDownloadView(ScopedViewMixin, View):
+    """Attachments are served only here, to users who may see the activity."""
+
+    permission_model = Activity
+
+    def get(self, request, pk):
+        attachment = selectors.attachment_get(user=request.user, pk=pk)
+        try:
+            handle = attachment.file.open("rb")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404 from exc
+        # Photos of activities may show people: every download is a read of personal data.
+        audit_read(
+            actor=request.user,
+            action=actions.ATTACHMENT_DOWNLOAD,
+            obj=attachment,
+            after={"activity": attachment.activity_id, "name": attachment.original_name},
+        )
+        return FileResponse(
+            handle,
+            as_attachment=attachment.content_type == "application/pdf",
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+
+
+class ActivityImportView(ScopedImportView):
+    resource_class = ActivityResource
+    import_kind = "prevention-activities"
+    audit_action = actions.ACTIVITY_IMPORT
+    title = gettext_lazy("Nhập hoạt động tuyên truyền từ tệp Excel")
+    template_url_name = "prevention:activity_import_template"
+    success_url = reverse_lazy("prevention:activity_list")
+
+
+class ActivityImportTemplateView(ImportTemplateView):
+    resource_class = ActivityResource
+    filename = "mau-nhap-hoat-dong-tuyen-truyen.xlsx"
+
+
+class ReachImportView(ScopedImportView):
+    """Upload the list of registered people an activity reached (attendance sheet)."""
+
+    resource_class = ReachResource
+    audit_action = actions.ACTIVITY_REACH_IMPORT
+    title = gettext_lazy("Nhập danh sách người nguy cơ cao được tiếp cận")
+    template_url_name = "prevention:reach_import_template"
+    permission_action = "change"
+
+    def get_permission_model(self):
+        return Activity
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if not scoping.has_action(request.user, HighRiskPerson, "view"):
+                raise PermissionDenied
+            if scoping.has_action(request.user, Activity, "change"):
+                activity = selectors.activity_get(user=request.user, pk=kwargs["pk"], action="change")
+                self.resource_class = type("BoundReachResource", (ReachResource,), {"activity": activity})
+                self.import_kind = f"prevention-reaches-{activity.pk}"
+                self.success_url = reverse("prevention:activity_detail", args=[activity.pk])
+                self.activity = activity
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["title"] = f"{self.title}: {self.activity.title}"
+        return ctx
+
+
+class ReachImportTemplateView(ImportTemplateView):
+    resource_class = ReachResource
+    filename = "mau-nhap-nguoi-duoc-tiep-can.xlsx"
+    permission_action = "change"
+
+    def get_permission_model(self):
+        return Activity

@@ -1,0 +1,131 @@
+"""Pages of model points and their yearly evaluations."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from apps.core import scoping
+from apps.core.views import (
+    ScopedViewMixin,
+)
+
+from .. import exports, forms, selectors, services
+from ..models import ModelPoint
+from ._common import ExportView, FilteredListView, ServiceFormView
+
+# --- model points --------------------------------------------------------------------------------
+
+
+class ModelPointListView(FilteredListView):
+    model = ModelPoint
+    template_name = "prevention/modelpoint_list.html"
+    filter_form_class = forms.ModelPointFilterForm
+
+    def get_queryset(self):
+        self.filter_form = self.get_filter_form()
+        return selectors.modelpoint_list(user=self.request.user, filters=self.filter_form.filters())
+
+
+class ModelPointExportView(ExportView):
+    permission_model = ModelPoint
+    filter_form_class = forms.ModelPointFilterForm
+
+    def export(self, request, filters):
+        qs = selectors.modelpoint_list(user=request.user, filters=filters, action="export")
+        return exports.modelpoint_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+
+
+class ModelPointDetailView(ScopedViewMixin, TemplateView):
+    permission_model = ModelPoint
+    template_name = "prevention/modelpoint_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["point"] = selectors.modelpoint_get(user=user, pk=self.kwargs["pk"])
+        ctx["can_edit"] = scoping.has_action(user, ModelPoint, "change")
+        return ctx
+
+
+class ModelPointFormView(ServiceFormView):
+    permission_model = ModelPoint
+
+    def get_form(self, data=None, files=None):
+        return forms.ModelPointForm(data, user=self.request.user, point=self.object)
+
+    def _input(self, form) -> services.ModelPointInput:
+        d = form.cleaned_data
+        return services.ModelPointInput(
+            commune=d["commune"],
+            name=d["name"],
+            decision_number=d["decision_number"],
+            decision_date=d["decision_date"],
+            started_on=d["started_on"],
+            ended_on=d.get("ended_on"),
+            description=d.get("description", ""),
+        )
+
+    def success_url(self, obj):
+        return reverse("prevention:modelpoint_detail", args=[obj.pk])
+
+    def success_message(self, obj):
+        return _("Đã lưu mô hình “%(n)s”.") % {"n": obj.name}
+
+
+class ModelPointCreateView(ModelPointFormView):
+    permission_action = "add"
+    title = gettext_lazy("Thêm mô hình điểm")
+
+    def save(self, form):
+        return services.modelpoint_create(actor=self.request.user, data=self._input(form))
+
+    def cancel_url(self):
+        return reverse("prevention:modelpoint_list")
+
+
+class ModelPointUpdateView(ModelPointFormView):
+    permission_action = "change"
+    title = gettext_lazy("Sửa mô hình điểm")
+
+    def load(self):
+        self.object = selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def save(self, form):
+        return services.modelpoint_update(
+            actor=self.request.user,
+            point=self.object,
+            data=self._input(form),
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def cancel_url(self):
+        return reverse("prevention:modelpoint_detail", args=[self.object.pk])
+
+
+class ModelPointEvaluateView(ServiceFormView):
+    permission_model = ModelPoint
+    permission_action = "change"
+    title = gettext_lazy("Đánh giá mô hình điểm")
+
+    def load(self):
+        self.object = selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def get_form(self, data=None, files=None):
+        return forms.EvaluationForm(data)
+
+    def save(self, form):
+        d = form.cleaned_data
+        services.modelpoint_evaluate(
+            actor=self.request.user, point=self.object, year=d["year"], result=d["result"], notes=d.get("notes", "")
+        )
+        return self.object
+
+    def success_url(self, obj):
+        return reverse("prevention:modelpoint_detail", args=[obj.pk])
+
+    def cancel_url(self):
+        return reverse("prevention:modelpoint_detail", args=[self.object.pk])
+
+    def success_message(self, obj):
+        return _("Đã ghi kết quả đánh giá.")

@@ -1,0 +1,159 @@
+"""Pages of tip-offs; the informant's identity has a page (and a permission) of its own."""
+
+from django.apps import apps as django_apps
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from apps.core import scoping
+from apps.core.views import (
+    ScopedViewMixin,
+)
+
+from .. import exports, forms, selectors, services
+from ..models import Informant, TipOff
+from ._common import ExportView, FilteredListView, ServiceFormView
+
+# --- tip-offs ------------------------------------------------------------------------------------
+
+
+def _registers_installed() -> bool:
+    return django_apps.is_installed("apps.registers")
+
+
+class TipOffListView(FilteredListView):
+    model = TipOff
+    template_name = "prevention/tipoff_list.html"
+    filter_form_class = forms.TipOffFilterForm
+
+    def get_queryset(self):
+        self.filter_form = self.get_filter_form()
+        return selectors.tipoff_list(user=self.request.user, filters=self.filter_form.filters())
+
+
+class TipOffExportView(ExportView):
+    permission_model = TipOff
+    filter_form_class = forms.TipOffFilterForm
+
+    def export(self, request, filters):
+        qs = selectors.tipoff_list(user=request.user, filters=filters, action="export")
+        return exports.tipoff_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+
+
+class TipOffDetailView(ScopedViewMixin, TemplateView):
+    permission_model = TipOff
+    template_name = "prevention/tipoff_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        tip_off = selectors.tipoff_get(user=user, pk=self.kwargs["pk"])
+        ctx.update(
+            tip_off=tip_off,
+            can_edit=scoping.has_action(user, TipOff, "change"),
+            # Asked only for users allowed to read the informant; others learn nothing about it.
+            has_informant=selectors.tipoff_has_informant(user=user, tip_off=tip_off),
+            links=selectors.register_links(user=user, tip_off=tip_off),
+        )
+        return ctx
+
+
+class TipOffInformantView(ScopedViewMixin, TemplateView):
+    """Who gave the tip-off: only with ``prevention.view_informant``, every opening audited."""
+
+    permission_model = Informant
+    template_name = "prevention/tipoff_informant.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        tip_off = selectors.tipoff_get(user=user, pk=self.kwargs["pk"])
+        ctx.update(tip_off=tip_off, informant=services.informant_read(actor=user, tip_off=tip_off))
+        return ctx
+
+
+class TipOffFormView(ServiceFormView):
+    permission_model = TipOff
+    template_name = "prevention/tipoff_form.html"
+
+    def informant_allowed(self) -> bool:
+        """The informant section: on a new tip-off for whoever records it (write-only); on an
+        existing one only for someone allowed to read it."""
+        return self.object is None or self.request.user.has_perm("prevention.view_informant")
+
+    def get_form(self, data=None, files=None):
+        form = forms.TipOffForm(
+            data, user=self.request.user, tip_off=self.object, registers_installed=_registers_installed()
+        )
+        form.informant = None
+        if self.informant_allowed():
+            initial = None
+            if self.object is not None and data is None:
+                informant = services.informant_read(actor=self.request.user, tip_off=self.object)
+                if informant is not None:
+                    initial = {
+                        "full_name": informant.full_name,
+                        "phone": informant.phone,
+                        "address": informant.address,
+                    }
+            form.informant = forms.InformantForm(data, prefix="inf", initial=initial)
+        return form
+
+    def is_valid(self, form) -> bool:
+        return form.is_valid() & (form.informant is None or form.informant.is_valid())
+
+    def _input(self, form) -> services.TipOffInput:
+        d = form.cleaned_data
+        return services.TipOffInput(
+            received_on=d["received_on"],
+            channel=d["channel"],
+            commune=d["commune"],
+            summary=d["summary"],
+            status=d["status"],
+            result=d.get("result", ""),
+            crime_case_id=d.get("crime_case_id"),
+            hotspot_id=d.get("hotspot_id"),
+        )
+
+    def _informant(self, form) -> services.InformantInput | None:
+        if form.informant is None:
+            return None
+        return services.InformantInput(**form.informant.cleaned_data)
+
+    def success_url(self, obj):
+        return reverse("prevention:tipoff_detail", args=[obj.pk])
+
+    def success_message(self, obj):
+        return _("Đã lưu %(t)s.") % {"t": obj}
+
+
+class TipOffCreateView(TipOffFormView):
+    permission_action = "add"
+    title = gettext_lazy("Tiếp nhận tin báo, tố giác")
+
+    def save(self, form):
+        return services.tipoff_create(actor=self.request.user, data=self._input(form), informant=self._informant(form))
+
+    def cancel_url(self):
+        return reverse("prevention:tipoff_list")
+
+
+class TipOffUpdateView(TipOffFormView):
+    permission_action = "change"
+    title = gettext_lazy("Cập nhật xử lý tin báo")
+
+    def load(self):
+        self.object = selectors.tipoff_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def save(self, form):
+        return services.tipoff_update(
+            actor=self.request.user,
+            tip_off=self.object,
+            data=self._input(form),
+            expected_version=form.cleaned_data.get("version"),
+            informant=self._informant(form),
+        )
+
+    def cancel_url(self):
+        return reverse("prevention:tipoff_detail", args=[self.object.pk])

@@ -1,0 +1,111 @@
+"""Pages of trainings."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+
+from apps.core import scoping
+from apps.core.views import (
+    ScopedViewMixin,
+)
+
+from .. import exports, forms, selectors, services
+from ..models import Training
+from ._common import ExportView, FilteredListView, ServiceFormView
+
+# --- trainings -----------------------------------------------------------------------------------
+
+
+class TrainingListView(FilteredListView):
+    model = Training
+    template_name = "prevention/training_list.html"
+    filter_form_class = forms.TrainingFilterForm
+
+    def get_queryset(self):
+        self.filter_form = self.get_filter_form()
+        return selectors.training_list(user=self.request.user, filters=self.filter_form.filters())
+
+
+class TrainingExportView(ExportView):
+    permission_model = Training
+    filter_form_class = forms.TrainingFilterForm
+
+    def export(self, request, filters):
+        qs = selectors.training_list(user=request.user, filters=filters, action="export")
+        return exports.training_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+
+
+class TrainingDetailView(ScopedViewMixin, TemplateView):
+    permission_model = Training
+    template_name = "prevention/training_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        training = selectors.training_get(user=user, pk=self.kwargs["pk"])
+        units = [p.unit_id for p in training.participations.all()]
+        ctx.update(
+            training=training,
+            can_edit=scoping.has_action(user, Training, "change") and not scoping.units_outside_scope(user, units),
+        )
+        return ctx
+
+
+class TrainingFormView(ServiceFormView):
+    permission_model = Training
+    template_name = "prevention/training_form.html"
+
+    def get_form(self, data=None, files=None):
+        form = forms.TrainingForm(data, training=self.object)
+        form.units = forms.participation_formset(self.request.user, data, self.object)
+        return form
+
+    def is_valid(self, form) -> bool:
+        return form.is_valid() & form.units.is_valid()
+
+    def _input(self, form) -> services.TrainingInput:
+        d = form.cleaned_data
+        rows = [(f.cleaned_data["unit"], f.cleaned_data["count"]) for f in form.units if f.cleaned_data.get("unit")]
+        return services.TrainingInput(
+            held_on=d["held_on"], topic=d["topic"], organiser=d["organiser"], participations=rows, notes=d["notes"]
+        )
+
+    def success_url(self, obj):
+        return reverse("prevention:training_detail", args=[obj.pk])
+
+    def success_message(self, obj):
+        return _("Đã lưu lớp tập huấn “%(t)s”.") % {"t": obj.topic}
+
+
+class TrainingCreateView(TrainingFormView):
+    permission_action = "add"
+    title = gettext_lazy("Thêm lớp tập huấn")
+
+    def save(self, form):
+        return services.training_create(actor=self.request.user, data=self._input(form))
+
+    def cancel_url(self):
+        return reverse("prevention:training_list")
+
+
+class TrainingUpdateView(TrainingFormView):
+    permission_action = "change"
+    title = gettext_lazy("Sửa lớp tập huấn")
+
+    def load(self):
+        self.object = selectors.training_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if scoping.units_outside_scope(self.request.user, [p.unit_id for p in self.object.participations.all()]):
+            raise PermissionDenied
+
+    def save(self, form):
+        return services.training_update(
+            actor=self.request.user,
+            training=self.object,
+            data=self._input(form),
+            expected_version=form.cleaned_data.get("version"),
+        )
+
+    def cancel_url(self):
+        return reverse("prevention:training_detail", args=[self.object.pk])
