@@ -147,6 +147,28 @@ def _differences(case: CaseFile, data: services.CaseInput, substance_names: dict
     return [c for _r, c in sorted(changes, key=lambda item: item[0])]
 
 
+# What a row can change on a matched file, by column: the preview's baseline digests these (the
+# person's fields, then the file's), so a colleague's edit of any of them refuses the confirmation.
+_PERSON_BASELINE = {
+    "full_name": COL_NAME,
+    "aliases": COL_ALIAS,
+    "sex": COL_SEX,
+    "date_of_birth": COL_DOB,
+    "birth_year": COL_DOB,
+    "ethnicity": COL_ETHNIC,
+    "citizen_id": COL_ID,
+    "current_unit": COL_COMMUNE,
+    "current_village": COL_VILLAGE,
+    "current_address": COL_ADDRESS,
+}
+_CASE_BASELINE = {
+    "commune": COL_COMMUNE,
+    "recorded_unit": COL_COMMUNE,
+    "case_type": COL_TYPE,
+    "detected_on": COL_DETECTED,
+    "notes": COL_NOTES,
+}
+
 #: optional cells that, left blank on a row matching an existing file, keep the stored value
 _KEPT_WHEN_BLANK = ("aliases", "ethnicity", "citizen_id", "current_village", "current_address", "notes")
 
@@ -449,6 +471,16 @@ class CaseResource(ScopedResource):
         data, commune, blank = self._parse(row, self._row_number)
         existing = self._find_existing(data, commune)
         if existing is not None:
+            values = self.stored_values(existing.person, _PERSON_BASELINE)
+            for column, value in self.stored_values(existing, _CASE_BASELINE).items():
+                values[column] = values.get(column, "") + value
+            values[COL_SUBST] = ",".join(sorted(s.code for s in existing.substances.all()))
+            self.note_target(
+                row=self._row_number,
+                label=f"{existing.file_number} — {existing.person.full_name}",
+                objects=[existing, existing.person],
+                values=values,
+            )
             # A blank cell is "not given", never "erase": the stored value stays.
             for name in blank:
                 if name == "substances":
