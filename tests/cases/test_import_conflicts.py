@@ -123,3 +123,34 @@ def test_a_confirmation_without_intervening_edits_still_imports(world, officer_a
     assert confirm(client, first).status_code == 302
     case.refresh_from_db()
     assert case.notes == "Theo tệp"
+
+
+def test_a_background_import_is_refused_the_same_way_and_can_be_checked_again(world, officer_a, client_for, settings):
+    client = client_for(officer_a)
+    case = _filed(client)
+    settings.IMPORT_BACKGROUND_ROWS = 1
+    rows = [
+        person_row("Nguyễn Văn Hùng", **{COL_ID: "008090001234", COL_NOTES: "Theo tệp"}),
+        person_row("Lê Văn Mới", dob="1992"),
+    ]
+    queued = client.post(reverse(URL), {"file": xlsx(rows)})
+    token = queued.url.split("?job=")[1]
+    assert client.get(reverse(URL), {"job": token}).context["report"].ok
+    _edit(_colleague(world), case, notes="Gia đình đã bảo lãnh")
+
+    client.post(reverse(URL), {"token": token, "confirm": "1"})
+    page = client.get(reverse(URL), {"job": token})
+    report = page.context["report"]
+    assert report.stale and page.context["token"] == token
+    assert any("Trần Thị Bình" in e.message and COL_NOTES in e.message for e in report.errors)
+    assert CaseFile.objects.count() == 1
+    case.refresh_from_db()
+    assert case.notes == "Gia đình đã bảo lãnh"
+
+    client.post(reverse(URL), {"token": token, "recheck": "1"})
+    rechecked = client.get(reverse(URL), {"job": token}).context["report"]
+    assert rechecked.ok and not rechecked.stale
+    client.post(reverse(URL), {"token": token, "confirm": "1"})
+    client.get(reverse(URL), {"job": token})
+    case.refresh_from_db()
+    assert case.notes == "Theo tệp" and CaseFile.objects.count() == 2
