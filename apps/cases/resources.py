@@ -11,11 +11,12 @@ import datetime as dt
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
 
 from apps.areas.models import AdministrativeUnit
-from apps.areas.selectors import UnitResolutionError, resolve_current_unit
+from apps.areas.selectors import UnitResolutionError, resolve_current_unit, resolve_unit, unit_current_successors
 from apps.core import scoping
 from apps.core.imports import FieldChange, RowChange, RowError, clip
 from apps.core.resources import CodedColumn, ScopedResource, choice_column, communes_column
@@ -46,6 +47,7 @@ FIELD_COLUMNS = {
     "ethnicity": COL_ETHNIC,
     "citizen_id": COL_ID,
     "commune": COL_COMMUNE,
+    "recorded_unit": COL_COMMUNE,
     "current_village": COL_VILLAGE,
     "current_address": COL_ADDRESS,
     "case_type": COL_TYPE,
@@ -295,13 +297,14 @@ class CaseResource(ScopedResource):
             citizen_id, _kind = services.normalize_citizen_id(get(COL_ID))
         except ValidationError as exc:
             errors["citizen_id"] = exc.messages[0]
-        commune = None
+        commune = recorded = None
         commune_text = _commune_text(get(COL_COMMUNE))
         if not commune_text:
             errors["commune"] = _("Thiếu xã/phường.")
         else:
             try:
                 commune = self._resolve_commune(commune_text)
+                recorded = self._former_unit(commune_text, commune)
                 if not scoping.unit_in_scope(self.user, commune):
                     errors["commune"] = _("%(u)s nằm ngoài phạm vi được giao.") % {"u": commune.full_name}
             except UnitResolutionError as exc:
@@ -387,6 +390,11 @@ class CaseResource(ScopedResource):
             },
             substances=substances,
         )
+        if recorded is not None:
+            # The file is counted in the old unit on the map of its time; a row naming today's
+            # commune says nothing about it, so a recorded unit stays (no key, as a blank cell).
+            data.case["recorded_unit"] = recorded
+            self.note_conversion(row=number, old=recorded, new=commune)
         return data, commune, blank
 
     # --- import-export hooks -----------------------------------------------------------------------
@@ -405,6 +413,7 @@ class CaseResource(ScopedResource):
         self._index = 0
         self._batch: services.CaseBatch | None = None  # made at the first new row (it checks the permission)
         self._communes: dict[str, AdministrativeUnit | UnitResolutionError] = {}
+        self._former: dict[str, tuple[AdministrativeUnit | None, set[int]]] = {}
         self._pending_by_id: dict[str, Person] = {}
         self._pending_communes: dict[tuple, set[str]] = {}
         # What the rows can match: CCCDs, and (name key, birth year, sex) for rows without one.
@@ -459,7 +468,7 @@ class CaseResource(ScopedResource):
         self._open: dict[tuple[int, int], CaseFile] = {}
         for chunk in _chunks(open_ids):
             found = CaseFile.objects.filter(pk__in=chunk).order_by("pk")
-            for case in found.select_related("commune").prefetch_related("substances"):
+            for case in found.select_related("commune", "recorded_unit").prefetch_related("substances"):
                 case.person = people[case.person_id]  # one object per person across its files
                 self._open.setdefault((case.person_id, case.commune_id), case)
 
@@ -505,6 +514,25 @@ class CaseResource(ScopedResource):
         if isinstance(found, UnitResolutionError):
             raise found
         return found
+
+    def _former_unit(self, text: str, commune: AdministrativeUnit) -> AdministrativeUnit | None:
+        """The former unit the cell names, if it names one whose territory is now ``commune``
+        (the form's "đơn vị lúc ghi nhận"); None for today's commune or when it cannot be told."""
+        if text not in self._former:
+            try:
+                resolve_unit(text, on=timezone.localdate())
+                found = None  # a unit in force today: nothing former about it
+            except UnitResolutionError:
+                try:
+                    found = resolve_unit(text)
+                except UnitResolutionError:
+                    found = None  # e.g. the same old name in two districts, both merged into one commune
+            if found is not None and (found.valid_to is None or found.level != "commune"):
+                found = None
+            successors = {u.pk for u in unit_current_successors(found)} if found is not None else set()
+            self._former[text] = (found, successors)
+        found, successors = self._former[text]
+        return found if commune.pk in successors else None
 
     def _person_match(self, data: services.CaseInput) -> Person | None:
         p = data.person

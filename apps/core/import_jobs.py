@@ -28,6 +28,7 @@ from .imports import (
     PendingImport,
     RowChange,
     RowError,
+    UnitConversion,
     import_file,
     review_preview,
 )
@@ -83,6 +84,7 @@ def report_from_dict(data: dict[str, Any]) -> ImportReport:
             for c in data["changes"]
         ],
         stale=data.get("stale", False),
+        conversions=[UnitConversion(**c) for c in data.get("conversions", [])],
     )
 
 

@@ -64,6 +64,20 @@ class RowChange:
 
 
 @dataclass
+class UnitConversion:
+    """Rows naming a former unit: the file records it and goes to today's successor (preview)."""
+
+    old: str
+    new: str
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def rows_shown(self) -> str:
+        head = ", ".join(str(r) for r in self.rows[:10])
+        return head + (_(" và %(n)s dòng khác") % {"n": len(self.rows) - 10} if len(self.rows) > 10 else "")
+
+
+@dataclass
 class ImportReport:
     total_rows: int = 0
     new: int = 0
@@ -79,6 +93,8 @@ class ImportReport:
     baseline: dict[str, Any] = field(default_factory=dict)
     #: a confirmation refused because records changed since the preview: it can be checked again
     stale: bool = False
+    #: former units the rows name, each with today's unit the record goes to
+    conversions: list[UnitConversion] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -420,6 +436,7 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
     report.warnings = list(getattr(resource, "warnings", []))
     report.changes = sorted(getattr(resource, "changes", []), key=lambda c: c.row)
     report.baseline = {"checked": checked.isoformat(), "targets": dict(getattr(resource, "targets", {}))}
+    report.conversions = list(getattr(resource, "conversions", {}).values())
     return report
 
 

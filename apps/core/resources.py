@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
-from apps.core.imports import target_digest
+from apps.core.imports import UnitConversion, target_digest
 
 #: rows between two progress reports of a background import
 PROGRESS_EVERY = 200
@@ -111,6 +111,20 @@ class ScopedResource(resources.ModelResource):
         self._rows_done = 0
         #: the existing records the rows match, as found before any write (see ``note_target``)
         self.targets: dict[str, dict] = {}
+        #: (former unit, today's unit) → the rows naming it (see ``note_conversion``)
+        self.conversions: dict[tuple[int, int], UnitConversion] = {}
+
+    def note_conversion(self, *, row: int, old, new) -> None:
+        """A row names a former unit (``old``), recorded as written, and goes to ``new``: the preview
+        lists each pair once with its rows, so the officer sees what the old names become."""
+        if old is None or new is None or old.valid_to is None:
+            return
+        key = (old.pk, new.pk)
+        if key not in self.conversions:
+            parent = f", {old.parent.full_name}" if old.parent_id else ""
+            self.conversions[key] = UnitConversion(old=f"{old.full_name}{parent}", new=new.full_name)
+        if row not in self.conversions[key].rows:
+            self.conversions[key].rows.append(row)
 
     def note_target(self, *, row: int, label: str, objects: list, values: dict[str, Any]) -> None:
         """Record a record a row matches, before the row writes: its version(s) and a digest of each

@@ -350,6 +350,8 @@ class RegisterResource(ScopedResource):
         self._parsed = None
         self._changed = True
         self._parsed = self.parse(row, kwargs.get("row_number", 0) + 1)
+        data = self._parsed.data
+        self.note_conversion(row=self._parsed.number, old=data.recorded_unit, new=data.commune)
         existing = self._parsed.existing
         if existing is not None:
             values = {**self.stored_values(existing, self.FIELD_COLUMNS), **self.stored_other(existing)}

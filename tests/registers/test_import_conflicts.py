@@ -61,3 +61,14 @@ def test_a_colleagues_edit_between_preview_and_confirm_refuses_the_file(
     assert conflict.row == 2
     [column] = theirs
     assert column in conflict.message and "Trần Thị Bình" in conflict.message
+
+
+def test_the_register_preview_says_which_old_unit_becomes_which_new_one(world, officer_a, client_for):
+    response = preview(
+        client_for(officer_a), "hotspot", xlsx(HOTSPOT_HEADERS, [hotspot_row(**{"Xã/phường": "Đạo Viện, Yên Sơn"})])
+    )
+    report = response.context["report"]
+    assert report.ok
+    [conversion] = report.conversions
+    assert (conversion.old, conversion.new, conversion.rows) == ("Xã Đạo Viện, Huyện Yên Sơn", "Xã Trung Sơn", [2])
+    assert "Xã Đạo Viện, Huyện Yên Sơn (cũ) → Xã Trung Sơn (hiện nay)" in response.content.decode()
