@@ -610,7 +610,7 @@ def _changed_by(objects: list, *, since: dt.datetime, until: dt.datetime) -> str
         if is_change(entry.action):
             latest[person_name(entry.actor, entry.actor_username)] = timezone.localtime(entry.time)
     return "; ".join(
-        _("%(who)s lúc %(when)s") % {"who": who, "when": when.strftime("%H:%M %d/%m/%Y")}
+        _("%(who)s (%(when)s)") % {"who": who, "when": when.strftime("%H:%M %d/%m/%Y")}
         for who, when in latest.items()
     )
 
@@ -628,22 +628,23 @@ def baseline_conflicts(
     conflicts: list[RowError] = []
     for key in set(before_all) | set(now_all):
         before, now = before_all.get(key), now_all.get(key)
+        if before is not None and now is not None and list(before["v"]) == list(now["v"]) and before["f"] == now["f"]:
+            continue  # as the preview saw it (the usual case: no query)
+        if now is None and before["row"] in failed_rows:
+            continue  # the row's own error says more
         target = now or before
         who = _changed_by(target["objects"], since=since, until=until) or _("người khác")
         if before is not None and now is not None:
-            if list(before["v"]) == list(now["v"]) and before["f"] == now["f"]:
-                continue
             columns = [c for c in now["f"] if before["f"].get(c) != now["f"][c]]
-            message = _("%(label)s: đã được %(who)s sửa sau khi kiểm tra thử (%(fields)s).") % {
+            fields = _("cột %(c)s") % {"c": ", ".join(columns)} if columns else _("những thông tin không có trong tệp")
+            message = _("%(label)s: %(who)s đã sửa sau khi kiểm tra thử (%(fields)s).") % {
                 "label": target["label"],
                 "who": who,
-                "fields": ", ".join(columns) if columns else _("thông tin không có trong tệp"),
+                "fields": fields,
             }
         elif now is None:
-            if before["row"] in failed_rows:
-                continue  # the row's own error says more
             message = _(
-                "%(label)s: bản ghi lúc kiểm tra thử dòng này cập nhật đã thay đổi (bị xóa, kết thúc hoặc không "
+                "%(label)s: bản ghi mà dòng này cập nhật lúc kiểm tra thử đã thay đổi (bị xóa, kết thúc hoặc không "
                 "còn khớp với dòng này; %(who)s)."
             ) % {"label": target["label"], "who": who}
         else:

@@ -7,11 +7,13 @@ same upload can be checked again against the current data.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts import roles
 from apps.cases import services
 from apps.cases.models import CaseFile
 from apps.cases.resources import COL_ADDRESS, COL_ID, COL_NOTES, COL_VILLAGE
+from apps.core.imports import baseline_conflicts, lock_targets
 from tests.cases.test_import_export import URL, confirm, errors_of, import_ok, person_row, preview, xlsx
 from tests.factories.accounts import UserFactory
 
@@ -154,3 +156,18 @@ def test_a_background_import_is_refused_the_same_way_and_can_be_checked_again(wo
     client.get(reverse(URL), {"job": token})
     case.refresh_from_db()
     assert case.notes == "Theo tệp" and CaseFile.objects.count() == 2
+
+
+def test_checking_an_unchanged_baseline_costs_no_query_per_row(
+    world, officer_a, client_for, django_assert_num_queries
+):
+    client = client_for(officer_a)
+    import_ok(client, xlsx([person_row(f"Nguyễn Văn {chr(65 + i)}", dob=1990 + i) for i in range(6)]))
+    first = preview(client, xlsx([person_row(f"Nguyễn Văn {chr(65 + i)}", dob=1990 + i) for i in range(6)]))
+    baseline = first.context["report"].baseline
+    assert len(baseline["targets"]) == 6
+    with django_assert_num_queries(0):
+        assert baseline_conflicts(baseline, baseline, failed_rows=set(), until=timezone.now()) == []
+    # The records are locked with one query per model, not one per row.
+    with django_assert_num_queries(2):
+        lock_targets(baseline)
