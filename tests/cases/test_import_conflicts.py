@@ -6,16 +6,20 @@ the row, the record, the columns that changed and who changed them; nothing is w
 same upload can be checked again against the current data.
 """
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts import roles
 from apps.cases import services
+from apps.cases.choices import CloseReason
 from apps.cases.models import CaseFile
 from apps.cases.resources import COL_ADDRESS, COL_ID, COL_NOTES, COL_VILLAGE
 from apps.core.imports import baseline_conflicts, lock_targets
 from tests.cases.test_import_export import URL, confirm, errors_of, import_ok, person_row, preview, xlsx
 from tests.factories.accounts import UserFactory
+from tests.factories.cases import advance
 
 
 def _colleague(world):
@@ -171,3 +175,18 @@ def test_checking_an_unchanged_baseline_costs_no_query_per_row(
     # The records are locked with one query per model, not one per row.
     with django_assert_num_queries(2):
         lock_targets(baseline)
+
+
+def test_a_file_closed_after_the_preview_is_not_reopened_as_a_new_one(world, officer_a, client_for):
+    """The row updated an open file at preview time; once a colleague closed it, the same row would
+    open a second file for the person: refused, naming the file."""
+    client = client_for(officer_a)
+    case = _filed(client)
+    first = preview(client, xlsx([person_row("Nguyễn Văn Hùng", **{COL_ID: "008090001234", COL_NOTES: "Theo tệp"})]))
+    advance(_colleague(world), case, "close", dt.date(2026, 2, 1), close_reason=CloseReason.DEATH)
+    response = confirm(client, first)
+    report = response.context["report"]
+    assert report.stale
+    assert CaseFile.objects.count() == 1
+    [conflict] = [e for e in report.errors if e.row]
+    assert case.file_number in conflict.message and "Trần Thị Bình" in conflict.message
