@@ -29,6 +29,8 @@ from .selectors import ethnicity_index, ethnicity_key
 
 COL_NAME, COL_ALIAS, COL_SEX, COL_DOB = "Họ và tên", "Tên gọi khác", "Giới tính", "Ngày sinh hoặc năm sinh"
 COL_ETHNIC, COL_ID, COL_COMMUNE, COL_VILLAGE = "Dân tộc", "Số CCCD/CMND", "Xã/phường", "Thôn/tổ dân phố"
+#: today's commune, needed only when the commune cell names a former one split between several
+COL_CURRENT = "Xã/phường hiện nay"
 COL_ADDRESS, COL_TYPE, COL_SUBST, COL_DETECTED, COL_NOTES = (
     "Địa chỉ",
     "Loại hồ sơ",
@@ -48,6 +50,7 @@ FIELD_COLUMNS = {
     "citizen_id": COL_ID,
     "commune": COL_COMMUNE,
     "recorded_unit": COL_COMMUNE,
+    "current_commune": COL_CURRENT,
     "current_village": COL_VILLAGE,
     "current_address": COL_ADDRESS,
     "case_type": COL_TYPE,
@@ -184,6 +187,7 @@ class CaseResource(ScopedResource):
         COL_ETHNIC: False,
         COL_ID: False,
         COL_COMMUNE: True,
+        COL_CURRENT: False,
         COL_VILLAGE: False,
         COL_ADDRESS: False,
         COL_TYPE: False,
@@ -200,6 +204,7 @@ class CaseResource(ScopedResource):
         "Kinh",
         "",
         "Xã Trung Sơn",
+        "",
         "Thôn Đồng Cầu",
         "",
         "Người sử dụng trái phép chất ma túy",
@@ -220,6 +225,10 @@ class CaseResource(ScopedResource):
                 hint=_("Tên dân tộc trong danh mục; tên gọi khác (như “Mông”, “H'Mông”) cũng được nhận."),
             ),
             COL_COMMUNE: communes_column(),
+            COL_CURRENT: CodedColumn(
+                communes_column().values,
+                hint=_("Chỉ cần khi cột “Xã/phường” ghi xã cũ bị chia cho nhiều xã mới: xã, phường hiện nay."),
+            ),
             COL_TYPE: choice_column(CaseType),
             COL_SUBST: CodedColumn(
                 list(SubstanceType.objects.values_list("name", flat=True)),
@@ -299,17 +308,16 @@ class CaseResource(ScopedResource):
             errors["citizen_id"] = exc.messages[0]
         commune = recorded = None
         commune_text = _commune_text(get(COL_COMMUNE))
+        current_text = _commune_text(get(COL_CURRENT))
         if not commune_text:
             errors["commune"] = _("Thiếu xã/phường.")
         else:
             try:
-                commune = self._resolve_commune(commune_text)
-                recorded = self._former_unit(commune_text, commune)
+                commune, recorded = self._communes_of(commune_text, current_text)
                 if not scoping.unit_in_scope(self.user, commune):
                     errors["commune"] = _("%(u)s nằm ngoài phạm vi được giao.") % {"u": commune.full_name}
-            except UnitResolutionError as exc:
-                hint = _(" Với xã cũ bị chia cho nhiều xã mới, hãy ghi tên hoặc mã xã mới.") if exc.candidates else ""
-                errors["commune"] = exc.message + hint
+            except ValidationError as exc:
+                errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
         type_text = normalize(str(get(COL_TYPE) or ""))
         case_type = CaseType.ADDICT if "nghien" in type_text else CaseType.USER
         substances = []
@@ -412,7 +420,7 @@ class CaseResource(ScopedResource):
     def before_import(self, dataset, **kwargs):
         self._index = 0
         self._batch: services.CaseBatch | None = None  # made at the first new row (it checks the permission)
-        self._communes: dict[str, AdministrativeUnit | UnitResolutionError] = {}
+        self._communes: dict[str | tuple, AdministrativeUnit | UnitResolutionError] = {}
         self._former: dict[str, tuple[AdministrativeUnit | None, set[int]]] = {}
         self._pending_by_id: dict[str, Person] = {}
         self._pending_communes: dict[tuple, set[str]] = {}
@@ -435,6 +443,11 @@ class CaseResource(ScopedResource):
             commune_text = _commune_text(raw.get(COL_COMMUNE))
             try:
                 communes.add(self._resolve_commune(commune_text).pk if commune_text else None)
+            except UnitResolutionError:
+                pass
+            current_text = _commune_text(raw.get(COL_CURRENT))
+            try:  # a split former commune: today's commune is in this column
+                communes.add(self._resolve_today(current_text).pk if current_text else None)
             except UnitResolutionError:
                 pass
         people: dict[int, Person] = {}
@@ -511,6 +524,47 @@ class CaseResource(ScopedResource):
             except UnitResolutionError as exc:
                 self._communes[text] = exc
         found = self._communes[text]
+        if isinstance(found, UnitResolutionError):
+            raise found
+        return found
+
+    def _communes_of(self, text: str, current_text: str) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
+        """(today's commune, the former unit as written or None) for the two commune cells. A former
+        commune split between several new ones needs “Xã/phường hiện nay” to say which."""
+        explicit = None
+        if current_text:
+            try:
+                explicit = self._resolve_today(current_text)
+            except UnitResolutionError as exc:
+                raise ValidationError(
+                    {"current_commune": exc.message + _(" Cột này chỉ nhận xã, phường hiện nay (từ 01/7/2025).")}
+                ) from exc
+        try:
+            commune = self._resolve_commune(text)
+        except UnitResolutionError as exc:
+            if explicit is not None and explicit.pk in {u.pk for u in exc.candidates}:
+                return explicit, self._former_unit(text, explicit)
+            hint = _(" Với xã cũ bị chia cho nhiều xã mới, hãy ghi xã, phường hiện nay vào cột “%(col)s”.") % {
+                "col": COL_CURRENT
+            }
+            raise ValidationError({"commune": exc.message + (hint if exc.candidates else "")}) from exc
+        if explicit is not None and explicit.pk != commune.pk:
+            raise ValidationError(
+                {
+                    "current_commune": _("%(old)s không thuộc địa bàn %(new)s hiện nay (mà thuộc %(real)s).")
+                    % {"old": clip(text), "new": explicit.full_name, "real": commune.full_name}
+                }
+            )
+        return commune, self._former_unit(text, commune)
+
+    def _resolve_today(self, text: str) -> AdministrativeUnit:
+        key = ("today", text)
+        if key not in self._communes:
+            try:
+                self._communes[key] = resolve_unit(text, on=timezone.localdate())
+            except UnitResolutionError as exc:
+                self._communes[key] = exc
+        found = self._communes[key]
         if isinstance(found, UnitResolutionError):
             raise found
         return found
