@@ -34,7 +34,9 @@ def _edit(actor, case: CaseFile, *, person=None, **case_fields) -> CaseFile:
     return services.case_update(
         actor=actor,
         case=case,
-        data=services.CaseInput(person=person or {}, case=case_fields, substances=[]),
+        data=services.CaseInput(
+            person=person or {}, case=case_fields, substances=list(case.substances.values_list("code", flat=True))
+        ),
         expected_version=case.version,
         expected_person_version=case.person.version,
     )
