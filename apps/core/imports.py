@@ -486,6 +486,7 @@ class PendingImport:
         """Store the baseline of a new preview of the same upload (background or checked again)."""
         meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
         meta["baseline"] = baseline
+        meta["created"] = dt.datetime.now(dt.UTC).isoformat()  # kept for the stated time after this preview
         temporary = self.meta_path.with_name(self.meta_path.name + ".tmp")
         temporary.unlink(missing_ok=True)
         _write_private(temporary, json.dumps(meta).encode("utf-8"))
@@ -610,8 +611,7 @@ def _changed_by(objects: list, *, since: dt.datetime, until: dt.datetime) -> str
         if is_change(entry.action):
             latest[person_name(entry.actor, entry.actor_username)] = timezone.localtime(entry.time)
     return "; ".join(
-        _("%(who)s (%(when)s)") % {"who": who, "when": when.strftime("%H:%M %d/%m/%Y")}
-        for who, when in latest.items()
+        _("%(who)s (%(when)s)") % {"who": who, "when": when.strftime("%H:%M %d/%m/%Y")} for who, when in latest.items()
     )
 
 
