@@ -574,7 +574,7 @@ class CaseResource(ScopedResource):
         (the form's "đơn vị lúc ghi nhận"); None for today's commune or when it cannot be told."""
         if text not in self._former:
             try:
-                resolve_unit(text, on=timezone.localdate())
+                self._resolve_today(text)
                 found = None  # a unit in force today: nothing former about it
             except UnitResolutionError:
                 try:
