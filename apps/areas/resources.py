@@ -85,6 +85,15 @@ class PopulationResource(ScopedResource):
         return scoping.visible_to(UnitPopulation.objects.all(), self.user, "view")
 
     def import_instance(self, instance, row, **kwargs):
+        if instance.pk:
+            index = kwargs.get("row_number", 1) - 1
+            rows = getattr(self, "sheet_rows", None) or []
+            self.note_target(
+                row=rows[index] if 0 <= index < len(rows) else index + 2,
+                label=_("Dân số năm %(year)s của %(unit)s") % {"year": instance.year, "unit": instance.unit},
+                objects=[instance],
+                values={COL_POPULATION: str(instance.population), COL_SOURCE: instance.source},
+            )
         stored_source = instance.source if instance.pk else None
         super().import_instance(instance, row, **kwargs)
         if stored_source and not (instance.source or "").strip():

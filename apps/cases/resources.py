@@ -11,11 +11,12 @@ import datetime as dt
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import fields
 
 from apps.areas.models import AdministrativeUnit
-from apps.areas.selectors import UnitResolutionError, resolve_current_unit
+from apps.areas.selectors import UnitResolutionError, resolve_current_unit, resolve_unit, unit_current_successors
 from apps.core import scoping
 from apps.core.imports import FieldChange, RowChange, RowError, clip
 from apps.core.resources import CodedColumn, ScopedResource, choice_column, communes_column
@@ -28,6 +29,8 @@ from .selectors import ethnicity_index, ethnicity_key
 
 COL_NAME, COL_ALIAS, COL_SEX, COL_DOB = "Họ và tên", "Tên gọi khác", "Giới tính", "Ngày sinh hoặc năm sinh"
 COL_ETHNIC, COL_ID, COL_COMMUNE, COL_VILLAGE = "Dân tộc", "Số CCCD/CMND", "Xã/phường", "Thôn/tổ dân phố"
+#: today's commune, needed only when the commune cell names a former one split between several
+COL_CURRENT = "Xã/phường hiện nay"
 COL_ADDRESS, COL_TYPE, COL_SUBST, COL_DETECTED, COL_NOTES = (
     "Địa chỉ",
     "Loại hồ sơ",
@@ -46,6 +49,8 @@ FIELD_COLUMNS = {
     "ethnicity": COL_ETHNIC,
     "citizen_id": COL_ID,
     "commune": COL_COMMUNE,
+    "recorded_unit": COL_COMMUNE,
+    "current_commune": COL_CURRENT,
     "current_village": COL_VILLAGE,
     "current_address": COL_ADDRESS,
     "case_type": COL_TYPE,
@@ -147,6 +152,28 @@ def _differences(case: CaseFile, data: services.CaseInput, substance_names: dict
     return [c for _r, c in sorted(changes, key=lambda item: item[0])]
 
 
+# What a row can change on a matched file, by column: the preview's baseline digests these (the
+# person's fields, then the file's), so a colleague's edit of any of them refuses the confirmation.
+_PERSON_BASELINE = {
+    "full_name": COL_NAME,
+    "aliases": COL_ALIAS,
+    "sex": COL_SEX,
+    "date_of_birth": COL_DOB,
+    "birth_year": COL_DOB,
+    "ethnicity": COL_ETHNIC,
+    "citizen_id": COL_ID,
+    "current_unit": COL_COMMUNE,
+    "current_village": COL_VILLAGE,
+    "current_address": COL_ADDRESS,
+}
+_CASE_BASELINE = {
+    "commune": COL_COMMUNE,
+    "recorded_unit": COL_COMMUNE,
+    "case_type": COL_TYPE,
+    "detected_on": COL_DETECTED,
+    "notes": COL_NOTES,
+}
+
 #: optional cells that, left blank on a row matching an existing file, keep the stored value
 _KEPT_WHEN_BLANK = ("aliases", "ethnicity", "citizen_id", "current_village", "current_address", "notes")
 
@@ -160,6 +187,7 @@ class CaseResource(ScopedResource):
         COL_ETHNIC: False,
         COL_ID: False,
         COL_COMMUNE: True,
+        COL_CURRENT: False,
         COL_VILLAGE: False,
         COL_ADDRESS: False,
         COL_TYPE: False,
@@ -176,6 +204,7 @@ class CaseResource(ScopedResource):
         "Kinh",
         "",
         "Xã Trung Sơn",
+        "",
         "Thôn Đồng Cầu",
         "",
         "Người sử dụng trái phép chất ma túy",
@@ -196,6 +225,10 @@ class CaseResource(ScopedResource):
                 hint=_("Tên dân tộc trong danh mục; tên gọi khác (như “Mông”, “H'Mông”) cũng được nhận."),
             ),
             COL_COMMUNE: communes_column(),
+            COL_CURRENT: CodedColumn(
+                communes_column().values,
+                hint=_("Chỉ cần khi cột “Xã/phường” ghi xã cũ bị chia cho nhiều xã mới: xã, phường hiện nay."),
+            ),
             COL_TYPE: choice_column(CaseType),
             COL_SUBST: CodedColumn(
                 list(SubstanceType.objects.values_list("name", flat=True)),
@@ -273,18 +306,18 @@ class CaseResource(ScopedResource):
             citizen_id, _kind = services.normalize_citizen_id(get(COL_ID))
         except ValidationError as exc:
             errors["citizen_id"] = exc.messages[0]
-        commune = None
+        commune = recorded = None
         commune_text = _commune_text(get(COL_COMMUNE))
+        current_text = _commune_text(get(COL_CURRENT))
         if not commune_text:
             errors["commune"] = _("Thiếu xã/phường.")
         else:
             try:
-                commune = self._resolve_commune(commune_text)
+                commune, recorded = self._communes_of(commune_text, current_text)
                 if not scoping.unit_in_scope(self.user, commune):
                     errors["commune"] = _("%(u)s nằm ngoài phạm vi được giao.") % {"u": commune.full_name}
-            except UnitResolutionError as exc:
-                hint = _(" Với xã cũ bị chia cho nhiều xã mới, hãy ghi tên hoặc mã xã mới.") if exc.candidates else ""
-                errors["commune"] = exc.message + hint
+            except ValidationError as exc:
+                errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
         type_text = normalize(str(get(COL_TYPE) or ""))
         case_type = CaseType.ADDICT if "nghien" in type_text else CaseType.USER
         substances = []
@@ -365,6 +398,11 @@ class CaseResource(ScopedResource):
             },
             substances=substances,
         )
+        if recorded is not None:
+            # The file is counted in the old unit on the map of its time; a row naming today's
+            # commune says nothing about it, so a recorded unit stays (no key, as a blank cell).
+            data.case["recorded_unit"] = recorded
+            self.note_conversion(row=number, old=recorded, new=commune)
         return data, commune, blank
 
     # --- import-export hooks -----------------------------------------------------------------------
@@ -382,7 +420,8 @@ class CaseResource(ScopedResource):
     def before_import(self, dataset, **kwargs):
         self._index = 0
         self._batch: services.CaseBatch | None = None  # made at the first new row (it checks the permission)
-        self._communes: dict[str, AdministrativeUnit | UnitResolutionError] = {}
+        self._communes: dict[str | tuple, AdministrativeUnit | UnitResolutionError] = {}
+        self._former: dict[str, tuple[AdministrativeUnit | None, set[int]]] = {}
         self._pending_by_id: dict[str, Person] = {}
         self._pending_communes: dict[tuple, set[str]] = {}
         # What the rows can match: CCCDs, and (name key, birth year, sex) for rows without one.
@@ -404,6 +443,11 @@ class CaseResource(ScopedResource):
             commune_text = _commune_text(raw.get(COL_COMMUNE))
             try:
                 communes.add(self._resolve_commune(commune_text).pk if commune_text else None)
+            except UnitResolutionError:
+                pass
+            current_text = _commune_text(raw.get(COL_CURRENT))
+            try:  # a split former commune: today's commune is in this column
+                communes.add(self._resolve_today(current_text).pk if current_text else None)
             except UnitResolutionError:
                 pass
         people: dict[int, Person] = {}
@@ -437,7 +481,7 @@ class CaseResource(ScopedResource):
         self._open: dict[tuple[int, int], CaseFile] = {}
         for chunk in _chunks(open_ids):
             found = CaseFile.objects.filter(pk__in=chunk).order_by("pk")
-            for case in found.select_related("commune").prefetch_related("substances"):
+            for case in found.select_related("commune", "recorded_unit").prefetch_related("substances"):
                 case.person = people[case.person_id]  # one object per person across its files
                 self._open.setdefault((case.person_id, case.commune_id), case)
 
@@ -449,6 +493,16 @@ class CaseResource(ScopedResource):
         data, commune, blank = self._parse(row, self._row_number)
         existing = self._find_existing(data, commune)
         if existing is not None:
+            values = self.stored_values(existing.person, _PERSON_BASELINE)
+            for column, value in self.stored_values(existing, _CASE_BASELINE).items():
+                values[column] = values.get(column, "") + value
+            values[COL_SUBST] = ",".join(sorted(s.code for s in existing.substances.all()))
+            self.note_target(
+                row=self._row_number,
+                label=f"{existing.file_number} — {existing.person.full_name}",
+                objects=[existing, existing.person],
+                values=values,
+            )
             # A blank cell is "not given", never "erase": the stored value stays.
             for name in blank:
                 if name == "substances":
@@ -473,6 +527,66 @@ class CaseResource(ScopedResource):
         if isinstance(found, UnitResolutionError):
             raise found
         return found
+
+    def _communes_of(self, text: str, current_text: str) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
+        """(today's commune, the former unit as written or None) for the two commune cells. A former
+        commune split between several new ones needs “Xã/phường hiện nay” to say which."""
+        explicit = None
+        if current_text:
+            try:
+                explicit = self._resolve_today(current_text)
+            except UnitResolutionError as exc:
+                raise ValidationError(
+                    {"current_commune": exc.message + _(" Cột này chỉ nhận xã, phường hiện nay (từ 01/7/2025).")}
+                ) from exc
+        try:
+            commune = self._resolve_commune(text)
+        except UnitResolutionError as exc:
+            if explicit is not None and explicit.pk in {u.pk for u in exc.candidates}:
+                return explicit, self._former_unit(text, explicit)
+            hint = _(" Với xã cũ bị chia cho nhiều xã mới, hãy ghi xã, phường hiện nay vào cột “%(col)s”.") % {
+                "col": COL_CURRENT
+            }
+            raise ValidationError({"commune": exc.message + (hint if exc.candidates else "")}) from exc
+        if explicit is not None and explicit.pk != commune.pk:
+            raise ValidationError(
+                {
+                    "current_commune": _("%(old)s không thuộc địa bàn %(new)s hiện nay (mà thuộc %(real)s).")
+                    % {"old": clip(text), "new": explicit.full_name, "real": commune.full_name}
+                }
+            )
+        return commune, self._former_unit(text, commune)
+
+    def _resolve_today(self, text: str) -> AdministrativeUnit:
+        key = ("today", text)
+        if key not in self._communes:
+            try:
+                self._communes[key] = resolve_unit(text, on=timezone.localdate())
+            except UnitResolutionError as exc:
+                self._communes[key] = exc
+        found = self._communes[key]
+        if isinstance(found, UnitResolutionError):
+            raise found
+        return found
+
+    def _former_unit(self, text: str, commune: AdministrativeUnit) -> AdministrativeUnit | None:
+        """The former unit the cell names, if it names one whose territory is now ``commune``
+        (the form's "đơn vị lúc ghi nhận"); None for today's commune or when it cannot be told."""
+        if text not in self._former:
+            try:
+                self._resolve_today(text)
+                found = None  # a unit in force today: nothing former about it
+            except UnitResolutionError:
+                try:
+                    found = resolve_unit(text)
+                except UnitResolutionError:
+                    found = None  # e.g. the same old name in two districts, both merged into one commune
+            if found is not None and (found.valid_to is None or found.level != "commune"):
+                found = None
+            successors = {u.pk for u in unit_current_successors(found)} if found is not None else set()
+            self._former[text] = (found, successors)
+        found, successors = self._former[text]
+        return found if commune.pk in successors else None
 
     def _person_match(self, data: services.CaseInput) -> Person | None:
         p = data.person

@@ -28,6 +28,7 @@ from .imports import (
     PendingImport,
     RowChange,
     RowError,
+    UnitConversion,
     import_file,
     review_preview,
 )
@@ -65,7 +66,9 @@ def discard_job(token: str) -> None:
 
 
 def report_to_dict(report: ImportReport) -> dict[str, Any]:
-    return dataclasses.asdict(report)
+    data = dataclasses.asdict(report)
+    data.pop("baseline", None)  # kept with the waiting upload, not in the page's state file
+    return data
 
 
 def report_from_dict(data: dict[str, Any]) -> ImportReport:
@@ -80,6 +83,8 @@ def report_from_dict(data: dict[str, Any]) -> ImportReport:
             RowChange(row=c["row"], label=c["label"], fields=[FieldChange(**f) for f in c["fields"]])
             for c in data["changes"]
         ],
+        stale=data.get("stale", False),
+        conversions=[UnitConversion(**c) for c in data.get("conversions", [])],
     )
 
 
@@ -134,11 +139,14 @@ def execute(*, token: str, user_id: int, kind: str, resource: str, audit_action:
             filename=meta["filename"],
             dry_run=not confirm,
             audit_action=audit_action,
+            expected=PendingImport.baseline_of(meta) if confirm else None,
         )
         if confirm and report.ok:
             pending.discard()
         elif not confirm:
             review_preview(actor=user, resource=instance, report=report, kind=kind, filename=meta["filename"])
+            if report.ok:
+                pending.set_baseline(report.baseline)
         write_job(
             token,
             {

@@ -8,6 +8,8 @@ no row has an error. Errors are reported per row and column, in Vietnamese.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import io
 import json
 import logging
@@ -62,6 +64,20 @@ class RowChange:
 
 
 @dataclass
+class UnitConversion:
+    """Rows naming a former unit: the file records it and goes to today's successor (preview)."""
+
+    old: str
+    new: str
+    rows: list[int] = field(default_factory=list)
+
+    @property
+    def rows_shown(self) -> str:
+        head = ", ".join(str(r) for r in self.rows[:10])
+        return head + (_(" và %(n)s dòng khác") % {"n": len(self.rows) - 10} if len(self.rows) > 10 else "")
+
+
+@dataclass
 class ImportReport:
     total_rows: int = 0
     new: int = 0
@@ -72,6 +88,13 @@ class ImportReport:
     warnings: list[RowError] = field(default_factory=list)
     #: every updating row with its field-by-field difference (old → new)
     changes: list[RowChange] = field(default_factory=list)
+    #: the records the rows match, as the run found them (``baseline``): a preview's is stored with
+    #: the waiting upload and the confirmation refuses the file when the data moved since
+    baseline: dict[str, Any] = field(default_factory=dict)
+    #: a confirmation refused because records changed since the preview: it can be checked again
+    stale: bool = False
+    #: former units the rows name, each with today's unit the record goes to
+    conversions: list[UnitConversion] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -109,6 +132,13 @@ def field_changes(old, new, columns: dict[str, str]) -> list[FieldChange]:
         if before != after:
             changes.append(FieldChange(column, shown(getattr(old, name), field), shown(getattr(new, name), field)))
     return changes
+
+
+def target_digest(key: str, column: str, value: Any) -> str:
+    """A short keyed digest of one stored value: enough to tell that it changed, without keeping
+    the value (a CCCD, an address) in the waiting upload's description."""
+    message = f"{key}\x00{column}\x00{'' if value is None else value}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:12]
 
 
 def clip(value: Any, limit: int = 60) -> str:
@@ -357,6 +387,7 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
     """Run the import; with errors (or in a dry run) the transaction is rolled back entirely."""
     sheet_rows = getattr(dataset, "sheet_rows", None) or list(range(2, len(dataset) + 2))
     resource.sheet_rows = sheet_rows
+    checked = dt.datetime.now(dt.UTC)
 
     def sheet_row(number: int) -> int:
         # import-export numbers data rows from 1; map to the sheet's own row numbers.
@@ -404,6 +435,8 @@ def run_import(resource, dataset: tablib.Dataset, *, dry_run: bool) -> ImportRep
     report.errors.sort(key=lambda e: (e.row, order.get(e.column, len(order)), e.column))
     report.warnings = list(getattr(resource, "warnings", []))
     report.changes = sorted(getattr(resource, "changes", []), key=lambda c: c.row)
+    report.baseline = {"checked": checked.isoformat(), "targets": dict(getattr(resource, "targets", {}))}
+    report.conversions = list(getattr(resource, "conversions", {}).values())
     return report
 
 
@@ -434,15 +467,34 @@ class PendingImport:
         return dt.timedelta(minutes=settings.IMPORT_PENDING_MAX_AGE_MINUTES)
 
     @classmethod
-    def create(cls, *, user, kind: str, filename: str, content: bytes) -> PendingImport:
+    def create(
+        cls, *, user, kind: str, filename: str, content: bytes, baseline: dict[str, Any] | None = None
+    ) -> PendingImport:
         cls.purge_expired()
-        # The original bytes are kept, so the confirmation reads exactly what the preview read.
+        # The original bytes are kept, so the confirmation reads exactly what the preview read;
+        # the baseline (the matched records as the preview saw them) is what it is checked against.
         pending = cls(uuid.uuid4().hex)
         pending.data_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _write_private(pending.data_path, content)
         meta = {"user": user.pk, "kind": kind, "filename": filename, "created": dt.datetime.now(dt.UTC).isoformat()}
+        if baseline is not None:
+            meta["baseline"] = baseline
         _write_private(pending.meta_path, json.dumps(meta).encode("utf-8"))
         return pending
+
+    def set_baseline(self, baseline: dict[str, Any]) -> None:
+        """Store the baseline of a new preview of the same upload (background or checked again)."""
+        meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        meta["baseline"] = baseline
+        meta["created"] = dt.datetime.now(dt.UTC).isoformat()  # kept for the stated time after this preview
+        temporary = self.meta_path.with_name(self.meta_path.name + ".tmp")
+        temporary.unlink(missing_ok=True)
+        _write_private(temporary, json.dumps(meta).encode("utf-8"))
+        os.replace(temporary, self.meta_path)
+
+    @staticmethod
+    def baseline_of(meta: dict) -> dict[str, Any]:
+        return meta.get("baseline") or empty_baseline()
 
     @classmethod
     def purge_expired(cls, *, now: dt.datetime | None = None) -> int:
@@ -514,6 +566,104 @@ class PendingImport:
             path.unlink(missing_ok=True)
 
 
+def empty_baseline(checked: str | None = None) -> dict[str, Any]:
+    """The baseline of a preview that recorded none (made before baselines existed): every row
+    matching a record then counts as changed since, so the file is checked again, never written."""
+    return {"checked": checked or dt.datetime.min.replace(tzinfo=dt.UTC).isoformat(), "targets": {}}
+
+
+def lock_targets(baseline: dict[str, Any]) -> None:
+    """Lock every record the preview saw a row match, until the confirmation commits: a colleague's
+    save from now on waits for the import instead of slipping between its check and its write."""
+    from django.apps import apps
+
+    by_model: dict[str, list[int]] = {}
+    for target in baseline.get("targets", {}).values():
+        for label, pk in target["objects"]:
+            by_model.setdefault(label, []).append(pk)
+    for label, pks in sorted(by_model.items()):
+        manager = apps.get_model(label)._default_manager
+        for start in range(0, len(pks), 2000):
+            list(
+                manager.select_for_update(no_key=True)
+                .filter(pk__in=sorted(pks[start : start + 2000]))
+                .values_list("pk", flat=True)
+            )
+
+
+def _changed_by(objects: list, *, since: dt.datetime, until: dt.datetime) -> str:
+    """Who saved these records between the preview and the confirmation, from the audit trail."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from apps.audit.models import AuditLogEntry
+    from apps.audit.services import is_change
+    from apps.core.locking import person_name
+
+    which = Q(pk__in=[])
+    for label, pk in objects:
+        app_label, model = label.split(".")
+        which |= Q(content_type=ContentType.objects.get_by_natural_key(app_label, model), object_id=str(pk))
+    entries = AuditLogEntry.objects.filter(which, time__gte=since, time__lt=until).select_related("actor")
+    latest: dict[str, dt.datetime] = {}
+    for entry in entries.order_by("time", "pk"):
+        if is_change(entry.action):
+            latest[person_name(entry.actor, entry.actor_username)] = timezone.localtime(entry.time)
+    return "; ".join(
+        _("%(who)s (%(when)s)") % {"who": who, "when": when.strftime("%H:%M %d/%m/%Y")} for who, when in latest.items()
+    )
+
+
+def baseline_conflicts(
+    expected: dict[str, Any], found: dict[str, Any], *, failed_rows: set[int], until: dt.datetime
+) -> list[RowError]:
+    """The rows whose records are not as the preview saw them: changed (which columns, by whom),
+    gone (deleted, closed, moved out of reach) or matched now but not then (created since)."""
+    try:
+        since = dt.datetime.fromisoformat(expected.get("checked", ""))
+    except ValueError:
+        since = dt.datetime.min.replace(tzinfo=dt.UTC)
+    before_all, now_all = expected.get("targets", {}), found.get("targets", {})
+    conflicts: list[RowError] = []
+    for key in set(before_all) | set(now_all):
+        before, now = before_all.get(key), now_all.get(key)
+        if before is not None and now is not None and list(before["v"]) == list(now["v"]) and before["f"] == now["f"]:
+            continue  # as the preview saw it (the usual case: no query)
+        if now is None and before["row"] in failed_rows:
+            continue  # the row's own error says more
+        target = now or before
+        who = _changed_by(target["objects"], since=since, until=until) or _("người khác")
+        if before is not None and now is not None:
+            columns = [c for c in now["f"] if before["f"].get(c) != now["f"][c]]
+            fields = _("cột %(c)s") % {"c": ", ".join(columns)} if columns else _("những thông tin không có trong tệp")
+            message = _("%(label)s: %(who)s đã sửa sau khi kiểm tra thử (%(fields)s).") % {
+                "label": target["label"],
+                "who": who,
+                "fields": fields,
+            }
+        elif now is None:
+            message = _(
+                "%(label)s: bản ghi mà dòng này cập nhật lúc kiểm tra thử đã thay đổi (bị xóa, kết thúc hoặc không "
+                "còn khớp với dòng này; %(who)s)."
+            ) % {"label": target["label"], "who": who}
+        else:
+            message = _(
+                "%(label)s: bản ghi này được %(who)s lập hoặc sửa sau khi kiểm tra thử; lúc kiểm tra thử, dòng "
+                "này là thêm mới."
+            ) % {"label": target["label"], "who": who}
+        conflicts.append(RowError(row=target["row"], column="", message=clip(message, 2 * MESSAGE_MAX_CHARS)))
+    return sorted(conflicts, key=lambda e: (e.row, e.message))
+
+
+def stale_message() -> str:
+    return _(
+        "Dữ liệu đã thay đổi sau khi kiểm tra thử, nên tệp CHƯA được nhập (không có gì được ghi) để không ghi "
+        "đè thay đổi của người khác. Hãy bấm “Kiểm tra thử lại” để xem các thay đổi so với dữ liệu hiện nay, "
+        "rồi xác nhận."
+    )
+
+
 def import_file(
     *,
     actor,
@@ -522,9 +672,14 @@ def import_file(
     filename: str,
     dry_run: bool,
     audit_action: str,
+    expected: dict[str, Any] | None = None,
 ) -> ImportReport:
     """Parse and import a file. The summary audit entry is written in the same transaction as the
-    rows, and only when the file was committed (not for a preview or a refused file)."""
+    rows, and only when the file was committed (not for a preview or a refused file).
+
+    ``expected``: the preview's baseline. The confirmation then writes only if every record a row
+    matches is as the preview saw it (and no row matches a record the preview did not see);
+    otherwise it is refused whole, naming the rows, the columns changed and who changed them."""
     from django.db import transaction
 
     from apps.audit.services import audit_record
@@ -532,8 +687,19 @@ def import_file(
     dataset = dataset_from_bytes(
         content, filename, expected_headers=resource.expected_headers(), required_headers=resource.required_headers()
     )
+    checking = expected is not None and not dry_run
+    started = dt.datetime.now(dt.UTC)
     with transaction.atomic():
+        if checking:
+            lock_targets(expected)
         report = run_import(resource, dataset, dry_run=dry_run)
+        if checking:
+            failed = {e.row for e in report.errors}
+            conflicts = baseline_conflicts(expected, report.baseline, failed_rows=failed, until=started)
+            if conflicts:
+                transaction.set_rollback(True)
+                report.errors[:0] = [RowError(row=0, column="", message=stale_message()), *conflicts]
+                report.stale = True
         if not dry_run and report.ok:
             audit_record(
                 actor=actor,

@@ -6,10 +6,13 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
+
+from apps.core.imports import UnitConversion, target_digest
 
 #: rows between two progress reports of a background import
 PROGRESS_EVERY = 200
@@ -106,6 +109,52 @@ class ScopedResource(resources.ModelResource):
         #: called with the number of rows done, every few hundred rows (a background import)
         self.progress = None
         self._rows_done = 0
+        #: the existing records the rows match, as found before any write (see ``note_target``)
+        self.targets: dict[str, dict] = {}
+        #: (former unit, today's unit) → the rows naming it (see ``note_conversion``)
+        self.conversions: dict[tuple[int, int], UnitConversion] = {}
+
+    def note_conversion(self, *, row: int, old, new) -> None:
+        """A row names a former unit (``old``), recorded as written, and goes to ``new``: the preview
+        lists each pair once with its rows, so the officer sees what the old names become."""
+        if old is None or new is None or old.valid_to is None:
+            return
+        key = (old.pk, new.pk)
+        if key not in self.conversions:
+            parent = f", {old.parent.full_name}" if old.parent_id else ""
+            self.conversions[key] = UnitConversion(old=f"{old.full_name}{parent}", new=new.full_name)
+        if row not in self.conversions[key].rows:
+            self.conversions[key].rows.append(row)
+
+    def note_target(self, *, row: int, label: str, objects: list, values: dict[str, Any]) -> None:
+        """Record a record a row matches, before the row writes: its version(s) and a digest of each
+        column's stored value. The preview's are stored with the upload; the confirmation is refused
+        when any differ (a colleague saved meanwhile), so a row never overwrites an unseen edit.
+        ``values``: column → the stored value(s) the column can change."""
+        key = "|".join(f"{obj._meta.label_lower}:{obj.pk}" for obj in objects)
+        if key in self.targets:
+            return  # the first sight is the one before this import wrote anything
+        self.targets[key] = {
+            "row": row,
+            "label": label,
+            "objects": [[obj._meta.label_lower, obj.pk] for obj in objects],
+            "v": [getattr(obj, "version", None) for obj in objects],
+            "f": {column: target_digest(key, column, value) for column, value in values.items()},
+        }
+
+    @staticmethod
+    def stored_values(obj, columns: dict[str, str]) -> dict[str, str]:
+        """Column → the stored values of the model fields in ``columns`` (field → column) that it
+        holds, for ``note_target``; several fields sharing a column are joined."""
+        values: dict[str, str] = {}
+        names = {f.name: f for f in obj._meta.concrete_fields}
+        for name, column in columns.items():
+            field = names.get(name)
+            if field is None:
+                continue
+            value = getattr(obj, field.attname)
+            values[column] = values.get(column, "") + "\x1f" + ("" if value is None else str(value))
+        return values
 
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)

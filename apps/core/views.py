@@ -252,7 +252,7 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
             messages.success(request, self._done_message(report))
             return redirect(self.success_url)
         ctx = {"report": report, "filename": job.get("filename", "")}
-        if report.ok:
+        if report.ok or report.stale:
             ctx["token"] = token
         return self.render_to_response(self.get_context_data(**ctx))
 
@@ -277,6 +277,13 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                     messages.info(request, _("Đã hủy nhập dữ liệu; không có gì được ghi."))
                     return redirect(request.path)
                 job = import_jobs.read_job(token)
+                if "recheck" in request.POST:
+                    # Refused because the data moved since the preview: the same upload, checked
+                    # against the data as it is now (a new baseline), to be confirmed again.
+                    if job is not None and self._background_path():
+                        return self._start_job(request, token=token, confirm=False, total=job.get("total", 0))
+                    filename = meta["filename"]
+                    return self._preview(request, resource, content=content, filename=filename, pending=pending)
                 if job is not None and self._background_path():
                     if job.get("confirm"):
                         # A double tap or a replayed confirmation: the import is already queued or done.
@@ -290,12 +297,18 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                     filename=meta["filename"],
                     dry_run=False,
                     audit_action=self.audit_action,
+                    expected=PendingImport.baseline_of(meta),
                 )
                 if report.ok:
                     pending.discard()
                     messages.success(request, self._done_message(report))
                     return redirect(self.success_url)
-                return self.render_to_response(self.get_context_data(report=report, filename=meta["filename"]))
+                ctx = {"report": report, "filename": meta["filename"]}
+                if report.stale:
+                    ctx["token"] = token  # kept: the same upload can be checked again
+                else:
+                    pending.discard()
+                return self.render_to_response(self.get_context_data(**ctx))
             upload = request.FILES.get("file")
             if upload is None:
                 raise ImportFileError(_("Hãy chọn tệp cần nhập."))
@@ -306,25 +319,32 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
                     user=request.user, kind=self.import_kind, filename=upload.name, content=content
                 )
                 return self._start_job(request, token=pending.token, confirm=False, total=rows)
-            report = import_file(
-                actor=request.user,
-                resource=resource,
-                content=content,
-                filename=upload.name,
-                dry_run=True,
-                audit_action=self.audit_action,
-            )
-            review_preview(
-                actor=request.user, resource=resource, report=report, kind=self.import_kind, filename=upload.name
-            )
-            ctx = {"report": report, "filename": upload.name}
-            if report.ok:
-                ctx["token"] = PendingImport.create(
-                    user=request.user, kind=self.import_kind, filename=upload.name, content=content
-                ).token
-            return self.render_to_response(self.get_context_data(**ctx))
+            return self._preview(request, resource, content=content, filename=upload.name)
         except ImportFileError as exc:
             return self.render_to_response(self.get_context_data(file_error=str(exc)), status=400)
+
+    def _preview(self, request, resource, *, content: bytes, filename: str, pending: PendingImport | None = None):
+        """The dry run; a valid file waits for its confirmation with the baseline it was checked on."""
+        report = import_file(
+            actor=request.user,
+            resource=resource,
+            content=content,
+            filename=filename,
+            dry_run=True,
+            audit_action=self.audit_action,
+        )
+        review_preview(actor=request.user, resource=resource, report=report, kind=self.import_kind, filename=filename)
+        ctx = {"report": report, "filename": filename}
+        if report.ok and pending is not None:
+            pending.set_baseline(report.baseline)
+            ctx["token"] = pending.token
+        elif report.ok:
+            ctx["token"] = PendingImport.create(
+                user=request.user, kind=self.import_kind, filename=filename, content=content, baseline=report.baseline
+            ).token
+        elif pending is not None:
+            pending.discard()
+        return self.render_to_response(self.get_context_data(**ctx))
 
 
 class ImportTemplateView(ScopedViewMixin, View):

@@ -264,6 +264,23 @@ class ActivityResource(_AllOrNothing, ScopedResource):
             pairs.append((column, current_counts.get(pk), wanted_counts.get(pk)))
         return [FieldChange(col, shown(old), shown(new)) for col, old, new in pairs if old != new]
 
+    def _stored(self, activity: Activity) -> dict[str, str]:
+        """Column → the stored value a row can change, for the preview's baseline."""
+        header_of = {code: header for header, code in GROUP_COLUMNS.items()}
+        groups = {g.pk: g.code for g in self._groups.values()}
+        values = {
+            COL_KIND: activity.kind,
+            COL_TOPICS: ";".join(sorted(t.topic for t in activity.topics.all())),
+            COL_SESSIONS: str(activity.sessions),
+            COL_MATERIALS: str(activity.materials_count),
+            COL_MATERIALS_DESC: activity.materials_description,
+            COL_ORGANISER: activity.organiser,
+            COL_NOTES: activity.notes,
+        }
+        for p in activity.participations.all():
+            values[header_of.get(groups.get(p.group_id), str(p.group_id))] = str(p.count)
+        return values
+
     def _keep_blank(self, row, activity: Activity, data: services.ActivityInput) -> services.ActivityInput:
         """On a row matching an existing activity a blank cell keeps the stored value."""
 
@@ -314,6 +331,12 @@ class ActivityResource(_AllOrNothing, ScopedResource):
         data = self._parse(row, number)
         existing = self._find_existing(data)
         if existing is not None:
+            self.note_target(
+                row=number,
+                label=f"{existing.title} ({shown(existing.date_from)})",
+                objects=[existing],
+                values=self._stored(existing),
+            )
             data = self._keep_blank(row, existing, data)
         self._row_number = number
         instance = existing or Activity()

@@ -350,6 +350,22 @@ class RegisterResource(ScopedResource):
         self._parsed = None
         self._changed = True
         self._parsed = self.parse(row, kwargs.get("row_number", 0) + 1)
+        data = self._parsed.data
+        self.note_conversion(row=self._parsed.number, old=data.recorded_unit, new=data.commune)
+        existing = self._parsed.existing
+        if existing is not None:
+            values = {**self.stored_values(existing, self.FIELD_COLUMNS), **self.stored_other(existing)}
+            self.note_target(
+                row=self._parsed.number, label=self.record_label(existing), objects=[existing], values=values
+            )
+
+    @staticmethod
+    def record_label(record: models.Model) -> str:
+        return " — ".join(str(v) for v in (getattr(record, "number", ""), str(record)) if v)
+
+    def stored_other(self, record: models.Model) -> dict[str, str]:
+        """Stored values a row can change that are not plain fields (e.g. the list of offenders)."""
+        return {}
 
     def get_or_init_instance(self, instance_loader, row):
         parsed = self._parsed
@@ -374,7 +390,7 @@ class RegisterResource(ScopedResource):
             differences = field_changes(parsed.existing, fresh, self.FIELD_COLUMNS) + self.other_changes(
                 parsed.existing, fresh
             )
-            label = " — ".join(str(v) for v in (getattr(fresh, "number", ""), str(fresh)) if v)
+            label = self.record_label(fresh)
             self.changes.append(RowChange(row=parsed.number, label=label, fields=differences))
 
     def other_changes(self, old: models.Model, new: models.Model) -> list:
@@ -732,6 +748,9 @@ class CrimeCaseResource(RegisterResource):
         if len(matches) > 1:
             raise ValidationError({"number": _("Có nhiều vụ án trùng ngày, tội danh và nội dung: hãy ghi số hiệu.")})
         return matches[0] if matches else None
+
+    def stored_other(self, record: models.Model) -> dict[str, str]:
+        return {COL_OFFENDERS: format_offenders(sorted(record.offenders.all(), key=lambda o: o.pk))}
 
     def other_changes(self, old: models.Model, new: models.Model) -> list:
         from apps.core.imports import FieldChange

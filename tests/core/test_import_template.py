@@ -58,7 +58,7 @@ def test_sheet_names_have_diacritics_and_the_data_sheet_holds_only_headers(world
 def test_case_template_has_a_drop_down_on_every_coded_column(world):
     wb = workbook(cr.CaseResource)
     found = validations(wb[DATA_SHEET])
-    assert set(found) == {cr.COL_SEX, cr.COL_ETHNIC, cr.COL_COMMUNE, cr.COL_TYPE, cr.COL_SUBST}
+    assert set(found) == {cr.COL_SEX, cr.COL_ETHNIC, cr.COL_COMMUNE, cr.COL_CURRENT, cr.COL_TYPE, cr.COL_SUBST}
     assert list_values(wb, found[cr.COL_SEX]) == ["Nam", "Nữ"]
     assert found[cr.COL_SEX].errorStyle == "stop"
     ethnic = list_values(wb, found[cr.COL_ETHNIC])
