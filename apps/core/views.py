@@ -174,15 +174,10 @@ class HomeView(TemplateView):
         ctx["unit"] = user.area
         if user.area is not None:
             ctx["unit_stats"] = area_selectors.unit_scope_stats(user=user)
-        if user.has_perm("cases.change_casefile"):
-            from apps.cases.selectors import worklist
-
-            ctx["worklist_counts"] = worklist(user=user, limit=0).counts
         from . import home
 
-        ctx["reporting_tasks"] = home.officer_tasks(user=user)
-        ctx["queues"] = home.province_queues(user=user)
-        ctx["key_figures"] = home.steering_figures(user=user)
+        # each app's section (worklist counts, reporting tasks, queues, key figures), see core.registry
+        ctx.update(home.sections(user=user))
         return ctx
 
 
