@@ -98,6 +98,8 @@ def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs) -> No
     # created on its own signal: sync on the last app's, when every permission exists.
     from django.apps import apps as django_apps
 
-    if sender.label != list(django_apps.get_app_configs())[-1].label:
+    # Apps without models (the dev-only bench and demo) get no signal: the last one with models.
+    last = [c for c in django_apps.get_app_configs() if c.models_module is not None][-1]
+    if sender.label != last.label:
         return
     sync_roles()

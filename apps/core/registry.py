@@ -111,3 +111,24 @@ class LockIndex:
     def ensure_unlocked(self, *, commune: Any, day: dt.date | None, until: dt.date | None = None) -> None:
         for index in self._indexes:
             index.ensure_unlocked(commune=commune, day=day, until=until)
+
+
+# --- bulk writes ----------------------------------------------------------------------------------
+
+#: what an app forgets after a write that went past the audited services (bulk seeding, rebuilds)
+_BULK_LISTENERS: dict[str, Callable[[], None]] = {}
+
+
+def register_bulk_write_listener(key: str, listener: Callable[[], None]) -> None:
+    _BULK_LISTENERS[key] = listener
+
+
+def forget_derived_figures() -> None:
+    """A bulk write skipped the audited services that keep stored figures and the cache fresh:
+    every registered listener forgets its derived data (reporting: its stored figures), then the
+    cache is cleared, so the next read computes from the new data."""
+    from django.core.cache import cache
+
+    for listener in _BULK_LISTENERS.values():
+        listener()
+    cache.clear()

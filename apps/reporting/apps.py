@@ -19,6 +19,7 @@ class ReportingConfig(AppConfig):
         track_area_changes(prefixes=figures.SOURCE_ACTIONS, listener=figures.schedule_refresh)
         register_labels(actions.LABELS)
         register_role_permissions(self.label, permissions.ROLE_PERMISSIONS)
+        registry.register_bulk_write_listener("reporting.figures", figures.clear)
         registry.register_nav(registry.NavEntry("reporting", 60, _nav))
         registry.register_home_section("reporting_tasks", home.officer_tasks)
         registry.register_home_section("key_figures", home.steering_figures)
