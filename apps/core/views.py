@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from apps.audit.services import audit_read
 
-from . import import_jobs, scoping
+from . import import_jobs, scoping, tasks
 from .imports import ImportFileError, PendingImport, count_rows, import_file, read_upload, review_preview
 
 
@@ -217,7 +217,7 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
         return import_jobs.resource_path(self.resource_class)
 
     def _start_job(self, request, *, token: str, confirm: bool, total: int):
-        import_jobs.start(
+        tasks.start_import(
             user=request.user,
             token=token,
             kind=self.import_kind,

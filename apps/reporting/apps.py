@@ -14,9 +14,9 @@ class ReportingConfig(AppConfig):
         from apps.audit.services import track_area_changes
         from apps.core import registry
 
-        from . import actions, figures, home, permissions
+        from . import actions, figures, home, permissions, tasks
 
-        track_area_changes(prefixes=figures.SOURCE_ACTIONS, listener=figures.schedule_refresh)
+        track_area_changes(prefixes=figures.SOURCE_ACTIONS, listener=tasks.schedule_refresh)
         register_labels(actions.LABELS)
         register_role_permissions(self.label, permissions.ROLE_PERMISSIONS)
         registry.register_bulk_write_listener("reporting.figures", figures.clear)
