@@ -1127,9 +1127,6 @@ def _tipoff_snapshot(tip_off: TipOff) -> dict[str, Any]:
 def _check_register_link(actor, model_name: str, pk: int | None, field_name: str, errors: dict) -> None:
     if not pk:
         return
-    if not django_apps.is_installed("apps.registers"):
-        errors[field_name] = _("Chưa có sổ theo dõi (ứng dụng registers chưa được cài đặt): không liên kết được.")
-        return
     model = django_apps.get_model("registers", model_name)
     if not scoping.visible_to(model.objects.all(), actor).filter(pk=pk).exists():
         errors[field_name] = _("Không tìm thấy bản ghi số %(n)s trong sổ theo dõi thuộc phạm vi được giao.") % {

@@ -5,7 +5,6 @@ user's area). Multi-unit records (activities, trainings) are fetched through the
 ``pk__in`` helpers, never ``get_visible_or_404`` on the join.
 """
 
-from django.apps import apps as django_apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -751,10 +750,6 @@ class ModelPointEvaluateView(ServiceFormView):
 # --- tip-offs ------------------------------------------------------------------------------------
 
 
-def _registers_installed() -> bool:
-    return django_apps.is_installed("apps.registers")
-
-
 class TipOffListView(FilteredListView):
     model = TipOff
     template_name = "prevention/tipoff_list.html"
@@ -816,9 +811,7 @@ class TipOffFormView(ServiceFormView):
         return self.object is None or self.request.user.has_perm("prevention.view_informant")
 
     def get_form(self, data=None, files=None):
-        form = forms.TipOffForm(
-            data, user=self.request.user, tip_off=self.object, registers_installed=_registers_installed()
-        )
+        form = forms.TipOffForm(data, user=self.request.user, tip_off=self.object)
         form.informant = None
         if self.informant_allowed():
             initial = None

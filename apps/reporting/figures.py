@@ -196,7 +196,7 @@ def _tables(
 ) -> list[IndicatorTable]:
     """IndicatorTables of the stored rows of ``row_ids`` (communes, or groups of them), with the
     totals of ``commune_ids`` (activities shared by several of them counted once)."""
-    missing = indicators.missing_codes()
+    missing: dict[str, str] = {}
     overrides = indicators.shared_totals(commune_ids=commune_ids, windows=windows)
     tables = []
     for i, w in enumerate(windows):
