@@ -23,8 +23,8 @@ from apps.areas.services import StaleObjectError
 from apps.audit.services import audit_record, audit_record_many, changed_fields, snapshot
 from apps.core import scoping
 from apps.core.locking import lock_for_update, person_name
+from apps.core.registry import LockIndex, ensure_unlocked
 from apps.core.text import clean_name
-from apps.reporting.locks import ensure_unlocked
 
 from . import selectors as selectors_module
 from . import stocks, workflow
@@ -357,8 +357,6 @@ class CaseBatch:
     def __init__(self, *, actor, commune_ids: list[int]):
         if not scoping.has_action(actor, CaseFile, "add"):
             raise ValidationError(_("Tài khoản không có quyền lập hồ sơ."), code="permission")
-        from apps.reporting.locks import LockIndex
-
         self.actor = actor
         self.on = today()
         self.clock = load_clock()

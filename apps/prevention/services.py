@@ -26,8 +26,8 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import locking, scoping
 from apps.core.collation import vi_sorted
+from apps.core.registry import ensure_unlocked
 from apps.core.text import nfc, normalize
-from apps.reporting.locks import ensure_unlocked
 
 from . import actions
 from .choices import (

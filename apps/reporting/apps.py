@@ -14,12 +14,16 @@ class ReportingConfig(AppConfig):
         from apps.audit.services import track_area_changes
         from apps.core import registry
 
-        from . import actions, figures, home, permissions, tasks
+        from . import actions, figures, home, locks, permissions, tasks
 
         track_area_changes(prefixes=figures.SOURCE_ACTIONS, listener=tasks.schedule_refresh)
         register_labels(actions.LABELS)
         register_role_permissions(self.label, permissions.ROLE_PERMISSIONS)
         registry.register_bulk_write_listener("reporting.figures", figures.clear)
+        # cases, registers and prevention refuse changes inside approved periods through core
+        registry.register_lock_checker(
+            "reporting.submissions", registry.LockChecker(ensure_unlocked=locks.ensure_unlocked, index=locks.LockIndex)
+        )
         registry.register_nav(registry.NavEntry("reporting", 60, _nav))
         registry.register_home_section("reporting_tasks", home.officer_tasks)
         registry.register_home_section("key_figures", home.steering_figures)
