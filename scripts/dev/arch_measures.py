@@ -59,8 +59,10 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
-def imports_of(path: Path, modname: str, known: set[str]) -> list[tuple[str, bool]]:
-    """(imported apps.* module, is_local) for every import that runs."""
+def imports_of(path: Path, modname: str, known: set[str]) -> list[tuple[str, bool | str]]:
+    """(imported apps.* module, is_local) for every import that runs; is_local is ``"ready"`` for an
+    import inside ``AppConfig.ready()`` (Django's registration idiom: models-using modules may only
+    be imported once the app registry is ready, so these are never hoisted)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     is_pkg = path.name == "__init__.py"
     found: list[tuple[str, bool]] = []
@@ -75,7 +77,7 @@ def imports_of(path: Path, modname: str, known: set[str]) -> list[tuple[str, boo
             parts.pop()
         return None
 
-    def visit(node: ast.AST, local: bool) -> None:
+    def visit(node: ast.AST, local: bool | str) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.If) and _is_type_checking(child):
                 for sub in child.orelse:
@@ -83,7 +85,7 @@ def imports_of(path: Path, modname: str, known: set[str]) -> list[tuple[str, boo
                 continue
             visit_stmt(child, local)
 
-    def visit_stmt(child: ast.AST, local: bool) -> None:
+    def visit_stmt(child: ast.AST, local: bool | str) -> None:
         if isinstance(child, ast.Import):
             for alias in child.names:
                 target = resolve(alias.name)
@@ -100,7 +102,10 @@ def imports_of(path: Path, modname: str, known: set[str]) -> list[tuple[str, boo
             targets = {resolve(f"{base}.{alias.name}") or resolve(base) for alias in child.names}
             found.extend((target, local) for target in sorted(t for t in targets if t))
         else:
-            inner = local or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if isinstance(child, ast.FunctionDef) and child.name == "ready" and path.name == "apps.py":
+                inner: bool | str = "ready"
+            else:
+                inner = local or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
             visit(child, inner)
 
     visit(tree, False)
@@ -180,7 +185,7 @@ def measure(with_duplicates: bool = True) -> dict[str, object]:
     known = set(names)
     top: dict[str, set[str]] = defaultdict(set)
     full: dict[str, set[str]] = defaultdict(set)
-    local_imports = local_cross_app = 0
+    local_imports = local_cross_app = ready_imports = 0
     foundation_up: list[str] = []
     to_dev_only: list[str] = []
     for mod, path in names.items():
@@ -194,7 +199,9 @@ def measure(with_duplicates: bool = True) -> dict[str, object]:
             if not local:
                 top[mod].add(target)
             dst_app = app_of(target)
-            if local:
+            if local == "ready":
+                ready_imports += 1
+            elif local:
                 local_imports += 1
                 if dst_app != src_app:
                     local_cross_app += 1
@@ -208,6 +215,7 @@ def measure(with_duplicates: bool = True) -> dict[str, object]:
         "cycles_top_level": sccs(top),
         "cycles_with_local_imports": sccs(full),
         "function_local_imports": local_imports,
+        "app_ready_imports": ready_imports,
         "function_local_cross_app": local_cross_app,
         "foundation_to_domain_imports": len(foundation_up),
         "foundation_to_domain_detail": sorted(foundation_up),
@@ -247,7 +255,8 @@ def main() -> int:
         print("    " + " <-> ".join(comp))
     print(
         f"function-local imports of apps.*: {result['function_local_imports']}"
-        f" ({result['function_local_cross_app']} cross an app boundary)"
+        f" ({result['function_local_cross_app']} cross an app boundary);"
+        f" plus {result['app_ready_imports']} inside AppConfig.ready() (registrations)"
     )
     print(f"foundation (core/audit/accounts/areas) -> domain imports: {result['foundation_to_domain_imports']}")
     for line in result["foundation_to_domain_detail"]:
