@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,36 +8,26 @@ class CasesConfig(AppConfig):
     verbose_name = _("Hồ sơ quản lý người sử dụng, người nghiện ma túy")
 
     def ready(self) -> None:
-        from apps.accounts.roles import register_role_permissions
-        from apps.audit.actions import register_labels
-        from apps.core import registry
+        from apps.core.registry import NavEntry, nav_link, register_app
 
         from . import actions, permissions
 
-        register_labels(actions.LABELS)
-        register_role_permissions(self.label, permissions.ROLE_PERMISSIONS)
-        registry.register_nav(registry.NavEntry("worklist", 10, _nav_worklist, exact=True))
-        registry.register_nav(registry.NavEntry("cases", 20, _nav_cases))
-        registry.register_nav(registry.NavEntry("duplicates", 40, _nav_duplicates))
-        registry.register_home_section("worklist_counts", _home_worklist_counts)
-
-
-def _nav_worklist(user):
-    if user.has_perm("cases.view_casefile") and user.has_perm("cases.change_casefile"):
-        return _("Việc cần làm"), reverse("cases:worklist")
-    return None
-
-
-def _nav_cases(user):
-    if user.has_perm("cases.view_casefile"):
-        return _("Hồ sơ"), reverse("cases:casefile_list")
-    return None
-
-
-def _nav_duplicates(user):
-    if user.has_perm("cases.merge_person"):
-        return _("Trùng người"), reverse("cases:duplicates")
-    return None
+        register_app(
+            self.label,
+            labels=actions.LABELS,
+            role_permissions=permissions.ROLE_PERMISSIONS,
+            nav=(
+                NavEntry(
+                    "worklist",
+                    10,
+                    nav_link(_("Việc cần làm"), "cases:worklist", "cases.view_casefile", "cases.change_casefile"),
+                    exact=True,
+                ),
+                NavEntry("cases", 20, nav_link(_("Hồ sơ"), "cases:casefile_list", "cases.view_casefile")),
+                NavEntry("duplicates", 40, nav_link(_("Trùng người"), "cases:duplicates", "cases.merge_person")),
+            ),
+            home_sections={"worklist_counts": _home_worklist_counts},
+        )
 
 
 def _home_worklist_counts(*, user):

@@ -2,23 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
-from .registry import NavEntry
-
-
-def _home(user):
-    return _("Trang chủ"), reverse("core:home")
-
-
-def _units(user):
-    if user.has_perm("areas.view_administrativeunit"):
-        return _("Đơn vị hành chính"), reverse("areas:unit_list")
-    return None
-
-
-def _audit(user):
-    if user.has_perm("audit.view_auditlogentry"):
-        return _("Nhật ký"), reverse("audit:entry_list")
-    return None
+from .registry import NavEntry, nav_link
 
 
 def _admin(user):
@@ -30,9 +14,9 @@ def _admin(user):
 # The foundation's own entries; the apps above add theirs from their AppConfig.ready() (orders
 # 10-80 leave the foundation's units, log and admin at the end of the bar).
 for _entry in (
-    NavEntry("home", 0, _home, exact=True),
-    NavEntry("units", 90, _units),
-    NavEntry("audit", 100, _audit),
+    NavEntry("home", 0, nav_link(_("Trang chủ"), "core:home"), exact=True),
+    NavEntry("units", 90, nav_link(_("Đơn vị hành chính"), "areas:unit_list", "areas.view_administrativeunit")),
+    NavEntry("audit", 100, nav_link(_("Nhật ký"), "audit:entry_list", "audit.view_auditlogentry")),
     NavEntry("admin", 110, _admin),
 ):
     registry.register_nav(_entry)

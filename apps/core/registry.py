@@ -18,6 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
+from apps.accounts.roles import register_role_permissions
+from apps.audit.actions import register_labels
+
 # --- navigation -----------------------------------------------------------------------------------
 
 
@@ -40,6 +45,15 @@ class NavEntry:
         return path.startswith(self.active_prefix or url)
 
 
+def nav_link(label: str, url_name: str, *perms: str) -> Callable[[Any], tuple[str, str] | None]:
+    """The usual ``NavEntry.build``: the page's link for a user holding every permission in ``perms``."""
+
+    def build(user: Any) -> tuple[str, str] | None:
+        return (label, reverse(url_name)) if all(user.has_perm(p) for p in perms) else None
+
+    return build
+
+
 _NAV: dict[str, NavEntry] = {}
 
 
@@ -49,6 +63,30 @@ def register_nav(entry: NavEntry) -> None:
 
 def nav_entries() -> list[NavEntry]:
     return sorted(_NAV.values(), key=lambda e: e.order)
+
+
+def register_app(
+    app_label: str,
+    *,
+    labels: dict[str, str] | None = None,
+    role_permissions: dict[str, list[str]] | None = None,
+    nav: tuple[NavEntry, ...] = (),
+    home_sections: dict[str, Callable[..., Any]] | None = None,
+    home_queues: tuple[tuple[int, Callable[..., list]], ...] = (),
+) -> None:
+    """Everything an app contributes to the foundation, in one call from its ``AppConfig.ready()``:
+    its audit labels, its role permissions, its navigation entries and its home-page sections and
+    reviewers' queues (``(order, provider)``)."""
+    if labels:
+        register_labels(labels)
+    if role_permissions:
+        register_role_permissions(app_label, role_permissions)
+    for entry in nav:
+        register_nav(entry)
+    for name, provider in (home_sections or {}).items():
+        register_home_section(name, provider)
+    for i, (order, provider) in enumerate(home_queues):
+        register_home_queue(f"{app_label}.{i}", order, provider)
 
 
 # --- home page ------------------------------------------------------------------------------------

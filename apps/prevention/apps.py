@@ -9,15 +9,16 @@ class PreventionConfig(AppConfig):
     verbose_name = _("Phòng ngừa, tuyên truyền")
 
     def ready(self) -> None:
-        from apps.accounts.roles import register_role_permissions
-        from apps.audit.actions import register_labels
-        from apps.core import registry
+        from apps.core.registry import NavEntry, register_app
 
         from . import actions, permissions
 
-        register_labels(actions.LABELS)
-        register_role_permissions(self.label, permissions.ROLE_PERMISSIONS)
-        registry.register_nav(registry.NavEntry("prevention", 80, _nav, active_prefix="/prevention/"))
+        register_app(
+            self.label,
+            labels=actions.LABELS,
+            role_permissions=permissions.ROLE_PERMISSIONS,
+            nav=(NavEntry("prevention", 80, _nav, active_prefix="/prevention/"),),
+        )
 
 
 def _nav(user):

@@ -9,21 +9,22 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo định kỳ")
 
     def ready(self) -> None:
-        from apps.accounts.roles import register_role_permissions
-        from apps.audit.actions import register_labels
-        from apps.core import registry
+        from apps.core.registry import NavEntry, register_app
 
         from . import actions, home, permissions
 
-        register_labels(actions.LABELS)
-        register_role_permissions(self.label, permissions.ROLE_PERMISSIONS)
-        registry.register_nav(registry.NavEntry("reports", 70, _nav, active_prefix="/reports/"))
-        registry.register_home_queue("reports", 30, home.running_queues)
+        register_app(
+            self.label,
+            labels=actions.LABELS,
+            role_permissions=permissions.ROLE_PERMISSIONS,
+            nav=(NavEntry("reports", 70, _nav, active_prefix="/reports/"),),
+            home_queues=((30, home.running_queues),),
+        )
 
 
 def _nav(user):
-    if user.has_perm("reports.view_issuedreport"):
-        if user.has_perm("reports.issue_issuedreport"):
-            return _("Báo cáo"), reverse("reports:index")
-        return _("Báo cáo"), reverse("reports:archive")
-    return None
+    if not user.has_perm("reports.view_issuedreport"):
+        return None
+    # those who only read the archive land on it; those who issue, on the index
+    url = reverse("reports:index") if user.has_perm("reports.issue_issuedreport") else reverse("reports:archive")
+    return _("Báo cáo"), url
