@@ -6,7 +6,7 @@ Creates OFFICERS commune officers spread over the communes holding the most open
 officers per commune, so that they work on the same files) and STAFF province staff, all through
 ``manage.py create_account`` with the password in $LOADTEST_PASSWORD; picks two open "hot" files per
 commune that every officer of the commune edits (to provoke optimistic-lock conflicts); builds one
-small .xlsx import per importing officer (``apps.cases.benchmark.build_import_workbook``). Writes
+small .xlsx import per importing officer (``apps.bench.benchmark.build_import_workbook``). Writes
 OUT_DIR/users.json for the locustfile.
 """
 
@@ -33,7 +33,7 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.areas.models import AdministrativeUnit  # noqa: E402
-from apps.cases import benchmark as bench  # noqa: E402
+from apps.bench import benchmark as bench  # noqa: E402
 from apps.cases.models import CaseFile  # noqa: E402
 
 OFFICERS_PER_COMMUNE = 5

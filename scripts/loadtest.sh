@@ -149,12 +149,12 @@ phase "seed_demo (settings.dev on the same database: production refuses demo dat
 prod_env DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.dev PCMT_ALLOW_DEMO_DATA=1 "${MANAGE[@]}" seed_demo
 if [[ "$PERSONS" -gt 0 ]]; then
     phase "benchmark data: $PERSONS people over the province"
-    prod_env "${MANAGE[@]}" benchmark --persons "$PERSONS" --skip-pages --skip-import >"$WORK/seed.log"
+    prod_env DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.bench "${MANAGE[@]}" benchmark --persons "$PERSONS" --skip-pages --skip-import >"$WORK/seed.log"
     tail -n 3 "$WORK/seed.log" >&2
 fi
 wait "$COLLECT_PID" || die "collectstatic failed: $(cat "$WORK/collectstatic.log")"
 phase "accounts: $OFFICERS officers, $STAFF province staff (create_account)"
-prod_env LOADTEST_PASSWORD="$PASSWORD" "$VENV_PY" loadtest/setup_data.py "$WORK" "$OFFICERS" "$STAFF"
+prod_env DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.bench LOADTEST_PASSWORD="$PASSWORD" "$VENV_PY" loadtest/setup_data.py "$WORK" "$OFFICERS" "$STAFF"
 
 PORT="$(free_port)"
 phase "gunicorn ($WORKERS workers) on 127.0.0.1:$PORT and the task worker"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuyenquang_pcmt.settings.production")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuyenquang_pcmt.settings.bench")
 os.environ.setdefault("DJANGO_SECRET_KEY", "page-timings-" + "x" * 50)  # a local measurement only
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")
@@ -69,7 +69,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from apps.cases import benchmark as bench
+    from apps.bench import benchmark as bench
     from apps.cases.choices import Status
     from apps.cases.models import CaseFile
 

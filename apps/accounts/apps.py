@@ -12,16 +12,7 @@ class AccountsConfig(AppConfig):
         # their receivers do nothing but write the audit entry.
         from django.db.models.signals import post_migrate
 
-        from apps.audit import actions
-
         from . import receivers  # noqa: F401
         from .roles import sync_roles_after_migrate
-
-        actions.LABELS.update(
-            {
-                "accounts.user.roles_change": _("Thay đổi vai trò, quyền của tài khoản"),
-                "auth.group.permissions_change": _("Thay đổi quyền của vai trò"),
-            }
-        )
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")

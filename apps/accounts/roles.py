@@ -1,17 +1,13 @@
 """Roles: groups with permissions, kept in code and synchronised idempotently.
 
-Group names are stable codes; the Vietnamese label is shown to users. Adding a permission here
-and running ``migrate`` (or ``sync_roles``) updates every installation the same way.
+Group names are stable codes; the Vietnamese label is shown to users. Adding a permission to an
+app's ``permissions.py`` and running ``migrate`` (or ``sync_roles``) updates every installation the
+same way.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-
-from apps.prevention.permissions import _PROVINCE as _READ_PREVENTION
-from apps.prevention.permissions import _WORK as _WORK_PREVENTION
-from apps.reporting import permissions as reporting_permissions
-from apps.reports import permissions as reports_permissions
 
 COMMUNE_OFFICER = "commune_officer"
 STEERING_MEMBER = "steering_member"
@@ -26,41 +22,7 @@ ROLE_LABELS = {
 }
 
 _READ_UNITS = ["areas.view_administrativeunit", "areas.view_unitpopulation"]
-_WORK_CASES = [
-    "cases.view_casefile",
-    "cases.add_casefile",
-    "cases.change_casefile",
-    "cases.transition_casefile",
-    "cases.import_casefile",
-    "cases.export_casefile",
-]
-_REGISTERS = ("hotspot", "crimecase", "cultivation")
-# No delete: a register record entered by mistake is corrected, never removed (aggregates and audit).
-_WORK_REGISTERS = [f"registers.{a}_{m}" for m in _REGISTERS for a in ("view", "add", "change", "import", "export")]
-_READ_REGISTERS = [f"registers.{a}_{m}" for m in _REGISTERS for a in ("view", "export")]
-# Classification: everyone reads the criteria, key routes and their own area's published results;
-# province roles run, override and approve; only administrators import rule sets.
-_READ_CLASSIFICATION = [
-    "classification.view_ruleset",
-    "classification.view_keyroute",
-    "classification.view_assessmentresult",
-]
-_WORK_CLASSIFICATION = [
-    *_READ_CLASSIFICATION,
-    "classification.export_ruleset",
-    "classification.add_keyroute",
-    "classification.change_keyroute",
-    "classification.delete_keyroute",
-    "classification.view_assessment",
-    "classification.run_assessment",
-    "classification.approve_assessment",
-    "classification.override_assessment",
-]
-# Prevention: commune officers enter their commune's activities, high-risk register, trainings,
-# model points and tip-offs; province staff add province campaigns and trainings, evaluate model
-# points and read everything; steering members see only the targets. prevention.view_informant is
-# in NO role: it is granted to named province staff one by one (admin → user → permissions).
-_READ_CASES = ["cases.view_casefile", "cases.export_casefile", "cases.view_casefile_audit"]
+_POPULATION = ["areas.add_unitpopulation", "areas.change_unitpopulation", "areas.import_unitpopulation"]
 # Granted to named accounts one by one, by a superuser only, never through a role (the group admin
 # refuses them): who reads informants or the named list of people is a personal decision.
 PERSONAL_PERMISSIONS = ("prevention.view_informant", "reports.view_people_list")
@@ -70,63 +32,39 @@ PERSONAL_PERMISSIONS = ("prevention.view_informant", "reports.view_people_list")
 # commune. The administrator still cannot take the role itself (its own roles are read-only).
 DELEGABLE_ROLES: dict[str, tuple[str, ...]] = {COMMUNE_OFFICER: (ADMINISTRATOR,)}
 
+#: the foundation's permissions per role (units, population, audit log, accounts); every app above
+#: adds its own list from its ``permissions.py`` through ``register_role_permissions`` (called in
+#: its ``AppConfig.ready()``), so that list is the one place an app's role permissions are written.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Enters and maintains the data of their own commune.
-    COMMUNE_OFFICER: [*_READ_UNITS, *_WORK_CASES, *_WORK_REGISTERS, *_READ_CLASSIFICATION, *_WORK_PREVENTION],
+    COMMUNE_OFFICER: [*_READ_UNITS],
     # Reads aggregates of their unit only; never personal records.
-    STEERING_MEMBER: [*_READ_UNITS, *_READ_CLASSIFICATION, "prevention.view_target"],
+    STEERING_MEMBER: [*_READ_UNITS],
     # Reads everything in the province, maintains population, reads the audit log.
-    PROVINCE_STAFF: [
-        *_READ_UNITS,
-        *_READ_CASES,
-        *_READ_REGISTERS,
-        *_WORK_CLASSIFICATION,
-        *_READ_PREVENTION,
-        "cases.merge_person",
-        # voids or corrects a timeline entry recorded by mistake, whoever recorded it (issue 12 §1)
-        "cases.void_caseevent",
-        "areas.add_unitpopulation",
-        "areas.change_unitpopulation",
-        "areas.import_unitpopulation",
-        "audit.view_auditlogentry",
-    ],
+    PROVINCE_STAFF: [*_READ_UNITS, *_POPULATION, "audit.view_auditlogentry"],
     ADMINISTRATOR: [
         *_READ_UNITS,
-        *_READ_CASES,
-        *_READ_REGISTERS,
-        *_WORK_CLASSIFICATION,
-        "classification.import_ruleset",
-        *_READ_PREVENTION,
-        "prevention.view_audiencegroup",
-        "prevention.add_audiencegroup",
-        "prevention.change_audiencegroup",
-        "prevention.change_target",
-        "cases.merge_person",
-        "cases.void_caseevent",
-        "cases.view_legalduration",
-        "cases.change_legalduration",
-        "cases.add_legalduration",
-        "cases.view_holiday",
-        "cases.add_holiday",
-        "cases.change_holiday",
-        "cases.delete_holiday",
-        "cases.view_ethnicity",
-        "cases.change_ethnicity",
-        "areas.add_unitpopulation",
-        "areas.change_unitpopulation",
-        "areas.import_unitpopulation",
+        *_POPULATION,
         "audit.view_auditlogentry",
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
     ],
 }
+_REGISTERED: set[str] = set()
 
 
-# Reporting and reports keep their role lists next to their code (one list per role each).
-for _module in (reporting_permissions, reports_permissions):
-    for _role, _perms in _module.ROLE_PERMISSIONS.items():
-        ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_perms]
+def register_role_permissions(app_label: str, permissions: dict[str, list[str]]) -> None:
+    """Add an app's permissions to the roles (once per app, however often ``ready()`` runs).
+    ``migrate`` (or ``sync_roles``) then gives every installation the same groups."""
+    if app_label in _REGISTERED:
+        return
+    unknown = set(permissions) - set(ROLE_PERMISSIONS)
+    if unknown:
+        raise ValueError(f"{app_label}: unknown roles {sorted(unknown)}")
+    _REGISTERED.add(app_label)
+    for role, perms in permissions.items():
+        ROLE_PERMISSIONS[role] = [*ROLE_PERMISSIONS[role], *perms]
 
 
 def role_label(code: str) -> str:
@@ -160,6 +98,8 @@ def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs) -> No
     # created on its own signal: sync on the last app's, when every permission exists.
     from django.apps import apps as django_apps
 
-    if sender.label != list(django_apps.get_app_configs())[-1].label:
+    # Apps without models (the dev-only bench and demo) get no signal: the last one with models.
+    last = [c for c in django_apps.get_app_configs() if c.models_module is not None][-1]
+    if sender.label != last.label:
         return
     sync_roles()

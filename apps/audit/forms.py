@@ -9,7 +9,8 @@ class EntryFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Hành động"),
         required=False,
-        choices=[("", _("Tất cả"))] + [(code, label) for code, label in actions.LABELS.items()],
+        # read when the form is built: the apps add their labels from AppConfig.ready()
+        choices=lambda: [("", _("Tất cả")), *actions.LABELS.items()],
     )
     date_from = forms.DateField(
         label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})

@@ -125,16 +125,6 @@ class CloseReason(models.TextChoices):
     OTHER = "other", _("Lý do khác")
 
 
-class Substance(models.TextChoices):
-    HEROIN = "heroin", _("Heroin")
-    METH = "meth", _("Methamphetamine (ma túy đá)")
-    ATS = "ats", _("ATS, thuốc lắc (MDMA)")
-    CANNABIS = "cannabis", _("Cần sa")
-    KETAMINE = "ketamine", _("Ketamine")
-    OPIUM = "opium", _("Thuốc phiện")
-    OTHER = "other", _("Khác")
-
-
 class AgeBand(models.TextChoices):
     """Age bands of QĐ 13/2019/QĐ-TTg."""
 

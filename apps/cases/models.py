@@ -121,7 +121,7 @@ class Person(ChoiceLabelsMixin, VersionedModel):
     family_contact = models.CharField(_("người thân liên hệ"), max_length=200, blank=True)
     photo = models.ImageField(_("ảnh"), upload_to="people/%Y/", null=True, blank=True)
 
-    # Derived, for search and duplicate detection (kept by services.person_fill_search_fields).
+    # Derived, for search and duplicate detection (kept by ``fill_search_fields`` below).
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
     name_key = models.CharField(_("khóa tên"), max_length=160, db_index=True, editable=False)
 

@@ -23,8 +23,8 @@ from apps.audit.services import audit_record, audit_record_many, changed_fields,
 from apps.core import scoping
 from apps.core.dates import today
 from apps.core.locking import changes_since, lock_for_update
+from apps.core.registry import LockIndex, ensure_unlocked
 from apps.core.text import clean_name
-from apps.reporting.locks import ensure_unlocked
 
 from . import selectors as selectors_module
 from . import stocks, workflow
@@ -354,8 +354,6 @@ class CaseBatch:
 
     def __init__(self, *, actor, commune_ids: list[int]):
         scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
-        from apps.reporting.locks import LockIndex
-
         self.actor = actor
         self.on = today()
         self.clock = load_clock()

@@ -1,5 +1,5 @@
-"""Permissions this app adds to each role. Until ``apps/accounts/roles.py`` includes them (see
-``_wiring.md``), ``tests/classification/conftest.py`` grants them to the role groups in tests."""
+"""Permissions this app adds to each role, added to ``apps.accounts.roles`` from
+``ClassificationConfig.ready()`` (the one place they are written)."""
 
 _VIEW = [
     "classification.view_ruleset",

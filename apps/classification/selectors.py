@@ -17,7 +17,6 @@ commune in its old unit when that is a single one. What cannot be attributed is 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +33,7 @@ from apps.areas.models import AdministrativeUnit, UnitPopulation
 from apps.cases import stocks
 from apps.core import scoping
 from apps.core.collation import vi_order
+from apps.registers import selectors as register_selectors
 
 from . import rules
 from .choices import HARBOURING_KINDS, HOTSPOT_KINDS, AssessmentStatus
@@ -111,13 +111,9 @@ def _key_routes(year: int) -> tuple[dict[int, list[str]], bool]:
 
 
 def registers_module() -> tuple[ModuleType | None, str]:
-    """The registers app's selectors, or (None, why) when the app is not installed (yet)."""
-    if not django_apps.is_installed("apps.registers"):
-        return None, "chưa có sổ theo dõi (ứng dụng “registers” chưa được cài đặt)"
-    try:
-        return importlib.import_module("apps.registers.selectors"), ""
-    except ImportError:
-        return None, "chưa đọc được sổ theo dõi (thiếu apps.registers.selectors)"
+    """The registers app's selectors (and no reason): the seam the classification tests fake
+    with fixed totals (``tests/classification/conftest.py``)."""
+    return register_selectors, ""
 
 
 @dataclass
@@ -175,8 +171,6 @@ def _register_totals(
 def _approved_submission_communes(commune_ids: Sequence[int], year: int) -> set[int]:
     """Communes with an approved periodic report (``reporting.Submission``) for a period of the
     year: the province accepted their figures, zeros included, as the commune's account of it."""
-    if not django_apps.is_installed("apps.reporting"):
-        return set()
     Submission = django_apps.get_model("reporting", "Submission")
     return set(
         Submission.objects.filter(commune_id__in=list(commune_ids), status="approved", period__year=year)

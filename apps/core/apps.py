@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from . import context_processors  # noqa: F401 - registers the foundation's navigation entries
         from .collation import register_sqlite_collation
 
         # SQLite has no Vietnamese collation; Collate(..., "vi_icu") then sorts by the same key in Python.

@@ -1,145 +1,25 @@
-"""Reads of the home page: each role's own work, first thing after logging in (issue 12 §3).
+"""The home page's frame: each role's own work, first thing after logging in (issue 12 §3).
 
-* commune officer — the reporting tasks of their commune: the quarter due and its deadline, the
-  quarters past their deadline without a submission ("quá hạn, chưa nộp") and the submissions the
-  province returned ("bị trả lại") with its reason and the page where they are corrected and
-  resubmitted;
-* province staff — what waits for them: submissions to approve, communes late for the last
-  quarter, classification proposals to approve, reports still being generated;
-* steering member — the key figures of their unit for the last ended quarter (aggregates only,
-  the same numbers as the dashboard, which the page links to).
-
-Every read goes through ``apps.core.scoping`` (directly or through the reporting selectors) and
-costs a constant number of queries, whatever the number of communes, periods or cases.
+The sections come from the apps that own the work, registered in ``apps.core.registry`` from
+their ``AppConfig.ready()``: cases (the officer's worklist counts), reporting (the officer's
+reporting tasks, the steering member's key figures, the submission queues), classification
+(proposals to approve) and reports (reports being generated). This module holds only what the
+sections share: the reviewers' queue shape and the order the queues are shown in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from apps.areas.choices import Level
-from apps.areas.models import AdministrativeUnit
-from apps.reporting import selectors as reporting_selectors
-from apps.reporting import services as reporting_services
-from apps.reporting.models import PeriodKind, ReportingPeriod, Submission, SubmissionStatus
-from apps.reporting.periods import latest_ended, period_get, period_window
 
-from . import scoping
+from . import registry, scoping
 
-#: the period communes submit (the province reviews and locks quarters)
-TASK_KIND = PeriodKind.QUARTER
-#: how far back a quarter not submitted is still listed as a task
-LATE_HORIZON_DAYS = 366
 #: rows listed per queue on the province staff's home page (the full lists are one click away)
 QUEUE_ROWS = 5
-#: the steering member's key figures on the home page (the dashboard has them all)
-HOME_FIGURES = ["people_total", "people_new", "relapses", "hotspots_active", "crime_cases", "activities"]
-
-
-def _submission_url(commune_id: int, period: ReportingPeriod) -> str:
-    url = reverse("reporting:submission", kwargs={"pk": commune_id})
-    return f"{url}?{reporting_selectors.period_query(period)}"
-
-
-# --- commune officer ------------------------------------------------------------------------------
-
-
-@dataclass
-class ReportingTask:
-    period: ReportingPeriod
-    state: str
-    submission: Submission | None
-    url: str
-
-    @property
-    def state_label(self) -> str:
-        return reporting_selectors.BOARD_STATES[self.state][0]
-
-    @property
-    def badge(self) -> str:
-        return reporting_selectors.BOARD_STATES[self.state][1]
-
-    @property
-    def reason(self) -> str:
-        return self.submission.return_reason if self.submission else ""
-
-    @property
-    def reviewer_name(self) -> str:
-        reviewer = self.submission.reviewed_by if self.submission else None
-        return (reviewer.get_full_name() or reviewer.get_username()) if reviewer else ""
-
-
-@dataclass
-class OfficerTasks:
-    commune: AdministrativeUnit
-    #: the last ended quarter, whatever its state (pending: its deadline is ahead)
-    latest: ReportingTask
-    #: the quarter running now, with the deadline of its report
-    upcoming: ReportingPeriod
-    late: list[ReportingTask] = field(default_factory=list)
-    returned: list[ReportingTask] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return len(self.late) + len(self.returned) + (1 if self.latest.state == "pending" else 0)
-
-
-def officer_tasks(*, user, on: dt.date | None = None) -> OfficerTasks | None:
-    """The reporting tasks of the officer's commune, or None for an account that does not submit
-    a commune's figures. Five queries at most (scope, calendar, periods, submissions)."""
-    commune = scoping.scope_root(user)
-    if commune is None or commune.level != Level.COMMUNE or not user.has_perm(reporting_services.SUBMIT_PERM):
-        return None
-    if commune.pk not in reporting_services.scoped_commune_ids(user, commune):
-        return None  # a former commune: nothing to submit any more
-    on = on or timezone.localdate()
-    latest = latest_ended(TASK_KIND, on)
-    horizon = on - dt.timedelta(days=LATE_HORIZON_DAYS)
-    periods = {
-        p.pk: p
-        for p in ReportingPeriod.objects.filter(kind=TASK_KIND, end__lte=latest.end, deadline__gte=horizon).order_by(
-            "start"
-        )
-    }
-    periods[latest.pk] = latest
-    submissions = {
-        s.period_id: s
-        for s in scoping.visible_to(Submission.objects.all(), user)
-        .filter(commune=commune)
-        .filter(Q(period_id__in=list(periods)) | Q(status=SubmissionStatus.RETURNED))
-        .select_related("period", "reviewed_by")
-    }
-
-    def task(period: ReportingPeriod) -> ReportingTask:
-        submission = submissions.get(period.pk)
-        state = reporting_selectors.board_state(submission, period, on)
-        return ReportingTask(period, state, submission, _submission_url(commune.pk, period))
-
-    late = [t for t in map(task, periods.values()) if t.state == "late"]
-    returned = sorted(
-        (task(s.period) for s in submissions.values() if s.status == SubmissionStatus.RETURNED),
-        key=lambda t: t.period.end,
-    )
-    upcoming = _upcoming(latest)
-    return OfficerTasks(commune=commune, latest=task(latest), upcoming=upcoming, late=late, returned=returned)
-
-
-def _upcoming(latest: ReportingPeriod) -> ReportingPeriod:
-    number, year = (latest.number % 4) + 1, latest.year + (1 if latest.number == 4 else 0)
-    found = ReportingPeriod.objects.filter(kind=TASK_KIND, year=year, number=number).first()
-    if found is not None:
-        return found
-    period_window(TASK_KIND, year, number)  # validates before creating
-    return period_get(TASK_KIND, year, number)
-
-
-# --- province staff -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -160,149 +40,19 @@ class Queue:
 
 
 def province_queues(*, user, on: dt.date | None = None) -> list[Queue]:
-    """What waits for a reviewer: each queue only for the roles allowed to act on it."""
-    queues: list[Queue] = []
+    """What waits for a reviewer: each registered queue, shown only to the roles allowed to act on it."""
     root = scoping.scope_root(user)
     if root is not None and root.level == Level.COMMUNE:
-        return queues  # a commune's own tasks are the officer's section
+        return []  # a commune's own tasks are the officer's section
     on = on or timezone.localdate()
-    if user.has_perm(reporting_services.REVIEW_PERM):
-        waiting = (
-            scoping.visible_to(Submission.objects.all(), user)
-            .filter(status=SubmissionStatus.SUBMITTED)
-            .select_related("commune", "period")
-            .order_by("submitted_at", "pk")
-        )
-        count = waiting.count()
-        rows = list(waiting[:QUEUE_ROWS])
-        queues.append(
-            Queue(
-                title=_("Số liệu chờ phê duyệt"),
-                count=count,
-                items=[
-                    QueueItem(
-                        s.commune.full_name,
-                        _("%(period)s · nộp %(date)s")
-                        % {"period": s.period.label, "date": f"{timezone.localtime(s.submitted_at):%d/%m/%Y}"}
-                        if s.submitted_at
-                        else s.period.label,
-                        _submission_url(s.commune_id, s.period),
-                    )
-                    for s in rows
-                ],
-                url=reverse("reporting:status_board") + "?state=submitted",
-                empty=_("Không có số liệu nào chờ duyệt."),
-                testid="queue-submitted",
-            )
-        )
-        latest = latest_ended(TASK_KIND, on)
-        board = reporting_selectors.status_board(user=user, period=latest, state="late", on=on)
-        query = reporting_selectors.period_query(latest)
-        queues.append(
-            Queue(
-                title=_("Xã quá hạn, chưa nộp %(period)s") % {"period": latest.label},
-                count=board.counts["late"],
-                items=[
-                    QueueItem(
-                        r.commune.full_name,
-                        _("hạn nộp %(date)s") % {"date": f"{latest.deadline:%d/%m/%Y}"},
-                        _submission_url(r.commune.pk, latest),
-                    )
-                    for r in board.rows[:QUEUE_ROWS]
-                ],
-                url=f"{reverse('reporting:status_board')}?{query}&state=late",
-                empty=(_("Mọi xã đã nộp %(period)s.") if on > latest.deadline else _("Chưa đến hạn nộp %(period)s."))
-                % {"period": latest.label},
-                testid="queue-late",
-            )
-        )
-    from apps.classification.models import Assessment, AssessmentStatus
-
-    if scoping.has_action(user, Assessment, "approve"):
-        proposals = Assessment.objects.filter(status=AssessmentStatus.PROPOSED).select_related("rule_set")
-        proposals = proposals.order_by("-year", "-run_at", "-pk")
-        queues.append(
-            Queue(
-                title=_("Đề xuất phân loại chờ phê duyệt"),
-                count=proposals.count(),
-                items=[
-                    QueueItem(
-                        _("Năm %(year)s – %(code)s") % {"year": a.year, "code": a.rule_set.code},
-                        _("chạy lúc %(when)s") % {"when": f"{timezone.localtime(a.run_at):%H:%M %d/%m/%Y}"},
-                        reverse("classification:assessment_detail", kwargs={"pk": a.pk}),
-                    )
-                    for a in proposals[:QUEUE_ROWS]
-                ],
-                url=reverse("classification:table"),
-                empty=_("Không có đề xuất nào chờ phê duyệt."),
-                testid="queue-proposals",
-            )
-        )
-    from apps.reports.models import IssuedReport, ReportStatus
-
-    if scoping.has_action(user, IssuedReport, "issue"):
-        running = (
-            scoping.visible_to(IssuedReport.objects.all(), user)
-            .filter(status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
-            .select_related("unit")
-            .order_by("issued_at", "pk")
-        )
-        if not user.has_perm("reports.view_people_list"):
-            running = running.exclude(kind="people_list")
-        queues.append(
-            Queue(
-                title=_("Báo cáo đang được tạo"),
-                count=running.count(),
-                items=[
-                    QueueItem(
-                        f"{r.unit.full_name} – {r.period_label or r.title}",
-                        f"{r.get_status_display()} · {r.progress}%",
-                        reverse("reports:progress", kwargs={"pk": r.pk}),
-                    )
-                    for r in running[:QUEUE_ROWS]
-                ],
-                url=reverse("reports:archive"),
-                empty=_("Không có báo cáo nào đang tạo."),
-                testid="queue-reports",
-            )
-        )
+    queues: list[Queue] = []
+    for provider in registry.home_queue_providers():
+        queues.extend(provider(user=user, on=on))
     return queues
 
 
-# --- steering member ------------------------------------------------------------------------------
-
-
-@dataclass
-class KeyFigures:
-    unit: AdministrativeUnit | None
-    period: ReportingPeriod
-    figures: list[reporting_selectors.KeyFigure]
-    no_data: bool
-    coverage_text: str
-    url: str
-
-
-def steering_figures(*, user, on: dt.date | None = None) -> KeyFigures | None:
-    """The key figures of the member's unit for the last ended quarter, read through the
-    dashboard selector (same numbers, same locked snapshots, same scope); counts only."""
-    if user.has_perm("cases.view_casefile") or not user.has_perm(reporting_services.VIEW_PERM):
-        return None  # officers and province staff have their own work on the page
-    area = scoping.scope_root(user)
-    period = latest_ended(TASK_KIND, on)
-    unit = area if area is not None and area.level == Level.COMMUNE else None
-    dash = reporting_selectors.dashboard(user=user, unit=unit, period=period, with_table=False)
-    by_code = {f.code: f for f in dash.key_figures}
-    query = reporting_selectors.period_query(period)
-    url = (
-        reverse("reporting:commune_dashboard", kwargs={"pk": unit.pk})
-        if unit is not None
-        else reverse("reporting:dashboard")
-    )
-    return KeyFigures(
-        unit=area,
-        period=period,
-        figures=[by_code[c] for c in HOME_FIGURES if c in by_code],
-        no_data=dash.no_data,
-        coverage_text=dash.coverage_text,
-        url=f"{url}?{query}",
-    )
+def sections(*, user) -> dict[str, object]:
+    """The home page's context: every registered section, then the reviewers' queues."""
+    context = {name: provider(user=user) for name, provider in registry.home_sections().items()}
+    context["queues"] = province_queues(user=user)
+    return context

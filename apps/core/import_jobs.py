@@ -97,25 +97,6 @@ def resource_path(resource_class) -> str | None:
         return None
 
 
-def start(*, user, token: str, kind: str, resource: str, audit_action: str, confirm: bool, total: int) -> None:
-    """Queue the preview (``confirm=False``) or the import of a waiting upload."""
-    from .tasks import run_import_job
-
-    write_job(
-        token,
-        {
-            "user": user.pk,
-            "kind": kind,
-            "confirm": confirm,
-            "state": "queued",
-            "done": 0,
-            "total": total,
-            "created": dt.datetime.now(dt.UTC).isoformat(),
-        },
-    )
-    run_import_job.enqueue(token, user.pk, kind, resource, audit_action, confirm)
-
-
 def execute(*, token: str, user_id: int, kind: str, resource: str, audit_action: str, confirm: bool) -> str:
     """The worker's side: run ``import_file`` with progress, store the report (or the refusal)."""
     from django.contrib.auth import get_user_model

@@ -14,9 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
+from apps.accounts.roles import role_label
+from apps.areas import selectors as area_selectors
 from apps.audit.services import audit_read
 
-from . import import_jobs, scoping
+from . import home, import_jobs, scoping, tasks
 from .imports import ImportFileError, PendingImport, count_rows, import_file, read_upload, review_preview
 
 
@@ -165,24 +167,14 @@ class HomeView(TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
-        from apps.accounts.roles import role_label
-        from apps.areas import selectors as area_selectors
-
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["roles"] = [role_label(g.name) for g in user.groups.all()]
         ctx["unit"] = user.area
         if user.area is not None:
             ctx["unit_stats"] = area_selectors.unit_scope_stats(user=user)
-        if user.has_perm("cases.change_casefile"):
-            from apps.cases.selectors import worklist
-
-            ctx["worklist_counts"] = worklist(user=user, limit=0).counts
-        from . import home
-
-        ctx["reporting_tasks"] = home.officer_tasks(user=user)
-        ctx["queues"] = home.province_queues(user=user)
-        ctx["key_figures"] = home.steering_figures(user=user)
+        # each app's section (worklist counts, reporting tasks, queues, key figures), see core.registry
+        ctx.update(home.sections(user=user))
         return ctx
 
 
@@ -222,7 +214,7 @@ class ScopedImportView(ScopedViewMixin, TemplateView):
         return import_jobs.resource_path(self.resource_class)
 
     def _start_job(self, request, *, token: str, confirm: bool, total: int):
-        import_jobs.start(
+        tasks.start_import(
             user=request.user,
             token=token,
             kind=self.import_kind,

@@ -1,7 +1,7 @@
 """Audit action codes of the prevention app (``<app>.<model>.<verb>``), with Vietnamese labels.
 
 Codes are stored in the log, so they never change meaning; add new ones, never rename.
-``LABELS`` is merged into ``apps.audit.actions.LABELS`` when the app is wired (see _wiring.md).
+``LABELS`` is added to ``apps.audit.actions.LABELS`` from ``PreventionConfig.ready()``.
 """
 
 from django.utils.translation import gettext_lazy as _

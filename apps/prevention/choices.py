@@ -74,6 +74,28 @@ class Comparison(models.TextChoices):
     LTE = "lte", _("≤ (từ … trở xuống)")
 
 
+class TargetMetric(models.TextChoices):
+    """The metrics a plan target can follow (``Target.indicator``). Their computations are
+    registered in ``targets.py`` with ``@indicator``; this static list gives the model field its
+    choices without the model importing the computations (a test keeps the two equal)."""
+
+    HIGH_RISK_COVERAGE = "high_risk_coverage", "Tỷ lệ người nhóm nguy cơ cao được tiếp cận (%)"
+    MODEL_POINTS_PER_AREA_GROUP = (
+        "model_points_per_area_group",
+        "Tỷ lệ nhóm địa bàn (huyện cũ) có mô hình điểm (%)",
+    )
+    DRUG_FREE_COMMUNE_SHARE = (
+        "drug_free_commune_share",
+        "Tỷ lệ xã, phường không ma túy (phân loại được phê duyệt gần nhất, %)",
+    )
+    COMMUNES_WITH_PROBLEMS_REDUCTION = (
+        "communes_with_problems_reduction",
+        "Mức giảm số xã, phường có tệ nạn ma túy so với số liệu nền (%)",
+    )
+    HOTSPOTS_NEW = "hotspots_new", "Số điểm, tụ điểm mới phát hiện trong kỳ"
+    HOTSPOTS_ELIMINATED_SHARE = "hotspots_eliminated_share", "Tỷ lệ điểm, tụ điểm được triệt xóa trong kỳ (%)"
+
+
 class Recurrence(models.TextChoices):
     ONCE = "once", _("Một lần, đến hạn")
     YEARLY = "yearly", _("Hằng năm (tính từ 01/01 đến 31/12)")

@@ -489,12 +489,9 @@ class TipOffForm(VersionRequiredMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, tip_off=None, registers_installed=False, **kwargs):
+    def __init__(self, *args, user, tip_off=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = scoping.current_communes(user)
-        if not registers_installed:
-            del self.fields["crime_case_id"]
-            del self.fields["hotspot_id"]
         if tip_off is not None:
             self.initial.update(
                 received_on=tip_off.received_on,

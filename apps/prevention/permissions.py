@@ -1,6 +1,5 @@
-"""The prevention permissions each role needs (the lead copies them into ``accounts.roles``).
-
-Kept here as the one list the tests grant until the roles are wired; see ``_wiring.md``.
+"""The prevention permissions each role holds, added to ``apps.accounts.roles`` from
+``PreventionConfig.ready()`` (the one place they are written).
 ``prevention.view_informant`` is deliberately in NO role: it is granted to named province staff
 one by one (Django admin → user → permissions), so reading who gave a tip-off is a personal
 authorisation, never a side effect of a role.

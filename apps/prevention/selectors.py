@@ -428,14 +428,12 @@ def tipoff_has_informant(*, user, tip_off: TipOff) -> bool:
 
 
 def register_links(*, user, tip_off: TipOff) -> dict[str, dict]:
-    """The registers records a tip-off names, when the registers app is installed and the user may
-    see them: {"crime_case": {"id", "label", "url"}, "hotspot": {...}}."""
+    """The registers records a tip-off names, when the user may see them:
+    {"crime_case": {"id", "label", "url"}, "hotspot": {...}}."""
     from django.apps import apps as django_apps
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     links: dict[str, dict] = {}
-    if not django_apps.is_installed("apps.registers"):
-        return links
     for key, model_name, url_name, pk in (
         ("crime_case", "CrimeCase", "registers:crimecase_detail", tip_off.crime_case_id),
         ("hotspot", "Hotspot", "registers:hotspot_detail", tip_off.hotspot_id),
@@ -447,11 +445,7 @@ def register_links(*, user, tip_off: TipOff) -> dict[str, dict]:
         if obj is None:
             links[key] = {"id": pk, "label": "", "url": ""}
             continue
-        try:
-            url = reverse(url_name, args=[pk])
-        except NoReverseMatch:
-            url = ""
-        links[key] = {"id": pk, "label": str(obj), "url": url}
+        links[key] = {"id": pk, "label": str(obj), "url": reverse(url_name, args=[pk])}
     return links
 
 

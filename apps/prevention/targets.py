@@ -47,7 +47,6 @@ from apps.core.collation import vi_sorted
 
 from .choices import Comparison, Recurrence, TargetStatus
 
-NO_SOURCE = "chưa có dữ liệu: ứng dụng “%s” chưa được cài đặt"
 #: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
 HOTSPOT_KINDS = ("point", "hotspot")
 DRUG_FREE = "drug_free"
@@ -127,8 +126,6 @@ def measure(code: str, scope: Scope) -> Measure:
     ind = REGISTRY.get(code)
     if ind is None:
         return Measure(None, note="chỉ số không có trong danh mục")
-    if not django_apps.is_installed(ind.source_app):
-        return Measure(None, note=NO_SOURCE % ind.source_app.rsplit(".", 1)[-1])
     return ind.compute(scope)
 
 
@@ -348,10 +345,7 @@ def _hotspots(scope: Scope):
 
 
 def _communes_with_data(scope: Scope) -> set[int] | None:
-    """Communes of the scope with data for the period (``apps.reporting.coverage``), or None when
-    the reporting app is not installed (then coverage is not known and not shown)."""
-    if not django_apps.is_installed("apps.reporting"):
-        return None
+    """Communes of the scope with data for the period (``apps.reporting.coverage``)."""
     from apps.reporting.coverage import communes_with_data_between
 
     return communes_with_data_between(list(scope.commune_ids), scope.start, scope.end)

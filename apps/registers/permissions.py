@@ -1,6 +1,5 @@
-"""The register permissions each role needs (the lead copies them into ``accounts.roles``).
-
-Kept here as the one list the tests grant until the roles are wired; see ``_wiring.md``.
+"""The register permissions each role holds, added to ``apps.accounts.roles`` from
+``RegistersConfig.ready()`` (the one place they are written).
 """
 
 _MODELS = ("hotspot", "crimecase", "cultivation")

@@ -23,8 +23,8 @@ from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.cases.choices import Sex
 from apps.core import locking, scoping
 from apps.core.dates import today
+from apps.core.registry import ensure_unlocked
 from apps.core.text import nfc, normalize
-from apps.reporting.locks import ensure_unlocked
 
 from . import actions
 from .choices import HOTSPOT_TRANSITIONS, CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies

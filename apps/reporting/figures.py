@@ -66,24 +66,6 @@ def clear() -> int:
 # --- background refresh ---------------------------------------------------------------------------
 
 
-def schedule_refresh(area_ids: list[int]) -> None:
-    """``audit`` listener: once the writing transaction commits, refresh in the background."""
-    if not enabled() or not getattr(settings, "PCMT_FIGURES_REFRESH", True):
-        return
-    from django.db import transaction
-
-    from .tasks import refresh_figures
-
-    ids = list(area_ids)
-
-    def enqueue() -> None:
-        # Nothing stored yet (a fresh install, a seeding run): nothing to refresh, no job.
-        if StoredFigures.objects.exists():
-            refresh_figures.enqueue(ids)
-
-    transaction.on_commit(enqueue)
-
-
 def refresh(area_ids: Iterable[int]) -> int:
     """Recompute the stale rows of the hot windows for the communes these areas concern (every
     commune when one of them is not a current commune: a province-wide change). Returns the
@@ -214,7 +196,7 @@ def _tables(
 ) -> list[IndicatorTable]:
     """IndicatorTables of the stored rows of ``row_ids`` (communes, or groups of them), with the
     totals of ``commune_ids`` (activities shared by several of them counted once)."""
-    missing = indicators.missing_codes()
+    missing: dict[str, str] = {}
     overrides = indicators.shared_totals(commune_ids=commune_ids, windows=windows)
     tables = []
     for i, w in enumerate(windows):

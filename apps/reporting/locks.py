@@ -1,7 +1,9 @@
 """Period locks: once the province approves a commune's submission, data dated inside that
 period's window may not change for that commune until province staff reopen it (with a reason).
 
-STABLE INTERFACE (called by the services of cases, registers and prevention, see ``_wiring.md``):
+Registered into ``apps.core.registry`` from ``ReportingConfig.ready()``: the services of cases,
+registers and prevention call ``apps.core.registry.ensure_unlocked`` / ``LockIndex`` (the
+periods live in this app, above them), which ask:
 
 * ``ensure_unlocked(*, commune, day, until=None)`` — raises ``django.core.exceptions.ValidationError``
   (Vietnamese message naming the period, the date and what to do) when ``day`` (or any day of

@@ -1,6 +1,6 @@
 """Reporting periods and their data windows (domain.md §5, "from the 15th to the 14th").
 
-STABLE INTERFACE (used by ``apps.reports``):
+Used by ``apps.reports``:
 
 * ``PeriodKind`` — ``month`` / ``quarter`` / ``half`` (first six months) / ``nine_months`` / ``year``.
 * ``ReportingPeriod`` — model: ``kind``, ``year``, ``number`` (month 1–12, quarter 1–4, 1 for the

@@ -1,6 +1,5 @@
-"""The reporting permissions each role needs (the lead copies them into ``accounts.roles``).
-
-Until then ``tests/reporting/conftest.py`` grants exactly these to the role groups in tests.
+"""The reporting permissions each role holds, added to ``apps.accounts.roles`` from
+``ReportingConfig.ready()`` (the one place they are written).
 """
 
 _READ = [

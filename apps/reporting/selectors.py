@@ -131,7 +131,7 @@ def submission_for(*, user, commune: AdministrativeUnit, period: ReportingPeriod
 
 
 def cache_seconds() -> int:
-    """``PCMT_DASHBOARD_CACHE_SECONDS`` (0, the default here, disables the cache; see _wiring.md)."""
+    """``PCMT_DASHBOARD_CACHE_SECONDS`` (0 disables the cache; base.py sets 300)."""
     return int(getattr(settings, "PCMT_DASHBOARD_CACHE_SECONDS", 0) or 0)
 
 

@@ -1,6 +1,6 @@
 """Figures of a unit for a period (locked or live), and the submission workflow that locks them.
 
-STABLE INTERFACE (used by ``apps.reports``):
+Used by ``apps.reports``:
 
 * ``figures_for(*, user, unit, period, with_breakdowns=True) -> Figures`` — the figures of ``unit``
   (a commune, or a province/district: every current commune under it that the user may see) for

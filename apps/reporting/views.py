@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -80,15 +80,12 @@ def _figure_groups(values: dict, snapshot_values: dict | None) -> list:
 
 
 def _targets(user):
-    if not indicators.prevention_installed() or not user.has_perm("prevention.view_target"):
+    if not user.has_perm("prevention.view_target"):
         return None
     from apps.prevention.selectors import target_board
 
     board = target_board(user=user)
-    try:
-        board.url = reverse("prevention:target_list")
-    except NoReverseMatch:
-        board.url = ""
+    board.url = reverse("prevention:target_list")
     return board
 
 

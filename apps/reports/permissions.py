@@ -1,5 +1,5 @@
-"""Permissions this app adds to each role. Until ``apps/accounts/roles.py`` includes them (see
-``_wiring.md``), ``tests/reports/conftest.py`` grants them to the role groups in tests.
+"""Permissions this app adds to each role, added to ``apps.accounts.roles`` from
+``ReportsConfig.ready()`` (the one place they are written).
 
 ``reports.view_people_list`` (a list of named people) belongs to no role: an administrator
 grants it to named accounts, and it still only covers the account's own area.

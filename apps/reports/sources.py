@@ -15,7 +15,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
@@ -173,8 +172,8 @@ def collect(*, user, unit: AdministrativeUnit, period, map_choice: str = "") -> 
 
 def _provisional_communes(assessment: dict[str, Any] | None, commune_ids: list[int]) -> set[int]:
     """Communes whose level in the assessment shown rests on unverified criteria ("kết quả tham
-    khảo", issue 10 §4). One query; empty when the classification app is absent."""
-    if not assessment or not assessment.get("id") or not django_apps.is_installed("apps.classification"):
+    khảo", issue 10 §4). One query."""
+    if not assessment or not assessment.get("id"):
         return set()
     from apps.classification import rules
     from apps.classification.models import AssessmentResult
@@ -227,7 +226,7 @@ def _breakdowns(table, period) -> list[dict[str, Any]]:
 
 def targets(*, commune_ids: list[int], unit: AdministrativeUnit, on: dt.date) -> list[dict[str, Any]]:
     """The active plan targets (``apps.prevention``) evaluated over the unit on the period's end."""
-    if not django_apps.is_installed("apps.prevention") or not commune_ids:
+    if not commune_ids:
         return []
     try:
         from apps.prevention.choices import TargetStatus

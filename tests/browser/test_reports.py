@@ -8,13 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
-
-if "apps.reports" not in settings.INSTALLED_APPS:  # until apps/reports/_wiring.md is applied
-    pytest.skip("apps.reports chưa được cài đặt", allow_module_level=True)
 
 
 @pytest.fixture

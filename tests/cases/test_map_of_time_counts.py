@@ -76,7 +76,7 @@ def test_recorded_unit_must_lie_in_todays_commune(tan_thanh):
 
 
 def test_demo_files_of_2019_in_old_units_including_one_abolished_on_01_01_2020(real_units):
-    from apps.cases.demo import seed_past_cases
+    from apps.demo.cases import seed_past_cases
 
     roles.sync_roles()
     officers = {

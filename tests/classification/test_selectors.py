@@ -4,8 +4,6 @@ absent, and real when installed), and a constant number of queries."""
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -136,9 +134,6 @@ def test_indicator_queries_with_registers_stay_constant(world, root, fake_regist
     assert count(communes[:3]) == count(communes)
 
 
-@pytest.mark.skipif(
-    not django_apps.is_installed("apps.registers"), reason="apps.registers chưa được cài đặt (issue #3)"
-)
 def test_real_registers_feed_the_indicators(world, root):
     """Through the registers app's own services, as officers would enter the records."""
     from apps.registers import services as registers

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.accounts import roles
 from apps.core import home
+from apps.reporting import home as reporting_home
 from apps.reporting import selectors, services
 from apps.reporting.models import PeriodKind
 from apps.reporting.periods import latest_ended, period_previous
@@ -61,7 +62,7 @@ def test_officer_sees_returned_submission_with_reason_and_resubmit_link(
 
 
 def test_officer_sees_late_quarters_and_the_period_due(world, latest, officer_a, client_for):
-    tasks = home.officer_tasks(user=officer_a, on=latest.deadline + dt.timedelta(days=1))
+    tasks = reporting_home.officer_tasks(user=officer_a, on=latest.deadline + dt.timedelta(days=1))
     assert [t.period for t in tasks.late][-1] == latest  # nothing submitted: late
     assert tasks.latest.state == "late"
     html = _home(client_for(officer_a))
@@ -71,21 +72,21 @@ def test_officer_sees_late_quarters_and_the_period_due(world, latest, officer_a,
     assert latest.label in section
     assert f"hạn nộp {latest.deadline:%d/%m/%Y}" in section
     # before the deadline the quarter is due, not late
-    tasks = home.officer_tasks(user=officer_a, on=latest.deadline)
+    tasks = reporting_home.officer_tasks(user=officer_a, on=latest.deadline)
     assert tasks.latest.state == "pending"
     assert latest not in [t.period for t in tasks.late]
 
 
 def test_officer_tasks_once_submitted(world, latest, officer_a):
     services.submission_submit(actor=officer_a, commune=world.commune_a, period=latest)
-    tasks = home.officer_tasks(user=officer_a)
+    tasks = reporting_home.officer_tasks(user=officer_a)
     assert tasks.latest.state == "submitted"
     assert latest not in [t.period for t in tasks.late]
     assert tasks.upcoming.end > latest.end
 
 
 def test_officer_tasks_stay_in_their_commune(world, latest, returned, officer_b, client_for):
-    tasks = home.officer_tasks(user=officer_b)
+    tasks = reporting_home.officer_tasks(user=officer_b)
     assert tasks.returned == []
     assert REASON not in _home(client_for(officer_b))
 

@@ -43,10 +43,30 @@ def test_conn_max_age_reaches_the_database_settings(value, expected):
 
 
 def test_seed_demo_refuses_to_run_with_production_settings():
+    # The demo app is not installed in production: the command does not exist there at all.
     result = _manage_production("seed_demo")
     assert result.returncode != 0
-    assert "production" in result.stderr.lower() or "sản xuất" in result.stderr
+    assert "Unknown command: 'seed_demo'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_production_installs_no_dev_only_app_and_bench_settings_add_only_the_benchmarks():
+    code = "from django.conf import settings; print('APPS', ' '.join(settings.INSTALLED_APPS))"
+    production = _manage_production("shell", "-c", code)
+    assert production.returncode == 0, production.stderr
+    apps = production.stdout.split("APPS", 1)[1].split()
+    assert "apps.reports" in apps
+    assert "apps.bench" not in apps and "apps.demo" not in apps
+    bench = _manage_production("shell", "-c", code, DJANGO_SETTINGS_MODULE="tuyenquang_pcmt.settings.bench")
+    assert bench.returncode == 0, bench.stderr
+    assert bench.stdout.split("APPS", 1)[1].split() == [*apps, "apps.bench"]
+    assert _manage_production("benchmark_report", "--help").returncode != 0
+    assert (
+        _manage_production(
+            "benchmark_report", "--help", DJANGO_SETTINGS_MODULE="tuyenquang_pcmt.settings.bench"
+        ).returncode
+        == 0
+    )
 
 
 def test_seed_demo_refuses_when_demo_data_is_not_allowed(db, settings):

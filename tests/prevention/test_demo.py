@@ -3,8 +3,8 @@
 from apps.accounts import roles
 from apps.areas.models import AdministrativeUnit
 from apps.audit.models import AuditLogEntry
-from apps.cases.demo import seed_cases
-from apps.prevention.demo import seed_prevention
+from apps.demo.cases import seed_cases
+from apps.demo.prevention import seed_prevention
 from apps.prevention.models import Activity, HighRiskPerson, Informant, ModelPoint, TipOff, Training
 from tests.factories.accounts import UserFactory
 from tests.prevention.conftest import grant_prevention_permissions

@@ -5,8 +5,6 @@ installed, and answer "chưa có dữ liệu" when they are not."""
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -96,20 +94,12 @@ def rows(user, on=ON):
     return {row.target.code: row for row in selectors.target_board(user=user, on=on).rows}
 
 
-def test_targets_without_a_source_app_show_no_data(world, province_staff, monkeypatch):
-    real = apps.is_installed
-    monkeypatch.setattr(apps, "is_installed", lambda name: name == "apps.prevention" or real(name))
+def test_targets_without_data_show_no_data(world, province_staff):
     board = rows(province_staff)
     reduction = board["kh63-communes-with-problems"]
     assert reduction.evaluation.status == TargetStatus.NO_DATA
     assert "cần bổ sung số liệu nền" in reduction.evaluation.reason
     assert board["kh63-high-risk-coverage"].evaluation.status == TargetStatus.NO_DATA  # empty register
-    monkeypatch.setattr(apps, "is_installed", lambda name: name == "apps.prevention")
-    board = rows(province_staff)
-    for code, app in (("kh63-no-new-hotspots", "registers"), ("ntp-drug-free-2025", "classification")):
-        assert board[code].evaluation.status == TargetStatus.NO_DATA
-        assert board[code].evaluation.reason == f"Chưa có dữ liệu: ứng dụng “{app}” chưa được cài đặt."
-        assert board[code].current_display == "—"
 
 
 def test_high_risk_coverage_goes_from_at_risk_to_met_as_people_are_reached(world, officer_a):
@@ -180,11 +170,6 @@ def test_target_page_queries_do_not_grow_with_data(world, officer_a, client_for)
 
 # --- other apps, when installed --------------------------------------------------------------------
 
-needs_registers = pytest.mark.skipif(not apps.is_installed("apps.registers"), reason="registers app not installed")
-needs_classification = pytest.mark.skipif(
-    not apps.is_installed("apps.classification"), reason="classification app not installed"
-)
-
 
 def approved_assessment(year, levels):
     """An approved assessment of ``year`` with the given final levels (direct ORM: running and
@@ -220,7 +205,6 @@ def approved_assessment(year, levels):
     return assessment
 
 
-@needs_registers
 def test_hotspot_targets_from_the_registers(world, officer_a):
     from apps.registers import services as register_services
     from tests.factories.registers import make_hotspot
@@ -242,7 +226,6 @@ def test_hotspot_targets_from_the_registers(world, officer_a):
     assert (eliminated.measure.value, eliminated.evaluation.status) == (Decimal("33.3"), TargetStatus.MET)
 
 
-@needs_classification
 def test_drug_free_share_from_the_approved_classification_of_the_targets_year(world, province_staff):
     # Both shipped drug-free targets read their own year: 2025 for the end-2025 target, whatever
     # later year was approved since (issue 10 §3). Its deadline passed: the final value.

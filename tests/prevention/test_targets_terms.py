@@ -17,7 +17,7 @@ from apps.prevention.models import Target
 from apps.prevention.reference import PLAN_63
 from tests.factories.areas import UnitFactory
 
-from .test_targets import approved_assessment, needs_classification
+from .test_targets import approved_assessment
 
 D = dt.date
 PLAN_63_TEXT = Path(settings.BASE_DIR).parent.parent / "shared" / "docs" / "plan-63-2019.txt"
@@ -28,7 +28,6 @@ def rows(user, on):
     return {row.target.code: row for row in selectors.target_board(user=user, on=on).rows}
 
 
-@needs_classification
 def test_a_target_is_not_met_on_a_few_communes_with_data(world, province_staff):
     others = [
         UnitFactory(parent=world.province, code=f"9{i:03d}", name=f"Không Số {i}", full_name=f"Xã Không Số {i}")
@@ -51,7 +50,6 @@ def test_a_target_is_not_met_on_a_few_communes_with_data(world, province_staff):
     assert row.evaluation.status != TargetStatus.MET
 
 
-@needs_classification
 def test_the_2020_target_is_measured_on_the_2020_assessment_of_its_territory(world, province_staff):
     reduction = Target.objects.get(code="kh63-communes-with-problems")
     assert (reduction.year, reduction.params["former_province_code"]) == (2020, "8")

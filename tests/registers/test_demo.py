@@ -1,7 +1,7 @@
 """The demo data: realistic records through the services, idempotent."""
 
+from apps.demo.registers import seed_registers
 from apps.registers.choices import HotspotStatus
-from apps.registers.demo import seed_registers
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
 from tests.factories.cases import make_case
 

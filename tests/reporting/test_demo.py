@@ -1,7 +1,7 @@
 """The demo seed: periods of last year and this year, approved past quarters, submitted and
 returned ones, through the real (audited) services; idempotent."""
 
-from apps.reporting.demo import RETURN_REASON, seed_reporting
+from apps.demo.reporting import RETURN_REASON, seed_reporting
 from apps.reporting.models import ReportingPeriod, Submission, SubmissionStatus
 
 

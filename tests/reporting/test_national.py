@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts import roles
-from apps.areas.benchmark_national import national_units_create
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
+from apps.bench.national import national_units_create
 from apps.reporting import figures, indicators, selectors
 from apps.reporting.models import StoredFigures
 from apps.reporting.periods import period_get

@@ -10,3 +10,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Dev-only apps (benchmarks, demo data): never in production (see settings/bench.py for measuring
+# with production settings).
+INSTALLED_APPS = [*INSTALLED_APPS, "apps.bench", "apps.demo"]  # noqa: F405

@@ -27,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The locmem cache outlives a test's database.
 PCMT_DASHBOARD_CACHE_SECONDS = 0
+# The dev-only apps are tested too (benchmark seeders at tiny scale, the demo seed).
+INSTALLED_APPS = [*INSTALLED_APPS, "apps.bench", "apps.demo"]  # noqa: F405

@@ -15,8 +15,8 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
 from apps.core.dates import today
+from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
-from apps.reporting.locks import ensure_unlocked
 
 from .. import actions
 from ..choices import (
@@ -79,9 +79,6 @@ def _tipoff_snapshot(tip_off: TipOff) -> dict[str, Any]:
 
 def _check_register_link(actor, model_name: str, pk: int | None, field_name: str, errors: dict) -> None:
     if not pk:
-        return
-    if not django_apps.is_installed("apps.registers"):
-        errors[field_name] = _("Chưa có sổ theo dõi (ứng dụng registers chưa được cài đặt): không liên kết được.")
         return
     model = django_apps.get_model("registers", model_name)
     if not scoping.visible_to(model.objects.all(), actor).filter(pk=pk).exists():

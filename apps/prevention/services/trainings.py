@@ -14,8 +14,8 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
 from apps.core import scoping
 from apps.core.dates import today
+from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
-from apps.reporting.locks import ensure_unlocked
 
 from .. import actions
 from ..models import (

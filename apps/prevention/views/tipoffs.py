@@ -1,6 +1,5 @@
 """Pages of tip-offs; the informant's identity has a page (and a permission) of its own."""
 
-from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,10 +15,6 @@ from ..models import Informant, TipOff
 from ._common import ExportView, FilteredListView, ServiceFormView
 
 # --- tip-offs ------------------------------------------------------------------------------------
-
-
-def _registers_installed() -> bool:
-    return django_apps.is_installed("apps.registers")
 
 
 class TipOffListView(FilteredListView):
@@ -83,9 +78,7 @@ class TipOffFormView(ServiceFormView):
         return self.object is None or self.request.user.has_perm("prevention.view_informant")
 
     def get_form(self, data=None, files=None):
-        form = forms.TipOffForm(
-            data, user=self.request.user, tip_off=self.object, registers_installed=_registers_installed()
-        )
+        form = forms.TipOffForm(data, user=self.request.user, tip_off=self.object)
         form.informant = None
         if self.informant_allowed():
             initial = None

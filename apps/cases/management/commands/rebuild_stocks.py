@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from apps.cases import stocks
 from apps.cases.models import CaseFile
+from apps.core.registry import forget_derived_figures
 
 
 class Command(BaseCommand):
@@ -26,7 +27,5 @@ class Command(BaseCommand):
         for i in range(0, len(ids), options["batch"]):
             with transaction.atomic():
                 written += stocks.rebuild(ids[i : i + options["batch"]], clock=clock)
-        from apps.cases.benchmark import forget_derived_figures
-
         forget_derived_figures()
         self.stdout.write(f"{len(ids)} hồ sơ, {written} khoảng thời gian.")

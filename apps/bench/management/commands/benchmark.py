@@ -7,7 +7,7 @@
 
 Meant for PostgreSQL (the production database). Seeded files have file numbers starting with
 ``BM-``; the import measurement writes 5,000 files through the services as the benchmark officer
-(``bench.congan``); ``--reset`` removes both. See ``apps/cases/benchmark.py``.
+(``bench.congan``); ``--reset`` removes both. See ``apps/bench/benchmark.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from apps.cases import benchmark as bench
+from apps.bench import benchmark as bench
 
 
 class Command(BaseCommand):

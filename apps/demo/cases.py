@@ -8,9 +8,8 @@ import random
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
-
-from . import services
-from .models import CaseFile, Ethnicity
+from apps.cases import services
+from apps.cases.models import CaseFile, Ethnicity
 
 FAMILY = ["Nguyễn", "Trần", "Hoàng", "Lý", "Ma", "Đặng", "Triệu", "Nông", "Vàng", "Sùng", "Giàng", "Hà", "Lê", "Phạm"]
 MIDDLE_M = ["Văn", "Đức", "Minh", "Seo", "A", "Quang", "Tiến"]
@@ -108,7 +107,7 @@ def seed_cases(*, officers: dict[str, object], per_commune: int = 24, seed: int 
                 day = day + dt.timedelta(days=gap)
                 end = None
                 if "months" in extra:
-                    from .workflow import add_months
+                    from apps.cases.workflow import add_months
 
                     end = add_months(day, extra["months"])
                 if extra.get("after_end"):

@@ -11,10 +11,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
-
-from . import services
-from .models import PeriodKind, ReportingPeriod, Submission
-from .periods import periods_generate
+from apps.reporting import services
+from apps.reporting.models import PeriodKind, ReportingPeriod, Submission
+from apps.reporting.periods import periods_generate
 
 RETURN_REASON = (
     "Số người đang cai nghiện tại cơ sở chưa khớp với danh sách của cơ sở cai nghiện tỉnh; "

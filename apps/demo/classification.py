@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
-
-from . import rules, services
-from .models import Assessment, AssessmentResult, KeyRoute, RuleSet
+from apps.classification import rules, services
+from apps.classification.models import Assessment, AssessmentResult, KeyRoute, RuleSet
 
 # Communes along the main north–south axis (Quốc lộ 2, Hà Nội – Tuyên Quang – Hà Giang – Thanh Thủy
 # border gate) and Quốc lộ 37/279: plausible key-route communes for a demonstration only.

@@ -3,9 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.areas import benchmark_national as national
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitGeneration, UnitPopulation
+from apps.bench import national
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .choices import Kind, Level
-from .models import AdministrativeUnit, UnitGeneration, UnitPopulation
+from apps.areas.choices import Kind, Level
+from apps.areas.models import AdministrativeUnit, UnitGeneration, UnitPopulation
 
 GENERATION_CODE = "bench-vn"
 GENERATION_NAME = "Mô phỏng toàn quốc (đo hiệu năng)"

@@ -35,9 +35,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit, UnitPopulation
-
-from . import stocks, workflow
-from .choices import (
+from apps.cases import stocks, workflow
+from apps.cases.choices import (
     COMMUNITY_STATUSES,
     CaseType,
     CloseReason,
@@ -48,7 +47,8 @@ from .choices import (
     UseMethod,
     Whereabouts,
 )
-from .models import CaseEvent, CaseFile, Ethnicity, Person, PersonMerge, StockSpan, SubstanceType
+from apps.cases.models import CaseEvent, CaseFile, Ethnicity, Person, PersonMerge, StockSpan, SubstanceType
+from apps.core.registry import forget_derived_figures
 
 BENCH_PREFIX = "BM-"
 OFFICER_USERNAME = "bench.congan"  # commune officer of the commune with the most files
@@ -453,7 +453,7 @@ def ensure_units(log: Log) -> AdministrativeUnit:
         raise RuntimeError(f"Province {settings.PCMT_PROVINCE_CODE} not found among the current units.")
     if Ethnicity.objects.count() < 54 or not SubstanceType.objects.exists():
         raise RuntimeError("Reference data (ethnicities, substances, legal durations) missing: run `migrate`.")
-    from .models import LegalDuration
+    from apps.cases.models import LegalDuration
 
     if not LegalDuration.objects.exists():
         raise RuntimeError("Legal durations missing: run `migrate` (cases.0002_reference_data).")
@@ -789,7 +789,7 @@ def _plan(options: SeedOptions, sim: _Simulator, commune_pick: _Picker, rng: ran
 
 def seed(options: SeedOptions, log: Log) -> SeedStats:
     """Write ``options.persons`` people with their files, substances and timelines."""
-    from . import services
+    from apps.cases import services
 
     started = time.perf_counter()
     rng = random.Random(options.seed)  # noqa: S311 - benchmark data, not security
@@ -873,19 +873,6 @@ def delete_files(files: QuerySet[CaseFile]) -> dict[str, int]:
             counts["persons"] += orphans.delete()[1].get(Person._meta.label, 0)
     forget_derived_figures()
     return dict(counts)
-
-
-def forget_derived_figures() -> None:
-    """The seeder writes with bulk_create, past the audited services that keep the dashboards'
-    stored figures and cache fresh: forget them so the next read computes from the new data."""
-    from django.apps import apps as django_apps
-    from django.core.cache import cache
-
-    if django_apps.is_installed("apps.reporting"):
-        from apps.reporting import figures
-
-        figures.clear()
-    cache.clear()
 
 
 def reset(log: Log) -> dict[str, int]:
@@ -1068,7 +1055,7 @@ def measure(scenario: Scenario, iterations: int, extra: dict[str, Any], warmup: 
 
 
 def build_scenarios(users: BenchUsers) -> list[Scenario]:
-    from . import selectors
+    from apps.cases import selectors
 
     officer, province, small = users.officer, users.province, users.small_officer
 
@@ -1137,7 +1124,7 @@ def build_import_workbook(commune: AdministrativeUnit, rows: int, seed: int) -> 
     """An .xlsx of ``rows`` new people for ``commune``, headers exactly the resource's columns."""
     import openpyxl
 
-    from .resources import CaseResource
+    from apps.cases.resources import CaseResource
 
     rng = random.Random(seed + 1)  # noqa: S311 - benchmark data, not security
     taken = set(Person.objects.exclude(citizen_id="").values_list("citizen_id", flat=True))
@@ -1217,9 +1204,8 @@ def count_queries() -> Iterator[list[int]]:
 def measure_import(officer, content: bytes, *, dry_run: bool, rows: int) -> ImportResult:
     import inspect
 
+    from apps.cases.resources import CaseResource
     from apps.core.imports import import_file
-
-    from .resources import CaseResource
 
     kwargs: dict[str, Any] = {}
     if "audit_action" in inspect.signature(import_file).parameters:

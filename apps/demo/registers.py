@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
-from apps.cases.demo import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, VILLAGES
-
-from . import services
-from .choices import CaseStage, HotspotKind, HotspotStatus, PlantSpecies
-from .models import CrimeCase, Cultivation, Hotspot
+from apps.demo.cases import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, VILLAGES
+from apps.registers import services
+from apps.registers.choices import CaseStage, HotspotKind, HotspotStatus, PlantSpecies
+from apps.registers.models import CrimeCase, Cultivation, Hotspot
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

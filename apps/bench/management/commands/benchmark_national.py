@@ -4,10 +4,10 @@
     manage.py benchmark_national --skip-seed              # measure what the database holds
     manage.py benchmark_national --communes 20 --provinces 3 --persons 500 --allow-sqlite   # a trial
 
-1. Creates the synthetic national tree (``apps.areas.benchmark_national``: generation ``bench-vn``,
+1. Creates the synthetic national tree (``apps.bench.national``: generation ``bench-vn``,
    root "Toàn quốc (mô phỏng)", 34 provinces, 10,000 communes with their population), idempotently.
    The database must hold no other current commune (do not run ``load_units`` there).
-2. Seeds people, files and timelines with ``apps.cases.benchmark.seed`` (files ``BM-…``) over those
+2. Seeds people, files and timelines with ``apps.bench.benchmark.seed`` (files ``BM-…``) over those
    communes, unless benchmark files already exist (``manage.py benchmark --reset --skip-seed``
    removes them).
 3. Creates ``bench.quocgia`` (province staff role, area = the national root, no usable password).
@@ -44,9 +44,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.areas import benchmark_national as national
 from apps.areas.models import AdministrativeUnit, UnitPopulation
-from apps.cases import benchmark as bench
+from apps.bench import benchmark as bench
+from apps.bench import national
 
 NATIONAL_USERNAME = "bench.quocgia"
 ASSESSMENT_TARGET_S = 60.0
@@ -219,7 +219,7 @@ class Command(BaseCommand):
         )
         self.log(
             f"Seeding {options.persons:,} people, ~{options.events_per_person:g} events each, over {options.years} "
-            "years (apps.cases.benchmark.seed, bulk_create)…"
+            "years (apps.bench.benchmark.seed, bulk_create)…"
         )
         try:
             stats = bench.seed(options, self.log)

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from apps.accounts.demo import demo_logins_table
 from apps.areas.models import AdministrativeUnit
+from apps.demo.accounts import demo_logins_table
 
 
 class Command(BaseCommand):

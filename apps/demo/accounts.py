@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from apps.accounts import roles
+from apps.accounts.models import User
 from apps.areas.models import AdministrativeUnit
-
-from . import roles
-from .models import User
 
 DEMO_PASSWORD = "PcmtDemo2026"  # noqa: S105 - demo data, printed on purpose
 

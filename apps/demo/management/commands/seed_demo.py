@@ -2,14 +2,14 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.accounts.demo import seed_users
-from apps.areas.demo import seed_population
 from apps.areas.models import AdministrativeUnit
-from apps.cases.demo import seed_cases, seed_past_cases
-from apps.classification.demo import seed_classification
-from apps.prevention.demo import seed_prevention
-from apps.registers.demo import seed_registers
-from apps.reporting.demo import seed_reporting
+from apps.demo.accounts import seed_users
+from apps.demo.areas import seed_population
+from apps.demo.cases import seed_cases, seed_past_cases
+from apps.demo.classification import seed_classification
+from apps.demo.prevention import seed_prevention
+from apps.demo.registers import seed_registers
+from apps.demo.reporting import seed_reporting
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
     manage.py benchmark_report                         # the last ended quarter, current database
     manage.py benchmark_report --kind year --year 2026
-    manage.py benchmark_report --seed-persons 20000    # first seed case files (apps.cases.benchmark)
+    manage.py benchmark_report --seed-persons 20000    # first seed case files (apps.bench.benchmark)
 
 The figures are read as ``bench.tinh`` (created if missing: province staff role, area = the
 province, no usable password), or as ``--username``; no superuser account is needed.
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         if province is None:
             raise CommandError("Chưa có danh mục đơn vị hành chính: chạy `manage.py load_units` trước.")
         if options["seed_persons"]:
-            from apps.cases import benchmark as cases_benchmark
+            from apps.bench import benchmark as cases_benchmark
 
             if not cases_benchmark.benchmark_files().exists():
                 cases_benchmark.seed(

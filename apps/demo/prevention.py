@@ -17,10 +17,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
-
-from . import services
-from .choices import ActivityKind, EvaluationResult, TipOffStatus, Topic
-from .models import Activity, AudienceGroup, HighRiskPerson, Training
+from apps.prevention import services
+from apps.prevention.choices import ActivityKind, EvaluationResult, TipOffStatus, Topic
+from apps.prevention.models import Activity, AudienceGroup, HighRiskPerson, Training
 
 FAMILY = ["Nguyễn", "Hoàng", "Lý", "Ma", "Đặng", "Triệu", "Nông", "Vàng", "Sùng", "Hà", "Lương", "Bàn"]
 MIDDLE = ["Văn", "Đức", "Seo", "A", "Quang", "Thị"]
