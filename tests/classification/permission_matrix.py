@@ -1,20 +1,10 @@
-"""Permission-matrix entries of the classification app (see tests/permission_matrix.py).
-
-After wiring, ``tests/permission_matrix.py`` adds ``*CLASSIFICATION_URLS`` to ``SCOPED_URLS``; until
-then ``test_permission_matrix.py`` in this folder runs the same four checks over them.
-"""
+"""Permission-matrix entries of the classification URLs (collected by tests/permission_matrix.py)."""
 
 from __future__ import annotations
 
-from tests.permission_matrix import ScopedURL
+from tests.permission_matrix import ScopedURL, matrix_root
 
 YEAR = 2025
-
-
-def _root():
-    from apps.accounts.models import User
-
-    return User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
 
 
 def _qd28():
@@ -34,8 +24,8 @@ def _assessment(status: str):
     if existing:
         return existing
     if status == "approved":
-        return approved_assessment(_root(), _qd28(), YEAR)
-    return services.assessment_run(actor=_root(), rule_set=_qd28(), year=YEAR)
+        return approved_assessment(matrix_root(), _qd28(), YEAR)
+    return services.assessment_run(actor=matrix_root(), rule_set=_qd28(), year=YEAR)
 
 
 def _result(status: str):
@@ -52,7 +42,7 @@ def _route(world, commune):
     return {"pk": route.pk}
 
 
-CLASSIFICATION_URLS: list[ScopedURL] = [
+SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("classification:table", "commune_officer"),
     ScopedURL("classification:ruleset_list", "commune_officer"),
     ScopedURL(
