@@ -8,24 +8,21 @@ YEAR = 2025
 
 
 def _qd28():
-    from apps.classification.models import RuleSet
+    from tests.factories.classification import shipped_ruleset
 
-    return RuleSet.objects.get(code="QD-28-2025")
+    return shipped_ruleset("QD-28-2025")
 
 
 def _assessment(status: str):
     """An assessment of every current commune, proposed or approved (undetermined ones decided)."""
-    from apps.classification import services
     from apps.classification.models import Assessment
-
-    from .helpers import approved_assessment
+    from tests.factories.classification import approved_assessment, proposed_assessment
 
     existing = Assessment.objects.filter(status=status).first()
     if existing:
         return existing
-    if status == "approved":
-        return approved_assessment(matrix_root(), _qd28(), YEAR)
-    return services.assessment_run(actor=matrix_root(), rule_set=_qd28(), year=YEAR)
+    build = approved_assessment if status == "approved" else proposed_assessment
+    return build(matrix_root(), _qd28(), YEAR)
 
 
 def _result(status: str):

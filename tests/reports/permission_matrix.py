@@ -4,30 +4,16 @@ are issued through the services by a superuser.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from tests.permission_matrix import ScopedURL, matrix_root
 
 
 def _report(world, commune):
     """A commune report, issued (and generated within the request) by a superuser."""
-    from apps.reporting.periods import period_get
-    from apps.reports import services
     from apps.reports.models import IssuedReport
+    from tests.factories.reports import issued_report
 
     existing = IssuedReport.objects.filter(unit=commune, kind="periodic").first()
-    if existing:
-        return existing
-    period = period_get("quarter", 2026, 1)
-    draft = services.draft_build(user=matrix_root(), unit=commune, period=period)
-    return services.report_issue(
-        actor=matrix_root(),
-        unit=commune,
-        period=period,
-        narrative_text=draft.narrative,
-        figures=draft.figures,
-        document_date=dt.date(2026, 3, 20),
-    )
+    return existing or issued_report(matrix_root(), commune)
 
 
 def _report_pk(world, commune):
