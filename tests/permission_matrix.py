@@ -57,12 +57,17 @@ def matrix_root():
 
 
 def _collect() -> list[ScopedURL]:
-    # One module per app, found by its conventional name: the entries modules import ScopedURL from
-    # here, so they are imported once this module's names exist.
+    # One module per app, found by its conventional name.
     entries: list[ScopedURL] = []
     for path in sorted(Path(__file__).resolve().parent.glob("*/permission_matrix.py")):
         entries += importlib.import_module(f"tests.{path.parent.name}.permission_matrix").SCOPED_URLS
     return entries
 
 
-SCOPED_URLS: list[ScopedURL] = _collect()
+def __getattr__(name: str):
+    # SCOPED_URLS is collected on first use, not at import: the app modules import ScopedURL from
+    # here, and an app's tests may import its own module first (tests/registers/test_views.py).
+    if name == "SCOPED_URLS":
+        globals()["SCOPED_URLS"] = entries = _collect()
+        return entries
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
