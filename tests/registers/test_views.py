@@ -5,8 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, get_resolver, reverse
 
 from apps.areas.models import UnitSuccession
@@ -17,6 +15,7 @@ from tests.factories.areas import UnitFactory
 from tests.factories.cases import make_case
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
 from tests.registers.permission_matrix import SCOPED_URLS as REGISTER_URLS
+from tests.utils import assert_query_budget
 
 D = dt.date
 
@@ -77,9 +76,9 @@ def test_province_staff_list_shows_every_commune(world, officer_a, officer_b, pr
 
 
 def _page_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with assert_query_budget() as queries:
         assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    return queries.count
 
 
 def _add(officer, world, n):
