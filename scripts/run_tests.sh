@@ -90,9 +90,11 @@ run_step() {
     fi
 }
 
+# Every step prints its 25 slowest test phases (set-up, call, tear-down): .ci/run has a 15-minute
+# budget, and this table is where a new slow fixture or render shows first.
 run_pytest() {
     local rc=0
-    "$VENV_PY" -m pytest -p no:cacheprovider --create-db "$@" "${PYTEST_EXTRA[@]}" || rc=$?
+    "$VENV_PY" -m pytest -p no:cacheprovider --create-db --durations=25 "$@" "${PYTEST_EXTRA[@]}" || rc=$?
     if [[ "$rc" -eq 5 ]]; then
         printf 'ERROR: pytest collected no tests (exit 5); this counts as a failure.\n' >&2
     fi

@@ -9,7 +9,7 @@ from django.test import Client
 
 from apps.accounts import roles
 from apps.areas.models import AdministrativeUnit, UnitSuccession
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import UserFactory, ensure_roles
 from tests.factories.areas import GenerationFactory, ProvinceFactory, UnitFactory
 
 
@@ -32,7 +32,7 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    roles.sync_roles()
+    ensure_roles()
     province = ProvinceFactory()
     commune_a = UnitFactory(parent=province, code="2458", name="Trung Sơn", full_name="Xã Trung Sơn")
     commune_b = UnitFactory(

@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from apps.areas.models import AdministrativeUnit
 from tests.factories.accounts import UserFactory
+from tests.utils import assert_query_budget
 
 
 def test_province_staff_unit_list_shows_124_current_units(real_units, client_for):
@@ -22,12 +23,12 @@ def test_search_without_diacritics_finds_trung_son(real_units, client_for):
     assert names == ["Xã Trung Sơn"]
 
 
-def test_unit_list_query_count_is_constant(real_units, client_for, django_assert_max_num_queries):
+def test_unit_list_query_count_is_constant(real_units, client_for):
     province = AdministrativeUnit.objects.get(generation="2025", code="8")
     user = UserFactory(username="tinh", role="province_staff", area=province)
     client = client_for(user)
     client.get(reverse("areas:unit_list"))  # warm the session
-    with django_assert_max_num_queries(12):
+    with assert_query_budget(12):
         response = client.get(reverse("areas:unit_list"), {"former": "1"})
     assert len(response.context["object_list"]) == 50
 
@@ -44,10 +45,10 @@ def test_unit_page_shows_lineage_and_population(world, officer_a, client_for):
     assert "Xã Trung Sơn" in former.content.decode()
 
 
-def test_unit_detail_query_count(world, officer_a, client_for, django_assert_max_num_queries):
+def test_unit_detail_query_count(world, officer_a, client_for):
     client = client_for(officer_a)
     client.get(reverse("core:home"))
-    with django_assert_max_num_queries(16):
+    with assert_query_budget(16):
         assert client.get(reverse("areas:unit_detail", args=[world.commune_a.pk])).status_code == 200
 
 

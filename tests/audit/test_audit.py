@@ -8,6 +8,7 @@ from apps.audit.models import AuditLogEntry
 from apps.audit.services import audit_record
 from apps.core.context import RequestContext, reset_request_context, set_request_context
 from tests.factories.accounts import UserFactory
+from tests.utils import assert_query_budget
 
 
 def test_entry_records_request_context(world, officer_a):
@@ -66,12 +67,12 @@ def test_province_staff_sees_all_entries_and_can_filter(world, officer_a, office
     assert {e.action for e in only_b.context["object_list"]} == {"x.y.b"}
 
 
-def test_audit_list_query_count(world, officer_a, province_staff, client_for, django_assert_max_num_queries):
+def test_audit_list_query_count(world, officer_a, province_staff, client_for):
     for i in range(30):
         audit_record(actor=officer_a, action=f"x.y.{i}", area=world.commune_a, obj=world.commune_a)
     client = client_for(province_staff)
     client.get(reverse("core:home"))
-    with django_assert_max_num_queries(12):
+    with assert_query_budget(12):
         response = client.get(reverse("audit:entry_list"))
     assert len(response.context["object_list"]) >= 30
 

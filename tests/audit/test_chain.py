@@ -15,6 +15,7 @@ from apps.audit import chain
 from apps.audit.models import AuditLogEntry
 from apps.audit.services import audit_record, audit_record_many
 from apps.core.context import RequestContext, reset_request_context, set_request_context
+from tests.utils import assert_query_budget
 
 
 @contextmanager
@@ -132,14 +133,12 @@ def test_a_deleted_first_row_is_detected(entries):
 
 
 def test_the_bulk_path_stays_one_insert_per_batch_plus_constant_queries(world, officer_a):
-    from django.test.utils import CaptureQueriesContext
-
     def count(n: int) -> tuple[int, int]:
         records = [{"actor": officer_a, "action": "x.y.bulk", "area": world.commune_a, "obj": world.commune_a}] * n
-        with CaptureQueriesContext(connection) as ctx:
+        with assert_query_budget() as queries:
             audit_record_many(records)
-        inserts = [q for q in ctx.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditlogentry"')]
-        return len(inserts), len(ctx.captured_queries) - len(inserts)
+        inserts = [sql for sql in queries.sql if sql.startswith('INSERT INTO "audit_auditlogentry"')]
+        return len(inserts), queries.count - len(inserts)
 
     count(1)  # warms the content type and default area caches
     few, many = count(10), count(900)

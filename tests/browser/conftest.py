@@ -123,10 +123,10 @@ def phone_page(request, browser):
 @pytest.fixture
 def units(transactional_db, live_server):
     """The real Tuyên Quang catalogue, committed so that the live server sees it."""
-    from apps.accounts import roles
     from apps.areas.services import units_load
+    from tests.factories.accounts import ensure_roles
 
-    roles.sync_roles()
+    ensure_roles()
     units_load()
 
 
@@ -144,11 +144,10 @@ def current_unit(units) -> Callable:
 @pytest.fixture
 def make_user(units) -> Callable:
     """``make_user(username, role, area)``: a user with the test password (tests.factories.accounts.PASSWORD)."""
-    from apps.accounts import roles
-    from tests.factories.accounts import UserFactory
+    from tests.factories.accounts import UserFactory, ensure_roles
 
     def make(username: str, role: str, area):
-        roles.sync_roles()
+        ensure_roles()
         return UserFactory(username=username, role=role, area=area)
 
     return make

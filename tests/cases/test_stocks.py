@@ -15,6 +15,7 @@ from apps.classification import selectors as classification
 from apps.reporting import figures, indicators
 from apps.reports import sources
 from tests.factories.cases import advance, make_case
+from tests.utils import assert_query_budget
 
 
 def d(text: str) -> dt.date:
@@ -227,11 +228,11 @@ def test_spans_are_rebuilt_by_the_services_and_the_command(world, table):
         assert not StockSpan.objects.filter(case_file=table[key], category=stocks.STOCK).exists()
 
 
-def test_counting_queries_do_not_grow_with_communes_or_days(world, table, django_assert_max_num_queries):
+def test_counting_queries_do_not_grow_with_communes_or_days(world, table):
     ids = [world.commune_a.pk, world.commune_b.pk]
-    with django_assert_max_num_queries(1):
+    with assert_query_budget(1):
         stocks.counts_on(ids, [D1, D2, d("2025-06-30")])
-    with django_assert_max_num_queries(1):
+    with assert_query_budget(1):
         stocks.counts_in_window(ids, d("2024-01-01"), d("2024-12-31"))
 
 

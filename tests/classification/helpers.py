@@ -11,10 +11,15 @@ from django.conf import settings
 
 from apps.areas.models import UnitPopulation
 from apps.cases.models import CaseFile
-from apps.classification import rules, services
-from apps.classification.models import Assessment, KeyRoute, RuleSet
+from apps.classification import rules
 from tests.factories.areas import UnitFactory
 from tests.factories.cases import advance, make_case
+from tests.factories.classification import (  # noqa: F401 - used by the tests through helpers
+    CASES_ONLY_RULESET,
+    approved_assessment,
+    cases_only_ruleset,
+    key_route,
+)
 
 RULESET_DIR = Path(settings.BASE_DIR) / "fixtures" / "rulesets"
 
@@ -69,10 +74,6 @@ def approved_report(unit, year: int):
     )
 
 
-def key_route(unit, year: int, name: str = "Quốc lộ 2") -> KeyRoute:
-    return KeyRoute.objects.create(commune=unit, year=year, name=name)
-
-
 class FakeRegisters:
     """Stands in for ``apps.registers.selectors``: per-commune totals set by the test, calls recorded."""
 
@@ -95,65 +96,6 @@ class FakeRegisters:
     def cultivation_totals_between(self, commune_ids, start, end, destroyed_only=False, **_options):
         self.calls.append(("cultivation_totals_between", tuple(commune_ids), start, end, destroyed_only))
         return {cid: v for cid, v in self.cultivation.items() if cid in commune_ids}
-
-
-CASES_ONLY_RULESET = {
-    "format": "pcmt-ruleset/1",
-    "code": "TEST-CASES",
-    "title": "Bộ tiêu chí kiểm thử (chỉ dùng hồ sơ quản lý)",
-    "effective_from": "2020-01-01",
-    "status": "active",
-    "levels": [
-        {
-            "code": "type_1",
-            "label": "Loại I",
-            "order": 1,
-            "combination": "any",
-            "criteria": [
-                {
-                    "code": "a",
-                    "label": "Từ 3 người có hồ sơ",
-                    "indicator": "addicts_users_with_records",
-                    "comparison": "gte",
-                    "threshold": "3",
-                    "verification": "unverified",
-                }
-            ],
-        },
-        {
-            "code": "drug_free",
-            "label": "Không ma túy",
-            "order": 2,
-            "combination": "all",
-            "is_key": False,
-            "criteria": [
-                {
-                    "code": "a",
-                    "label": "Không có người có hồ sơ",
-                    "indicator": "addicts_users_with_records",
-                    "comparison": "eq",
-                    "threshold": "0",
-                }
-            ],
-        },
-    ],
-}
-
-
-def cases_only_ruleset(actor=None, **changes) -> RuleSet:
-    data = json.loads(json.dumps(CASES_ONLY_RULESET))
-    data.update(changes)
-    return services.ruleset_import(actor=actor, content=json.dumps(data))
-
-
-def approved_assessment(actor, rule_set: RuleSet, year: int = 2025) -> Assessment:
-    """Run, decide every undetermined commune by override (with a reason), approve."""
-    assessment = services.assessment_run(actor=actor, rule_set=rule_set, year=year)
-    for result in assessment.results.filter(final_level=rules.UNDETERMINED):
-        services.assessment_override(
-            actor=actor, result=result, level=rules.HAS_PROBLEMS, reason="Kiểm thử: số liệu chưa đủ"
-        )
-    return services.assessment_approve(actor=actor, assessment=assessment)
 
 
 D = Decimal

@@ -4,11 +4,9 @@ absent, and real when installed), and a constant number of queries."""
 import datetime as dt
 from decimal import Decimal
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from apps.classification import rules, selectors
 from apps.classification.choices import HARBOURING_KINDS, HOTSPOT_KINDS
+from tests.utils import assert_query_budget
 
 from .helpers import add_cases, close_case, commune, key_route, population
 
@@ -112,24 +110,23 @@ def test_indicator_queries_do_not_grow_with_the_number_of_communes(world, root, 
     key_route(communes[1], YEAR)
 
     def count(units) -> int:
-        with CaptureQueriesContext(connection) as ctx:
+        with assert_query_budget() as queries:
             facts = selectors.gather_indicators(year=YEAR, communes=units)
         assert len(facts) == len(units)
-        return len(ctx.captured_queries)
+        return queries.count
 
     assert count(communes[:3]) == count(communes) <= 4
-    with CaptureQueriesContext(connection) as everything:
+    with assert_query_budget(exactly=count(communes) + 1):  # + the list of communes
         selectors.gather_indicators(year=YEAR)
-    assert len(everything.captured_queries) == count(communes) + 1  # + the list of communes
 
 
 def test_indicator_queries_with_registers_stay_constant(world, root, fake_registers):
     communes = [commune(world, f"Thử {i}", str(97000 + i)) for i in range(30)]
 
     def count(units) -> int:
-        with CaptureQueriesContext(connection) as ctx:
+        with assert_query_budget() as queries:
             selectors.gather_indicators(year=YEAR, communes=units)
-        return len(ctx.captured_queries)
+        return queries.count
 
     assert count(communes[:3]) == count(communes)
 

@@ -23,3 +23,28 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
+
+
+_roles_as_synced: frozenset | None = None
+
+
+def ensure_roles() -> None:
+    """The role groups with exactly their permissions, as ``roles.sync_roles()`` leaves them.
+
+    Syncing costs ~200 queries, and nearly every test asked for it (``world``, the browser users).
+    The migrated test database already holds the roles (post_migrate) and a test's changes are
+    rolled back or flushed, so the sync runs again only when the groups differ from how the last
+    sync in this process left them: one query otherwise.
+    """
+    global _roles_as_synced
+    from django.contrib.auth.models import Group
+
+    from apps.accounts import roles
+
+    def stored() -> frozenset:
+        return frozenset(Group.objects.values_list("name", "permissions"))
+
+    if _roles_as_synced is not None and stored() == _roles_as_synced:
+        return
+    roles.sync_roles()
+    _roles_as_synced = stored()

@@ -3,12 +3,12 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from apps.accounts.roles import sync_roles
+from tests.factories.accounts import ensure_roles
 
 
 def grant_prevention_permissions() -> None:
     """The real role definitions (tables are flushed between browser tests)."""
-    sync_roles()
+    ensure_roles()
 
 
 def grant_informant_permission(user) -> None:

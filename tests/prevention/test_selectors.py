@@ -4,13 +4,12 @@ filters, scope."""
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.http import Http404
-from django.test.utils import CaptureQueriesContext
 
 from apps.prevention import selectors, services
 from apps.prevention.choices import HighRiskStatus
 from tests.factories.prevention import make_activity, make_person
+from tests.utils import assert_query_budget
 
 D = dt.date
 YEAR_2026 = (D(2026, 1, 1), D(2026, 12, 31))
@@ -96,14 +95,13 @@ def test_coverage_of_a_commune_out_of_scope_is_404(world, officer_b, scenario):
 
 
 def test_coverage_is_two_queries_whatever_the_register_size(world, officer_a, scenario):
-    with CaptureQueriesContext(connection) as few:
+    with assert_query_budget(4) as few:
         selectors.coverage(user=officer_a, commune=world.commune_a, start=YEAR_2026[0], end=YEAR_2026[1])
     for i in range(20):
         make_person(officer_a, world.commune_a, full_name=f"Thêm Người {i}")
-    with CaptureQueriesContext(connection) as many:
+    with assert_query_budget(exactly=few.count):
         cov = selectors.coverage(user=officer_a, commune=world.commune_a, start=YEAR_2026[0], end=YEAR_2026[1])
     assert cov.total == 25
-    assert len(few.captured_queries) == len(many.captured_queries) <= 4
 
 
 def test_multi_commune_activity_is_listed_once_and_visible_to_both_communes(

@@ -5,8 +5,6 @@ synchronised when opened, and a constant number of queries on every list (3 vs 3
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.audit.models import AuditLogEntry
@@ -20,6 +18,7 @@ from tests.factories.prevention import (
     make_tip_off,
     make_training,
 )
+from tests.utils import assert_query_budget
 
 
 def html(response) -> str:
@@ -226,10 +225,10 @@ def test_model_point_evaluation_page(world, officer_a, client_for):
 
 
 def _queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as ctx:
+    with assert_query_budget() as queries:
         response = client.get(url, params or {})
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    return queries.count
 
 
 def _fill(kind, world, officer_a, province_staff, n):

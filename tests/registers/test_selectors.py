@@ -5,8 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.areas.models import AdministrativeUnit
 from apps.registers import selectors, services
@@ -14,6 +12,7 @@ from apps.registers.choices import HotspotKind
 from apps.registers.models import Hotspot
 from apps.registers.selectors import CrimeCaseFilters, CultivationFilters, HotspotFilters
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
+from tests.utils import assert_query_budget
 
 D = dt.date
 
@@ -87,11 +86,11 @@ def _list_queries(user) -> list[int]:
     counts = []
     for selector in (selectors.hotspot_list, selectors.crime_case_list, selectors.cultivation_list):
         user.__dict__.pop("_pcmt_visible_unit_ids", None)  # as on a fresh request
-        with CaptureQueriesContext(connection) as ctx:
+        with assert_query_budget() as queries:
             rows = list(selector(user=user))
             for r in rows:  # what the list pages show of each row
                 _shown = (r.commune.full_name, r.recorded_unit.full_name if r.recorded_unit_id else "")
-        counts.append(len(ctx.captured_queries))
+        counts.append(queries.count)
     return counts
 
 
@@ -134,10 +133,10 @@ def hotspot_history(world, officer_a, officer_b):
     return world
 
 
-def test_hotspots_active_between_matches_hand_counts(hotspot_history, django_assert_num_queries):
+def test_hotspots_active_between_matches_hand_counts(hotspot_history):
     w = hotspot_history
     communes = [w.commune_a.pk, w.commune_b.pk]
-    with django_assert_num_queries(1):
+    with assert_query_budget(exactly=1):
         year_2024 = selectors.hotspots_active_between(communes, D(2024, 1, 1), D(2024, 12, 31))
     assert dict(year_2024) == {w.commune_a.pk: 5, w.commune_b.pk: 1}  # H1 H2 H4 H6 H7 | B1
     assert dict(selectors.hotspots_active_between(communes, D(2024, 7, 1), D(2024, 12, 31))) == {
@@ -152,7 +151,7 @@ def test_hotspots_active_between_matches_hand_counts(hotspot_history, django_ass
     assert selectors.hotspots_active_between(communes, D(2021, 1, 1), D(2021, 12, 31))[w.commune_a.pk] == 0
 
 
-def test_hotspots_active_many_agrees_with_the_one_window_query(hotspot_history, django_assert_num_queries):
+def test_hotspots_active_many_agrees_with_the_one_window_query(hotspot_history):
     w = hotspot_history
     communes = [w.commune_a.pk, w.commune_b.pk]
     # every boundary the histories have (discoveries, eliminations, re-emergences), each side of it
@@ -160,18 +159,18 @@ def test_hotspots_active_many_agrees_with_the_one_window_query(hotspot_history, 
         {D(y, m, d) for y in (2021, 2023, 2024, 2025) for m, d in ((1, 1), (2, 1), (6, 30), (8, 1), (12, 31))}
     )
     windows = [(a, b) for a in days for b in days if a <= b]
-    with django_assert_num_queries(2):
+    with assert_query_budget(exactly=2):
         many = selectors.hotspots_active_many(communes, windows)
     for (start, end), counts in zip(windows, many, strict=True):
         assert dict(counts) == {k: v for k, v in selectors.hotspots_active_between(communes, start, end).items() if v}
     assert selectors.hotspots_active_many(communes, []) == []
 
 
-def test_hotspots_active_between_accepts_querysets_ids_and_units(hotspot_history, django_assert_num_queries):
+def test_hotspots_active_between_accepts_querysets_ids_and_units(hotspot_history):
     w = hotspot_history
     start, end = D(2024, 1, 1), D(2024, 12, 31)
     expected = {w.commune_a.pk: 5}
-    with django_assert_num_queries(1):  # the queryset becomes a subquery, not a second query
+    with assert_query_budget(exactly=1):  # the queryset becomes a subquery, not a second query
         from_qs = selectors.hotspots_active_between(AdministrativeUnit.objects.filter(pk=w.commune_a.pk), start, end)
     assert dict(from_qs) == expected
     assert dict(selectors.hotspots_active_between([w.commune_a], start, end)) == expected
@@ -196,7 +195,7 @@ def test_hotspots_without_history_fall_back_to_the_elimination_date(world):
     assert selectors.hotspots_active_between(ids, D(2024, 1, 1), D(2024, 12, 31))[world.commune_a.pk] == 0
 
 
-def test_crime_totals_between_matches_hand_counts(world, officer_a, officer_b, django_assert_num_queries):
+def test_crime_totals_between_matches_hand_counts(world, officer_a, officer_b):
     make_crime_case(
         officer_a,
         world.commune_a,
@@ -220,7 +219,7 @@ def test_crime_totals_between_matches_hand_counts(world, officer_a, officer_b, d
         officer_b, world.commune_b, occurred_on=D(2025, 6, 1), cannabis_g=Decimal("0.125"), offenders_count=2
     )
     ids = [world.commune_a.pk, world.commune_b.pk]
-    with django_assert_num_queries(1):
+    with assert_query_budget(exactly=1):
         totals = selectors.crime_totals_between(ids, D(2025, 1, 1), D(2025, 12, 31))
     assert totals[world.commune_a.pk] == {
         "cases": 2,
@@ -237,7 +236,7 @@ def test_crime_totals_between_matches_hand_counts(world, officer_a, officer_b, d
     assert selectors.crime_totals_between(ids, D(2020, 1, 1), D(2020, 12, 31))[world.commune_a.pk]["cases"] == 0
 
 
-def test_cultivation_totals_between_matches_hand_counts(world, officer_a, officer_b, django_assert_num_queries):
+def test_cultivation_totals_between_matches_hand_counts(world, officer_a, officer_b):
     make_cultivation(officer_a, world.commune_a, found_on=D(2025, 1, 20), plants=1200, area_m2=Decimal("300.5"))
     make_cultivation(
         officer_a, world.commune_a, found_on=D(2025, 3, 2), plants=800, area_m2=Decimal("0"), destroyed=False
@@ -245,7 +244,7 @@ def test_cultivation_totals_between_matches_hand_counts(world, officer_a, office
     make_cultivation(officer_a, world.commune_a, found_on=D(2024, 2, 2), plants=99)  # before
     make_cultivation(officer_b, world.commune_b, found_on=D(2025, 2, 2), plants=0, area_m2=Decimal("12.25"))
     communes = AdministrativeUnit.objects.filter(level="commune", valid_to__isnull=True)
-    with django_assert_num_queries(1):
+    with assert_query_budget(exactly=1):
         totals = selectors.cultivation_totals_between(communes, D(2025, 1, 1), D(2025, 12, 31))
     assert totals[world.commune_a.pk] == {"finds": 2, "plants": 2000, "area_m2": Decimal("300.50")}
     assert totals[world.commune_b.pk] == {"finds": 1, "plants": 0, "area_m2": Decimal("12.25")}

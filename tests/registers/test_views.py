@@ -1,74 +1,28 @@
-"""Pages of the registers: the permission matrix (same entries as proposed for
-tests/permission_matrix.py), constant list queries, and the create / edit / status flows."""
+"""Pages of the registers: their rules over the permission-matrix entries
+(tests/registers/permission_matrix.py), constant list queries, and the create / edit / status flows."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, get_resolver, reverse
 
 from apps.areas.models import UnitSuccession
 from apps.audit.models import AuditLogEntry
 from apps.registers import actions, services
 from apps.registers.models import CrimeCase, Cultivation, Hotspot
-from tests.factories.accounts import UserFactory
 from tests.factories.areas import UnitFactory
 from tests.factories.cases import make_case
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
-from tests.permission_matrix import ScopedURL
+from tests.registers.permission_matrix import SCOPED_URLS as REGISTER_URLS
+from tests.utils import assert_query_budget
 
 D = dt.date
 
 
 # --- the permission matrix -----------------------------------------------------------------------
-
-
-def _register_record(model_name):
-    """Builds URL kwargs for a register record in ``commune``, entered through the services."""
-
-    def build(world, commune):
-        from apps.accounts.models import User
-        from apps.registers import services
-        from apps.registers.models import CrimeCase, Cultivation, Hotspot
-
-        model = {"hotspot": Hotspot, "crimecase": CrimeCase, "cultivation": Cultivation}[model_name]
-        existing = model.objects.filter(commune=commune).first()
-        if existing is None:
-            actor = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
-            day = world.today
-            if model is Hotspot:
-                data = services.HotspotInput(name="Điểm ma trận", kind="point", discovered_on=day, commune=commune)
-                existing = services.hotspot_create(actor=actor, data=data)
-            elif model is CrimeCase:
-                data = services.CrimeCaseInput(occurred_on=day, article="251", summary="Vụ ma trận", commune=commune)
-                existing = services.crime_case_create(actor=actor, data=data)
-            else:
-                data = services.CultivationInput(found_on=day, species="opium_poppy", plants=10, commune=commune)
-                existing = services.cultivation_create(actor=actor, data=data)
-        return {"pk": existing.pk}
-
-    return build
-
-
-def _export(world, commune):
-    return {"fmt": "xlsx"}
-
-
-REGISTER_URLS = [
-    entry
-    for model in ("hotspot", "crimecase", "cultivation")
-    for entry in (
-        ScopedURL(f"registers:{model}_list", "commune_officer"),
-        ScopedURL(f"registers:{model}_create", "commune_officer"),
-        ScopedURL(f"registers:{model}_detail", "commune_officer", kwargs=_register_record(model)),
-        ScopedURL(f"registers:{model}_edit", "commune_officer", kwargs=_register_record(model)),
-        ScopedURL(f"registers:{model}_import", "commune_officer"),
-        ScopedURL(f"registers:{model}_import_template", "commune_officer"),
-        ScopedURL(f"registers:{model}_export", "commune_officer", kwargs=_export, object_scoped=False),
-    )
-] + [ScopedURL("registers:hotspot_status", "commune_officer", kwargs=_register_record("hotspot"))]
+# The four checks of every entry (anonymous, no role, in scope, out of scope) run in
+# tests/test_permission_matrix.py; here the registers' own rules over the same entries.
 
 
 def _url(entry, world, commune):
@@ -82,32 +36,8 @@ def test_every_registers_url_is_in_the_matrix():
 
 
 @pytest.mark.parametrize("entry", REGISTER_URLS, ids=lambda e: e.name)
-def test_anonymous_is_sent_to_login(entry, world, client):
-    response = client.get(_url(entry, world, world.commune_a))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
-
-
-@pytest.mark.parametrize("entry", REGISTER_URLS, ids=lambda e: e.name)
-def test_account_without_role_gets_403(entry, world, client_for):
-    user = UserFactory(username="norole", area=world.commune_a)
-    assert client_for(user).get(_url(entry, world, world.commune_a)).status_code == 403
-
-
-@pytest.mark.parametrize("entry", REGISTER_URLS, ids=lambda e: e.name)
 def test_steering_member_gets_403(entry, world, steering_a, client_for):
     assert client_for(steering_a).get(_url(entry, world, world.commune_a)).status_code == 403
-
-
-@pytest.mark.parametrize("entry", REGISTER_URLS, ids=lambda e: e.name)
-def test_in_scope_is_allowed(entry, world, client_for):
-    user = UserFactory(username="holder", role=entry.role, area=world.commune_a)
-    assert client_for(user).get(_url(entry, world, world.commune_a)).status_code == entry.expect_ok
-
-
-@pytest.mark.parametrize("entry", [e for e in REGISTER_URLS if e.kwargs and e.object_scoped], ids=lambda e: e.name)
-def test_out_of_scope_is_404(entry, world, client_for):
-    user = UserFactory(username="holder", role=entry.role, area=world.commune_a)
-    assert client_for(user).get(_url(entry, world, world.commune_b)).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -146,9 +76,9 @@ def test_province_staff_list_shows_every_commune(world, officer_a, officer_b, pr
 
 
 def _page_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with assert_query_budget() as queries:
         assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    return queries.count
 
 
 def _add(officer, world, n):

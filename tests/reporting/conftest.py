@@ -5,9 +5,9 @@ import pytest
 
 def grant_role_permissions() -> None:
     """The real role definitions (tables are flushed between browser tests)."""
-    from apps.accounts.roles import sync_roles
+    from tests.factories.accounts import ensure_roles
 
-    sync_roles()
+    ensure_roles()
 
 
 @pytest.fixture

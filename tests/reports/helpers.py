@@ -5,9 +5,9 @@ from django.contrib.auth.models import Permission
 
 def grant_report_permissions() -> None:
     """The real role definitions (tables are flushed between browser tests)."""
-    from apps.accounts.roles import sync_roles
+    from tests.factories.accounts import ensure_roles
 
-    sync_roles()
+    ensure_roles()
 
 
 def grant_people_list(user) -> None:

@@ -1,24 +1,15 @@
-"""Permission-matrix entries of the prevention URLs, with the builders of their objects.
-
-``tests/permission_matrix.py`` appends ``PREVENTION_SCOPED_URLS`` to ``SCOPED_URLS`` once the app
-is wired (apps/prevention/_wiring.md); until then ``test_permission_matrix.py`` in this folder runs
-the same four checks over these entries. Objects are created through the services by a superuser,
-like real data, in the commune the matrix names.
+"""Permission-matrix entries of the prevention URLs (collected by tests/permission_matrix.py), with
+the builders of their objects. Objects are created through the services by a superuser, like real
+data, in the commune the matrix names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from tests.permission_matrix import ScopedURL
+from tests.permission_matrix import ScopedURL, matrix_root
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def _root():
-    from apps.accounts.models import User
-
-    return User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
 
 
 def _activity(world, commune):
@@ -26,14 +17,14 @@ def _activity(world, commune):
     from tests.factories.prevention import make_activity
 
     existing = Activity.objects.filter(communes=commune).first()
-    return existing or make_activity(_root(), commune, date_from=dt.date(2026, 1, 5))
+    return existing or make_activity(matrix_root(), commune, date_from=dt.date(2026, 1, 5))
 
 
 def _person(world, commune):
     from apps.prevention.models import HighRiskPerson
     from tests.factories.prevention import make_person
 
-    return HighRiskPerson.objects.filter(commune=commune).first() or make_person(_root(), commune)
+    return HighRiskPerson.objects.filter(commune=commune).first() or make_person(matrix_root(), commune)
 
 
 def _attachment(world, commune):
@@ -45,7 +36,7 @@ def _attachment(world, commune):
     activity = _activity(world, commune)
     existing = ActivityAttachment.objects.filter(activity=activity).first()
     return existing or services.attachment_add(
-        actor=_root(), activity=activity, upload=SimpleUploadedFile("anh.png", PNG, content_type="image/png")
+        actor=matrix_root(), activity=activity, upload=SimpleUploadedFile("anh.png", PNG, content_type="image/png")
     )
 
 
@@ -54,14 +45,14 @@ def _training(world, commune):
     from tests.factories.prevention import make_training
 
     existing = Training.objects.filter(participations__unit=commune).first()
-    return existing or make_training(_root(), (commune, 12))
+    return existing or make_training(matrix_root(), (commune, 12))
 
 
 def _model_point(world, commune):
     from apps.prevention.models import ModelPoint
     from tests.factories.prevention import make_model_point
 
-    return ModelPoint.objects.filter(commune=commune).first() or make_model_point(_root(), commune)
+    return ModelPoint.objects.filter(commune=commune).first() or make_model_point(matrix_root(), commune)
 
 
 def _tip_off(world, commune):
@@ -69,7 +60,7 @@ def _tip_off(world, commune):
     from tests.factories.prevention import make_tip_off
 
     existing = TipOff.objects.filter(commune=commune).first()
-    return existing or make_tip_off(_root(), commune, informant={"full_name": "Người Báo Tin Ma Trận"})
+    return existing or make_tip_off(matrix_root(), commune, informant={"full_name": "Người Báo Tin Ma Trận"})
 
 
 def _pk(builder):
@@ -79,7 +70,7 @@ def _pk(builder):
     return build
 
 
-PREVENTION_SCOPED_URLS: list[ScopedURL] = [
+SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("prevention:index", "commune_officer"),
     ScopedURL("prevention:activity_list", "commune_officer"),
     ScopedURL("prevention:activity_create", "commune_officer"),

@@ -1,42 +1,19 @@
-"""Permission-matrix entries of the reports URLs (see tests/permission_matrix.py).
-
-``tests/permission_matrix.py`` appends ``REPORTS_SCOPED_URLS`` to ``SCOPED_URLS`` once the app is
-wired (apps/reports/_wiring.md); until then ``test_permission_matrix.py`` in this folder runs the
-same four checks over these entries. Reports are issued through the services by a superuser.
+"""Permission-matrix entries of the reports URLs (collected by tests/permission_matrix.py). Reports
+are issued through the services by a superuser.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from tests.permission_matrix import ScopedURL
-
-
-def _root():
-    from apps.accounts.models import User
-
-    return User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
+from tests.permission_matrix import ScopedURL, matrix_root
 
 
 def _report(world, commune):
     """A commune report, issued (and generated within the request) by a superuser."""
-    from apps.reporting.periods import period_get
-    from apps.reports import services
     from apps.reports.models import IssuedReport
+    from tests.factories.reports import issued_report
 
     existing = IssuedReport.objects.filter(unit=commune, kind="periodic").first()
-    if existing:
-        return existing
-    period = period_get("quarter", 2026, 1)
-    draft = services.draft_build(user=_root(), unit=commune, period=period)
-    return services.report_issue(
-        actor=_root(),
-        unit=commune,
-        period=period,
-        narrative_text=draft.narrative,
-        figures=draft.figures,
-        document_date=dt.date(2026, 3, 20),
-    )
+    return existing or issued_report(matrix_root(), commune)
 
 
 def _report_pk(world, commune):
@@ -47,7 +24,7 @@ def _unit_pk(world, commune):
     return {"unit_pk": commune.pk}
 
 
-REPORTS_SCOPED_URLS: list[ScopedURL] = [
+SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("reports:index", "commune_officer"),
     ScopedURL("reports:draft", "commune_officer", kwargs=_unit_pk),
     ScopedURL("reports:archive", "steering_member"),

@@ -1,41 +1,28 @@
-"""Permission-matrix entries of the classification app (see tests/permission_matrix.py).
-
-After wiring, ``tests/permission_matrix.py`` adds ``*CLASSIFICATION_URLS`` to ``SCOPED_URLS``; until
-then ``test_permission_matrix.py`` in this folder runs the same four checks over them.
-"""
+"""Permission-matrix entries of the classification URLs (collected by tests/permission_matrix.py)."""
 
 from __future__ import annotations
 
-from tests.permission_matrix import ScopedURL
+from tests.permission_matrix import ScopedURL, matrix_root
 
 YEAR = 2025
 
 
-def _root():
-    from apps.accounts.models import User
-
-    return User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("matrix_root")
-
-
 def _qd28():
-    from apps.classification.models import RuleSet
+    from tests.factories.classification import shipped_ruleset
 
-    return RuleSet.objects.get(code="QD-28-2025")
+    return shipped_ruleset("QD-28-2025")
 
 
 def _assessment(status: str):
     """An assessment of every current commune, proposed or approved (undetermined ones decided)."""
-    from apps.classification import services
     from apps.classification.models import Assessment
-
-    from .helpers import approved_assessment
+    from tests.factories.classification import approved_assessment, proposed_assessment
 
     existing = Assessment.objects.filter(status=status).first()
     if existing:
         return existing
-    if status == "approved":
-        return approved_assessment(_root(), _qd28(), YEAR)
-    return services.assessment_run(actor=_root(), rule_set=_qd28(), year=YEAR)
+    build = approved_assessment if status == "approved" else proposed_assessment
+    return build(matrix_root(), _qd28(), YEAR)
 
 
 def _result(status: str):
@@ -52,7 +39,7 @@ def _route(world, commune):
     return {"pk": route.pk}
 
 
-CLASSIFICATION_URLS: list[ScopedURL] = [
+SCOPED_URLS: list[ScopedURL] = [
     ScopedURL("classification:table", "commune_officer"),
     ScopedURL("classification:ruleset_list", "commune_officer"),
     ScopedURL(
