@@ -10,6 +10,8 @@
 #   prodstack   the app as production runs it (settings.production, gunicorn, WhiteNoise, the task worker,
 #               proxy headers) on a fresh PostgreSQL database, a journey over HTTP, then backup → restore
 #               → verify (scripts/prodstack.sh; runnable alone)
+#   scaleout    two gunicorn instances sharing PostgreSQL, Redis (cache) and an RQ worker, with a
+#               streaming replica for dashboard reads (scripts/scaleout.sh; runnable alone)
 #
 # Extra arguments are passed to every pytest call, e.g. scripts/run_tests.sh -k login -x
 # (pytest exit code 5, "no tests collected", counts as a failure in every step.)
@@ -197,6 +199,11 @@ step_prodstack() {
     "$REPO_ROOT/scripts/prodstack.sh"
 }
 
+step_scaleout() {
+    # About 40 s on a quiet machine: cheap enough to prove the scale-out path on every run.
+    "$REPO_ROOT/scripts/scaleout.sh"
+}
+
 run_step setup "virtualenv, system libraries, compilemessages" step_setup
 run_step lint "ruff check + ruff format --check" step_lint
 run_step migrations "makemigrations --check --dry-run" step_migrations
@@ -204,3 +211,4 @@ run_step pg "pytest -m 'not browser' on PostgreSQL" step_pytest_postgres
 run_step sqlite "pytest -m 'not browser' on SQLite" step_pytest_sqlite
 run_step browser "pytest -m browser tests/browser (Chromium, SQLite)" step_pytest_browser
 run_step prodstack "production stack journey + backup/restore (gunicorn, PostgreSQL)" step_prodstack
+run_step scaleout "two instances + Redis + RQ worker + streaming replica" step_scaleout
