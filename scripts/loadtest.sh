@@ -91,12 +91,7 @@ cleanup() {
         "$((SECONDS - STARTED))" "${RESULTS#"$REPO_ROOT"/}" >&2
     exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-phase() { log "[$((SECONDS - STARTED))s] $*"; }
+on_exit cleanup
 
 phase "Locust from requirements-load.txt into .venv-load"
 LOAD_VENV="$REPO_ROOT/.venv-load"

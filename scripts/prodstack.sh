@@ -66,12 +66,7 @@ cleanup() {
         "$((SECONDS - STARTED))" >&2
     exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-phase() { log "[$((SECONDS - STARTED))s] $*"; }
+on_exit cleanup
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pcmt-prodstack.XXXXXX")"
 chmod 700 "$WORK"

@@ -12,7 +12,7 @@
 #     worker (not the database queue) and downloaded through B; an edit saved through A makes the same
 #     edit through B answer 409 with the message, the row keeping A's value.
 # Everything it started is stopped and removed on exit (trap). Run alone: scripts/scaleout.sh (README
-# "Chạy nhiều máy chủ"); not part of scripts/run_tests.sh.
+# "Chạy nhiều máy chủ"); also the last step of scripts/run_tests.sh.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -67,12 +67,7 @@ cleanup() {
         "$((SECONDS - STARTED))" >&2
     exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-phase() { log "[$((SECONDS - STARTED))s] $*"; }
+on_exit cleanup
 
 wait_port() {
     local port="$1" pid="$2" logfile="$3"
