@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from . import context_processors  # noqa: F401 - registers the foundation's navigation entries
+        from . import (
+            context_processors,  # noqa: F401 - registers the foundation's navigation entries
+            lookups,  # noqa: F401 - registers __in_ids, used by scoping
+        )
         from .collation import register_sqlite_collation
 
         # SQLite has no Vietnamese collation; Collate(..., "vi_icu") then sorts by the same key in Python.

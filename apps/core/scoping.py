@@ -111,7 +111,8 @@ def scope_filter(model: type[models.Model], user: AnyUser) -> models.Q:
     lookup = getattr(model, "area_lookup", None)
     if not lookup:
         raise TypeError(f"{model.__name__} is not area-scoped: declare area_lookup")
-    return models.Q(**{f"{lookup}__in": visible_unit_ids(user)})
+    # __in_ids (core.lookups): one array parameter instead of ~975 placeholders for province staff.
+    return models.Q(**{f"{lookup}__in_ids": visible_unit_ids(user)})
 
 
 @cache

@@ -1,0 +1,37 @@
+"""``field__in_ids=[…]``: membership in a list of integer ids, bound as ONE array parameter on
+PostgreSQL (``= ANY(%s)``) instead of one placeholder per id.
+
+A province officer's scope is ~975 unit ids. Django's ``__in`` prepares, resolves and binds each id
+on every query (about 30 ms of Python per province list page, measured with cProfile); PostgreSQL
+plans ``IN (…)`` as ``= ANY(ARRAY[…])`` anyway, so the plan is the same and only the Python goes.
+Other databases get the plain ``IN (…)``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import EmptyResultSet
+from django.db import models
+from django.db.models import Lookup
+
+
+class InIds(Lookup):
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", (*lhs_params, *self.rhs)
+
+
+# Relations keep their own lookup table (RelatedIn, RelatedExact…), so register there too: the
+# scoping lookups end on a foreign key ("commune") or a many-to-many ("communes").
+models.Field.register_lookup(InIds)
+models.ForeignObject.register_lookup(InIds)
