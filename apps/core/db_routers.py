@@ -10,6 +10,11 @@ which the officer pages read from the primary. ``ReplicaReadsMiddleware`` marks 
 of the views named in ``PCMT_REPLICA_VIEWS`` (``namespace:name`` or ``namespace:*``), and
 ``ReplicaRouter`` sends their reads to the replica. Without the alias both do nothing.
 
+Who is asking is always read from the primary: the session, the account, its groups and
+permissions and the login lockout (apps ``sessions``, ``auth``, ``accounts``, ``axes``). On a
+replica a moment behind, a session just ended by logout, an account just deactivated or a role just
+withdrawn would still open a dashboard for as long as the lag.
+
 Replication lag: a figure entered a second ago may be missing from a dashboard read on the replica
 for about as long as the lag (milliseconds on a LAN). Issuing a report (POST) reads the primary,
 so an issued report never misses an acknowledged entry.
@@ -26,6 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA_ALIAS = "replica"
+PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "accounts", "axes"})
 
 _replica_reads: ContextVar[bool] = ContextVar("pcmt_replica_reads", default=False)
 
@@ -38,7 +44,7 @@ class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
         if not _replica_reads.get() or not replica_configured():
             return None
-        if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        if connections[DEFAULT_DB_ALIAS].in_atomic_block or model._meta.app_label in PRIMARY_ONLY_APPS:
             return DEFAULT_DB_ALIAS
         return REPLICA_ALIAS
 

@@ -6,11 +6,15 @@ decisions, with the alias declared present (the test database has no replica).""
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
 
+from apps.accounts.models import User
 from apps.cases.models import CaseFile
 from apps.core import db_routers
 from apps.core.db_routers import ReplicaReadsMiddleware, ReplicaRouter
@@ -23,7 +27,7 @@ def with_replica(monkeypatch):
     monkeypatch.setattr(db_routers, "replica_configured", lambda: True)
 
 
-def _route(method: str, path: str, *, atomic: bool = False) -> dict[str, str | None]:
+def _route(method: str, path: str, *, atomic: bool = False, model=CaseFile) -> dict[str, str | None]:
     """Where a read and a write of a case file go while the view of ``path`` runs, and after."""
     seen: dict[str, str | None] = {}
     request = getattr(RequestFactory(), method.lower())(path)
@@ -34,9 +38,9 @@ def _route(method: str, path: str, *, atomic: bool = False) -> dict[str, str | N
         middleware.process_view(req, None, (), {})
         if atomic:
             with transaction.atomic():
-                seen["read"] = router.db_for_read(CaseFile)
+                seen["read"] = router.db_for_read(model)
         else:
-            seen["read"] = router.db_for_read(CaseFile)
+            seen["read"] = router.db_for_read(model)
         seen["write"] = router.db_for_write(CaseFile)
         return HttpResponse()
 
@@ -54,6 +58,13 @@ def test_dashboard_and_report_pages_read_the_replica(with_replica, path):
 @pytest.mark.parametrize(("method", "path"), [("POST", "/reporting/"), ("GET", "/cases/"), ("GET", "/")])
 def test_writes_and_other_pages_stay_on_the_primary(with_replica, method, path):
     assert _route(method, path) == {"read": None, "write": "default", "after": None}
+
+
+@pytest.mark.parametrize("model", [Session, User, Group, Permission, AccessAttempt], ids=lambda m: m.__name__)
+def test_who_is_asking_is_read_from_the_primary_on_replica_pages(with_replica, model):
+    # A session ended by logout, an account deactivated or a role withdrawn a moment ago must not
+    # still open the dashboard because the replica has not caught up.
+    assert _route("GET", "/reporting/", model=model)["read"] == "default"
 
 
 def test_reads_inside_a_transaction_stay_on_the_primary(with_replica, transactional_db):
