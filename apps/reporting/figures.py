@@ -297,9 +297,11 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, s
 # --- groups of communes (the provinces of a national dashboard) ---------------------------------------
 
 
-def _group_stamps(groups: dict[int, list[int]]) -> dict[int, str]:
-    """A stamp per group: the digest of its communes' stamps (any change in any of them moves it)."""
-    current = stamps(sorted({c for members in groups.values() for c in members}))
+def _group_stamps(groups: dict[int, list[int]], current: dict[int, str] | None = None) -> dict[int, str]:
+    """A stamp per group: the digest of its communes' stamps (any change in any of them moves it).
+    ``current``: the communes' ``stamps`` already read in this request."""
+    if current is None:
+        current = stamps(sorted({c for members in groups.values() for c in members}))
     result = {}
     for group_id, members in groups.items():
         digest = hashlib.blake2b(digest_size=16)
@@ -309,7 +311,9 @@ def _group_stamps(groups: dict[int, list[int]]) -> dict[int, str]:
     return result
 
 
-def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> list[IndicatorTable]:
+def group_many(
+    *, groups: dict[int, list[int]], windows: Sequence[Window], current: dict[int, str] | None = None
+) -> list[IndicatorTable]:
     """Indicators of each group of communes (unit id → its communes), as ``compute_many`` gives them
     per commune: ``by_commune`` is keyed by the group's unit. A group's totals are stored as a row of
     its unit, valid while none of its communes changed; a stale group is summed again from its
@@ -317,12 +321,13 @@ def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> li
     windows = [(s, e) for s, e in windows]
     groups = {g: sorted(members) for g, members in groups.items()}
     all_ids = sorted({c for members in groups.values() for c in members})
-    current = _group_stamps(groups) if enabled() else {}
+    commune_stamps = current
+    current = _group_stamps(groups, commune_stamps) if enabled() else {}
     stored = _read_windows(list(groups), windows, current) if enabled() else {}
     stale = [g for g in groups if any((g, w) not in stored for w in windows)]
     if stale:
         members = sorted({c for g in stale for c in groups[g]})
-        per_commune = compute_many(commune_ids=members, windows=windows)
+        per_commune = compute_many(commune_ids=members, windows=windows, current=commune_stamps)
         rows = []
         for g in stale:
             overrides = indicators.shared_totals(commune_ids=groups[g], windows=windows)
@@ -342,12 +347,16 @@ def group_many(*, groups: dict[int, list[int]], windows: Sequence[Window]) -> li
     return _tables(list(groups), all_ids, windows, stored)
 
 
-def group_breakdowns(*, groups: dict[int, list[int]], end: dt.date) -> dict[str, Any]:
-    """``breakdowns`` of all the groups' communes, from a stored breakdown per group."""
+def group_breakdowns(
+    *, groups: dict[int, list[int]], end: dt.date, current: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """``breakdowns`` of all the groups' communes, from a stored breakdown per group (``current``:
+    the communes' ``stamps`` already read in this request)."""
     groups = {g: sorted(members) for g, members in groups.items()}
     if not enabled():
         return indicators.breakdowns(commune_ids=[c for members in groups.values() for c in members], end=end)
-    current = _group_stamps(groups)
+    commune_stamps = current
+    current = _group_stamps(groups, commune_stamps)
     stored = {
         unit_id: data
         for unit_id, stamp, data in StoredFigures.objects.filter(
@@ -359,7 +368,7 @@ def group_breakdowns(*, groups: dict[int, list[int]], end: dt.date) -> dict[str,
     if stale:
         rows = []
         for g in stale:
-            stored[g] = breakdowns(commune_ids=groups[g], end=end)
+            stored[g] = breakdowns(commune_ids=groups[g], end=end, current=commune_stamps)
             rows.append(
                 StoredFigures(
                     unit_id=g, kind=StoredFigures.BREAKDOWN, start=end, end=end, stamp=current[g], data=stored[g]

@@ -241,6 +241,8 @@ class IndicatorTable:
     assessment: dict[str, Any] | None = None
     #: indicator code → why it could not be computed
     missing: dict[str, str] = field(default_factory=dict)
+    #: only ``total`` is complete; ``by_commune`` holds just the communes a caller asked for
+    totals_only: bool = False
 
     def get(self, commune_id: int, code: str) -> Value:
         return self.by_commune.get(commune_id, {}).get(code)

@@ -519,15 +519,16 @@ def gather(
     index = {p.pk: i for i, p in enumerate(periods)}
     windows = [(p.start, p.end) for p in periods]
     locked: dict[int, dict[int, Submission]] = {}
+    root = unit if unit is not None else getattr(user, "area", None)
     if by_child is None:
+        for submission in services.approved_submissions(period_ids=index, commune_ids=ids):
+            locked.setdefault(submission.period_id, {})[submission.commune_id] = submission
         tables = cached(
             "windows",
             [ids, windows],
-            lambda: figures.compute_many(commune_ids=ids, windows=windows, current=current),
+            lambda: _window_tables(ids, periods, period, current, root, locked),
             stamp,
         )
-        for submission in services.approved_submissions(period_ids=index, commune_ids=ids):
-            locked.setdefault(submission.period_id, {})[submission.commune_id] = submission
     else:
         # A country: one row per province, summed from stored per-province figures. Submissions
         # lock communes' own figures; the national picture is the live one.
@@ -548,7 +549,7 @@ def gather(
         live_breakdowns = cached(
             "breakdowns",
             [live_ids, period.end],
-            lambda: figures.breakdowns(commune_ids=live_ids, end=period.end, current=current),
+            lambda: _live_breakdowns(live_ids, period.end, current, root),
             stamp,
         )
     row_ids = ids if by_child is None else list(by_child)
@@ -589,6 +590,72 @@ def gather(
     )
 
 
+def _scope_group(ids: list[int], root: AdministrativeUnit | None) -> int | None:
+    """The unit whose stored group rows may hold the totals of ``ids`` (several communes under a
+    unit of the scope), else None: those communes are read one by one."""
+    if len(ids) < 2 or root is None or root.level == Level.COMMUNE or not figures.enabled():
+        return None
+    return root.pk
+
+
+def _window_tables(
+    ids: list[int],
+    periods: list[ReportingPeriod],
+    period: ReportingPeriod,
+    current: dict[int, str] | None,
+    root: AdministrativeUnit | None,
+    locked: dict[int, dict[int, Submission]],
+) -> list[indicators.IndicatorTable]:
+    """The indicator table of each period: per commune for ``period`` (the communes table, the
+    levels, who has data), and for the other periods (the trend, the comparisons) only what they
+    show: the scope's total, read from ONE stored group row per window (``figures.group_many``), plus
+    the live values of the communes whose approved snapshot replaces them there (``overlay``).
+
+    Reading the 124 communes of a province for 16 windows was 2,000 stored rows to decode and sum on
+    every dashboard; the totals are the same sums, stored once per scope and data stamp."""
+    windows = [(p.start, p.end) for p in periods]
+    group = _scope_group(ids, root)
+    if group is None:
+        return figures.compute_many(commune_ids=ids, windows=windows, current=current)
+    now = (period.start, period.end)
+    others = [w for w in windows if w != now]
+    tables = {now: figures.compute_many(commune_ids=ids, windows=[now], current=current)[0]}
+    if others:
+        totals = figures.group_many(groups={group: ids}, windows=others, current=current)
+        locked_ids = sorted({cid for p in periods if (p.start, p.end) != now for cid in locked.get(p.pk, {})})
+        live = (
+            dict(
+                zip(others, figures.compute_many(commune_ids=locked_ids, windows=others, current=current), strict=True)
+            )
+            if locked_ids
+            else {}
+        )
+        for w, table in zip(others, totals, strict=True):
+            tables[w] = indicators.IndicatorTable(
+                start=w[0],
+                end=w[1],
+                commune_ids=ids,
+                by_commune=live[w].by_commune if w in live else {},
+                total=table.total,
+                level_labels=table.level_labels,
+                assessment=table.assessment,
+                missing=table.missing,
+                totals_only=True,
+            )
+    return [tables[w] for w in windows]
+
+
+def _live_breakdowns(
+    live_ids: list[int], end: dt.date, current: dict[int, str] | None, root: AdministrativeUnit | None
+) -> dict[str, Any]:
+    """The breakdowns of the communes without a locked snapshot: one stored group breakdown of the
+    scope when it holds several communes, else the communes' own."""
+    group = _scope_group(live_ids, root)
+    if group is None:
+        return figures.breakdowns(commune_ids=live_ids, end=end, current=current)
+    return figures.group_breakdowns(groups={group: live_ids}, end=end, current=current)
+
+
 def overlay(g: Gathered) -> Overlaid:
     """Put the locked snapshots over the live figures: values of every window, the breakdowns of
     the period, the trend's gaps and the communes with data. No query."""
@@ -602,19 +669,21 @@ def overlay(g: Gathered) -> Overlaid:
         parts.append(g.live_breakdowns)
     breakdowns = indicators.merge_breakdowns(parts, g.period.end)
     # a trend period in which no commune of the scope has data is a gap, not a zero
-    gaps = (
-        [False] * len(g.trend_periods)
-        if g.by_child is not None
-        else [
-            not coverage.communes_with_data(
-                {cid: results[p.pk][0].get(cid) or {} for cid in g.ids}, g.locked.get(p.pk, {})
-            )
-            for p in g.trend_periods
-        ]
-    )
+    gaps = [False] * len(g.trend_periods) if g.by_child is not None else [_gap(g, p) for p in g.trend_periods]
     by_commune = results[g.period.pk][0]
     with_data = coverage.communes_with_data({cid: by_commune.get(cid, {}) for cid in g.ids}, g.locked_now)
     return Overlaid(results=results, breakdowns=breakdowns, gaps=gaps, with_data=with_data)
+
+
+def _gap(g: Gathered, p: ReportingPeriod) -> bool:
+    """No commune of the scope has data for ``p``: no approved report, and no record in the live
+    figures. Counts are never negative, so the total has a record exactly when a commune has."""
+    if g.locked.get(p.pk):
+        return False
+    table = g.tables[g.index[p.pk]]
+    if table.totals_only:
+        return not coverage.has_records(table.total)
+    return not coverage.communes_with_data({cid: table.by_commune.get(cid) or {} for cid in g.ids})
 
 
 def dashboard(

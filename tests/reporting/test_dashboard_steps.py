@@ -74,3 +74,38 @@ def test_the_cached_dashboard_follows_submissions_without_a_data_change(
         selectors.dashboard(user=province_staff, unit=None, period=period)
     assert len(hit.captured_queries) < len(live.captured_queries)
     cache.clear()
+
+
+@pytest.mark.parametrize("stored_twice", [False, True], ids=["first read", "group rows stored"])
+def test_scope_totals_from_group_rows_equal_the_communes_summed(
+    locked_province, province_staff, monkeypatch, stored_twice
+):
+    """Issue 10 §7: the trend and comparison windows read the scope's stored total (one group row
+    per window) instead of every commune's row; the page must not change, an approved snapshot in
+    one of those windows included (here one that differs from the live figures)."""
+    from apps.reporting.models import Submission
+
+    sub = Submission.objects.get(period=locked_province)
+    snapshot = dict(sub.snapshot)
+    snapshot["indicators"] = {**snapshot["indicators"], "people_new": 7, "crime_cases": 3}
+    Submission.objects.filter(pk=sub.pk).update(snapshot=snapshot)
+    later = period_get("quarter", 2026, 2)  # Q1 is its previous period and part of its trend
+    grouped = selectors.dashboard(user=province_staff, unit=None, period=later)
+    if stored_twice:
+        grouped = selectors.dashboard(user=province_staff, unit=None, period=later)
+    gathered = selectors.gather(user=province_staff, unit=None, period=later)
+    assert any(t.totals_only for t in gathered.tables)  # the group rows were used
+    monkeypatch.setattr(selectors, "_scope_group", lambda ids, root: None)
+    per_commune = selectors.dashboard(user=province_staff, unit=None, period=later)
+    assert _plain(grouped) == _plain(per_commune)
+    previous = {f.code: f.previous for f in grouped.key_figures}
+    assert previous["people_new"] >= 7 and previous["crime_cases"] >= 3
+
+
+def test_a_trend_period_without_any_record_is_a_gap_on_group_rows(world, province_staff):
+    # nothing recorded anywhere: every trend point is a gap ("chưa có số liệu"), not a zero
+    period = period_get("quarter", 2026, 2)
+    gathered = selectors.gather(user=province_staff, unit=None, period=period)
+    assert any(t.totals_only for t in gathered.tables)
+    overlaid = selectors.overlay(gathered)
+    assert overlaid.gaps and all(overlaid.gaps)
