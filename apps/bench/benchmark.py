@@ -923,7 +923,10 @@ def ensure_users(province: AdministrativeUnit) -> BenchUsers:
     def user(username: str, role: str, area: AdministrativeUnit, full_name: str):
         obj, _created = User.objects.get_or_create(username=username)
         obj.full_name, obj.area, obj.is_active = full_name, area, True
-        obj.set_unusable_password()
+        if obj.has_usable_password():
+            # a new unusable password would change the session hash and log out every other
+            # benchmark running with this account at the same time
+            obj.set_unusable_password()
         obj.save()
         obj.groups.set([Group.objects.get(name=role)])
         return User.objects.get(pk=obj.pk)

@@ -555,10 +555,10 @@ def gather(
     row_ids = ids if by_child is None else list(by_child)
     names = {
         u.pk: u
-        for u in AdministrativeUnit.objects.filter(pk__in=row_ids).only("pk", "code", "full_name", "search_name")
+        for u in AdministrativeUnit.objects.filter(pk__in_ids=row_ids).only("pk", "code", "full_name", "search_name")
     }
     submissions = (
-        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in=ids)}
+        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in_ids=ids)}
         if by_child is None
         else {}
     )
@@ -729,7 +729,7 @@ def _submissions_state(scope: Scope) -> str:
     if scope.by_child is not None:
         return ""
     rows = (
-        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in=scope.ids)
+        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in_ids=scope.ids)
         .order_by("pk")
         .values_list("pk", "status", "version")
     )

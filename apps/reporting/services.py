@@ -182,7 +182,7 @@ class Figures:
 def approved_submissions(*, period_ids: Iterable[int], commune_ids: Iterable[int]) -> list[Submission]:
     return list(
         Submission.objects.filter(
-            period_id__in=list(period_ids), commune_id__in=list(commune_ids), status=SubmissionStatus.APPROVED
+            period_id__in=list(period_ids), commune_id__in_ids=list(commune_ids), status=SubmissionStatus.APPROVED
         ).only("pk", "period_id", "commune_id", "status", "snapshot", "version")
     )
 
