@@ -122,3 +122,10 @@ def test_day_filter_writes_what_the_date_filter_writes():
         ours = Template("{% load formatting %}{{ d|day }}").render(context)
         assert ours == Template('{{ d|date:"d/m/Y" }}').render(context)
     assert Template('{% load formatting %}{{ d|day|default:"—" }}').render(Context({"d": None})) == "—"
+
+
+@pytest.mark.parametrize("value", [0, 7, -7, 999, 1000, -1000, 1234567, -98765432, 10**15])
+@pytest.mark.parametrize("places", [None, 0, 1, 3])
+def test_whole_numbers_take_the_short_path_and_write_the_same(value, places):
+    # the int fast path must write exactly what the Decimal path writes for the same count
+    assert f.number(value, places) == f.number(D(value), places)
