@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.reporting import selectors, services
 from apps.reporting.periods import period_get
+from apps.reporting.selectors import gathering
 
 from .helpers import build_province
 
@@ -95,7 +96,7 @@ def test_scope_totals_from_group_rows_equal_the_communes_summed(
         grouped = selectors.dashboard(user=province_staff, unit=None, period=later)
     gathered = selectors.gather(user=province_staff, unit=None, period=later)
     assert any(t.totals_only for t in gathered.tables)  # the group rows were used
-    monkeypatch.setattr(selectors, "_scope_group", lambda ids, root: None)
+    monkeypatch.setattr(gathering, "_scope_group", lambda ids, root: None)
     per_commune = selectors.dashboard(user=province_staff, unit=None, period=later)
     assert _plain(grouped) == _plain(per_commune)
     previous = {f.code: f.previous for f in grouped.key_figures}
