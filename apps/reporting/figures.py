@@ -41,7 +41,7 @@ from django.db.models.fields.json import KT
 from apps.areas.choices import Level
 from apps.audit.models import AreaChange
 
-from . import indicators
+from . import demographics, indicators
 from .indicators import INDICATORS, IndicatorTable, Value
 from .models import StoredFigures
 
@@ -266,11 +266,11 @@ def _save(rows: list[StoredFigures]) -> None:
 
 
 def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, str] | None = None) -> dict[str, Any]:
-    """``indicators.breakdowns`` from the stored per-commune breakdowns (stale communes recomputed);
+    """``demographics.breakdowns`` from the stored per-commune breakdowns (stale communes recomputed);
     ``current`` as in ``compute_many``."""
     ids = indicators._ids(commune_ids)
     if not enabled() or not ids:
-        return indicators.breakdowns(commune_ids=ids, end=end)
+        return demographics.breakdowns(commune_ids=ids, end=end)
     current = stamps(ids) if current is None else current
     stored = {
         unit_id: data
@@ -281,7 +281,7 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, s
     }
     stale = [cid for cid in ids if cid not in stored]
     if stale:
-        fresh = indicators.breakdowns_by_commune(commune_ids=stale, end=end)
+        fresh = demographics.breakdowns_by_commune(commune_ids=stale, end=end)
         stored.update(fresh)
         _save(
             [
@@ -291,7 +291,7 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, s
                 for cid in stale
             ]
         )
-    return indicators.merge_breakdowns((stored[cid] for cid in ids), end)
+    return demographics.merge_breakdowns((stored[cid] for cid in ids), end)
 
 
 # --- groups of communes (the provinces of a national dashboard) ---------------------------------------
@@ -354,7 +354,7 @@ def group_breakdowns(
     the communes' ``stamps`` already read in this request)."""
     groups = {g: sorted(members) for g, members in groups.items()}
     if not enabled():
-        return indicators.breakdowns(commune_ids=[c for members in groups.values() for c in members], end=end)
+        return demographics.breakdowns(commune_ids=[c for members in groups.values() for c in members], end=end)
     commune_stamps = current
     current = _group_stamps(groups, commune_stamps)
     stored = {
@@ -375,4 +375,4 @@ def group_breakdowns(
                 )
             )
         _save(rows)
-    return indicators.merge_breakdowns((stored[g] for g in groups), end)
+    return demographics.merge_breakdowns((stored[g] for g in groups), end)

@@ -54,7 +54,7 @@ from apps.core.collation import vi_order
 from apps.core.dates import today
 from apps.core.locking import lock_for_update, person_name
 
-from . import actions, figures, indicators
+from . import actions, demographics, figures, indicators
 from .indicators import INDICATORS, Value
 from .models import ReportingPeriod, Submission, SubmissionStatus
 
@@ -122,7 +122,7 @@ def build_snapshot(*, commune: AdministrativeUnit, period: ReportingPeriod) -> d
         "commune": {"id": commune.pk, "code": commune.code, "name": commune.full_name},
         "computed_at": timezone.now().isoformat(),
         "indicators": {code: _json_value(v) for code, v in values.items()},
-        "breakdowns": indicators.breakdowns(commune_ids=[commune.pk], end=period.end),
+        "breakdowns": demographics.breakdowns(commune_ids=[commune.pk], end=period.end),
         "level": {"code": level, "label": table.level_labels.get(level, "")},
         "assessment": table.assessment,
         "missing": table.missing,
@@ -237,7 +237,7 @@ def figures_for(*, user, unit: AdministrativeUnit, period: ReportingPeriod, with
         parts = [(s.snapshot or {}).get("breakdowns") or {} for s in approved.values()]
         if live_ids:
             parts.append(figures.breakdowns(commune_ids=live_ids, end=period.end))
-        parts_breakdowns = indicators.merge_breakdowns(parts, period.end)
+        parts_breakdowns = demographics.merge_breakdowns(parts, period.end)
     submission = None
     level = level_label = ""
     if unit.level == Level.COMMUNE and ids:

@@ -193,7 +193,7 @@ def _assessment(data: dict[str, Any] | None) -> dict[str, Any] | None:
 def _breakdowns(table, period) -> list[dict[str, Any]]:
     """The people with an open file at the end of the period by sex, age band, ethnicity group and
     substance: locked snapshots where approved, live for the rest (as ``figures_for`` merges them)."""
-    from apps.reporting import figures, indicators
+    from apps.reporting import demographics, figures
     from apps.reporting.services import approved_submissions
 
     ids = list(table.rows)
@@ -205,7 +205,7 @@ def _breakdowns(table, period) -> list[dict[str, Any]]:
     live = [i for i in ids if i not in locked]
     if live:
         parts.append(figures.breakdowns(commune_ids=live, end=period.end))
-    merged = indicators.merge_breakdowns(parts, period.end)
+    merged = demographics.merge_breakdowns(parts, period.end)
     titles = [
         ("sex", "Theo giới tính"),
         ("age_band", "Theo độ tuổi"),

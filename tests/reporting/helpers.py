@@ -19,7 +19,7 @@ from apps.cases.workflow import add_months
 from apps.registers import services as register_services
 from apps.registers.choices import HotspotStatus
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
-from apps.reporting.indicators import age_band
+from apps.reporting.demographics import age_band
 from tests.factories.cases import advance, make_case
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.audit.models import AreaChange
 from apps.audit.services import audit_record
 from apps.cases import services as case_services
-from apps.reporting import figures, indicators
+from apps.reporting import demographics, figures, indicators
 from apps.reporting.models import StoredFigures
 
 from .helpers import Q1, build_province, expected_breakdown, expected_counts
@@ -129,12 +129,12 @@ def test_bulk_import_moves_the_stamp_of_its_commune(world, province, ids, office
 
 
 def test_breakdowns_from_stored_rows_equal_the_live_ones(world, province, ids):
-    live = indicators.breakdowns(commune_ids=ids, end=Q1[1])
+    live = demographics.breakdowns(commune_ids=ids, end=Q1[1])
     assert figures.breakdowns(commune_ids=ids, end=Q1[1]) == live  # cold
     assert figures.breakdowns(commune_ids=ids, end=Q1[1]) == live  # warm
     expected = expected_breakdown([world.commune_a, world.commune_b], Q1[1])
     assert live["total"] == expected["total"]
-    per_commune = indicators.breakdowns_by_commune(commune_ids=ids, end=Q1[1])
+    per_commune = demographics.breakdowns_by_commune(commune_ids=ids, end=Q1[1])
     assert sum(b["total"] for b in per_commune.values()) == live["total"]
 
 

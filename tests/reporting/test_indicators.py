@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.reporting import indicators
+from apps.reporting import demographics, indicators
 from apps.reporting.indicators import INDICATORS, compute, compute_many
 
 from .helpers import PREVENTION, Q1, build_province, expected_breakdown, expected_counts
@@ -109,7 +109,7 @@ def test_transfer_counts_in_the_commune_holding_the_file_then(world, province):
 
 def test_breakdowns_equal_independent_counts(world, province):
     communes = [world.commune_a, world.commune_b]
-    got = indicators.breakdowns(commune_ids=[c.pk for c in communes], end=Q1[1])
+    got = demographics.breakdowns(commune_ids=[c.pk for c in communes], end=Q1[1])
     expected = expected_breakdown(communes, Q1[1])
     assert got["total"] == expected["total"] == 6  # the stock only (issue 10 §1)
     assert {i["code"]: i["count"] for i in got["sex"]} == expected["sex"]
@@ -125,7 +125,7 @@ def test_no_personal_data_in_the_structures(world, province):
     from .helpers import SECRET_NAMES
 
     table = compute(commune_ids=[world.commune_a.pk, world.commune_b.pk], start=Q1[0], end=Q1[1])
-    text = repr(table) + repr(indicators.breakdowns(commune_ids=[world.commune_a.pk], end=Q1[1]))
+    text = repr(table) + repr(demographics.breakdowns(commune_ids=[world.commune_a.pk], end=Q1[1]))
     for name in SECRET_NAMES:
         assert name not in text
 
@@ -138,7 +138,7 @@ def test_empty_commune_list():
 def _queries(ids) -> int:
     with CaptureQueriesContext(connection) as ctx:
         compute(commune_ids=ids, start=Q1[0], end=Q1[1])
-        indicators.breakdowns(commune_ids=ids, end=Q1[1])
+        demographics.breakdowns(commune_ids=ids, end=Q1[1])
     return len(ctx.captured_queries)
 
 

@@ -12,7 +12,7 @@ from apps.accounts import roles
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.bench.national import national_units_create
-from apps.reporting import figures, indicators, selectors
+from apps.reporting import demographics, figures, indicators, selectors
 from apps.reporting.models import StoredFigures
 from apps.reporting.periods import period_get
 from tests.factories.accounts import UserFactory
@@ -54,7 +54,7 @@ def test_country_dashboard_sums_each_province_from_its_communes(nation):
         assert row.values == expected
         assert row.state_label == f"{len(members)} xã, phường"
     assert {f.code: f.value for f in dash.key_figures} == {f.code: live.total[f.code] for f in dash.key_figures}
-    assert dash.breakdown_total == indicators.breakdowns(commune_ids=all_ids, end=period.end)["total"] > 0
+    assert dash.breakdown_total == demographics.breakdowns(commune_ids=all_ids, end=period.end)["total"] > 0
     assert dash.tiles is None  # no picture of thousands of communes; the table links to each province
     assert StoredFigures.objects.filter(unit__in=provinces).exists()
 

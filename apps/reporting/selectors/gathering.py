@@ -12,7 +12,7 @@ from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
 from apps.core.collation import vi_order
 
-from .. import coverage, figures, indicators, maps, services
+from .. import coverage, demographics, figures, indicators, maps, services
 from ..indicators import INDICATORS, Value
 from ..models import ReportingPeriod, Submission
 from ..periods import period_previous, period_same_last_year, recent_periods
@@ -313,7 +313,7 @@ def overlay(g: Gathered) -> Overlaid:
     parts = [(s.snapshot or {}).get("breakdowns") or {} for s in g.locked_now.values()]
     if g.live_breakdowns is not None:
         parts.append(g.live_breakdowns)
-    breakdowns = indicators.merge_breakdowns(parts, g.period.end)
+    breakdowns = demographics.merge_breakdowns(parts, g.period.end)
     # a trend period in which no commune of the scope has data is a gap, not a zero
     gaps = [False] * len(g.trend_periods) if g.by_child is not None else [_gap(g, p) for p in g.trend_periods]
     by_commune = results[g.period.pk][0]

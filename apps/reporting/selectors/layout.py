@@ -15,7 +15,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.core import formatting
 from apps.core.collation import vi_key
 
-from .. import charts, coverage, indicators, maps
+from .. import charts, coverage, demographics, indicators, maps
 from ..indicators import INDICATORS, Value
 from ..models import ReportingPeriod, Submission
 from .board import BOARD_STATES, board_state
@@ -297,7 +297,7 @@ def present(g: Gathered, o: Overlaid, *, unit: AdministrativeUnit | None, sort: 
             charts.hbar_chart(
                 title="Theo dân tộc",
                 items=[(i["label"], i["count"]) for i in bd["ethnicity_group"]]
-                + [(f"– {i['label']}", i["count"]) for i in indicators.top_groups(bd["ethnicity"], 5)],
+                + [(f"– {i['label']}", i["count"]) for i in demographics.top_groups(bd["ethnicity"], 5)],
                 total=bd["total"],
             ),
             charts.hbar_chart(

@@ -37,7 +37,7 @@ from django.urls import reverse
 
 from apps.areas.models import AdministrativeUnit
 from apps.cases.models import CaseEvent, CaseFile
-from apps.reporting import indicators, selectors
+from apps.reporting import demographics, indicators, selectors
 from apps.reporting.periods import latest_ended, period_get
 
 
@@ -209,7 +209,7 @@ class Command(BaseCommand):
                 ),
             }
             report["breakdowns"] = summary(
-                timed(lambda: indicators.breakdowns(commune_ids=communes, end=period.end), o["iterations"])
+                timed(lambda: demographics.breakdowns(commune_ids=communes, end=period.end), o["iterations"])
             )
 
         original_hosts = settings.ALLOWED_HOSTS
@@ -267,7 +267,7 @@ class Command(BaseCommand):
                      f"{c['queries']} truy vấn")  # fmt: skip
             self.log(f"indicators.compute_many ({w['windows']} kỳ của bảng điều khiển): p50 {w['p50_ms']} ms, "
                      f"p95 {w['p95_ms']} ms")  # fmt: skip
-            self.log(f"indicators.breakdowns: p50 {b['p50_ms']} ms, p95 {b['p95_ms']} ms")
+            self.log(f"demographics.breakdowns: p50 {b['p50_ms']} ms, p95 {b['p95_ms']} ms")
         scope = getattr(user.area, "full_name", "") or "toàn hệ thống"
         titles = {"province_dashboard": f"Bảng điều khiển {scope}", "commune_dashboard": f"Bảng điều khiển {commune}"}
         target = o["target_ms"]

@@ -478,7 +478,7 @@ class Command(BaseCommand):
             for key, label in (
                 ("compute", "indicators.compute (1 window)"),
                 ("compute_dashboard_windows", "indicators.compute_many"),
-                ("breakdowns", "indicators.breakdowns"),
+                ("breakdowns", "demographics.breakdowns"),
             ):
                 if r := d.get(key):
                     rows.append((label, f"p50 {r['p50_ms']:,.0f} ms, p95 {r['p95_ms']:,.0f} ms"))
