@@ -70,9 +70,16 @@ TIPOFF_FIELDS = [
 INFORMANT_FIELDS = ["full_name", "phone", "address"]
 
 
+# The register links are foreign keys whose attribute names these fields use; ``model_to_dict``
+# knows fields by name only and would drop them, so they are copied by hand under the keys the
+# audit trail has always used.
+_LINK_FIELDS = ("crime_case_id", "hotspot_id")
+
+
 def _tipoff_snapshot(tip_off: TipOff) -> dict[str, Any]:
     # Never the informant: the audit log is read by people who may not see it.
-    data = snapshot(tip_off, fields=TIPOFF_FIELDS)
+    data = snapshot(tip_off, fields=[f for f in TIPOFF_FIELDS if f not in _LINK_FIELDS])
+    data.update({name: getattr(tip_off, name) for name in _LINK_FIELDS})
     data["version"] = tip_off.version
     return data
 
