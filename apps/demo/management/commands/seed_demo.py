@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.areas.models import AdministrativeUnit
 from apps.core.registry import demo_seeders
@@ -8,7 +9,9 @@ from apps.demo.context import DemoContext
 
 
 class Command(BaseCommand):
-    help = "Tạo bộ dữ liệu minh họa (tài khoản mọi vai trò, số liệu) trên đơn vị hành chính thật. Chạy lại được."
+    help = gettext_lazy(
+        "Tạo bộ dữ liệu minh họa (tài khoản mọi vai trò, số liệu) trên đơn vị hành chính thật. Chạy lại được."
+    )
 
     def handle(self, *args, **options):
         if not settings.PCMT_ALLOW_DEMO_DATA:
