@@ -26,12 +26,8 @@ set -euo pipefail
 
 # shellcheck source=run_app.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run_app.sh"
-# shellcheck source=lib/pg_cluster.sh
-source "$REPO_ROOT/scripts/lib/pg_cluster.sh"
 # shellcheck source=lib/prodstack_common.sh
 source "$REPO_ROOT/scripts/lib/prodstack_common.sh"
-cd "$REPO_ROOT"
-export PYTHONUNBUFFERED=1
 
 OFFICERS="${LOADTEST_OFFICERS:-100}"
 STAFF="${LOADTEST_STAFF:-10}"
@@ -68,13 +64,9 @@ STARTED=$SECONDS
 RESULTS="$REPO_ROOT/var/loadtest/$(date -u +%Y%m%dT%H%M%SZ)"
 
 cleanup() {
-    local rc=$? pid
+    local rc=$?
     trap - EXIT INT TERM HUP
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_pids
     if [[ -n "$WORK" ]]; then
         mkdir -p "$RESULTS"
         cp -- "$WORK"/*.log "$WORK"/*.csv "$WORK"/*.jsonl "$WORK"/summary.txt "$RESULTS"/ 2>/dev/null || true
@@ -105,34 +97,12 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pcmt-loadtest.XXXXXX")"
 chmod 700 "$WORK"
-if is_postgres_url "${DATABASE_URL:-}"; then
-    SERVER_URL="$DATABASE_URL"
-    log "PostgreSQL from DATABASE_URL (a fresh database on that server)"
-else
-    pg_cluster_start || die "no PostgreSQL: set DATABASE_URL to a postgres URL or install PostgreSQL"
-    SERVER_URL="$PG_CLUSTER_URL"
-fi
+database_server
 APP_DB="pcmt_loadtest_$(date +%s)_$$"
 "$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$APP_DB"
 
-SECRET="$("$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
-PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
-PROD_ENV=(
-    PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 PYTHONUNBUFFERED=1
-    DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.production
-    DJANGO_SECRET_KEY="$SECRET"
-    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-    DATABASE_URL="$(db_url "$SERVER_URL" "$APP_DB")"
-    DJANGO_MEDIA_ROOT="$WORK/media"
-    DJANGO_STATIC_ROOT="$WORK/static"
-    IMPORT_TMP_DIR="$WORK/imports"
-    PCMT_BACKUP_DIR="$WORK/backups"
-    PCMT_TRUSTED_PROXIES=1
-    PCMT_LOG_FORMAT=json
-    PCMT_HEALTH_MIN_FREE_DISK_MB=50
-)
-prod_env() { env -i "${PROD_ENV[@]}" "$@"; }
-MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
+PASSWORD="$(random_password)"
+prod_env_init "$WORK" "$(db_url "$SERVER_URL" "$APP_DB")"
 
 phase "migrate, load_units, collectstatic"
 env -i "${PROD_ENV[@]}" "${MANAGE[@]}" collectstatic --noinput -v 0 >"$WORK/collectstatic.log" 2>&1 &
@@ -159,11 +129,7 @@ GUNICORN_PID=$!
 PIDS+=("$GUNICORN_PID")
 env -i "${PROD_ENV[@]}" "${MANAGE[@]}" run_worker --interval 0.5 --no-startup-delay >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 60); do
-    "$VENV_PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null && break
-    kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn exited: $(tail -n 20 "$WORK/app.log")"
-    sleep 0.5
-done
+wait_port "$PORT" "$GUNICORN_PID" "$WORK/app.log"
 
 phase "Locust: $OFFICERS officers + $STAFF province staff, spawn $SPAWN_RATE/s, think ${WAIT_MIN}–${WAIT_MAX} s, ${DURATION} s"
 set +e

@@ -17,13 +17,8 @@ set -euo pipefail
 
 # shellcheck source=run_app.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run_app.sh"
-# shellcheck source=lib/pg_cluster.sh
-source "$REPO_ROOT/scripts/lib/pg_cluster.sh"
 # shellcheck source=lib/prodstack_common.sh
 source "$REPO_ROOT/scripts/lib/prodstack_common.sh"
-cd "$REPO_ROOT"
-export PYTHON="$VENV_PY"
-export PYTHONUNBUFFERED=1
 
 WORK=""
 PORT=""
@@ -33,17 +28,10 @@ DBS=()
 STARTED=$SECONDS
 
 cleanup() {
-    local rc=$? pid db
+    local rc=$? db
     trap - EXIT INT TERM HUP
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        # gunicorn's master takes its workers with it; give everything 10 s, then end it.
-        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    if [[ -n "${PORT:-}" ]] && "$VENV_PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
+    stop_pids
+    if [[ -n "${PORT:-}" ]] && answers "$PORT"; then
         printf 'ERROR: something still answers on 127.0.0.1:%s after the cleanup\n' "$PORT" >&2
         rc=1
     fi
@@ -71,13 +59,7 @@ on_exit cleanup
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pcmt-prodstack.XXXXXX")"
 chmod 700 "$WORK"
 
-if is_postgres_url "${DATABASE_URL:-}"; then
-    SERVER_URL="$DATABASE_URL"
-    log "PostgreSQL from DATABASE_URL (fresh databases on that server)"
-else
-    pg_cluster_start || die "no PostgreSQL: set DATABASE_URL to a postgres URL or install PostgreSQL"
-    SERVER_URL="$PG_CLUSTER_URL"
-fi
+database_server
 SUFFIX="$(date +%s)_$$"
 APP_DB="pcmt_prodstack_${SUFFIX}"
 RESTORE_DB="pcmt_prodstack_restore_${SUFFIX}"
@@ -85,29 +67,10 @@ DBS=("$APP_DB" "$RESTORE_DB")
 "$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$APP_DB"
 "$VENV_PY" scripts/prodstack_journey.py createdb "$SERVER_URL" "$RESTORE_DB"
 
-SECRET="$("$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
-# The production environment: nothing from a developer's .env may take part.
-PROD_ENV=(
-    PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 PYTHONUNBUFFERED=1
-    DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.production
-    DJANGO_SECRET_KEY="$SECRET"
-    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-    DATABASE_URL="$(db_url "$SERVER_URL" "$APP_DB")"
-    DJANGO_MEDIA_ROOT="$WORK/media"
-    DJANGO_STATIC_ROOT="$WORK/static"
-    IMPORT_TMP_DIR="$WORK/imports"
-    PCMT_BACKUP_DIR="$WORK/backups"
-    PCMT_TRUSTED_PROXIES=1
-    PCMT_LOG_FORMAT=json
-    PCMT_WORKER_HEARTBEAT_SECONDS=2
-    PCMT_HEALTH_MIN_FREE_DISK_MB=50
-)
-# Background processes are started with `env -i "${PROD_ENV[@]}" ... &`, not through this function:
-# a backgrounded function runs in a subshell, so $! would be that subshell and killing it would
-# leave gunicorn running.
-prod_env() { env -i "${PROD_ENV[@]}" "$@"; }
-MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
-PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
+prod_env_init "$WORK" "$(db_url "$SERVER_URL" "$APP_DB")"
+# The health check's worker beat, short enough for the journey to see it.
+PROD_ENV+=(PCMT_WORKER_HEARTBEAT_SECONDS=2)
+PASSWORD="$(random_password)"
 
 phase "check --deploy, migrate, load_units, collectstatic, accounts"
 prod_env "${MANAGE[@]}" check --deploy --fail-level WARNING
@@ -135,13 +98,7 @@ GUNICORN_PID=$!
 PIDS+=("$GUNICORN_PID")
 env -i "${PROD_ENV[@]}" "${MANAGE[@]}" run_worker --interval 0.5 --no-startup-delay >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 60); do
-    if "$VENV_PY" -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 1)" 2>/dev/null; then
-        break
-    fi
-    kill -0 "$GUNICORN_PID" 2>/dev/null || die "gunicorn exited: $(tail -n 20 "$WORK/app.log")"
-    sleep 0.5
-done
+wait_port "$PORT" "$GUNICORN_PID" "$WORK/app.log"
 
 phase "journey over HTTP (proxy headers: X-Forwarded-Proto https, X-Forwarded-For)"
 prod_env PRODSTACK_OFFICER=prodstack.xa PRODSTACK_PROVINCE=prodstack.tinh PRODSTACK_PASSWORD="$PASSWORD" \

@@ -18,33 +18,19 @@ set -euo pipefail
 
 # shellcheck source=run_app.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/run_app.sh"
-# shellcheck source=lib/pg_cluster.sh
-source "$REPO_ROOT/scripts/lib/pg_cluster.sh"
 # shellcheck source=lib/prodstack_common.sh
 source "$REPO_ROOT/scripts/lib/prodstack_common.sh"
-cd "$REPO_ROOT"
-export PYTHON="$VENV_PY"
-export PYTHONUNBUFFERED=1
 
 WORK=""
 PORTS=()
 PIDS=()
 STARTED=$SECONDS
 
-# True when something accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no Python start-up).
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 cleanup() {
-    local rc=$? pid port
+    local rc=$? port
     trap - EXIT INT TERM HUP
     log "[$((SECONDS - STARTED))s] stopping everything"
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_pids
     for port in "${PORTS[@]}"; do
         if answers "$port"; then
             printf 'ERROR: something still answers on 127.0.0.1:%s after the cleanup\n' "$port" >&2
@@ -69,16 +55,6 @@ cleanup() {
 }
 on_exit cleanup
 
-wait_port() {
-    local port="$1" pid="$2" logfile="$3"
-    for _ in $(seq 1 240); do
-        answers "$port" && return 0
-        kill -0 "$pid" 2>/dev/null || die "process $pid exited: $(tail -n 20 "$logfile")"
-        sleep 0.25
-    done
-    die "nothing answers on 127.0.0.1:$port: $(tail -n 20 "$logfile")"
-}
-
 command -v redis-server >/dev/null 2>&1 || _pg_apt_install redis-server || true
 command -v redis-server >/dev/null 2>&1 || die "redis-server not found (Debian: apt-get install redis-server)"
 
@@ -97,20 +73,8 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --d
 PIDS+=($!)
 REDIS_PID=$!
 
-SECRET="$("$VENV_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
-PROD_ENV=(
-    PATH="$PATH" HOME="${HOME:-/tmp}" LANG=C.UTF-8 PYTHONUNBUFFERED=1
-    DJANGO_SETTINGS_MODULE=tuyenquang_pcmt.settings.production
-    DJANGO_SECRET_KEY="$SECRET"
-    DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-    DATABASE_URL="$PG_CLUSTER_URL"
-    DJANGO_MEDIA_ROOT="$WORK/media"
-    DJANGO_STATIC_ROOT="$WORK/static"
-    IMPORT_TMP_DIR="$WORK/imports"
-    PCMT_BACKUP_DIR="$WORK/backups"
-    PCMT_TRUSTED_PROXIES=1
-    PCMT_LOG_FORMAT=json
-    PCMT_HEALTH_MIN_FREE_DISK_MB=50
+prod_env_init "$WORK" "$PG_CLUSTER_URL"
+PROD_ENV+=(
     # The shared services of this mode.
     REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
     PCMT_TASKS_BACKEND=rq
@@ -118,9 +82,7 @@ PROD_ENV=(
     # which is how the journey sees which server a page read from.
     CONN_MAX_AGE=0
 )
-MANAGE=("$VENV_PY" "$REPO_ROOT/manage.py")
-prod_env() { env -i "${PROD_ENV[@]}" "$@"; }
-PASSWORD="$("$VENV_PY" -c 'import secrets; print("Pc" + secrets.token_urlsafe(12) + "-9x")')"
+PASSWORD="$(random_password)"
 
 phase "streaming replica (pg_basebackup -R), then migrate beside collectstatic"
 # The replica first: it then follows the migration through the WAL stream, as it would in production,

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms.models import model_to_dict
 
+from apps.core import actors
 from apps.core.context import get_request_context
 
 from .models import AreaChange, AuditLogEntry
@@ -57,12 +58,15 @@ def _entry(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     message: str = "",
-    username: str = "",
+    username: str | None = None,
 ) -> AuditLogEntry:
     ctx = get_request_context()
     if area is None:
         area = _default_area()
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    is_user = actors.is_user(actor)
+    if username is None:
+        # core.actors: the system's rows are named "system" unless the caller names the origin.
+        username = actors.SYSTEM_USERNAME if actors.is_system(actor) else ""
     return AuditLogEntry(
         actor=actor if is_user else None,
         actor_username=(actor.get_username() if is_user else username)[:150],
@@ -89,7 +93,7 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     message: str = "",
-    username: str = "",
+    username: str | None = None,
 ) -> AuditLogEntry:
     """Append one entry. ``area`` decides who may read the entry; province-wide when omitted."""
     entry = _entry(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import map_projection
 from apps.audit.services import audit_record, changed_fields, snapshot
-from apps.core import locking, scoping
+from apps.core import actors, locking, scoping
 from apps.core.collation import vi_order
 
 from . import actions, rules, selectors
@@ -43,10 +43,6 @@ ASSESSMENT_RUN = actions.ASSESSMENT_RUN
 ASSESSMENT_APPROVE = actions.ASSESSMENT_APPROVE
 ASSESSMENT_SUPERSEDE = actions.ASSESSMENT_SUPERSEDE
 RESULT_OVERRIDE = actions.RESULT_OVERRIDE
-
-
-def _is_user(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def _require(actor, perm: str) -> None:
@@ -92,7 +88,7 @@ def write_spec(
         "version": spec.version,
         "bands_cascade": spec.bands_cascade,
     }
-    if _is_user(actor):
+    if actors.is_user(actor):
         fields["updated_by_id"] = actor.pk
     if rule_set is None:
         rule_set = rule_set_model.objects.create(code=spec.code, **fields)
@@ -372,7 +368,7 @@ def _stale_route(current: KeyRoute, _expected_version: int) -> str:
 def keyroute_update(*, actor, route: KeyRoute, data: dict[str, Any], expected_version: int | None) -> KeyRoute:
     """Edit a route; refused when someone saved it since ``expected_version`` (optimistic lock)."""
     _require(actor, "classification.change_keyroute")
-    if _is_user(actor):
+    if actors.is_user(actor):
         scoping.ensure_can(actor, "change", route)
     current = locking.lock_for_update(route, expected_version, message=_stale_route)
     before = snapshot(current, KEYROUTE_FIELDS)
@@ -393,7 +389,7 @@ def keyroute_update(*, actor, route: KeyRoute, data: dict[str, Any], expected_ve
 @transaction.atomic
 def keyroute_delete(*, actor, route: KeyRoute) -> None:
     _require(actor, "classification.delete_keyroute")
-    if _is_user(actor):
+    if actors.is_user(actor):
         scoping.ensure_can(actor, "delete", route)
     audit_record(
         actor=actor, action=KEYROUTE_DELETE, obj=route, area=route.commune, before=snapshot(route, KEYROUTE_FIELDS)
@@ -508,7 +504,7 @@ def assessment_override(*, actor, result: AssessmentResult, level: str, reason: 
     is a proposal: approved results are history and never change (re-run and approve instead)."""
     _require(actor, "classification.override_assessment")
     result = AssessmentResult.objects.select_for_update().select_related("assessment", "commune").get(pk=result.pk)
-    if _is_user(actor) and not scoping.can(actor, "view", result):
+    if actors.is_user(actor) and not scoping.can(actor, "view", result):
         raise PermissionDenied(_("Xã, phường nằm ngoài phạm vi được giao."))
     assessment = result.assessment
     if assessment.status != AssessmentStatus.PROPOSED:

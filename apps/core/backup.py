@@ -82,8 +82,8 @@ def _commit() -> str:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return os.environ.get("PCMT_APP_COMMIT", "")
-    return result.stdout.strip() if result.returncode == 0 else os.environ.get("PCMT_APP_COMMIT", "")
+        return settings.PCMT_APP_COMMIT
+    return result.stdout.strip() if result.returncode == 0 else settings.PCMT_APP_COMMIT
 
 
 def _app_version() -> str:
@@ -140,7 +140,7 @@ def pg_tool(name: str, server_version_num: int | None = None) -> str:
     """pg_dump/pg_restore: PCMT_PG_BIN_DIR if set, else Debian's binaries of the server's major
     version (pg_dump refuses a newer server), else PATH, else the newest /usr/lib/postgresql/*/bin
     (the same search as scripts/lib/pg_cluster.sh)."""
-    configured = getattr(settings, "PCMT_PG_BIN_DIR", "")
+    configured = settings.PCMT_PG_BIN_DIR
     if configured:
         return str(Path(configured) / name)
     if server_version_num:

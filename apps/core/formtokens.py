@@ -79,7 +79,7 @@ def _processed(response: HttpResponse) -> bool:
 
 
 def _purge() -> None:
-    keep = getattr(settings, "FORM_TOKEN_KEEP_DAYS", 30)
+    keep = settings.FORM_TOKEN_KEEP_DAYS
     UsedFormToken.objects.filter(used_at__lt=timezone.now() - dt.timedelta(days=keep)).delete()
 
 

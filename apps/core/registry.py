@@ -170,3 +170,34 @@ def forget_derived_figures() -> None:
     for listener in _BULK_LISTENERS.values():
         listener()
     cache.clear()
+
+
+# --- demo seeders (dev only) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """One app's part of ``seed_demo``. ``seed(context)`` writes through the app's services and
+    returns how many records it created (0 on a re-run); ``order`` is when it runs (its data may
+    need an earlier seeder's). ``summary`` ("%(n)s hồ sơ mới") joins the command's one-line total at
+    ``summary_order``; ``note`` instead prints a line of its own after it."""
+
+    key: str
+    order: int
+    seed: Callable[[Any], int]
+    summary: str = ""
+    summary_order: int = 0
+    note: str = ""
+
+
+_DEMO_SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    """Filled by the dev-only ``apps.demo`` (one module per app, discovered by its ``ready()``), so
+    production, which does not install it, has no seeder at all."""
+    _DEMO_SEEDERS[seeder.key] = seeder
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return sorted(_DEMO_SEEDERS.values(), key=lambda s: s.order)

@@ -26,6 +26,8 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from apps.core import actors
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -45,20 +47,16 @@ def permission_name(model: type[models.Model], action: str) -> str:
 
 
 # --- actors ------------------------------------------------------------------------------------
-# The system-actor convention: services take ``actor=None`` for the system (management commands,
-# the demo seed, background jobs, data migrations). The system holds every permission and every
-# unit; audit rows and ``created_by`` then name no user. A request always passes ``request.user``.
-
-
-def user_or_none(actor: AnyUser | None):
-    """The user to record as author or editor: ``None`` for the system (or an anonymous actor)."""
-    return actor if getattr(actor, "is_authenticated", False) else None
+# The system-actor convention lives in ``core.actors`` (``actor=None`` is the system, which holds
+# every permission and every unit on the write side). ``user_or_none`` is re-exported because
+# every service has called it through this module.
+user_or_none = actors.user_or_none
 
 
 def require(actor: AnyUser | None, perm: str, message: str | None = None) -> None:
     """THE permission check of the services: ``PermissionDenied`` unless ``actor`` holds ``perm``
     (``<app>.<action>_<model>``, see ``permission_name``). The system (``None``) always may."""
-    if actor is None:
+    if actors.is_system(actor):
         return
     if not (actor.is_authenticated and actor.is_active and actor.has_perm(perm)):
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
@@ -267,10 +265,11 @@ def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, 
     return ids if user.is_superuser else [i for i in ids if i in visible]
 
 
-def ensure_can(user: AnyUser, action: str, obj: models.Model) -> None:
+def ensure_can(user: AnyUser | None, action: str, obj: models.Model) -> None:
     """Raise if the user may not act on ``obj``: 404 when it is out of scope (existence must not
-    leak), 403 when it is in scope but the role lacks the permission."""
-    if can(user, action, obj):
+    leak), 403 when it is in scope but the role lacks the permission. The system (``None``) may,
+    as in ``require``."""
+    if actors.is_system(user) or can(user, action, obj):
         return
     if can(user, "view", obj):
         raise PermissionDenied

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import roles
 from apps.accounts.models import User
 from apps.areas.models import AdministrativeUnit
+from apps.core.registry import DemoSeeder, register_demo_seeder
 
 DEMO_PASSWORD = "PcmtDemo2026"  # noqa: S105 - demo data, printed on purpose
 
@@ -66,3 +68,18 @@ def demo_logins_table(*, province: AdministrativeUnit) -> str:
         unit = _unit(demo.unit_code, province)
         lines.append(f"{demo.username:<18} {DEMO_PASSWORD:<14} {roles.role_label(demo.role):<26} {unit.full_name}")
     return "\n".join(lines)
+
+
+def _seed(context) -> int:
+    context.accounts = seed_users(province=context.province)
+    context.administrator = User.objects.get(username="quantri")
+    context.province_staff = User.objects.get(username="tinh.canbo")
+    context.officers = {
+        unit.code: User.objects.get(username=demo.username)
+        for demo, unit in context.accounts
+        if demo.role == roles.COMMUNE_OFFICER
+    }
+    return len(context.accounts)
+
+
+register_demo_seeder(DemoSeeder("accounts", 0, _seed, summary=_("%(n)s tài khoản"), summary_order=0))

@@ -2,8 +2,11 @@
 
 import random
 
+from django.utils.translation import gettext_lazy as _
+
 from apps.areas.models import AdministrativeUnit
 from apps.areas.services import population_set
+from apps.core.registry import DemoSeeder, register_demo_seeder
 
 DEMO_SOURCE = "Số liệu minh họa (demo)"
 
@@ -20,3 +23,14 @@ def seed_population(*, actor, years=(2024, 2025, 2026)) -> int:
             )
             count += 1
     return count
+
+
+register_demo_seeder(
+    DemoSeeder(
+        "areas",
+        10,
+        lambda context: seed_population(actor=context.administrator),
+        summary=_("%(n)s số liệu dân số"),
+        summary_order=1,
+    )
+)

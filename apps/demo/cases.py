@@ -6,10 +6,12 @@ import datetime as dt
 import random
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.cases import services
 from apps.cases.models import CaseFile, Ethnicity
+from apps.core.registry import DemoSeeder, register_demo_seeder
 
 FAMILY = ["Nguyễn", "Trần", "Hoàng", "Lý", "Ma", "Đặng", "Triệu", "Nông", "Vàng", "Sùng", "Giàng", "Hà", "Lê", "Phạm"]
 MIDDLE_M = ["Văn", "Đức", "Minh", "Seo", "A", "Quang", "Tiến"]
@@ -200,3 +202,25 @@ def seed_past_cases(*, officers: dict[str, object]) -> int:
             )
         created += 1
     return created
+
+
+register_demo_seeder(
+    DemoSeeder(
+        "cases",
+        20,
+        lambda context: seed_cases(officers=context.officers),
+        summary=_("%(n)s hồ sơ mới"),
+        summary_order=2,
+    )
+)
+register_demo_seeder(
+    DemoSeeder(
+        "cases.past",
+        40,
+        lambda context: seed_past_cases(officers=context.officers),
+        note=_(
+            "Hồ sơ năm 2019–2020 ghi theo đơn vị cũ (bản đồ hành chính thời điểm đó): %(n)s hồ sơ mới; "
+            "chạy phân loại năm 2019 hoặc 2020 để xem theo bản đồ năm đó hoặc quy đổi sang đơn vị hiện nay."
+        ),
+    )
+)

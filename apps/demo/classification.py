@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.classification import rules, services
 from apps.classification.models import Assessment, AssessmentResult, KeyRoute, RuleSet
+from apps.core.registry import DemoSeeder, register_demo_seeder
 
 # Communes along the main north–south axis (Quốc lộ 2, Hà Nội – Tuyên Quang – Hà Giang – Thanh Thủy
 # border gate) and Quốc lộ 37/279: plausible key-route communes for a demonstration only.
@@ -44,3 +46,14 @@ def seed_classification(*, actor) -> int:
     services.assessment_approve(actor=actor, assessment=last_year)
     services.assessment_run(actor=actor, rule_set=rule_set, year=today.year, note="Dữ liệu minh họa – chờ duyệt")
     return 2
+
+
+register_demo_seeder(
+    DemoSeeder(
+        "classification",
+        50,
+        lambda context: seed_classification(actor=context.province_staff),
+        summary=_("%(n)s lần phân loại"),
+        summary_order=4,
+    )
+)

@@ -13,10 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
+from apps.core.registry import DemoSeeder, register_demo_seeder
 from apps.prevention import services
 from apps.prevention.choices import ActivityKind, EvaluationResult, TipOffStatus, Topic
 from apps.prevention.models import Activity, AudienceGroup, HighRiskPerson, Training
@@ -219,3 +222,25 @@ def _seed_province(communes, province_user, groups, today: dt.date) -> int:
         ),
     )
     return 2
+
+
+def _grant_informant_reader(context) -> int:
+    # The informant's identity is a personal authorisation, never a role: the demo grants it to
+    # the province officer so the protected view can be tried.
+    context.province_staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="prevention", codename="view_informant")
+    )
+    return 0
+
+
+register_demo_seeder(
+    DemoSeeder(
+        "prevention",
+        60,
+        lambda context: seed_prevention(officers=context.officers, province_user=context.province_staff),
+        summary=_("%(n)s bản ghi phòng ngừa"),
+        summary_order=5,
+    )
+)
+# Last, as before the registry: nothing seeded after it reads the permission.
+register_demo_seeder(DemoSeeder("prevention.informant_reader", 90, _grant_informant_reader))

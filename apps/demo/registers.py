@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
+from apps.core.registry import DemoSeeder, register_demo_seeder
 from apps.demo.cases import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, VILLAGES
 from apps.registers import services
 from apps.registers.choices import CaseStage, HotspotKind, HotspotStatus, PlantSpecies
@@ -200,3 +202,14 @@ def seed_registers(*, officers: dict[str, User], seed: int = 2026) -> int:
         if commune.kind == "xa":  # wards are urban: no poppy fields
             created += _cultivation(officer, commune, rng, today)
     return created
+
+
+register_demo_seeder(
+    DemoSeeder(
+        "registers",
+        30,
+        lambda context: seed_registers(officers=context.officers),
+        summary=_("%(n)s bản ghi sổ theo dõi"),
+        summary_order=3,
+    )
+)

@@ -9,8 +9,10 @@ figures next to live ones. Idempotent: communes that already have a submission a
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
+from apps.core.registry import DemoSeeder, register_demo_seeder
 from apps.reporting import services
 from apps.reporting.models import PeriodKind, ReportingPeriod, Submission
 from apps.reporting.periods import periods_generate
@@ -61,3 +63,14 @@ def seed_reporting(*, officers: dict[str, object], province_user) -> int:
                 continue  # the others wait for review
             services.submission_approve(actor=province_user, submission=submission)
     return created
+
+
+register_demo_seeder(
+    DemoSeeder(
+        "reporting",
+        70,
+        lambda context: seed_reporting(officers=context.officers, province_user=context.province_staff),
+        summary=_("%(n)s bản ghi kỳ báo cáo"),
+        summary_order=6,
+    )
+)

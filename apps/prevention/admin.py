@@ -3,6 +3,7 @@ records read-only (they change only through the services). The informant is deli
 registered, and no inline shows it: the admin is one more door it must not leak through."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
 
@@ -79,3 +80,18 @@ class TipOffAdmin(ReadOnlyScopedAdmin):
     list_display = ("__str__", "commune", "channel", "status")
     list_filter = ("status", "channel")
     list_select_related = ("commune",)
+    # The register links show their numbers only: a read-only foreign key would print the linked
+    # record's name and admin link whatever the reader's scope of the registers.
+    _LINKS = {"crime_case": "crime_case_number", "hotspot": "hotspot_number"}
+    exclude = tuple(_LINKS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [self._LINKS.get(name, name) for name in super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=_("mã vụ án liên quan"))
+    def crime_case_number(self, obj: TipOff):
+        return obj.crime_case_id
+
+    @admin.display(description=_("mã điểm, tụ điểm liên quan"))
+    def hotspot_number(self, obj: TipOff):
+        return obj.hotspot_id

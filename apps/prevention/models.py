@@ -393,11 +393,10 @@ class TipOff(VersionedModel):
     """A tip-off from the public about drug activity (tin báo, tố giác), from receipt to its
     handling result. The informant's identity is NOT here: see ``Informant``.
 
-    ``crime_case_id`` / ``hotspot_id`` are plain integers, not foreign keys: the registers app
-    (``registers.CrimeCase`` / ``registers.Hotspot``) is optional, and a foreign key would make
-    this app's migrations depend on it. The service checks the ids against the registers (in the
-    actor's scope) when that app is installed; pages show a link only for a record the reader may
-    see. A GenericForeignKey would add content types without adding any integrity."""
+    ``crime_case`` / ``hotspot`` link the registers' records. PROTECT, not SET_NULL: a register
+    record is never deleted by the application, and a delete elsewhere (admin, shell) must not
+    change a tip-off silently, without a version bump or an audit row. The service accepts only
+    records in the actor's scope; pages show a link only for a record the reader may see."""
 
     area_lookup = "commune"
 
@@ -414,8 +413,22 @@ class TipOff(VersionedModel):
         _("tình trạng xử lý"), max_length=12, choices=TipOffStatus.choices, default=TipOffStatus.RECEIVED
     )
     result = models.TextField(_("kết quả xử lý"), blank=True)
-    crime_case_id = models.PositiveBigIntegerField(_("mã vụ án liên quan"), null=True, blank=True)
-    hotspot_id = models.PositiveBigIntegerField(_("mã điểm, tụ điểm liên quan"), null=True, blank=True)
+    crime_case = models.ForeignKey(
+        "registers.CrimeCase",
+        verbose_name=_("mã vụ án liên quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tip_offs",
+    )
+    hotspot = models.ForeignKey(
+        "registers.Hotspot",
+        verbose_name=_("mã điểm, tụ điểm liên quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tip_offs",
+    )
     received_by = _user_fk(_("cán bộ tiếp nhận"))
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)

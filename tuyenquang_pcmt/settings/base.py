@@ -358,6 +358,9 @@ LOGGING = {
 PCMT_ALLOW_DEMO_DATA = env.bool("PCMT_ALLOW_DEMO_DATA", default=True)
 # The province whose data this instance holds (statistics-office code, current generation).
 PCMT_PROVINCE_CODE = env("PCMT_PROVINCE_CODE", default="8")
+# Days a used one-time form token is kept (apps/core/formtokens.py): a form re-sent within this
+# time answers with its first result instead of being recorded twice.
+FORM_TOKEN_KEEP_DAYS = env.int("FORM_TOKEN_KEEP_DAYS", default=30)
 
 # ACCESS TO PERSONAL DATA
 # ------------------------------------------------------------------------------
@@ -416,6 +419,9 @@ PCMT_WORKER_HEARTBEAT_SECONDS = env.int("PCMT_WORKER_HEARTBEAT_SECONDS", default
 PCMT_BACKUP_DIR = env.path("PCMT_BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))
 # Folder of pg_dump/pg_restore; empty: the server's major version under /usr/lib/postgresql, else PATH.
 PCMT_PG_BIN_DIR = env.str("PCMT_PG_BIN_DIR", default="")
+# The application's commit recorded in a backup's manifest when the code is not a git checkout
+# (e.g. an installed release); git's HEAD wins when there is one.
+PCMT_APP_COMMIT = env.str("PCMT_APP_COMMIT", default="")
 
 # HEALTH (/healthz/, for the monitoring; no login, no personal data)
 # ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
@@ -70,9 +70,16 @@ TIPOFF_FIELDS = [
 INFORMANT_FIELDS = ["full_name", "phone", "address"]
 
 
+# The register links are foreign keys whose attribute names these fields use; ``model_to_dict``
+# knows fields by name only and would drop them, so they are copied by hand under the keys the
+# audit trail has always used.
+_LINK_FIELDS = ("crime_case_id", "hotspot_id")
+
+
 def _tipoff_snapshot(tip_off: TipOff) -> dict[str, Any]:
     # Never the informant: the audit log is read by people who may not see it.
-    data = snapshot(tip_off, fields=TIPOFF_FIELDS)
+    data = snapshot(tip_off, fields=[f for f in TIPOFF_FIELDS if f not in _LINK_FIELDS])
+    data.update({name: getattr(tip_off, name) for name in _LINK_FIELDS})
     data["version"] = tip_off.version
     return data
 
@@ -81,7 +88,9 @@ def _check_register_link(actor, model_name: str, pk: int | None, field_name: str
     if not pk:
         return
     model = django_apps.get_model("registers", model_name)
-    if not scoping.visible_to(model.objects.all(), actor).filter(pk=pk).exists():
+    # The system may link any record (as it may write for any commune); a user, records in scope.
+    records = model.objects.all() if actors.is_system(actor) else scoping.visible_to(model.objects.all(), actor)
+    if not records.filter(pk=pk).exists():
         errors[field_name] = _("Không tìm thấy bản ghi số %(n)s trong sổ theo dõi thuộc phạm vi được giao.") % {
             "n": pk
         }
@@ -111,7 +120,7 @@ def _validate_tipoff(actor, data: TipOffInput, *, on: dt.date) -> None:
 def _apply_tipoff(tip_off: TipOff, data: TipOffInput, actor) -> None:
     for name in TIPOFF_FIELDS:
         setattr(tip_off, name, getattr(data, name))
-    tip_off.received_by = data.received_by or scoping.user_or_none(actor)
+    tip_off.received_by = data.received_by or actors.user_or_none(actor)
     tip_off.summary, tip_off.result = _text(data.summary), _text(data.result)
     tip_off.search_text = " | ".join(normalize(p) for p in (tip_off.summary, tip_off.result) if p)
 
@@ -139,7 +148,7 @@ def _save_informant(actor, tip_off: TipOff, data: InformantInput) -> None:
     changed = [k for k, v in values.items() if current is None or getattr(current, k) != v]
     if not changed:
         return
-    informant = current or Informant(tip_off=tip_off, recorded_by=scoping.user_or_none(actor))
+    informant = current or Informant(tip_off=tip_off, recorded_by=actors.user_or_none(actor))
     for key, value in values.items():
         setattr(informant, key, value)
     informant.full_clean(exclude=["tip_off", "recorded_by"])
@@ -160,7 +169,7 @@ def tipoff_create(*, actor, data: TipOffInput, informant: InformantInput | None 
     _require(actor, TipOff, "add")
     _validate_tipoff(actor, data, on=today())
     ensure_unlocked(commune=data.commune, day=data.received_on)
-    tip_off = TipOff(created_by=scoping.user_or_none(actor))
+    tip_off = TipOff(created_by=actors.user_or_none(actor))
     _apply_tipoff(tip_off, data, actor)
     tip_off.full_clean(exclude=["created_by", "received_by"])
     tip_off.save()

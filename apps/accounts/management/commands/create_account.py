@@ -19,6 +19,7 @@ from apps.accounts import roles
 from apps.accounts.models import User
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record
+from apps.core import actors
 
 
 class Command(BaseCommand):
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([Group.objects.get(name=role)])
             audit_record(
-                actor=None,
+                actor=actors.SYSTEM,
                 username="manage.py",
                 action="accounts.user.add",
                 obj=user,
