@@ -66,10 +66,12 @@ class FilterMixin:
 
 class FilteredListView(FilterMixin, ScopedListView):
     """A scoped list with a filter form and the add/import/export buttons the role allows.
-    ``selector(user=…, filters=…)`` returns the visible rows."""
+    ``selector(user=…, filters=…)`` returns the visible rows; the page is ``generic/list.html``
+    extended by the kind's template, its test hooks prefixed with ``kind`` (the model's name)."""
 
     paginate_by = 25
     selector = None
+    kind = ""
 
     def get_queryset(self):
         return type(self).selector(user=self.request.user, filters=self.get_filters())
@@ -82,6 +84,7 @@ class FilteredListView(FilterMixin, ScopedListView):
             can_add=scoping.has_action(user, model, "add"),
             can_import=scoping.has_action(user, model, "import"),
             can_export=scoping.has_action(user, model, "export"),
+            kind=self.kind or model._meta.model_name,
         )
         return ctx
 
