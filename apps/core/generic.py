@@ -114,7 +114,8 @@ class ServiceFormView(ScopedViewMixin, TemplateView):
     naming who changed what.
 
     Edit views override ``get_object()`` (after the role check, so 403 comes before 404); create
-    views keep the default ``None``."""
+    views keep the default ``None``. The page is ``generic/form.html`` or a kind's template
+    extending it (context: ``form``, ``object``, ``title``, ``cancel_url``, ``kind``)."""
 
     template_name = "generic/form.html"
     title = ""
@@ -150,6 +151,7 @@ class ServiceFormView(ScopedViewMixin, TemplateView):
         ctx.setdefault("title", self.title)
         ctx.setdefault("object", self.object)
         ctx.setdefault("cancel_url", self.cancel_url())
+        ctx.setdefault("kind", self.get_permission_model()._meta.model_name)
         return ctx
 
     def render_form(self, form, status: int = 200):

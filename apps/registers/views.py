@@ -47,6 +47,20 @@ class RegisterExportView(ExportView):
         )
 
 
+class RegisterFormView(ServiceFormView):
+    """Create or edit one record of a kind; saved, it opens the record's page (``<kind>_detail``);
+    cancelled, the record's page or the kind's list."""
+
+    def success_url(self, obj):
+        return reverse(f"registers:{self.get_permission_model()._meta.model_name}_detail", args=[obj.pk])
+
+    def cancel_url(self):
+        name = self.get_permission_model()._meta.model_name
+        if self.object is not None:
+            return reverse(f"registers:{name}_detail", args=[self.object.pk])
+        return reverse(f"registers:{name}_list")
+
+
 # --- hotspots ------------------------------------------------------------------------------------
 
 
@@ -79,7 +93,7 @@ class HotspotDetailView(ScopedDetailView):
         return ctx
 
 
-class HotspotFormView(ServiceFormView):
+class HotspotFormView(RegisterFormView):
     permission_model = Hotspot
     template_name = "registers/hotspot_form.html"
 
@@ -101,9 +115,6 @@ class HotspotFormView(ServiceFormView):
             notes=d.get("notes", ""),
             linked_cases=list(d["linked_cases"]) if "linked_cases" in form.fields else None,
         )
-
-    def success_url(self, obj):
-        return reverse("registers:hotspot_detail", args=[obj.pk])
 
     def success_message(self, obj):
         return _("Đã lưu điểm, tụ điểm “%(n)s”.") % {"n": obj.name}
@@ -231,7 +242,7 @@ class CrimeCaseDetailView(ScopedDetailView):
         return ctx
 
 
-class CrimeCaseFormView(ServiceFormView):
+class CrimeCaseFormView(RegisterFormView):
     """The case and its offenders (a formset, ``form.offenders``) are validated and saved together."""
 
     permission_model = CrimeCase
@@ -296,9 +307,6 @@ class CrimeCaseFormView(ServiceFormView):
             for o in form.offenders.cleaned_data
             if o and o.get("full_name") and not o.get("DELETE")
         ]
-
-    def success_url(self, obj):
-        return reverse("registers:crimecase_detail", args=[obj.pk])
 
     def success_message(self, obj):
         return _("Đã lưu vụ án %(n)s.") % {"n": obj.number}
@@ -377,7 +385,7 @@ class CultivationDetailView(ScopedDetailView):
         return ctx
 
 
-class CultivationFormView(ServiceFormView):
+class CultivationFormView(RegisterFormView):
     permission_model = Cultivation
     template_name = "registers/cultivation_form.html"
 
@@ -397,9 +405,6 @@ class CultivationFormView(ServiceFormView):
             village=d.get("village", ""),
             notes=d.get("notes", ""),
         )
-
-    def success_url(self, obj):
-        return reverse("registers:cultivation_detail", args=[obj.pk])
 
     def success_message(self, obj):
         return _("Đã lưu %(n)s.") % {"n": obj.number}
