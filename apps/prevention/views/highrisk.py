@@ -30,6 +30,7 @@ class HighRiskListView(AuditedReadMixin, FilteredListView):
     template_name = "prevention/highrisk_list.html"
     filter_form_class = forms.HighRiskFilterForm
     selector = selectors.highrisk_list
+    kind = "highrisk"
 
     def get_queryset(self):
         _sync_register(self.request.user)
