@@ -91,7 +91,7 @@ class PopulationEditView(ScopedViewMixin, FormView):
         self.unit = None
         return super().dispatch(request, *args, **kwargs)
 
-    def get_unit(self):
+    def get_object(self):
         if self.unit is None:
             self.unit = scoping.get_visible_or_404(
                 AdministrativeUnit.objects.current().select_related("parent"), self.request.user, pk=self.kwargs["pk"]
@@ -102,7 +102,7 @@ class PopulationEditView(ScopedViewMixin, FormView):
         initial = super().get_initial()
         year = self.request.GET.get("year")
         if year and year.isdigit():
-            record = selectors.population_for(unit=self.get_unit(), year=int(year))
+            record = selectors.population_for(unit=self.get_object(), year=int(year))
             if record:
                 initial.update(
                     year=record.year, population=record.population, source=record.source, version=record.version
@@ -111,19 +111,19 @@ class PopulationEditView(ScopedViewMixin, FormView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["unit"] = self.get_unit()
+        ctx["unit"] = self.get_object()
         return ctx
 
     def form_valid(self, form):
         data = form.cleaned_data
-        if data.get("version") is None and selectors.population_for(unit=self.get_unit(), year=data["year"]):
+        if data.get("version") is None and selectors.population_for(unit=self.get_object(), year=data["year"]):
             # Changing a year already recorded: without the version a colleague's figure is overwritten.
             form.add_error(None, version_missing_error())
             return self.form_invalid(form)
         try:
             services.population_set(
                 actor=self.request.user,
-                unit=self.get_unit(),
+                unit=self.get_object(),
                 year=data["year"],
                 population=data["population"],
                 source=data["source"],
@@ -133,7 +133,7 @@ class PopulationEditView(ScopedViewMixin, FormView):
             form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu dân số năm %(year)s.") % {"year": data["year"]})
-        return redirect(reverse("areas:unit_detail", args=[self.get_unit().pk]))
+        return redirect(reverse("areas:unit_detail", args=[self.get_object().pk]))
 
 
 class PopulationImportView(ScopedImportView):

@@ -1,14 +1,13 @@
-"""Export of the (scoped, filtered) case list as .xlsx or .csv, audited, formula-safe."""
+"""Export of the (scoped, filtered) case list as .xlsx or .csv, audited, formula-safe
+(``core.exports``; ``neutralize`` is re-exported here for its callers)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import HttpResponse
-from django.utils import timezone
 
-from apps.audit.services import audit_record
+from apps.core.exports import neutralize, tabular_response
+
+__all__ = ["HEADERS", "export_response", "export_rows", "neutralize"]
 
 HEADERS = [
     "Số hồ sơ",
@@ -30,16 +29,6 @@ HEADERS = [
     "Hạn tiếp theo",
     "Việc đến hạn",
 ]
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def neutralize(value) -> object:
-    """Spreadsheet formula injection: a cell starting (after any spaces) with = + - @ (or their
-    full-width forms, which some spreadsheet programs also evaluate) is prefixed with ' so it is
-    shown as text instead of evaluated (OWASP CSV injection)."""
-    if isinstance(value, str) and value.lstrip(" ").startswith(_DANGEROUS):
-        return "'" + value
-    return value
 
 
 def _row(case, person=None) -> list:
@@ -80,33 +69,13 @@ def export_rows(queryset, user=None) -> list[list]:
 
 
 def export_response(*, actor, queryset, fmt: str, filters: str) -> HttpResponse:
-    rows = export_rows(queryset, user=actor)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(HEADERS)
-        writer.writerows(rows)
-        # BOM so Excel opens the UTF-8 file with correct Vietnamese characters.
-        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        import openpyxl
-
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet("Ho so")
-        ws.append(HEADERS)
-        for row in rows:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="ho-so-{stamp}.{fmt}"'
-    audit_record(
+    return tabular_response(
         actor=actor,
+        headers=HEADERS,
+        rows=export_rows(queryset, user=actor),
+        fmt=fmt,
+        stem="ho-so",
+        sheet="Ho so",
         action="cases.casefile.export",
-        area=getattr(actor, "area", None),
-        after={"format": fmt, "rows": len(rows), "filters": filters},
+        filters=filters,
     )
-    return response

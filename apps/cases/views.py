@@ -161,11 +161,12 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
             CaseForm(data, instance=self.case, user=self.request.user, prefix="c"),
         )
 
-    def load_case(self):
-        """Subclasses fetch their object here, after dispatch() checked the role (403 before 404)."""
+    def get_object(self):
+        """Edit views fetch their case here, after dispatch() checked the role (403 before 404)."""
+        return None
 
     def get(self, request, *args, **kwargs):
-        self.load_case()
+        self.case = self.get_object()
         person_form, case_form = self.forms()
         return self.render_to_response(self.get_context_data(person_form=person_form, case_form=case_form))
 
@@ -181,7 +182,7 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
         return services.CaseInput(person=p, case=c, substances=substances)
 
     def post(self, request, *args, **kwargs):
-        self.load_case()
+        self.case = self.get_object()
         person_form, case_form = self.forms(request.POST)
         ctx = {"person_form": person_form, "case_form": case_form}
         # Both forms are checked (no short-circuit), then the service's rules on whatever could be
@@ -257,20 +258,20 @@ class CaseUpdateView(BreakGlassMixin, AuditedReadMixin, CaseFormMixin):
     permission_action = "change"
     read_action = actions.CASE_EDIT_VIEW
 
-    def load_case(self):
+    def get_object(self):
         if self.case is None:
             self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
         self.read_object = self.case
+        return self.case
 
     def get_break_glass_object(self):
-        self.load_case()
-        return self.case
+        return self.get_object()
 
     def read_details(self):
         return None
 
     def get(self, request, *args, **kwargs):
-        self.load_case()
+        self.case = self.get_object()
         if not self.case.is_open:
             # Closed files are read-only (the services refuse too): no form full of live data.
             messages.error(request, services.closed_message(self.case))
@@ -297,26 +298,28 @@ class CaseTransitionView(ScopedViewMixin, TemplateView):
     permission_action = "transition"
     template_name = "cases/transition_form.html"
 
-    def setup_objects(self):
-        self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="transition")
+    def get_object(self):
+        case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="transition")
         self.transition = workflow.TRANSITIONS_BY_CODE.get(self.kwargs["code"])
         if self.transition is None:
             raise Http404
+        return case
 
     def get(self, request, *args, **kwargs):
-        self.setup_objects()
+        self.case = self.get_object()
         form = TransitionForm(transition=self.transition, initial={"version": self.case.version})
-        return self.render_to_response(self.ctx(form))
+        return self.render_to_response(self.get_context_data(form=form))
 
-    def ctx(self, form, **extra):
-        allowed = self.case.status in self.transition.sources
-        return self.get_context_data(form=form, case=self.case, transition=self.transition, allowed=allowed, **extra)
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(case=self.case, transition=self.transition, allowed=self.case.status in self.transition.sources)
+        return ctx
 
     def post(self, request, *args, **kwargs):
-        self.setup_objects()
+        self.case = self.get_object()
         form = TransitionForm(request.POST, transition=self.transition)
         if not form.is_valid():
-            return self.render_to_response(self.ctx(form))
+            return self.render_to_response(self.get_context_data(form=form))
         d = form.cleaned_data
         data = services.EventInput(
             event_date=d["event_date"],
@@ -339,7 +342,8 @@ class CaseTransitionView(ScopedViewMixin, TemplateView):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-            return self.render_to_response(self.ctx(form), status=409 if exc.code == "stale" else 200)
+            status = 409 if exc.code == "stale" else 200
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         messages.success(request, _("Đã ghi: %(t)s.") % {"t": self.transition.label})
         return redirect("cases:casefile_detail", pk=self.case.pk)
 
@@ -349,21 +353,24 @@ class CaseEventView(ScopedViewMixin, TemplateView):
     permission_action = "change"
     template_name = "cases/event_form.html"
 
-    def setup_objects(self):
-        self.case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        case = selectors.case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
         if self.kwargs["kind"] not in services.FREE_EVENTS:
             raise Http404
         self.kind = self.kwargs["kind"]
+        return case
 
     def get(self, request, *args, **kwargs):
-        self.setup_objects()
-        return self.render_to_response(self.ctx(EventForm(kind=self.kind)))
+        self.case = self.get_object()
+        return self.render_to_response(self.get_context_data(form=EventForm(kind=self.kind)))
 
-    def ctx(self, form):
-        return self.get_context_data(form=form, case=self.case, kind_label=EventKind(self.kind).label)
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(case=self.case, kind_label=EventKind(self.kind).label)
+        return ctx
 
     def post(self, request, *args, **kwargs):
-        self.setup_objects()
+        self.case = self.get_object()
         form = EventForm(request.POST, kind=self.kind)
         if form.is_valid():
             d = form.cleaned_data
@@ -384,7 +391,7 @@ class CaseEventView(ScopedViewMixin, TemplateView):
             else:
                 messages.success(request, _("Đã ghi: %(k)s.") % {"k": EventKind(self.kind).label})
                 return redirect("cases:casefile_detail", pk=self.case.pk)
-        return self.render_to_response(self.ctx(form))
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class _EventVoidPage(ScopedViewMixin, TemplateView):
@@ -392,7 +399,8 @@ class _EventVoidPage(ScopedViewMixin, TemplateView):
     template_name = "cases/event_void_form.html"
     case = None
 
-    def setup_objects(self):
+    def get_object(self):
+        """The case (``get_break_glass_object``: within scope) and the entry to void (``self.event``)."""
         case = self.get_break_glass_object()
         self.event = case.events.select_related("created_by").filter(pk=self.kwargs["event_pk"]).first()
         if self.event is None:
@@ -401,21 +409,24 @@ class _EventVoidPage(ScopedViewMixin, TemplateView):
             if self.event.voided_at or self.event.kind not in services.VOIDABLE_EVENTS or not case.is_open:
                 raise Http404  # nothing to void here: the page does not exist for this entry
             raise PermissionDenied
+        return case
 
-    def ctx(self, form):
-        return self.get_context_data(form=form, case=self.case, event=self.event)
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(case=self.case, event=self.event)
+        return ctx
 
     def get(self, request, *args, **kwargs):
-        self.setup_objects()
+        self.case = self.get_object()
         form = VoidEventForm(event=self.event)
         form.initial.update(version=self.case.version)
-        return self.render_to_response(self.ctx(form))
+        return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
-        self.setup_objects()
+        self.case = self.get_object()
         form = VoidEventForm(request.POST, event=self.event)
         if not form.is_valid():
-            return self.render_to_response(self.ctx(form))
+            return self.render_to_response(self.get_context_data(form=form))
         d = form.cleaned_data
         try:
             if d.get("correct"):
@@ -448,7 +459,8 @@ class _EventVoidPage(ScopedViewMixin, TemplateView):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, exc)
-            return self.render_to_response(self.ctx(form), status=409 if exc.code == "stale" else 200)
+            status = 409 if exc.code == "stale" else 200
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect("cases:casefile_detail", pk=self.case.pk)
 
 

@@ -295,7 +295,7 @@ class AssessmentApproveView(ScopedViewMixin, FormView):
         self.assessment = None
         return super().dispatch(request, *args, **kwargs)
 
-    def get_assessment(self):
+    def get_object(self):
         if self.assessment is None:
             self.assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
         return self.assessment
@@ -303,7 +303,7 @@ class AssessmentApproveView(ScopedViewMixin, FormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        assessment = self.get_assessment()
+        assessment = self.get_object()
         ctx.update(
             assessment=assessment,
             table=selectors.classification_table(user=user, assessment=assessment),
@@ -313,7 +313,7 @@ class AssessmentApproveView(ScopedViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.assessment_approve(actor=self.request.user, assessment=self.get_assessment())
+            services.assessment_approve(actor=self.request.user, assessment=self.get_object())
         except (PermissionDenied, ValidationError) as exc:
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
             return self.form_invalid(form)
@@ -366,28 +366,28 @@ class ResultOverrideView(ScopedViewMixin, FormView):
         self.result = None
         return super().dispatch(request, *args, **kwargs)
 
-    def get_result(self):
+    def get_object(self):
         if self.result is None:
             self.result = selectors.result_get(user=self.request.user, pk=self.kwargs["pk"])
         return self.result
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["spec"] = self.get_result().assessment.spec
+        kwargs["spec"] = self.get_object().assessment.spec
         return kwargs
 
     def get_initial(self):
-        result = self.get_result()
+        result = self.get_object()
         return {"level": result.final_level if result.final_level != rules.UNDETERMINED else ""}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["result"] = self.get_result()
-        ctx["assessment"] = self.get_result().assessment
+        ctx["result"] = self.get_object()
+        ctx["assessment"] = self.get_object().assessment
         return ctx
 
     def form_valid(self, form):
-        result = self.get_result()
+        result = self.get_object()
         try:
             services.assessment_override(
                 actor=self.request.user,

@@ -1,20 +1,16 @@
-"""Exports of the prevention lists as .xlsx: scoped (the selectors' querysets), formula-safe
-(``apps.cases.exports.neutralize``) and audited. Tip-off exports never contain the informant."""
+"""Exports of the prevention lists as .xlsx: scoped (the selectors' querysets), formula-safe and
+audited through the one tabular export path (``core.exports``). Tip-off exports never contain
+the informant."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 
 from django.http import HttpResponse
-from django.utils import timezone
 
-from apps.audit.services import audit_record
-from apps.cases.exports import neutralize
+from apps.core.exports import tabular_response
 
 from . import actions
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _d(value) -> str:
@@ -31,27 +27,9 @@ def xlsx_response(
     rows: Iterable[list],
     filters: str,
 ) -> HttpResponse:
-    import openpyxl
-
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    ws.append(headers)
-    count = 0
-    for row in rows:
-        ws.append([neutralize(v) for v in row])
-        count += 1
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.xlsx"'
-    audit_record(
-        actor=actor,
-        action=action,
-        area=getattr(actor, "area", None),
-        after={"format": "xlsx", "rows": count, "filters": filters},
+    return tabular_response(
+        actor=actor, headers=headers, rows=rows, fmt="xlsx", stem=stem, sheet=sheet, action=action, filters=filters
     )
-    return response
 
 
 def activity_export(*, actor, queryset, groups, filters: str) -> HttpResponse:

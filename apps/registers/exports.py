@@ -6,23 +6,16 @@ back: the “Số hiệu” and commune columns make the rows update the same re
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 
-from apps.audit.services import audit_record
-from apps.cases.exports import neutralize
+from apps.core.exports import tabular_response
 
 from . import actions
 from .resources import CrimeCaseResource, CultivationResource, HotspotResource, format_offenders, unit_as_written
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(value: dt.date | None) -> str:
@@ -92,53 +85,6 @@ def cultivation_row(c) -> list:
     ]
 
 
-def _csv_value(value):
-    # Vietnamese decimal comma: the import reads "1,5" as one and a half, never as 15.
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f").replace(".", ",")
-    return "" if value is None else value
-
-
-def export_response(
-    *,
-    actor,
-    headers: list[str],
-    rows: Iterable[list],
-    fmt: str,
-    stem: str,
-    action: str,
-    filters: str,
-) -> HttpResponse:
-    safe = [[neutralize(v) for v in row] for row in rows]
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(headers)
-        writer.writerows([[_csv_value(v) for v in row] for row in safe])
-        # BOM so Excel opens the UTF-8 file with correct Vietnamese characters.
-        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        import openpyxl
-
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet("Du lieu")
-        ws.append(headers)
-        for row in safe:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{stamp}.{fmt}"'
-    audit_record(
-        actor=actor,
-        action=action,
-        area=getattr(actor, "area", None),
-        after={"format": fmt, "rows": len(safe), "filters": filters},
-    )
-    return response
-
-
 _KINDS: dict[str, tuple[type, Callable, str, str, tuple[str, ...], tuple[str, ...]]] = {
     "hotspot": (HotspotResource, hotspot_row, "diem-tu-diem", actions.HOTSPOT_EXPORT, ("recorded_unit__parent",), ()),
     "crimecase": (
@@ -164,12 +110,13 @@ def export_register(*, actor, kind: str, queryset: QuerySet, fmt: str, filters: 
     """Export one register's (already scoped and filtered) queryset."""
     resource, row, stem, action, related, prefetch = _KINDS[kind]
     queryset = queryset.select_related(*related).prefetch_related(*prefetch)
-    return export_response(
+    return tabular_response(
         actor=actor,
         headers=resource.expected_headers(),
         rows=(row(obj) for obj in queryset),
         fmt=fmt,
         stem=stem,
+        sheet="Du lieu",
         action=action,
         filters=filters,
     )

@@ -1,21 +1,18 @@
 """Views of the registers: parse the request, call a selector or a service, render.
 
-Every view goes through core's scoped mixins: 403 without the role, 404 outside the area.
+Every view is built on core's kit (``core.generic``): 403 without the role, 404 outside the area,
+the edited record loaded by ``get_object()`` after the role check.
 """
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView, View
 
 from apps.core import scoping
-from apps.core.views import ImportTemplateView, ScopedDetailView, ScopedImportView, ScopedListView, ScopedViewMixin
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+from apps.core.views import ImportTemplateView, ScopedDetailView, ScopedImportView
 
 from . import actions, selectors, services
 from .choices import HotspotStatus
@@ -34,99 +31,45 @@ from .models import CrimeCase, Cultivation, Hotspot
 from .resources import CrimeCaseResource, CultivationResource, HotspotResource
 
 
-def _attach(exc: ValidationError, *forms) -> None:
-    """Service errors next to the field they name (first form holding it), others on top."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        target = next((f for f in forms if name in f.fields), forms[0])
-        target.add_error(name if name in target.fields else None, errors)
-
-
 def _cleaned(form, name, default=None):
     value = form.cleaned_data.get(name)
     return default if value in (None, "") else value
 
 
-class RegisterListMixin:
-    """Shared list behaviour: filter form → selector filters, and the action buttons."""
-
-    filter_form_class = None
-    filters_class = None
-    paginate_by = 25
-
-    def get_filters(self):
-        self.filter_form = self.filter_form_class(self.request.GET or None, user=self.request.user)
-        if not self.filter_form.is_valid():
-            return self.filters_class()
-        data = {k: v for k, v in self.filter_form.cleaned_data.items() if v not in (None, "")}
-        if data.get("commune") is not None:
-            data["commune"] = data["commune"].pk
-        return self.filters_class(**data)
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        user, model = self.request.user, self.get_permission_model()
-        ctx.update(
-            filter_form=self.filter_form,
-            can_add=scoping.has_action(user, model, "add"),
-            can_import=scoping.has_action(user, model, "import"),
-            can_export=scoping.has_action(user, model, "export"),
-        )
-        return ctx
-
-
-class RegisterExportView(ScopedViewMixin, View):
+class RegisterExportView(ExportView):
     """The filtered list as .xlsx or .csv: scoped, formula-safe, audited."""
 
-    permission_action = "export"
     kind = ""
-    filter_form_class = None
-    filters_class = None
-    selector = None
 
-    def get(self, request, fmt):
-        if fmt not in ("xlsx", "csv"):
-            raise Http404
-        form = self.filter_form_class(request.GET or None, user=request.user)
-        filters = self.filters_class()
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            if data.get("commune") is not None:
-                data["commune"] = data["commune"].pk
-            filters = self.filters_class(**data)
-        queryset = type(self).selector(user=request.user, filters=filters, action="export")
+    def export(self, request, queryset, fmt):
         return export_register(
             actor=request.user, kind=self.kind, queryset=queryset, fmt=fmt, filters=request.GET.urlencode()
         )
 
 
-class RegisterFormView(ScopedViewMixin, TemplateView):
-    """Create (``permission_action = "add"``) or edit (``"change"``) one record."""
+class RegisterFormView(ServiceFormView):
+    """Create or edit one record of a kind; saved, it opens the record's page (``<kind>_detail``);
+    cancelled, the record's page or the kind's list."""
 
-    object = None
+    def success_url(self, obj):
+        return reverse(f"registers:{self.get_permission_model()._meta.model_name}_detail", args=[obj.pk])
 
-    def load_object(self):
-        """Edit views fetch their object here, after dispatch() checked the role (403 before 404)."""
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["object"] = self.object
-        return ctx
+    def cancel_url(self):
+        name = self.get_permission_model()._meta.model_name
+        if self.object is not None:
+            return reverse(f"registers:{name}_detail", args=[self.object.pk])
+        return reverse(f"registers:{name}_list")
 
 
 # --- hotspots ------------------------------------------------------------------------------------
 
 
-class HotspotListView(RegisterListMixin, ScopedListView):
+class HotspotListView(FilteredListView):
     model = Hotspot
     template_name = "registers/hotspot_list.html"
     filter_form_class = HotspotFilterForm
     filters_class = selectors.HotspotFilters
-
-    def get_queryset(self):
-        return selectors.hotspot_list(user=self.request.user, filters=self.get_filters())
+    selector = selectors.hotspot_list
 
 
 class HotspotDetailView(ScopedDetailView):
@@ -154,49 +97,37 @@ class HotspotFormView(RegisterFormView):
     permission_model = Hotspot
     template_name = "registers/hotspot_form.html"
 
-    def form(self, data=None):
+    def get_form(self, data=None, files=None):
         return HotspotForm(data, instance=self.object, user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        self.load_object()
-        return self.render_to_response(self.get_context_data(form=self.form()))
+    def _input(self, form) -> services.HotspotInput:
+        d = form.cleaned_data
+        return services.HotspotInput(
+            name=d["name"],
+            kind=d["kind"],
+            discovered_on=d["discovered_on"],
+            commune=d.get("commune"),
+            recorded_unit=d.get("recorded_unit"),
+            village=d.get("village", ""),
+            address=d.get("address", ""),
+            latitude=d.get("latitude"),
+            longitude=d.get("longitude"),
+            notes=d.get("notes", ""),
+            linked_cases=list(d["linked_cases"]) if "linked_cases" in form.fields else None,
+        )
 
-    def post(self, request, *args, **kwargs):
-        self.load_object()
-        form = self.form(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            data = services.HotspotInput(
-                name=d["name"],
-                kind=d["kind"],
-                discovered_on=d["discovered_on"],
-                commune=d.get("commune"),
-                recorded_unit=d.get("recorded_unit"),
-                village=d.get("village", ""),
-                address=d.get("address", ""),
-                latitude=d.get("latitude"),
-                longitude=d.get("longitude"),
-                notes=d.get("notes", ""),
-                linked_cases=list(d["linked_cases"]) if "linked_cases" in form.fields else None,
-            )
-            try:
-                hotspot = self.save(data, form)
-            except ValidationError as exc:
-                _attach(exc, form)
-            else:
-                messages.success(request, _("Đã lưu điểm, tụ điểm “%(n)s”.") % {"n": hotspot.name})
-                return redirect("registers:hotspot_detail", pk=hotspot.pk)
-        return self.render_to_response(self.get_context_data(form=form), status=_status(form))
+    def success_message(self, obj):
+        return _("Đã lưu điểm, tụ điểm “%(n)s”.") % {"n": obj.name}
 
 
 class HotspotCreateView(HotspotFormView):
     permission_action = "add"
 
-    def save(self, data, form):
+    def save(self, form):
         d = form.cleaned_data
         return services.hotspot_create(
             actor=self.request.user,
-            data=data,
+            data=self._input(form),
             status=d.get("status") or HotspotStatus.ACTIVE,
             status_since=d.get("status_since"),
         )
@@ -205,52 +136,54 @@ class HotspotCreateView(HotspotFormView):
 class HotspotUpdateView(HotspotFormView):
     permission_action = "change"
 
-    def load_object(self):
-        self.object = selectors.hotspot_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.hotspot_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
-    def save(self, data, form):
+    def save(self, form):
         return services.hotspot_update(
-            actor=self.request.user, hotspot=self.object, data=data, expected_version=form.cleaned_data.get("version")
+            actor=self.request.user,
+            hotspot=self.object,
+            data=self._input(form),
+            expected_version=form.cleaned_data.get("version"),
         )
 
 
-class HotspotStatusView(ScopedViewMixin, TemplateView):
+class HotspotStatusView(ServiceFormView):
     permission_model = Hotspot
     permission_action = "change"
     template_name = "registers/hotspot_status_form.html"
 
-    def setup_objects(self):
-        self.hotspot = selectors.hotspot_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.hotspot_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
-    def get(self, request, *args, **kwargs):
-        self.setup_objects()
-        form = HotspotStatusForm(hotspot=self.hotspot, initial={"to_status": request.GET.get("to", "")})
-        return self.render_to_response(self.ctx(form))
+    def get_form(self, data=None, files=None):
+        if data is None:
+            return HotspotStatusForm(hotspot=self.object, initial={"to_status": self.request.GET.get("to", "")})
+        return HotspotStatusForm(data, hotspot=self.object)
 
-    def ctx(self, form):
-        return self.get_context_data(form=form, hotspot=self.hotspot, history=list(self.hotspot.status_changes.all()))
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.update(hotspot=self.object, history=list(self.object.status_changes.all()))
+        return ctx
 
-    def post(self, request, *args, **kwargs):
-        self.setup_objects()
-        form = HotspotStatusForm(request.POST, hotspot=self.hotspot)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.hotspot_change_status(
-                    actor=request.user,
-                    hotspot=self.hotspot,
-                    to_status=d["to_status"],
-                    changed_on=d["changed_on"],
-                    reason=d.get("reason", ""),
-                    expected_version=d.get("version"),
-                )
-            except ValidationError as exc:
-                _attach(exc, form)
-            else:
-                label = HotspotStatus(d["to_status"]).label
-                messages.success(request, _("Đã chuyển sang “%(s)s”.") % {"s": label})
-                return redirect("registers:hotspot_detail", pk=self.hotspot.pk)
-        return self.render_to_response(self.ctx(form), status=_status(form))
+    def save(self, form):
+        d = form.cleaned_data
+        services.hotspot_change_status(
+            actor=self.request.user,
+            hotspot=self.object,
+            to_status=d["to_status"],
+            changed_on=d["changed_on"],
+            reason=d.get("reason", ""),
+            expected_version=d.get("version"),
+        )
+        self.to_status = d["to_status"]
+        return self.object
+
+    def success_url(self, obj):
+        return reverse("registers:hotspot_detail", args=[obj.pk])
+
+    def success_message(self, obj):
+        return _("Đã chuyển sang “%(s)s”.") % {"s": HotspotStatus(self.to_status).label}
 
 
 class HotspotExportView(RegisterExportView):
@@ -279,14 +212,12 @@ class HotspotImportTemplateView(ImportTemplateView):
 # --- crime cases ---------------------------------------------------------------------------------
 
 
-class CrimeCaseListView(RegisterListMixin, ScopedListView):
+class CrimeCaseListView(FilteredListView):
     model = CrimeCase
     template_name = "registers/crimecase_list.html"
     filter_form_class = CrimeCaseFilterForm
     filters_class = selectors.CrimeCaseFilters
-
-    def get_queryset(self):
-        return selectors.crime_case_list(user=self.request.user, filters=self.get_filters())
+    selector = selectors.crime_case_list
 
 
 class CrimeCaseDetailView(ScopedDetailView):
@@ -312,10 +243,12 @@ class CrimeCaseDetailView(ScopedDetailView):
 
 
 class CrimeCaseFormView(RegisterFormView):
+    """The case and its offenders (a formset, ``form.offenders``) are validated and saved together."""
+
     permission_model = CrimeCase
     template_name = "registers/crimecase_form.html"
 
-    def forms(self, data=None):
+    def get_form(self, data=None, files=None):
         initial = None
         if self.object is not None and data is None:
             initial = [
@@ -329,78 +262,77 @@ class CrimeCaseFormView(RegisterFormView):
                 }
                 for o in self.object.offenders.all()
             ]
-        return (
-            CrimeCaseForm(data, instance=self.object, user=self.request.user),
-            OffenderFormSet(data, initial=initial, prefix="o", user=self.request.user),
+        form = CrimeCaseForm(data, instance=self.object, user=self.request.user)
+        form.offenders = OffenderFormSet(data, initial=initial, prefix="o", user=self.request.user)
+        return form
+
+    def is_valid(self, form) -> bool:
+        # Both validated, so the page shows the errors of each at once.
+        return form.is_valid() & form.offenders.is_valid()
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["formset"] = ctx["form"].offenders
+        return ctx
+
+    def _input(self, form) -> services.CrimeCaseInput:
+        d = form.cleaned_data
+        return services.CrimeCaseInput(
+            occurred_on=d["occurred_on"],
+            article=d["article"],
+            summary=d["summary"],
+            commune=d.get("commune"),
+            recorded_unit=d.get("recorded_unit"),
+            offenders_count=d.get("offenders_count"),
+            stage=d["stage"],
+            heroin_g=_cleaned(form, "heroin_g", 0),
+            synthetic_g=_cleaned(form, "synthetic_g", 0),
+            cannabis_g=_cleaned(form, "cannabis_g", 0),
+            other_g=_cleaned(form, "other_g", 0),
+            synthetic_tablets=_cleaned(form, "synthetic_tablets", 0),
+            other_desc=d.get("other_desc", ""),
+            notes=d.get("notes", ""),
         )
 
-    def get(self, request, *args, **kwargs):
-        self.load_object()
-        form, formset = self.forms()
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
-
-    def post(self, request, *args, **kwargs):
-        self.load_object()
-        form, formset = self.forms(request.POST)
-        if form.is_valid() and formset.is_valid():
-            d = form.cleaned_data
-            data = services.CrimeCaseInput(
-                occurred_on=d["occurred_on"],
-                article=d["article"],
-                summary=d["summary"],
-                commune=d.get("commune"),
-                recorded_unit=d.get("recorded_unit"),
-                offenders_count=d.get("offenders_count"),
-                stage=d["stage"],
-                heroin_g=_cleaned(form, "heroin_g", 0),
-                synthetic_g=_cleaned(form, "synthetic_g", 0),
-                cannabis_g=_cleaned(form, "cannabis_g", 0),
-                other_g=_cleaned(form, "other_g", 0),
-                synthetic_tablets=_cleaned(form, "synthetic_tablets", 0),
-                other_desc=d.get("other_desc", ""),
-                notes=d.get("notes", ""),
+    def _offenders(self, form) -> list[services.OffenderInput]:
+        return [
+            services.OffenderInput(
+                full_name=o["full_name"],
+                sex=o["sex"],
+                arrested_on=o["arrested_on"],
+                birth_year=o.get("birth_year"),
+                person=o.get("person"),
+                pk=o.get("id"),
             )
-            offenders = [
-                services.OffenderInput(
-                    full_name=o["full_name"],
-                    sex=o["sex"],
-                    arrested_on=o["arrested_on"],
-                    birth_year=o.get("birth_year"),
-                    person=o.get("person"),
-                    pk=o.get("id"),
-                )
-                for o in formset.cleaned_data
-                if o and o.get("full_name") and not o.get("DELETE")
-            ]
-            try:
-                case = self.save(data, offenders, form)
-            except ValidationError as exc:
-                _attach(exc, form)
-            else:
-                messages.success(request, _("Đã lưu vụ án %(n)s.") % {"n": case.number})
-                return redirect("registers:crimecase_detail", pk=case.pk)
-        return self.render_to_response(self.get_context_data(form=form, formset=formset), status=_status(form))
+            for o in form.offenders.cleaned_data
+            if o and o.get("full_name") and not o.get("DELETE")
+        ]
+
+    def success_message(self, obj):
+        return _("Đã lưu vụ án %(n)s.") % {"n": obj.number}
 
 
 class CrimeCaseCreateView(CrimeCaseFormView):
     permission_action = "add"
 
-    def save(self, data, offenders, form):
-        return services.crime_case_create(actor=self.request.user, data=data, offenders=offenders)
+    def save(self, form):
+        return services.crime_case_create(
+            actor=self.request.user, data=self._input(form), offenders=self._offenders(form)
+        )
 
 
 class CrimeCaseUpdateView(CrimeCaseFormView):
     permission_action = "change"
 
-    def load_object(self):
-        self.object = selectors.crime_case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.crime_case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
-    def save(self, data, offenders, form):
+    def save(self, form):
         return services.crime_case_update(
             actor=self.request.user,
             crime_case=self.object,
-            data=data,
-            offenders=offenders,
+            data=self._input(form),
+            offenders=self._offenders(form),
             expected_version=form.cleaned_data.get("version"),
         )
 
@@ -431,14 +363,12 @@ class CrimeCaseImportTemplateView(ImportTemplateView):
 # --- cultivation ---------------------------------------------------------------------------------
 
 
-class CultivationListView(RegisterListMixin, ScopedListView):
+class CultivationListView(FilteredListView):
     model = Cultivation
     template_name = "registers/cultivation_list.html"
     filter_form_class = CultivationFilterForm
     filters_class = selectors.CultivationFilters
-
-    def get_queryset(self):
-        return selectors.cultivation_list(user=self.request.user, filters=self.get_filters())
+    selector = selectors.cultivation_list
 
 
 class CultivationDetailView(ScopedDetailView):
@@ -459,57 +389,45 @@ class CultivationFormView(RegisterFormView):
     permission_model = Cultivation
     template_name = "registers/cultivation_form.html"
 
-    def form(self, data=None):
+    def get_form(self, data=None, files=None):
         return CultivationForm(data, instance=self.object, user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        self.load_object()
-        return self.render_to_response(self.get_context_data(form=self.form()))
+    def _input(self, form) -> services.CultivationInput:
+        d = form.cleaned_data
+        return services.CultivationInput(
+            found_on=d["found_on"],
+            species=d["species"],
+            commune=d.get("commune"),
+            recorded_unit=d.get("recorded_unit"),
+            plants=_cleaned(form, "plants", 0),
+            area_m2=_cleaned(form, "area_m2", 0),
+            destroyed=d.get("destroyed", False),
+            village=d.get("village", ""),
+            notes=d.get("notes", ""),
+        )
 
-    def post(self, request, *args, **kwargs):
-        self.load_object()
-        form = self.form(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            data = services.CultivationInput(
-                found_on=d["found_on"],
-                species=d["species"],
-                commune=d.get("commune"),
-                recorded_unit=d.get("recorded_unit"),
-                plants=_cleaned(form, "plants", 0),
-                area_m2=_cleaned(form, "area_m2", 0),
-                destroyed=d.get("destroyed", False),
-                village=d.get("village", ""),
-                notes=d.get("notes", ""),
-            )
-            try:
-                item = self.save(data, form)
-            except ValidationError as exc:
-                _attach(exc, form)
-            else:
-                messages.success(request, _("Đã lưu %(n)s.") % {"n": item.number})
-                return redirect("registers:cultivation_detail", pk=item.pk)
-        return self.render_to_response(self.get_context_data(form=form), status=_status(form))
+    def success_message(self, obj):
+        return _("Đã lưu %(n)s.") % {"n": obj.number}
 
 
 class CultivationCreateView(CultivationFormView):
     permission_action = "add"
 
-    def save(self, data, form):
-        return services.cultivation_create(actor=self.request.user, data=data)
+    def save(self, form):
+        return services.cultivation_create(actor=self.request.user, data=self._input(form))
 
 
 class CultivationUpdateView(CultivationFormView):
     permission_action = "change"
 
-    def load_object(self):
-        self.object = selectors.cultivation_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.cultivation_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
-    def save(self, data, form):
+    def save(self, form):
         return services.cultivation_update(
             actor=self.request.user,
             cultivation=self.object,
-            data=data,
+            data=self._input(form),
             expected_version=form.cleaned_data.get("version"),
         )
 
@@ -535,9 +453,3 @@ class CultivationImportView(ScopedImportView):
 class CultivationImportTemplateView(ImportTemplateView):
     resource_class = CultivationResource
     filename = "mau-nhap-trong-cay-ma-tuy.xlsx"
-
-
-def _status(form) -> int:
-    """409 when the save was refused because someone else saved first, 200 otherwise."""
-    errors = form.errors.as_data()
-    return 409 if any(e.code == "stale" for field_errors in errors.values() for e in field_errors) else 200

@@ -1,6 +1,6 @@
 """The report's tables as an .xlsx workbook, from the same figures as the PDF: a summary sheet
 (period against the previous one) and one row per commune. Every text cell goes through
-``apps.cases.exports.neutralize`` (no formula injection); numbers stay numbers. Indicators are
+``apps.core.exports.neutralize`` (no formula injection); numbers stay numbers. Indicators are
 titled by their Vietnamese label from the indicator definitions, never by their internal code
 (people_total...), and a sub-item ("– người nghiện ma túy") names the item it belongs to, since a
 column of a spreadsheet is read, filtered and copied on its own."""
@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from apps.cases.exports import neutralize
+from apps.core.exports import neutralize
 
 from .formatting import short_date
 

@@ -3,15 +3,12 @@
 Every view goes through ``ScopedViewMixin`` (403 without the role's permission, 404 outside the
 user's area); multi-unit records (activities, trainings) come back once from ``scoping.visible_to``.
 One module per sub-domain (``activities``, ``highrisk``, ``trainings``, ``modelpoints``,
-``tipoffs``, ``targets``) on the shared kit of ``_common``; urls.py keeps using ``views.<name>``.
+``tipoffs``, ``targets``) on core's kit (``apps.core.generic``); urls.py keeps using ``views.<name>``.
 """
 
-from ._common import (
-    ExportView,
-    FilteredListView,
-    HubView,
-    ServiceFormView,
-)
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+
+from ._common import HubView
 from .activities import (
     ActivityAttachView,
     ActivityCreateView,

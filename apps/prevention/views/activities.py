@@ -9,6 +9,7 @@ from django.views.generic import TemplateView, View
 
 from apps.audit.services import audit_read
 from apps.core import scoping
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
 from apps.core.views import (
     ImportTemplateView,
     ScopedImportView,
@@ -18,7 +19,6 @@ from apps.core.views import (
 from .. import actions, exports, forms, selectors, services
 from ..models import Activity, HighRiskPerson
 from ..resources import ActivityResource, ReachResource
-from ._common import ExportView, FilteredListView, ServiceFormView
 
 # --- activities --------------------------------------------------------------------------------------
 
@@ -27,23 +27,16 @@ class ActivityListView(FilteredListView):
     model = Activity
     template_name = "prevention/activity_list.html"
     filter_form_class = forms.ActivityFilterForm
-
-    def get_queryset(self):
-        self.filter_form = self.get_filter_form()
-        return selectors.activity_list(user=self.request.user, filters=self.filter_form.filters())
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_import"] = scoping.has_action(self.request.user, Activity, "import")
-        return ctx
+    selector = selectors.activity_list
 
 
 class ActivityExportView(ExportView):
     permission_model = Activity
     filter_form_class = forms.ActivityFilterForm
+    selector = selectors.activity_list
+    formats = ("xlsx",)
 
-    def export(self, request, filters):
-        qs = selectors.activity_list(user=request.user, filters=filters, action="export")
+    def export(self, request, qs, fmt):
         return exports.activity_export(
             actor=request.user, queryset=qs, groups=selectors.audience_groups(), filters=request.GET.urlencode()
         )
@@ -119,10 +112,11 @@ class ActivityUpdateView(ActivityFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa hoạt động tuyên truyền")
 
-    def load(self):
-        self.object = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-        if not selectors.activity_fully_in_scope(self.request.user, self.object):
+    def get_object(self):
+        obj = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if not selectors.activity_fully_in_scope(self.request.user, obj):
             raise PermissionDenied
+        return obj
 
     def save(self, form):
         return services.activity_update(
@@ -150,8 +144,8 @@ class ActivityReachView(ServiceFormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def load(self):
-        self.object = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def get_form(self, data=None, files=None):
         return forms.ReachForm(data, user=self.request.user, activity=self.object)
@@ -175,12 +169,14 @@ class ActivityReachView(ServiceFormView):
 class ActivityAttachView(ServiceFormView):
     permission_model = Activity
     permission_action = "change"
+    template_name = "prevention/form.html"
     title = gettext_lazy("Đính kèm ảnh, tài liệu")
 
-    def load(self):
-        self.object = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-        if not selectors.activity_fully_in_scope(self.request.user, self.object):
+    def get_object(self):
+        obj = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if not selectors.activity_fully_in_scope(self.request.user, obj):
             raise PermissionDenied
+        return obj
 
     def get_form(self, data=None, files=None):
         return forms.AttachmentForm(data, files)

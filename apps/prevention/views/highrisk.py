@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
 from apps.core.views import (
     AuditedReadMixin,
     BreakGlassMixin,
@@ -14,7 +15,6 @@ from apps.core.views import (
 
 from .. import actions, exports, forms, selectors, services
 from ..models import HighRiskPerson
-from ._common import ExportView, FilteredListView, ServiceFormView
 
 # --- high-risk register --------------------------------------------------------------------------
 
@@ -29,19 +29,21 @@ class HighRiskListView(AuditedReadMixin, FilteredListView):
     read_action = actions.HIGHRISK_LIST_VIEW
     template_name = "prevention/highrisk_list.html"
     filter_form_class = forms.HighRiskFilterForm
+    selector = selectors.highrisk_list
+    kind = "highrisk"
 
     def get_queryset(self):
         _sync_register(self.request.user)
-        self.filter_form = self.get_filter_form()
-        return selectors.highrisk_list(user=self.request.user, filters=self.filter_form.filters())
+        return super().get_queryset()
 
 
 class HighRiskExportView(ExportView):
     permission_model = HighRiskPerson
     filter_form_class = forms.HighRiskFilterForm
+    selector = selectors.highrisk_list
+    formats = ("xlsx",)
 
-    def export(self, request, filters):
-        qs = selectors.highrisk_list(user=request.user, filters=filters, action="export")
+    def export(self, request, qs, fmt):
         return exports.highrisk_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
 
 
@@ -73,6 +75,7 @@ class HighRiskDetailView(BreakGlassMixin, AuditedReadMixin, ScopedViewMixin, Tem
 
 class HighRiskFormView(ServiceFormView):
     permission_model = HighRiskPerson
+    template_name = "prevention/form.html"
 
     def get_form(self, data=None, files=None):
         return forms.HighRiskForm(data, user=self.request.user, entry=self.object)
@@ -113,8 +116,8 @@ class HighRiskUpdateView(HighRiskFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa thông tin người nguy cơ cao")
 
-    def load(self):
-        self.object = selectors.highrisk_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.highrisk_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.highrisk_update(

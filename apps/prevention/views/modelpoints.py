@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
 from apps.core.views import (
     ScopedViewMixin,
 )
 
 from .. import exports, forms, selectors, services
 from ..models import ModelPoint
-from ._common import ExportView, FilteredListView, ServiceFormView
 
 # --- model points --------------------------------------------------------------------------------
 
@@ -21,18 +21,16 @@ class ModelPointListView(FilteredListView):
     model = ModelPoint
     template_name = "prevention/modelpoint_list.html"
     filter_form_class = forms.ModelPointFilterForm
-
-    def get_queryset(self):
-        self.filter_form = self.get_filter_form()
-        return selectors.modelpoint_list(user=self.request.user, filters=self.filter_form.filters())
+    selector = selectors.modelpoint_list
 
 
 class ModelPointExportView(ExportView):
     permission_model = ModelPoint
     filter_form_class = forms.ModelPointFilterForm
+    selector = selectors.modelpoint_list
+    formats = ("xlsx",)
 
-    def export(self, request, filters):
-        qs = selectors.modelpoint_list(user=request.user, filters=filters, action="export")
+    def export(self, request, qs, fmt):
         return exports.modelpoint_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
 
 
@@ -50,6 +48,7 @@ class ModelPointDetailView(ScopedViewMixin, TemplateView):
 
 class ModelPointFormView(ServiceFormView):
     permission_model = ModelPoint
+    template_name = "prevention/form.html"
 
     def get_form(self, data=None, files=None):
         return forms.ModelPointForm(data, user=self.request.user, point=self.object)
@@ -88,8 +87,8 @@ class ModelPointUpdateView(ModelPointFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa mô hình điểm")
 
-    def load(self):
-        self.object = selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.modelpoint_update(
@@ -106,10 +105,11 @@ class ModelPointUpdateView(ModelPointFormView):
 class ModelPointEvaluateView(ServiceFormView):
     permission_model = ModelPoint
     permission_action = "change"
+    template_name = "prevention/form.html"
     title = gettext_lazy("Đánh giá mô hình điểm")
 
-    def load(self):
-        self.object = selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def get_form(self, data=None, files=None):
         return forms.EvaluationForm(data)

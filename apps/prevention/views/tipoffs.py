@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
 from apps.core.views import (
     ScopedViewMixin,
 )
 
 from .. import exports, forms, selectors, services
 from ..models import Informant, TipOff
-from ._common import ExportView, FilteredListView, ServiceFormView
 
 # --- tip-offs ------------------------------------------------------------------------------------
 
@@ -21,18 +21,16 @@ class TipOffListView(FilteredListView):
     model = TipOff
     template_name = "prevention/tipoff_list.html"
     filter_form_class = forms.TipOffFilterForm
-
-    def get_queryset(self):
-        self.filter_form = self.get_filter_form()
-        return selectors.tipoff_list(user=self.request.user, filters=self.filter_form.filters())
+    selector = selectors.tipoff_list
 
 
 class TipOffExportView(ExportView):
     permission_model = TipOff
     filter_form_class = forms.TipOffFilterForm
+    selector = selectors.tipoff_list
+    formats = ("xlsx",)
 
-    def export(self, request, filters):
-        qs = selectors.tipoff_list(user=request.user, filters=filters, action="export")
+    def export(self, request, qs, fmt):
         return exports.tipoff_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
 
 
@@ -136,8 +134,8 @@ class TipOffUpdateView(TipOffFormView):
     permission_action = "change"
     title = gettext_lazy("Cập nhật xử lý tin báo")
 
-    def load(self):
-        self.object = selectors.tipoff_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+    def get_object(self):
+        return selectors.tipoff_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.tipoff_update(

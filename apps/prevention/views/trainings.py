@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
+from apps.core.generic import ExportView, FilteredListView, ServiceFormView
 from apps.core.views import (
     ScopedViewMixin,
 )
 
 from .. import exports, forms, selectors, services
 from ..models import Training
-from ._common import ExportView, FilteredListView, ServiceFormView
 
 # --- trainings -----------------------------------------------------------------------------------
 
@@ -22,18 +22,16 @@ class TrainingListView(FilteredListView):
     model = Training
     template_name = "prevention/training_list.html"
     filter_form_class = forms.TrainingFilterForm
-
-    def get_queryset(self):
-        self.filter_form = self.get_filter_form()
-        return selectors.training_list(user=self.request.user, filters=self.filter_form.filters())
+    selector = selectors.training_list
 
 
 class TrainingExportView(ExportView):
     permission_model = Training
     filter_form_class = forms.TrainingFilterForm
+    selector = selectors.training_list
+    formats = ("xlsx",)
 
-    def export(self, request, filters):
-        qs = selectors.training_list(user=request.user, filters=filters, action="export")
+    def export(self, request, qs, fmt):
         return exports.training_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
 
 
@@ -94,10 +92,11 @@ class TrainingUpdateView(TrainingFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa lớp tập huấn")
 
-    def load(self):
-        self.object = selectors.training_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-        if scoping.units_outside_scope(self.request.user, [p.unit_id for p in self.object.participations.all()]):
+    def get_object(self):
+        obj = selectors.training_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        if scoping.units_outside_scope(self.request.user, [p.unit_id for p in obj.participations.all()]):
             raise PermissionDenied
+        return obj
 
     def save(self, form):
         return services.training_update(

@@ -1,0 +1,175 @@
+"""The one view kit for the common shapes: a filtered list, its export, and a form saved by a service.
+
+Every view is scoped (``ScopedViewMixin``: 403 without the role, 404 outside the area). The edited
+object is loaded by ``get_object()`` (Django's name), called after ``dispatch()`` checked the role,
+so a user without the permission gets 403 before an out-of-scope record answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from . import scoping
+from .views import ScopedListView, ScopedViewMixin
+
+
+def attach_errors(exc: ValidationError, *forms) -> None:
+    """A service's errors next to the field they name (on the first form holding it), others on top."""
+    if not hasattr(exc, "error_dict"):
+        forms[0].add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        target = next((f for f in forms if name in f.fields), forms[0])
+        target.add_error(name if name in target.fields else None, errors)
+
+
+def save_status(form) -> int:
+    """409 when the save was refused because someone else saved first (code ``stale``), 200 otherwise."""
+    errors = form.errors.as_data()
+    return 409 if any(e.code == "stale" for field_errors in errors.values() for e in field_errors) else 200
+
+
+def filters_from(form, filters_class):
+    """A filter form's valid input as the selector's filters dataclass: blanks dropped, a chosen
+    commune passed as its id; an invalid form filters nothing."""
+    if not form.is_valid():
+        return filters_class()
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    if data.get("commune") is not None:
+        data["commune"] = data["commune"].pk
+    return filters_class(**data)
+
+
+class FilterMixin:
+    """One "filter form → selector filters" mapping for lists and their exports. The form is
+    ``filter_form_class(GET or None, user=…)``; with ``filters_class`` its input maps field for
+    field (``filters_from``), otherwise the form builds them itself (``form.filters()``)."""
+
+    filter_form_class = None
+    filters_class = None
+    filter_form = None
+
+    def get_filter_form(self):
+        return self.filter_form_class(self.request.GET or None, user=self.request.user)
+
+    def get_filters(self):
+        self.filter_form = self.get_filter_form()
+        if self.filters_class is not None:
+            return filters_from(self.filter_form, self.filters_class)
+        return self.filter_form.filters()
+
+
+class FilteredListView(FilterMixin, ScopedListView):
+    """A scoped list with a filter form and the add/import/export buttons the role allows.
+    ``selector(user=…, filters=…)`` returns the visible rows; the page is ``generic/list.html``
+    extended by the kind's template, its test hooks prefixed with ``kind`` (the model's name)."""
+
+    paginate_by = 25
+    selector = None
+    kind = ""
+
+    def get_queryset(self):
+        return type(self).selector(user=self.request.user, filters=self.get_filters())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user, model = self.request.user, self.get_permission_model()
+        ctx.update(
+            filter_form=self.filter_form,
+            can_add=scoping.has_action(user, model, "add"),
+            can_import=scoping.has_action(user, model, "import"),
+            can_export=scoping.has_action(user, model, "export"),
+            kind=self.kind or model._meta.model_name,
+        )
+        return ctx
+
+
+class ExportView(FilterMixin, ScopedViewMixin, View):
+    """The filtered list as a file: the same filters as the list, the rows the export permission
+    sees (``selector(…, action="export")``), written by ``export(request, queryset, fmt)`` through
+    the one tabular export path (``core.exports``). ``formats`` limits the ``fmt`` URL argument."""
+
+    permission_action = "export"
+    selector = None
+    formats = ("xlsx", "csv")
+
+    def get(self, request, fmt="xlsx"):
+        if fmt not in self.formats:
+            raise Http404
+        queryset = type(self).selector(user=request.user, filters=self.get_filters(), action="export")
+        return self.export(request, queryset, fmt)
+
+    def export(self, request, queryset, fmt):
+        raise NotImplementedError
+
+
+class ServiceFormView(ScopedViewMixin, TemplateView):
+    """GET renders the form; POST validates it and calls ``save(form)`` (a service). A service's
+    ``ValidationError`` lands on the form; a stale edit answers 409 with the service's message
+    naming who changed what.
+
+    Edit views override ``get_object()`` (after the role check, so 403 comes before 404); create
+    views keep the default ``None``. The page is ``generic/form.html`` or a kind's template
+    extending it (context: ``form``, ``object``, ``title``, ``cancel_url``, ``kind``)."""
+
+    template_name = "generic/form.html"
+    title = ""
+    object = None
+
+    def get_object(self):
+        return None
+
+    def get_form(self, data=None, files=None):
+        raise NotImplementedError
+
+    def forms_of(self, form) -> tuple:
+        """The forms a service error may name a field of (the main form first)."""
+        return (form,)
+
+    def is_valid(self, form) -> bool:
+        return form.is_valid()
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        raise NotImplementedError
+
+    def success_message(self, obj) -> str:
+        return _("Đã lưu.")
+
+    def cancel_url(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("title", self.title)
+        ctx.setdefault("object", self.object)
+        ctx.setdefault("cancel_url", self.cancel_url())
+        ctx.setdefault("kind", self.get_permission_model()._meta.model_name)
+        return ctx
+
+    def render_form(self, form, status: int = 200):
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form(request.POST, request.FILES)
+        if not self.is_valid(form):
+            return self.render_form(form)
+        try:
+            obj = self.save(form)
+        except ValidationError as exc:
+            attach_errors(exc, *self.forms_of(form))
+            return self.render_form(form, status=save_status(form))
+        messages.success(request, self.success_message(obj))
+        return redirect(self.success_url(obj))
