@@ -46,6 +46,7 @@ from apps.core import formatting
 from apps.core.collation import vi_sorted
 
 from .choices import Comparison, Recurrence, TargetStatus
+from .coverage import coverage_counts
 
 #: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
 HOTSPOT_KINDS = ("point", "hotspot")
@@ -143,8 +144,6 @@ def fmt(value: Decimal | None, unit: str = "") -> str:
 
 @indicator("high_risk_coverage", label="Tỷ lệ người nhóm nguy cơ cao được tiếp cận (%)")
 def _high_risk_coverage(scope: Scope) -> Measure:
-    from .selectors import coverage_counts
-
     total, reached = coverage_counts(commune_ids=scope.commune_ids, start=scope.start, end=scope.end)
     if not total:
         return Measure(None, note="chưa có dữ liệu: sổ nhóm nguy cơ cao chưa có ai")

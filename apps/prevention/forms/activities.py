@@ -10,10 +10,7 @@ from apps.core import scoping
 from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
-from ..choices import (
-    ActivityKind,
-    Topic,
-)
+from ..choices import ActivityKind, Topic
 from ..models import AudienceGroup, HighRiskPerson
 from ._common import (
     CommuneMultipleChoiceField,

@@ -13,15 +13,9 @@ from apps.core import scoping
 from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
-from ..choices import (
-    HighRiskSource,
-    HighRiskStatus,
-)
+from ..choices import HighRiskSource, HighRiskStatus
 from ..models import AudienceGroup
-from ._common import (
-    CommuneChoiceField,
-    _commune_filter_field,
-)
+from ._common import CommuneChoiceField, _commune_filter_field
 
 
 class HighRiskForm(VersionRequiredMixin, forms.Form):

@@ -10,9 +10,7 @@ from apps.core import scoping
 from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
-from ..choices import (
-    EvaluationResult,
-)
+from ..choices import EvaluationResult
 from ._common import CommuneChoiceField, _commune_filter_field
 
 

@@ -10,10 +10,7 @@ from apps.core import scoping
 from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
-from ..choices import (
-    TipOffChannel,
-    TipOffStatus,
-)
+from ..choices import TipOffChannel, TipOffStatus
 from ._common import CommuneChoiceField, _commune_filter_field
 
 

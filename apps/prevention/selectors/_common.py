@@ -7,9 +7,7 @@ from django.db.models import Q
 from apps.core import scoping
 from apps.core.text import normalize
 
-from ..models import (
-    AudienceGroup,
-)
+from ..models import AudienceGroup
 
 
 def search_q(text: str, field_name: str = "search_text") -> Q:

@@ -13,13 +13,7 @@ from apps.core import scoping
 from apps.core.collation import vi_order
 
 from ..choices import HighRiskStatus
-from ..models import (
-    Activity,
-    ActivityAttachment,
-    ActivityReach,
-    ActivityTopic,
-    HighRiskPerson,
-)
+from ..models import Activity, ActivityAttachment, ActivityReach, ActivityTopic, HighRiskPerson
 from ._common import search_q
 
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from apps.core.dates import today
 
-from ..models import (
-    Target,
-)
+from .. import targets
+from ..models import Target
 from ._common import current_commune_ids, is_province_wide
 
 
@@ -23,8 +22,6 @@ class TargetBoard:
 
 def target_board(*, user, on: dt.date | None = None) -> TargetBoard:
     """Every active target, its current value over the user's scope and its status on ``on``."""
-    from .. import targets
-
     on = on or today()
     commune_ids = current_commune_ids(user)
     province_wide = is_province_wide(user)

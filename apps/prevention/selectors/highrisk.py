@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from apps.areas.models import AdministrativeUnit
@@ -14,11 +14,8 @@ from apps.core import scoping
 from apps.core.collation import vi_key, vi_order
 
 from ..choices import HighRiskStatus
-from ..models import (
-    Activity,
-    ActivityReach,
-    HighRiskPerson,
-)
+from ..coverage import _reached_in, coverage_counts  # noqa: F401 - coverage_counts re-exported
+from ..models import Activity, ActivityReach, HighRiskPerson
 from ._common import search_q
 
 
@@ -66,21 +63,6 @@ def highrisk_history(*, user, person: HighRiskPerson) -> list[ActivityReach]:
         .select_related("activity")
         .order_by("-activity__date_from", "-pk")
     )
-
-
-def _reached_in(start: dt.date, end: dt.date, prefix: str = "reaches__") -> Q:
-    """A reach counts for a period when its activity overlaps the period."""
-    return Q(**{f"{prefix}activity__date_from__lte": end, f"{prefix}activity__date_to__gte": start})
-
-
-def coverage_counts(*, commune_ids, start: dt.date, end: dt.date) -> tuple[int, int]:
-    """(active people, of whom reached in [start, end]) over these communes. The caller scopes
-    ``commune_ids``. One query."""
-    row = HighRiskPerson.objects.filter(commune_id__in=list(commune_ids), status=HighRiskStatus.ACTIVE).aggregate(
-        total=Count("pk", distinct=True),
-        reached=Count("pk", filter=_reached_in(start, end), distinct=True),
-    )
-    return row["total"], row["reached"]
 
 
 @dataclass

@@ -11,13 +11,9 @@ from apps.core import scoping
 from apps.core.dates import today
 
 from ..choices import TipOffStatus
-from ..models import (
-    Activity,
-    HighRiskPerson,
-    TipOff,
-)
+from ..coverage import coverage_counts
+from ..models import Activity, HighRiskPerson, TipOff
 from ._common import current_commune_ids
-from .highrisk import coverage_counts
 
 
 def prevention_summary(*, user, year: int | None = None) -> dict[str, int | Decimal | None]:

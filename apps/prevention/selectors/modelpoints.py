@@ -10,10 +10,7 @@ from apps.core import scoping
 from apps.core.collation import vi_order
 from apps.core.dates import today
 
-from ..models import (
-    ModelPoint,
-    ModelPointEvaluation,
-)
+from ..models import ModelPoint, ModelPointEvaluation
 from ._common import search_q
 
 

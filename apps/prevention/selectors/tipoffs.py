@@ -10,9 +10,7 @@ from django.db.models import QuerySet
 from apps.core import scoping
 
 from ..choices import TipOffStatus
-from ..models import (
-    TipOff,
-)
+from ..models import TipOff
 from ._common import search_q
 
 

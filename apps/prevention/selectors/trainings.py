@@ -9,10 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from apps.core import scoping
 
-from ..models import (
-    Training,
-    TrainingParticipation,
-)
+from ..models import Training, TrainingParticipation
 from ._common import search_q
 
 
