@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from apps.audit.services import audit_record
 
+from .choices import CloseReason
+from .selectors import people_as_recorded
+
 HEADERS = [
     "Số hồ sơ",
     "Họ và tên",
@@ -71,9 +74,6 @@ def export_rows(queryset, user=None) -> list[list]:
     when they were closed (``selectors.people_as_recorded``), not the receiving commune's data."""
     recorded = {}
     if user is not None:
-        from .choices import CloseReason
-        from .selectors import people_as_recorded
-
         moved = queryset.filter(close_reason=CloseReason.TRANSFERRED).select_related("person")
         recorded = people_as_recorded(user=user, cases=[(case.pk, case.person) for case in moved])
     return [[neutralize(v) for v in _row(case, recorded.get(case.pk))] for case in queryset.iterator(chunk_size=2000)]

@@ -3,12 +3,12 @@
 Each indicator is a function computing its current value over the reader's scope (the current
 communes they may see) for one period, registered with ``@indicator``. ``Target.indicator`` takes
 its choices from this registry, so a target can only name something the code can compute.
-Indicators reading another app (classification, registers) check that it is installed first and
-answer "chưa có dữ liệu" with the reason otherwise: this app works without them.
+Indicators reading another app (areas, classification, registers, reporting) import it like any
+other module: every app is always installed.
 
 Status rule (``evaluate``), documented on the targets page:
 
-* ``no_data``  — the value cannot be computed (source app missing, no approved classification,
+* ``no_data``  — the value cannot be computed (no approved classification,
   nobody in the register, missing baseline the indicator needs…);
 * ``met``      — the current value satisfies the comparison (≥ or ≤ the target value);
 * ``on_track`` — not met yet, the deadline has not passed, and the value is on the straight line
@@ -42,11 +42,16 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.db.models import Count, Q
 
+from apps.areas.models import UnitSuccession
+from apps.areas.selectors import map_label
+from apps.classification.selectors import map_communes
 from apps.core import formatting
 from apps.core.collation import vi_sorted
+from apps.reporting.coverage import communes_with_data_between
 
 from .choices import Comparison, Recurrence, TargetStatus
 from .coverage import coverage_counts
+from .models import ModelPoint
 
 #: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
 HOTSPOT_KINDS = ("point", "hotspot")
@@ -160,8 +165,6 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
     the districts of one former province (Plan 63: Tuyên Quang, code 8; Hà Giang's former
     districts joined the province later). One query.
     """
-    from apps.areas.models import UnitSuccession
-
     rows = UnitSuccession.objects.filter(new_id__in=list(commune_ids), old__level="commune").values_list(
         "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
     )
@@ -178,8 +181,6 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
 
 @indicator("model_points_per_area_group", label="Tỷ lệ nhóm địa bàn (huyện cũ) có mô hình điểm (%)")
 def _model_points_per_area_group(scope: Scope) -> Measure:
-    from .models import ModelPoint
-
     groups = area_groups(scope.commune_ids, former_province_code=str(scope.params.get("former_province_code", "")))
     if not groups:
         return Measure(None, note="chưa có dữ liệu: không xác định được huyện cũ của các xã, phường trong phạm vi")
@@ -244,8 +245,6 @@ def _approved_results(scope: Scope) -> _Classified | Measure:
     if assessment.map_generation_id:
         # Classified on the map of its time (issue 10 §3-4): the communes of that map inside the
         # target's territory (the former province of the plan), not today's merged ones.
-        from apps.classification.selectors import map_communes
-
         code = str(scope.params.get("former_province_code", ""))
         ids = list(map_communes(assessment.map_generation_id, [code] if code else []).values_list("pk", flat=True))
     else:
@@ -326,8 +325,6 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
         bounds=(reduction(with_problems + found.missing), reduction(with_problems)),
     )
     if found.assessment.map_generation_id:
-        from apps.areas.selectors import map_label
-
         measure.detail += "; " + map_label(found.assessment.map_generation, found.communes).lower()
     elif found.assessment.year < MAP_2025_YEAR:
         # classified on today's communes by choice: say so rather than present them as that map
@@ -345,8 +342,6 @@ def _hotspots(scope: Scope):
 
 def _communes_with_data(scope: Scope) -> set[int] | None:
     """Communes of the scope with data for the period (``apps.reporting.coverage``)."""
-    from apps.reporting.coverage import communes_with_data_between
-
     return communes_with_data_between(list(scope.commune_ids), scope.start, scope.end)
 
 

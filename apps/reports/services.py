@@ -22,7 +22,9 @@ from .filenames import report_filename
 from .generation import report_generate
 from .models import IssuedReport, ReportHeaderConfig, ReportKind, ReportStatus
 from .pdf import render_pdf
+from .selectors import people_list_count
 from .tasks import generate_report
+from .xlsx import figures_workbook
 
 HEADER_FIELDS = [
     "parent_body",
@@ -312,8 +314,6 @@ def report_download(*, actor, report: IssuedReport) -> bytes:
 
 def report_export_xlsx(*, actor, report: IssuedReport) -> bytes:
     """The report's tables (the archived figures) as .xlsx, audited."""
-    from .xlsx import figures_workbook
-
     if report.is_people_list:
         raise PermissionDenied
     content = figures_workbook(report.figures, title=report.title, number=report.number)
@@ -335,8 +335,6 @@ def people_list_issue(*, actor, unit: AdministrativeUnit, as_of: dt.date, number
     permission), archived and audited like the periodic reports. Its figures keep only the count."""
     if not actor.has_perm("reports.view_people_list") or not scoping.unit_in_scope(actor, unit):
         raise PermissionDenied
-    from .selectors import people_list_count
-
     count = people_list_count(unit=unit, as_of=as_of)
     with transaction.atomic():
         report = IssuedReport.objects.create(

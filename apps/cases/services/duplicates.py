@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.audit.services import audit_record
+from apps.audit.actions import PERSON_LOOKUP
+from apps.audit.models import AuditLogEntry
+from apps.audit.services import audit_read, audit_record
 from apps.core import scoping
 from apps.core.dates import today
 
@@ -28,9 +31,6 @@ def _start_of_today() -> dt.datetime:
 
 def lookups_today(actor) -> int:
     """Identifiers this user checked today (an import preview counts each cross-commune match)."""
-    from apps.audit.actions import PERSON_LOOKUP
-    from apps.audit.models import AuditLogEntry
-
     afters = AuditLogEntry.objects.filter(actor=actor, action=PERSON_LOOKUP, time__gte=_start_of_today()).values_list(
         "after", flat=True
     )
@@ -39,8 +39,6 @@ def lookups_today(actor) -> int:
 
 def ensure_lookup_allowed(actor, count: int = 1) -> None:
     """Refuse a check that would take the user past today's limit (probing who has a file)."""
-    from django.conf import settings
-
     limit = settings.PCMT_LOOKUP_DAILY_LIMIT
     done = lookups_today(actor)
     if done + count > limit:
@@ -57,9 +55,6 @@ def ensure_lookup_allowed(actor, count: int = 1) -> None:
 def record_lookup(*, actor, source: str, identifiers: list[dict[str, Any]], answered: list[dict[str, Any]]) -> None:
     """Audit a duplicate check: who asked, for which identifiers, what was answered. Filed under
     the asker's unit, so the province reads it in the log and in the monthly access digest."""
-    from apps.audit.actions import PERSON_LOOKUP
-    from apps.audit.services import audit_read
-
     audit_read(
         actor=actor,
         action=PERSON_LOOKUP,

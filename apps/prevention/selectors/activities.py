@@ -13,7 +13,7 @@ from apps.core import scoping
 from apps.core.collation import vi_order
 
 from ..choices import HighRiskStatus
-from ..models import Activity, ActivityAttachment, ActivityReach, ActivityTopic, HighRiskPerson
+from ..models import Activity, ActivityAttachment, ActivityParticipation, ActivityReach, ActivityTopic, HighRiskPerson
 from ._common import search_q
 
 
@@ -59,8 +59,6 @@ def activity_list(*, user, filters: ActivityFilters | None = None, action: str =
 
 
 def _participations():
-    from ..models import ActivityParticipation
-
     return ActivityParticipation.objects.select_related("group").order_by("group__order")
 
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from apps.core import scoping
 
 from ..choices import TipOffStatus
-from ..models import TipOff
+from ..models import Informant, TipOff
 from ._common import search_q
 
 
@@ -55,8 +55,6 @@ def tipoff_has_informant(*, user, tip_off: TipOff) -> bool:
     """Whether an informant is recorded — asked only for users allowed to read it."""
     if not user.has_perm("prevention.view_informant"):
         return False
-    from ..models import Informant
-
     return Informant.objects.filter(tip_off=tip_off).exists()
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from import_export import fields
 
 from apps.cases.resources import parse_date
+from apps.core.imports import FieldChange
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
@@ -249,8 +250,6 @@ class CrimeCaseResource(RegisterResource):
         return {COL_OFFENDERS: format_offenders(sorted(record.offenders.all(), key=lambda o: o.pk))}
 
     def other_changes(self, old: models.Model, new: models.Model) -> list:
-        from apps.core.imports import FieldChange
-
         before = format_offenders(sorted(old.offenders.all(), key=lambda o: o.pk))
         after = format_offenders(new.offenders.order_by("pk"))
         return [] if before == after else [FieldChange(COL_OFFENDERS, before, after)]
