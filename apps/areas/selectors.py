@@ -19,7 +19,7 @@ from apps.core.collation import vi_order, vi_sorted
 from apps.core.text import nfc, normalize, strip_diacritics
 
 from .choices import KIND_PREFIXES, KIND_WORDS, MAP_ORDER, STATISTICAL_MAPS, Level, MapVerification
-from .models import AdministrativeUnit, UnitPopulation, UnitSuccession
+from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
 
 
 class UnitResolutionError(ValueError):
@@ -365,8 +365,6 @@ def map_for_year(year: int):
     """The map a past year is counted and classified on: the statistical map as it stood on
     1 January of that year, or the latest one before it (2021–2024: the 2020 map, the last list
     known to hold on 1 January; from 2025 the working maps). None from 2025 on."""
-    from .models import UnitGeneration
-
     if year >= 2025:
         return None
     return (

@@ -9,6 +9,9 @@ from apps.core.exports import neutralize, tabular_response
 
 __all__ = ["HEADERS", "export_response", "export_rows", "neutralize"]
 
+from .choices import CloseReason
+from .selectors import people_as_recorded
+
 HEADERS = [
     "Số hồ sơ",
     "Họ và tên",
@@ -60,9 +63,6 @@ def export_rows(queryset, user=None) -> list[list]:
     when they were closed (``selectors.people_as_recorded``), not the receiving commune's data."""
     recorded = {}
     if user is not None:
-        from .choices import CloseReason
-        from .selectors import people_as_recorded
-
         moved = queryset.filter(close_reason=CloseReason.TRANSFERRED).select_related("person")
         recorded = people_as_recorded(user=user, cases=[(case.pk, case.person) for case in moved])
     return [[neutralize(v) for v in _row(case, recorded.get(case.pk))] for case in queryset.iterator(chunk_size=2000)]

@@ -15,6 +15,7 @@ from apps.core.locking import VersionRequiredMixin
 from .choices import AgeBand, CaseType, CloseReason, Sex, Status, Whereabouts
 from .models import CaseFile, Ethnicity, Person, SubstanceType
 from .selectors import SORTS
+from .services import VOID_REASON_MIN_LENGTH, normalize_citizen_id
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -91,8 +92,6 @@ class PersonForm(VersionRequiredMixin, forms.ModelForm):
 
     def clean_citizen_id(self):
         # The identity check belongs with the other field checks: reported in the same round trip.
-        from .services import normalize_citizen_id
-
         return normalize_citizen_id(self.cleaned_data.get("citizen_id"))[0]
 
     def clean(self):
@@ -337,8 +336,6 @@ class VoidEventForm(VersionRequiredMixin, forms.Form):
             del self.fields["whereabouts"]
 
     def clean_reason(self) -> str:
-        from .services import VOID_REASON_MIN_LENGTH
-
         reason = " ".join(self.cleaned_data["reason"].split())
         if len(reason) < VOID_REASON_MIN_LENGTH:
             raise forms.ValidationError(_("Hãy ghi lý do hủy (ít nhất %(n)s ký tự).") % {"n": VOID_REASON_MIN_LENGTH})

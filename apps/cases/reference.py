@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from apps.core.text import normalize
+
 from .choices import DurationKey
 
 # The 54 ethnic groups, in the order and numbering of the statistics office's list.
@@ -134,8 +136,6 @@ def sync_reference(apps=None) -> None:
         from django.apps import apps as global_apps
 
         return global_apps.get_model("cases", name)
-
-    from apps.core.text import normalize
 
     Ethnicity, SubstanceType = model("Ethnicity"), model("SubstanceType")
     LegalDuration, Holiday = model("LegalDuration"), model("Holiday")

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitPopulation
+from apps.areas.selectors import map_for_year, map_label, map_projection
 from apps.cases import stocks
 from apps.core import scoping
 from apps.core.collation import vi_order
@@ -75,8 +76,6 @@ def map_communes(generation: str, province_codes: Sequence[str] = ()) -> QuerySe
 def default_map_for(year: int) -> str | None:
     """The map a year is assessed on by default: the one in force on 1 January of that year for a
     year before the two-tier map (01/7/2025), today's communes (None) from 2026."""
-    from apps.areas.selectors import map_for_year
-
     generation = map_for_year(year)
     return generation.code if generation is not None else None
 
@@ -669,8 +668,6 @@ def map_figures(*, user, year: int, map_choice: str = "") -> MapFigures:
     of that year (default for a year before 2025) or converted to today's communes: the figures a
     past classification rests on, with the files whose old unit cannot be told in their own row.
     The map of the time needs the whole former province in the reader's scope (province staff)."""
-    from apps.areas.selectors import map_label, map_projection
-
     period = rules.period_for_year(year)
     today = list(scoping.visible_to(current_communes(), user).order_by("search_name"))
     generation = None if map_choice == "converted" else default_map_for(year)

@@ -13,6 +13,8 @@ from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from .models import WorkerHeartbeat
+
 DB_QUEUE_BACKEND = "django_tasks_db.DatabaseBackend"
 RQ_BACKEND = "django_tasks_rq.RQBackend"
 
@@ -58,8 +60,6 @@ def check_worker() -> dict[str, Any]:
         return check_rq_workers()
     if backend != DB_QUEUE_BACKEND:
         return {"ok": True, "age_seconds": None}
-    from .models import WorkerHeartbeat
-
     try:
         last = WorkerHeartbeat.objects.order_by("-last_seen").values_list("last_seen", flat=True).first()
     except DatabaseError:

@@ -27,7 +27,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from apps.audit import actions as audit_actions
-from apps.audit.services import audit_read
+from apps.audit.models import AuditLogEntry
+from apps.audit.services import audit_read, audit_record, is_change
+from apps.core.formatting import grouped
+from apps.core.locking import person_name
+from apps.core.text import normalize
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv")
 #: the longest row error shown; messages quoting a cell are cut
@@ -169,8 +173,6 @@ def read_upload(upload) -> bytes:
 
 
 def _grouped(number: int) -> str:
-    from apps.core.formatting import grouped
-
     return grouped(number)
 
 
@@ -284,8 +286,6 @@ DATA_SHEET_KEYS = ("du lieu",)
 def _data_sheet(wb):
     """The sheet holding the rows: the template's data sheet wherever it sits among the others
     (a guide, an example, the allowed values), otherwise the first sheet (any other workbook)."""
-    from apps.core.text import normalize
-
     for ws in wb.worksheets:
         if normalize(ws.title) in DATA_SHEET_KEYS:
             return ws
@@ -597,10 +597,6 @@ def _changed_by(objects: list, *, since: dt.datetime, until: dt.datetime) -> str
     from django.db.models import Q
     from django.utils import timezone
 
-    from apps.audit.models import AuditLogEntry
-    from apps.audit.services import is_change
-    from apps.core.locking import person_name
-
     which = Q(pk__in=[])
     for label, pk in objects:
         app_label, model = label.split(".")
@@ -681,8 +677,6 @@ def import_file(
     matches is as the preview saw it (and no row matches a record the preview did not see);
     otherwise it is refused whole, naming the rows, the columns changed and who changed them."""
     from django.db import transaction
-
-    from apps.audit.services import audit_record
 
     dataset = dataset_from_bytes(
         content, filename, expected_headers=resource.expected_headers(), required_headers=resource.required_headers()

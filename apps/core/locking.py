@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.audit.models import AuditLogEntry
+from apps.audit.services import changed_fields
+
 # Without the version the form was opened at, a save could silently overwrite a colleague's: the
 # services only compare versions they are given, so every edit form must send it back.
 VERSION_MISSING = gettext_lazy(
@@ -87,9 +90,6 @@ def changes_since(
     ``person``): their fields are diffed too and passed to ``label`` as ``"person.<field>"``.
     """
     from django.contrib.contenttypes.models import ContentType
-
-    from apps.audit.models import AuditLogEntry
-    from apps.audit.services import changed_fields
 
     model = type(obj)
     entries = (

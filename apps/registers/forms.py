@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
+from apps.cases.models import CaseFile
+from apps.cases.selectors import visible_people
 from apps.core import scoping
 from apps.core.collation import vi_order
 from apps.core.locking import VersionRequiredMixin
@@ -120,8 +122,6 @@ class HotspotForm(VersionRequiredMixin, CommuneFieldsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_communes(user)
         if user.has_perm("cases.view_casefile"):
-            from apps.cases.models import CaseFile
-
             self.fields["linked_cases"].queryset = scoping.visible_to(
                 CaseFile.objects.select_related("person").order_by("file_number"), user
             )
@@ -254,8 +254,6 @@ class OffenderForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and user.has_perm("cases.view_casefile"):
-            from apps.cases.selectors import visible_people
-
             self.fields["person"].queryset = vi_order(visible_people(user), "full_name", "=birth_year")
         else:
             del self.fields["person"]

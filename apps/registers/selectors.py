@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from apps.areas.models import AdministrativeUnit
+from apps.cases.models import CaseFile
 from apps.core import scoping
 from apps.core.collation import vi_collate
 from apps.core.text import normalize
@@ -153,8 +154,6 @@ def crime_case_get(*, user, pk: int, action: str = "view") -> CrimeCase:
 
 def offender_case_files(*, user, crime_case: CrimeCase) -> dict[int, int]:
     """person id → a case file of that person the user may open (for links on the case page)."""
-    from apps.cases.models import CaseFile
-
     people = [o.person_id for o in crime_case.offenders.all() if o.person_id]
     if not people:
         return {}

@@ -21,6 +21,8 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import describe_candidates, unit_current_successors
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.cases.choices import Sex
+from apps.cases.models import CaseFile
+from apps.cases.selectors import visible_people as people_visible_to
 from apps.core import locking, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
@@ -241,8 +243,6 @@ def _check_linked_cases(actor: User, cases: Sequence[CaseFile] | None) -> list[i
     """Only case files the actor may see can be linked (no linking blind across communes)."""
     if cases is None:
         return None
-    from apps.cases.models import CaseFile
-
     ids = sorted({c.pk for c in cases})
     visible = set(scoping.visible_to(CaseFile.objects.filter(pk__in=ids), actor).values_list("pk", flat=True))
     if set(ids) - visible:
@@ -531,8 +531,6 @@ def _build_offenders(
     person_ids = {o.person.pk for o in offenders if o.person is not None}
     visible_people: set[int] = set()
     if person_ids:
-        from apps.cases.selectors import visible_people as people_visible_to
-
         visible_people = set(people_visible_to(actor).filter(pk__in=person_ids).values_list("pk", flat=True))
     built: list[Offender] = []
     problems: list[str] = []

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .filenames import report_filename
+
 
 class ReportHeaderConfig(models.Model):
     """What a unit prints in the header, signature and "Nơi nhận" blocks (Nghị định 30/2020)."""
@@ -135,8 +137,6 @@ class IssuedReport(models.Model):
     @property
     def filename(self) -> str:
         """ "bao-cao-quy-III-2026-tinh-tuyen-quang.pdf" (issue 12 §1): what the file is, in words."""
-        from .filenames import report_filename
-
         return report_filename(
             unit=self.unit,
             period_kind=self.period_kind,

@@ -8,8 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from apps.areas.models import AdministrativeUnit
+from apps.cases import stocks
+from apps.cases.models import CaseFile
 from apps.core import scoping
 from apps.core.collation import vi_order
+from apps.reporting.services import current_communes_in
 
 from .models import IssuedReport, ReportKind
 
@@ -51,10 +54,6 @@ def _open_cases(unit: AdministrativeUnit, as_of: dt.date):
     """Files counting on ``as_of`` in the unit's communes by the one definition
     (``apps.cases.stocks``, as "people_total" counts them), so the list matches the report."""
     from django.db.models.expressions import RawSQL
-
-    from apps.cases import stocks
-    from apps.cases.models import CaseFile
-    from apps.reporting.services import current_communes_in
 
     sql, params = stocks.files_on_sql(current_communes_in(unit).values_list("pk", flat=True), as_of)
     return CaseFile.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - SQL built by stocks, params bound

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +19,12 @@ from apps.core import scoping
 
 from . import actions, documents, narrative, sources
 from .filenames import report_filename
+from .generation import report_generate
 from .models import IssuedReport, ReportHeaderConfig, ReportKind, ReportStatus
 from .pdf import render_pdf
-
-logger = logging.getLogger(__name__)
+from .selectors import people_list_count
+from .tasks import generate_report
+from .xlsx import figures_workbook
 
 HEADER_FIELDS = [
     "parent_body",
@@ -247,93 +246,12 @@ def _start_generation(report: IssuedReport, *, communes: int) -> None:
         except Exception:  # noqa: S110 - recorded on the report (status failed, error) and logged
             pass
         return
-    from .tasks import generate_report
 
     def enqueue():
         result = generate_report.enqueue(report.pk)
         IssuedReport.objects.filter(pk=report.pk).update(task_id=str(result.id)[:64])
 
     transaction.on_commit(enqueue)
-
-
-def _progress(report: IssuedReport, progress: int, status: str = ReportStatus.RUNNING) -> None:
-    report.progress, report.status = progress, status
-    IssuedReport.objects.filter(pk=report.pk).update(progress=progress, status=status)
-
-
-def render_report(report: IssuedReport) -> bytes:
-    """The PDF of an issued report, from what it archived."""
-    if report.is_people_list:
-        from .selectors import people_list_rows
-
-        rows = people_list_rows(unit=report.unit, as_of=report.period_end)
-        context = documents.people_list_context(
-            header=report.header,
-            rows=rows,
-            unit=report.unit,
-            as_of=report.period_end,
-            number=report.number,
-            document_date=report.document_date,
-        )
-        return render_pdf("reports/pdf/people_list.html", context)
-    context = documents.periodic_context(
-        header=report.header,
-        figures=report.figures,
-        narrative=report.narrative,
-        number=report.number,
-        document_date=report.document_date,
-    )
-    return render_pdf("reports/pdf/periodic.html", context)
-
-
-def report_generate(*, report_id: int) -> str:
-    """The job: render the PDF, store it with its SHA-256, mark the report done (or failed).
-
-    Idempotent: a report already done is left alone, so a job delivered twice (after a worker
-    restart) changes nothing.
-    """
-    report = IssuedReport.objects.select_related("unit", "issued_by").get(pk=report_id)
-    if report.status == ReportStatus.DONE:
-        return report.status
-    started = time.monotonic()
-    try:
-        _progress(report, 10)
-        content = render_report(report)
-        _progress(report, 90)
-        digest = hashlib.sha256(content).hexdigest()
-        with transaction.atomic():
-            report.file.save(report.filename, ContentFile(content), save=False)
-            report.sha256 = digest
-            report.size = len(content)
-            report.status = ReportStatus.DONE
-            report.progress = 100
-            report.error = ""
-            report.finished_at = timezone.now()
-            report.duration_ms = int((time.monotonic() - started) * 1000)
-            report.save(
-                update_fields=["file", "sha256", "size", "status", "progress", "error", "finished_at", "duration_ms"]
-            )
-            audit_record(
-                actor=report.issued_by,
-                action=actions.REPORT_GENERATED,
-                obj=report,
-                area=report.unit,
-                after={"sha256": digest, "size": len(content), "duration_ms": report.duration_ms},
-            )
-    except Exception as exc:
-        logger.exception("report %s failed", report_id)
-        IssuedReport.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
-        )
-        audit_record(
-            actor=report.issued_by,
-            action=actions.REPORT_FAILED,
-            obj=report,
-            area=report.unit,
-            after={"error": f"{type(exc).__name__}: {exc}"[:500]},
-        )
-        raise
-    return report.status
 
 
 def report_retry(*, actor, report: IssuedReport) -> IssuedReport:
@@ -349,8 +267,6 @@ def report_retry(*, actor, report: IssuedReport) -> IssuedReport:
 def requeue_stale(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> list[int]:
     """Reports left queued or running by a worker that stopped (e.g. a server restart while it
     ran): queue them again. Run before starting the worker."""
-    from .tasks import generate_report
-
     cutoff = timezone.now() - older_than
     ids = list(
         IssuedReport.objects.filter(
@@ -398,8 +314,6 @@ def report_download(*, actor, report: IssuedReport) -> bytes:
 
 def report_export_xlsx(*, actor, report: IssuedReport) -> bytes:
     """The report's tables (the archived figures) as .xlsx, audited."""
-    from .xlsx import figures_workbook
-
     if report.is_people_list:
         raise PermissionDenied
     content = figures_workbook(report.figures, title=report.title, number=report.number)
@@ -421,8 +335,6 @@ def people_list_issue(*, actor, unit: AdministrativeUnit, as_of: dt.date, number
     permission), archived and audited like the periodic reports. Its figures keep only the count."""
     if not actor.has_perm("reports.view_people_list") or not scoping.unit_in_scope(actor, unit):
         raise PermissionDenied
-    from .selectors import people_list_count
-
     count = people_list_count(unit=unit, as_of=as_of)
     with transaction.atomic():
         report = IssuedReport.objects.create(

@@ -18,6 +18,17 @@ from typing import Any
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
+from apps.classification import rules
+from apps.classification.models import AssessmentResult
+from apps.prevention.choices import TargetStatus
+from apps.prevention.models import Target
+from apps.prevention.targets import evaluate_target
+from apps.reporting import charts as drawing
+from apps.reporting import coverage, maps
+from apps.reporting import services as reporting
+from apps.reporting.indicators import GROUPS, INDICATORS
+from apps.reporting.periods import PeriodKind, period_get, period_previous
+from apps.reporting.services import approved_submissions
 
 SCHEMA = 1
 logger = logging.getLogger(__name__)
@@ -31,23 +42,17 @@ def _lower_first(text: str) -> str:
 
 
 def period_kinds() -> list[tuple[str, str]]:
-    from apps.reporting.periods import PeriodKind
-
     return [(k.value, str(k.label)) for k in PeriodKind]
 
 
 def get_period(kind: str, year: int, number: int = 1):
     """The ``apps.reporting`` period (created on demand), with its data window, label and deadline."""
-    from apps.reporting.periods import period_get
-
     return period_get(kind, year, number if kind in ("month", "quarter") else 1)
 
 
 def previous_period(period):
     """The period compared with: the previous month or quarter; for the first 6 or 9 months and
     the year, the same period of the previous year."""
-    from apps.reporting.periods import period_previous
-
     return period_previous(period)
 
 
@@ -85,8 +90,6 @@ def _values(values: dict[str, Any], codes: list[str]) -> dict[str, Any]:
 
 
 def indicator_catalogue() -> tuple[list[dict], list[dict]]:
-    from apps.reporting.indicators import GROUPS, INDICATORS
-
     indicators = [
         {"code": d.code, "label": d.label_vi, "group": d.group, "unit": d.unit, "places": d.places}
         for d in INDICATORS.values()
@@ -105,9 +108,6 @@ def collect(*, user, unit: AdministrativeUnit, period, map_choice: str = "") -> 
     its time by default, or "converted"), named with its verification status, and on the map of
     the time the people per unit of that map (``apps.reporting.maps``). A period of today's map
     has no ``map`` key, so its figures (and PDF) are those of before the choice existed."""
-    from apps.reporting import maps
-    from apps.reporting import services as reporting
-
     indicators, groups = indicator_catalogue()
     codes = [i["code"] for i in indicators]
     table = reporting.figures_table(user=user, unit=unit, period=period)
@@ -120,8 +120,6 @@ def collect(*, user, unit: AdministrativeUnit, period, map_choice: str = "") -> 
             "pk", "code", "full_name"
         )
     }
-    from apps.reporting import coverage
-
     with_data = coverage.communes_with_data(
         {cid: row.values for cid, row in table.rows.items()}, table.locked_commune_ids
     )
@@ -175,9 +173,6 @@ def _provisional_communes(assessment: dict[str, Any] | None, commune_ids: list[i
     khảo", issue 10 §4). One query."""
     if not assessment or not assessment.get("id"):
         return set()
-    from apps.classification import rules
-    from apps.classification.models import AssessmentResult
-
     rows = AssessmentResult.objects.filter(assessment_id=assessment["id"], commune_id__in=commune_ids).values_list(
         "commune_id", "explanation", "override_reason"
     )
@@ -194,7 +189,6 @@ def _breakdowns(table, period) -> list[dict[str, Any]]:
     """The people with an open file at the end of the period by sex, age band, ethnicity group and
     substance: locked snapshots where approved, live for the rest (as ``figures_for`` merges them)."""
     from apps.reporting import demographics, figures
-    from apps.reporting.services import approved_submissions
 
     ids = list(table.rows)
     locked = set(table.locked_commune_ids)
@@ -229,10 +223,6 @@ def targets(*, commune_ids: list[int], unit: AdministrativeUnit, on: dt.date) ->
     if not commune_ids:
         return []
     try:
-        from apps.prevention.choices import TargetStatus
-        from apps.prevention.models import Target
-        from apps.prevention.targets import evaluate_target
-
         result = []
         for target in Target.objects.filter(active=True).order_by("order", "pk"):
             row = evaluate_target(target, commune_ids=commune_ids, on=on, province_wide=unit.level == "province")
@@ -270,8 +260,6 @@ def pin_font(svg: str) -> str:
 def charts(figures: dict[str, Any]) -> list[dict[str, str]]:
     """SVG charts of the figures, drawn by ``apps.reporting.charts``: the communes with the most
     people, where the people are, and their breakdowns by sex and age. Counts only."""
-    from apps.reporting import charts as drawing
-
     result = []
     indicators = {i["code"]: i for i in figures["indicators"]}
     lead = figures["indicators"][0] if figures["indicators"] else None

@@ -9,9 +9,9 @@ try:  # Django 6 ships the framework; on 5.2 the django-tasks backport provides 
 except ImportError:  # pragma: no cover - depends on the Django version
     from django_tasks import task
 
+from .generation import report_generate
+
 
 @task()
 def generate_report(report_id: int) -> str:
-    from .services import report_generate
-
     return report_generate(report_id=report_id)

@@ -18,7 +18,9 @@ from apps.core.views import ScopedViewMixin
 from apps.reporting import maps
 
 from . import selectors, services, sources
+from .documents import annex_tables, header_context, subject_line, summary_table
 from .filenames import attachment
+from .formatting import short_date
 from .forms import HeaderConfigForm, IssueForm, PeopleListForm, PeriodPickForm
 from .models import IssuedReport, ReportHeaderConfig, ReportKind, ReportStatus
 
@@ -85,9 +87,6 @@ class ReportDraftView(ScopedViewMixin, TemplateView):
         return timezone.localdate()
 
     def _context(self, draft, form, **extra):
-        from .documents import annex_tables, header_context, subject_line, summary_table
-        from .formatting import short_date
-
         period = draft.figures["period"]
         return self.get_context_data(
             draft=draft,

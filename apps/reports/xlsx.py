@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 from apps.core.exports import neutralize
+from apps.reporting.indicators import GROUPS, INDICATORS
 
 from .formatting import short_date
 
@@ -30,15 +31,11 @@ def _cell(value):
 
 
 def _label(ind: dict[str, Any]) -> str:
-    from apps.reporting.indicators import INDICATORS
-
     definition = INDICATORS.get(ind["code"])
     return (definition.label_vi if definition else "") or ind.get("label") or ind["code"]
 
 
 def _group_label(code: str, groups: dict[str, str]) -> str:
-    from apps.reporting.indicators import GROUPS
-
     return groups.get(code) or GROUPS.get(code) or code
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.audit.models import AuditLogEntry
-from apps.reports import actions, services
+from apps.reports import actions, generation, services
 from apps.reports.models import IssuedReport, ReportHeaderConfig, ReportStatus
 
 from .conftest import pdf_text
@@ -129,7 +129,7 @@ def test_a_failing_render_marks_the_report_failed(data, province_staff, quarter,
     def boom(*args, **kwargs):
         raise RuntimeError("hỏng")
 
-    monkeypatch.setattr(services, "render_pdf", boom)
+    monkeypatch.setattr(generation, "render_pdf", boom)
     with pytest.raises(RuntimeError):
         services.report_generate(report_id=report.pk)
     report.refresh_from_db()

@@ -230,9 +230,9 @@ def test_header_edit_is_audited_and_printed(data, client_for, province_staff, of
 
 
 def test_failed_report_can_be_retried(data, client_for, province_staff, monkeypatch):
-    from apps.reports import services
+    from apps.reports import generation
 
-    monkeypatch.setattr(services, "render_pdf", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("hỏng")))
+    monkeypatch.setattr(generation, "render_pdf", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("hỏng")))
     client = client_for(province_staff)
     _issue(client, data.commune_a)
     report = IssuedReport.objects.get()

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
+from apps.cases.choices import Status
+from apps.cases.models import CaseFile
 from apps.core import scoping
 from apps.core.dates import today
 from apps.core.text import normalize
@@ -130,9 +132,6 @@ def highrisk_create(*, actor, data: HighRiskInput) -> HighRiskPerson:
 def _has_open_file(entry: HighRiskPerson) -> bool:
     if entry.person_id is None:
         return False
-    from apps.cases.choices import Status
-    from apps.cases.models import CaseFile
-
     return (
         CaseFile.objects.filter(person_id=entry.person_id, commune_id=entry.commune_id)
         .exclude(status=Status.CLOSED)
@@ -221,9 +220,6 @@ def highrisk_sync_many(*, commune_ids: Iterable[int], actor=None) -> SyncSummary
       (open file there) becomes "moved"; other closed files leave the entry as the officer keeps it.
     Each created or changed entry is audited (``prevention.highriskperson.sync``).
     """
-    from apps.cases.choices import Status
-    from apps.cases.models import CaseFile
-
     ids = sorted(set(commune_ids))
     summary = SyncSummary()
     if not ids:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.audit.digest import access_digest, parse_month
 
 
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--month", help="Tháng cần tổng hợp, dạng YYYY-MM (mặc định: tháng trước).")
 
     def handle(self, *args, **options):
-        from apps.accounts.models import User
-
         if options["month"]:
             try:
                 month = parse_month(options["month"])

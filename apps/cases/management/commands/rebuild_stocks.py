@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from apps.cases import stocks
 from apps.cases.models import CaseFile
+from apps.cases.services import load_clock
 from apps.core.registry import forget_derived_figures
 
 
@@ -18,8 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from django.db import transaction
-
-        from apps.cases.services import load_clock
 
         clock = load_clock()
         ids = list(CaseFile.objects.order_by("pk").values_list("pk", flat=True))

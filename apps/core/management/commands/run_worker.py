@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django_tasks_db.management.commands import db_worker
 
+from apps.core.models import WorkerHeartbeat
+
 
 class HeartbeatWorker(db_worker.Worker):
     """The upstream loop tests ``self.running`` at the top of every pass and before it sleeps, so
@@ -36,8 +38,6 @@ class HeartbeatWorker(db_worker.Worker):
         self._running = value
 
     def _beat(self) -> None:
-        from apps.core.models import WorkerHeartbeat
-
         try:
             WorkerHeartbeat.beat(self.worker_id)
         except DatabaseError:

@@ -1,51 +1,25 @@
-"""Plan targets: the registry of indicators and the rule that turns a value into a status.
-
-Each indicator is a function computing its current value over the reader's scope (the current
-communes they may see) for one period, registered with ``@indicator``. ``Target.indicator`` takes
-its choices from this registry, so a target can only name something the code can compute.
-Indicators reading another app (classification, registers) check that it is installed first and
-answer "chưa có dữ liệu" with the reason otherwise: this app works without them.
-
-Status rule (``evaluate``), documented on the targets page:
-
-* ``no_data``  — the value cannot be computed (source app missing, no approved classification,
-  nobody in the register, missing baseline the indicator needs…);
-* ``met``      — the current value satisfies the comparison (≥ or ≤ the target value);
-* ``on_track`` — not met yet, the deadline has not passed, and the value is on the straight line
-  from the baseline (at the baseline date) to the target (at the deadline): the value expected
-  today is ``baseline + (target − baseline) × elapsed share of the time``. A yearly target starts
-  every 01/01 from 0 (its counts restart each year) and ends on 31/12;
-* ``at_risk``  — otherwise, before the deadline: behind that line, or without a baseline from
-  which progress could be judged;
-* ``missed``   — the deadline has passed and the target was not met: its final value, no longer
-  a risk.
-
-No data is not zero (issue 10 §2). Indicators that count communes are measured only over the
-communes WITH data (a determined classification result; for the registers, a commune with data
-for the period in the sense of ``apps.reporting.coverage``) and say so ("tính trên 3/124 xã có số
-liệu"). While some communes have no data, a status is given only when it would be the same
-whatever those communes hold (``Measure.bounds``); otherwise the target reads "chưa đủ số liệu".
-
-A target is about a year and a territory (``Target.year``, ``Target.territory`` and the
-``former_province_code`` parameter): a classification indicator reads the approved assessment of
-that year, on the communes of that territory, not the latest one of today's province.
-"""
+"""The indicators themselves, each registered with ``@indicator``: high-risk coverage, model points
+per former district, drug-free communes and communes with problems (classification), hotspots
+(registers)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.db.models import Count, Q
 
-from apps.core import formatting
+from apps.areas.models import UnitSuccession
+from apps.areas.selectors import map_label
+from apps.classification.selectors import map_communes
 from apps.core.collation import vi_sorted
+from apps.reporting.coverage import communes_with_data_between
 
-from .choices import Comparison, Recurrence, TargetStatus
+from ..coverage import coverage_counts
+from ..models import ModelPoint
+from .registry import Measure, Scope, _pct, fmt, indicator
 
 #: kinds of ``registers.Hotspot`` counted as "điểm, tụ điểm" (harbouring places are a separate criterion)
 HOTSPOT_KINDS = ("point", "hotspot")
@@ -55,96 +29,8 @@ MAP_2025_YEAR = 2025
 UNDETERMINED = "undetermined"
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Where and when an indicator is computed."""
-
-    commune_ids: tuple[int, ...]
-    start: dt.date
-    end: dt.date
-    on: dt.date
-    #: the reader sees the whole province (needed by indicators whose baseline is province-wide)
-    province_wide: bool = False
-    params: dict[str, Any] = field(default_factory=dict)
-    baseline: Decimal | None = None
-    #: the year the target is about (its assessment year), None: the latest up to ``end``
-    year: int | None = None
-
-
-@dataclass
-class Measure:
-    value: Decimal | None
-    detail: str = ""
-    note: str = ""
-    #: what is still missing (groups without a model point…), shown under the figure
-    gaps: list[str] = field(default_factory=list)
-    #: communes the value is measured over (with data) and communes of the scope; None when the
-    #: indicator does not count communes
-    covered: int | None = None
-    communes: int | None = None
-    #: (lowest, highest) value whatever the communes without data hold (None: unbounded)
-    bounds: tuple[Decimal | None, Decimal | None] | None = None
-
-    @property
-    def partial(self) -> bool:
-        return self.covered is not None and self.communes is not None and self.covered < self.communes
-
-    @property
-    def coverage_text(self) -> str:
-        if self.covered is None or self.communes is None:
-            return ""
-        return f"tính trên {self.covered}/{self.communes} xã có số liệu"
-
-
-@dataclass(frozen=True)
-class Indicator:
-    code: str
-    label: str
-    unit: str
-    source_app: str
-    compute: Callable[[Scope], Measure]
-
-
-REGISTRY: dict[str, Indicator] = {}
-
-
-def indicator(code: str, *, label: str, unit: str = "%", source_app: str = "apps.prevention"):
-    """Register a computing function for an indicator code."""
-
-    def register(func: Callable[[Scope], Measure]) -> Callable[[Scope], Measure]:
-        REGISTRY[code] = Indicator(code=code, label=label, unit=unit, source_app=source_app, compute=func)
-        return func
-
-    return register
-
-
-def indicator_choices() -> list[tuple[str, str]]:
-    return [(code, ind.label) for code, ind in REGISTRY.items()]
-
-
-def measure(code: str, scope: Scope) -> Measure:
-    ind = REGISTRY.get(code)
-    if ind is None:
-        return Measure(None, note="chỉ số không có trong danh mục")
-    return ind.compute(scope)
-
-
-def _pct(part: int | Decimal, whole: int | Decimal) -> Decimal:
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def fmt(value: Decimal | None, unit: str = "") -> str:
-    """ "1.359 lượt người", "12,5%": one decimal at most (``apps.core.formatting``)."""
-    return formatting.quantity(value, unit, places=1)
-
-
-# --- indicators ------------------------------------------------------------------------------------
-
-
 @indicator("high_risk_coverage", label="Tỷ lệ người nhóm nguy cơ cao được tiếp cận (%)")
 def _high_risk_coverage(scope: Scope) -> Measure:
-    from .selectors import coverage_counts
-
     total, reached = coverage_counts(commune_ids=scope.commune_ids, start=scope.start, end=scope.end)
     if not total:
         return Measure(None, note="chưa có dữ liệu: sổ nhóm nguy cơ cao chưa có ai")
@@ -161,8 +47,6 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
     the districts of one former province (Plan 63: Tuyên Quang, code 8; Hà Giang's former
     districts joined the province later). One query.
     """
-    from apps.areas.models import UnitSuccession
-
     rows = UnitSuccession.objects.filter(new_id__in=list(commune_ids), old__level="commune").values_list(
         "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
     )
@@ -179,8 +63,6 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
 
 @indicator("model_points_per_area_group", label="Tỷ lệ nhóm địa bàn (huyện cũ) có mô hình điểm (%)")
 def _model_points_per_area_group(scope: Scope) -> Measure:
-    from .models import ModelPoint
-
     groups = area_groups(scope.commune_ids, former_province_code=str(scope.params.get("former_province_code", "")))
     if not groups:
         return Measure(None, note="chưa có dữ liệu: không xác định được huyện cũ của các xã, phường trong phạm vi")
@@ -245,8 +127,6 @@ def _approved_results(scope: Scope) -> _Classified | Measure:
     if assessment.map_generation_id:
         # Classified on the map of its time (issue 10 §3-4): the communes of that map inside the
         # target's territory (the former province of the plan), not today's merged ones.
-        from apps.classification.selectors import map_communes
-
         code = str(scope.params.get("former_province_code", ""))
         ids = list(map_communes(assessment.map_generation_id, [code] if code else []).values_list("pk", flat=True))
     else:
@@ -327,8 +207,6 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
         bounds=(reduction(with_problems + found.missing), reduction(with_problems)),
     )
     if found.assessment.map_generation_id:
-        from apps.areas.selectors import map_label
-
         measure.detail += "; " + map_label(found.assessment.map_generation, found.communes).lower()
     elif found.assessment.year < MAP_2025_YEAR:
         # classified on today's communes by choice: say so rather than present them as that map
@@ -346,8 +224,6 @@ def _hotspots(scope: Scope):
 
 def _communes_with_data(scope: Scope) -> set[int] | None:
     """Communes of the scope with data for the period (``apps.reporting.coverage``)."""
-    from apps.reporting.coverage import communes_with_data_between
-
     return communes_with_data_between(list(scope.commune_ids), scope.start, scope.end)
 
 
@@ -384,159 +260,3 @@ def _hotspots_eliminated_share(scope: Scope) -> Measure:
         _pct(row["eliminated"], row["total"]),
         detail=f"{row['eliminated']}/{row['total']} điểm, tụ điểm đã triệt xóa",
     )
-
-
-# --- status ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    status: str
-    reason: str
-    expected: Decimal | None = None
-
-
-def _satisfies(value: Decimal, goal: Decimal, comparison: str) -> bool:
-    return value >= goal if comparison == Comparison.GTE else value <= goal
-
-
-def evaluate(
-    *,
-    current: Decimal | None,
-    target: Decimal,
-    comparison: str,
-    baseline: Decimal | None,
-    start: dt.date | None,
-    deadline: dt.date,
-    on: dt.date,
-    unit: str = "",
-    bounds: tuple[Decimal | None, Decimal | None] | None = None,
-    coverage: str = "",
-) -> Evaluation:
-    """The status of a target on ``on`` (pure; see the module docstring for the rule).
-
-    ``bounds`` (lowest, highest; None = unbounded) are the values the target could take whatever
-    the communes without data hold, ``coverage`` says over what ``current`` was measured. While
-    the bounds disagree on whether the target is met, no status is given."""
-    sign = "≥" if comparison == Comparison.GTE else "≤"
-    if current is None:
-        return Evaluation(TargetStatus.NO_DATA, "Chưa tính được giá trị hiện tại.")
-    over = f" ({coverage})" if coverage else ""
-    if bounds is not None:
-        low, high = bounds
-        # an unbounded low side (−∞) satisfies only "≤", an unbounded high side (+∞) only "≥"
-        met_low = _satisfies(low, target, comparison) if low is not None else comparison == Comparison.LTE
-        met_high = _satisfies(high, target, comparison) if high is not None else comparison == Comparison.GTE
-        if met_low != met_high:
-            return Evaluation(
-                TargetStatus.NO_DATA,
-                f"Chưa đủ số liệu để đánh giá: {fmt(current, unit)}{over}; các xã chưa có số liệu có thể làm "
-                f"thay đổi kết quả.",
-            )
-        if not met_low:
-            # not met even in the best case: judge progress on the best case
-            current = high if comparison == Comparison.GTE else low
-            if current is None:
-                return Evaluation(TargetStatus.NO_DATA, f"Chưa đủ số liệu để đánh giá{over}.")
-        else:
-            return Evaluation(TargetStatus.MET, f"Đạt: {fmt(current, unit)} {sign} {fmt(target, unit)}{over}.")
-    if _satisfies(current, target, comparison):
-        return Evaluation(TargetStatus.MET, f"Đạt: {fmt(current, unit)} {sign} {fmt(target, unit)}{over}.")
-    if on > deadline:
-        return Evaluation(
-            TargetStatus.MISSED,
-            f"Không đạt (hết thời hạn {deadline:%d/%m/%Y}): {fmt(current, unit)}, chưa {sign} "
-            f"{fmt(target, unit)}{over}.",
-        )
-    if baseline is None or start is None or start >= deadline:
-        return Evaluation(
-            TargetStatus.AT_RISK,
-            f"Chưa đạt ({fmt(current, unit)}); chưa có số liệu nền nên không đánh giá được là đúng tiến độ.",
-        )
-    share = Decimal(max(0, min((on - start).days, (deadline - start).days))) / Decimal((deadline - start).days)
-    expected = (baseline + (target - baseline) * share).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    if _satisfies(current, expected, comparison):
-        return Evaluation(
-            TargetStatus.ON_TRACK,
-            f"Đúng tiến độ: đến {on:%d/%m/%Y} cần {sign} {fmt(expected, unit)}, hiện {fmt(current, unit)}.",
-            expected,
-        )
-    lead = "Chậm tiến độ" if comparison == Comparison.GTE else "Vượt mức cho phép"
-    return Evaluation(
-        TargetStatus.AT_RISK,
-        f"{lead}: đến {on:%d/%m/%Y} cần {sign} {fmt(expected, unit)}, hiện {fmt(current, unit)}.",
-        expected,
-    )
-
-
-@dataclass
-class TargetRow:
-    target: Any
-    indicator: Indicator | None
-    period_start: dt.date
-    period_end: dt.date
-    deadline: dt.date
-    measure: Measure
-    evaluation: Evaluation
-
-    @property
-    def unit(self) -> str:
-        return self.indicator.unit if self.indicator else ""
-
-    @property
-    def current_display(self) -> str:
-        return fmt(self.measure.value, self.unit)
-
-    @property
-    def target_display(self) -> str:
-        sign = "≥" if self.target.comparison == Comparison.GTE else "≤"
-        return f"{sign} {fmt(self.target.target_value, self.unit)}"
-
-    @property
-    def baseline_display(self) -> str:
-        return fmt(self.target.baseline_value, self.unit)
-
-
-def period_for(target, on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
-    """(start, end, deadline) of the period a target is measured over on ``on``."""
-    if target.recurrence == Recurrence.YEARLY:
-        start, deadline = dt.date(on.year, 1, 1), dt.date(on.year, 12, 31)
-    else:
-        deadline = target.deadline
-        start = target.baseline_date or dt.date(min(on, deadline).year, 1, 1)
-    return start, min(on, deadline), deadline
-
-
-def evaluate_target(target, *, commune_ids, on: dt.date, province_wide: bool) -> TargetRow:
-    start, end, deadline = period_for(target, on)
-    scope = Scope(
-        commune_ids=tuple(commune_ids),
-        start=start,
-        end=end,
-        on=on,
-        province_wide=province_wide,
-        params=dict(target.params or {}),
-        baseline=target.baseline_value,
-        year=getattr(target, "year", None),
-    )
-    ind = REGISTRY.get(target.indicator)
-    result = measure(target.indicator, scope)
-    if target.recurrence == Recurrence.YEARLY:
-        baseline, line_start = Decimal(0), start
-    else:
-        baseline, line_start = target.baseline_value, target.baseline_date
-    evaluation = evaluate(
-        current=result.value,
-        target=target.target_value,
-        comparison=target.comparison,
-        baseline=baseline,
-        start=line_start,
-        deadline=deadline,
-        on=on,
-        unit=ind.unit if ind else "",
-        bounds=result.bounds if result.partial else None,
-        coverage=result.coverage_text if result.partial else "",
-    )
-    if evaluation.status == TargetStatus.NO_DATA and result.note:
-        evaluation = Evaluation(TargetStatus.NO_DATA, result.note[:1].upper() + result.note[1:] + ".")
-    return TargetRow(target, ind, start, end, deadline, result, evaluation)

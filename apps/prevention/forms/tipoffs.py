@@ -1,0 +1,93 @@
+"""Forms of tip-offs and of an informant's details."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.areas.models import AdministrativeUnit
+from apps.cases.forms import DateField
+from apps.core import scoping
+from apps.core.locking import VersionRequiredMixin
+
+from .. import selectors
+from ..choices import TipOffChannel, TipOffStatus
+from ._common import CommuneChoiceField, _commune_filter_field
+
+
+class TipOffForm(VersionRequiredMixin, forms.Form):
+    received_on = DateField(label=_("Ngày tiếp nhận"))
+    channel = forms.ChoiceField(label=_("Hình thức tiếp nhận"), choices=[("", "—"), *TipOffChannel.choices])
+    commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
+    summary = forms.CharField(label=_("Nội dung tin báo"), widget=forms.Textarea(attrs={"rows": 4}))
+    status = forms.ChoiceField(
+        label=_("Tình trạng xử lý"), choices=TipOffStatus.choices, initial=TipOffStatus.RECEIVED
+    )
+    result = forms.CharField(label=_("Kết quả xử lý"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    crime_case_id = forms.IntegerField(
+        label=_("Mã vụ án liên quan (sổ vụ án)"), required=False, min_value=1, help_text=_("Số thứ tự trong hệ thống.")
+    )
+    hotspot_id = forms.IntegerField(
+        label=_("Mã điểm, tụ điểm liên quan"), required=False, min_value=1, help_text=_("Số thứ tự trong hệ thống.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, tip_off=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoping.current_communes(user)
+        if tip_off is not None:
+            self.initial.update(
+                received_on=tip_off.received_on,
+                channel=tip_off.channel,
+                commune=tip_off.commune_id,
+                summary=tip_off.summary,
+                status=tip_off.status,
+                result=tip_off.result,
+                crime_case_id=tip_off.crime_case_id,
+                hotspot_id=tip_off.hotspot_id,
+                version=tip_off.version,
+            )
+            self.require_version()
+            self.fields["commune"].disabled = True
+        else:
+            communes = list(self.fields["commune"].queryset[:2])
+            if len(communes) == 1:
+                self.initial["commune"] = communes[0].pk
+            self.initial["received_on"] = timezone.localdate()
+
+
+class InformantForm(forms.Form):
+    """The informant section: never pre-filled except for someone allowed to read it."""
+
+    full_name = forms.CharField(label=_("Họ và tên người báo tin"), max_length=120, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=250, required=False)
+
+
+class TipOffFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm"), required=False)
+    commune = _commune_filter_field()
+    channel = forms.ChoiceField(
+        label=_("Hình thức"), required=False, choices=[("", _("Mọi hình thức")), *TipOffChannel.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng")), *TipOffStatus.choices]
+    )
+    date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
+    date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoping.current_communes(user)
+
+    def filters(self) -> selectors.TipOffFilters:
+        if not self.is_valid():
+            return selectors.TipOffFilters()
+        d = self.cleaned_data
+        return selectors.TipOffFilters(
+            q=d.get("q") or "",
+            commune=d["commune"].pk if d.get("commune") else None,
+            channel=d.get("channel") or "",
+            status=d.get("status") or "",
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+        )

@@ -1,0 +1,34 @@
+"""The targets page: every active target evaluated over the reader's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from apps.core.dates import today
+
+from .. import targets
+from ..models import Target
+from ._common import current_commune_ids, is_province_wide
+
+
+@dataclass
+class TargetBoard:
+    rows: list
+    on: dt.date
+    scope_label: str
+    commune_count: int
+
+
+def target_board(*, user, on: dt.date | None = None) -> TargetBoard:
+    """Every active target, its current value over the user's scope and its status on ``on``."""
+    on = on or today()
+    commune_ids = current_commune_ids(user)
+    province_wide = is_province_wide(user)
+    rows = [
+        targets.evaluate_target(target, commune_ids=commune_ids, on=on, province_wide=province_wide)
+        for target in Target.objects.filter(active=True).order_by("order", "code")
+    ]
+    area = getattr(user, "area", None)
+    label = area.full_name if area is not None else "Toàn hệ thống"
+    return TargetBoard(rows=rows, on=on, scope_label=label, commune_count=len(commune_ids))

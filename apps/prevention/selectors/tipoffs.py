@@ -1,0 +1,80 @@
+"""Reads of tip-offs, their informant and the register records they link to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from apps.core import scoping
+
+from ..choices import TipOffStatus
+from ..models import Informant, TipOff
+from ._common import search_q
+
+
+@dataclass
+class TipOffFilters:
+    q: str = ""
+    commune: int | None = None
+    channel: str = ""
+    status: str = ""
+    open_only: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def tipoff_list(*, user, filters: TipOffFilters | None = None, action: str = "view") -> QuerySet[TipOff]:
+    """Tip-offs WITHOUT their informant (never joined, never prefetched here)."""
+    filters = filters or TipOffFilters()
+    qs = scoping.visible_to(TipOff.objects.all(), user, action)
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.commune:
+        qs = qs.filter(commune_id=filters.commune)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    elif filters.open_only:
+        qs = qs.filter(status__in=[TipOffStatus.RECEIVED, TipOffStatus.VERIFYING])
+    if filters.date_from:
+        qs = qs.filter(received_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(received_on__lte=filters.date_to)
+    return qs.select_related("commune", "received_by").order_by("-received_on", "-pk")
+
+
+def tipoff_get(*, user, pk: int, action: str = "view") -> TipOff:
+    qs = TipOff.objects.select_related("commune", "received_by", "created_by")
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
+
+
+def tipoff_has_informant(*, user, tip_off: TipOff) -> bool:
+    """Whether an informant is recorded — asked only for users allowed to read it."""
+    if not user.has_perm("prevention.view_informant"):
+        return False
+    return Informant.objects.filter(tip_off=tip_off).exists()
+
+
+def register_links(*, user, tip_off: TipOff) -> dict[str, dict]:
+    """The registers records a tip-off names, when the user may see them:
+    {"crime_case": {"id", "label", "url"}, "hotspot": {...}}."""
+    from django.apps import apps as django_apps
+    from django.urls import reverse
+
+    links: dict[str, dict] = {}
+    for key, model_name, url_name, pk in (
+        ("crime_case", "CrimeCase", "registers:crimecase_detail", tip_off.crime_case_id),
+        ("hotspot", "Hotspot", "registers:hotspot_detail", tip_off.hotspot_id),
+    ):
+        if not pk:
+            continue
+        model = django_apps.get_model("registers", model_name)
+        obj = scoping.visible_to(model.objects.all(), user).filter(pk=pk).first()
+        if obj is None:
+            links[key] = {"id": pk, "label": "", "url": ""}
+            continue
+        links[key] = {"id": pk, "label": str(obj), "url": reverse(url_name, args=[pk])}
+    return links

@@ -1,0 +1,44 @@
+"""Reads of trainings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.core import scoping
+
+from ..models import Training, TrainingParticipation
+from ._common import search_q
+
+
+@dataclass
+class TrainingFilters:
+    q: str = ""
+    unit: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def training_list(*, user, filters: TrainingFilters | None = None, action: str = "view") -> QuerySet[Training]:
+    filters = filters or TrainingFilters()
+    qs = scoping.visible_to(Training.objects.all(), user, action)
+    if filters.q:
+        qs = qs.filter(search_q(filters.q))
+    if filters.unit:
+        qs = qs.filter(pk__in=TrainingParticipation.objects.filter(unit_id=filters.unit).values("training_id"))
+    if filters.date_from:
+        qs = qs.filter(held_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(held_on__lte=filters.date_to)
+    return qs.prefetch_related(
+        Prefetch("participations", queryset=TrainingParticipation.objects.select_related("unit"))
+    ).order_by("-held_on", "-pk")
+
+
+def training_get(*, user, pk: int, action: str = "view") -> Training:
+    qs = Training.objects.select_related("created_by").prefetch_related(
+        Prefetch("participations", queryset=TrainingParticipation.objects.select_related("unit"))
+    )
+    return scoping.get_visible_or_404(qs, user, action, pk=pk)
