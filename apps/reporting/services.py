@@ -324,7 +324,7 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
             % {"period": period.label, "end": f"{period.end:%d/%m/%Y}"}
         )
     # One submitter at a time; NO KEY so that foreign-key checks of rows citing the commune (audit
-    # rows of other requests) are not blocked (see cases.services._next_file_number).
+    # rows of other requests) are not blocked (see cases.services._common._next_file_number).
     AdministrativeUnit.objects.select_for_update(no_key=True).filter(pk=commune.pk).exists()
     submission, _created = Submission.objects.get_or_create(period=period, commune=commune)
     submission = _lock_row(submission, None)
