@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record_many
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import LockIndex
 
@@ -65,7 +65,7 @@ class CaseBatch:
         # Foreign keys come from the caller's resolved objects; only value checks are needed here.
         resolved = ("ethnicity", "permanent_unit", "current_unit", "merged_into")
         _check_person(person, errors, on=self.on, exclude=resolved)
-        case = CaseFile(person=person, created_by=self.actor, status=Status.SIGNS)
+        case = CaseFile(person=person, created_by=actors.user_or_none(self.actor), status=Status.SIGNS)
         for name, value in data.case.items():
             setattr(case, name, value)
         with errors.collect():
@@ -130,7 +130,7 @@ class CaseBatch:
             ],
             batch_size=2000,
         )
-        user = scoping.user_or_none(self.actor)
+        user = actors.user_or_none(self.actor)
         CaseEvent.objects.bulk_create(
             [
                 CaseEvent(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.selectors import unit_current_successors
 from apps.audit.services import audit_record, changed_fields
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.locking import lock_for_update
 from apps.core.registry import ensure_unlocked
@@ -100,7 +100,7 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
             person.version += 1  # an editor holding the older version must not overwrite the filled gaps
     errors = RuleErrors()
     _check_person(person, errors, on=on)
-    case = CaseFile(person=person, created_by=actor, status=Status.SIGNS)
+    case = CaseFile(person=person, created_by=actors.user_or_none(actor), status=Status.SIGNS)
     for name, value in data.case.items():
         setattr(case, name, value)
     with errors.collect():
@@ -123,7 +123,7 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
         event_date=case.detected_on,
         to_status=Status.SIGNS,
         whereabouts=case.whereabouts,
-        created_by=scoping.user_or_none(actor),
+        created_by=actors.user_or_none(actor),
         legal_basis="Chương IV Nghị định 105/2021/NĐ-CP",
     )
     clock = load_clock()  # once for the due date and the stock spans

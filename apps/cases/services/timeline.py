@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 
@@ -92,7 +92,7 @@ def case_transition(
         to_status=transition.target,
         whereabouts=transition.whereabouts,
         legal_basis=transition.legal_basis,
-        created_by=actor,
+        created_by=actors.user_or_none(actor),
     )
     case.status = transition.target
     if transition.case_type:
@@ -163,7 +163,7 @@ def _record_free_event(
         notes=data.notes,
         facility=data.facility,
         whereabouts=data.whereabouts if kind == EventKind.WHEREABOUTS else "",
-        created_by=actor,
+        created_by=actors.user_or_none(actor),
         replaces=replaces,
     )
     if kind == EventKind.WHEREABOUTS:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 
@@ -41,7 +41,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
         other_unit=to_commune,
         from_status=status,
         to_status=Status.CLOSED,
-        created_by=actor,
+        created_by=actors.user_or_none(actor),
         legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
     )
     case.status, case.closed_on, case.close_reason = Status.CLOSED, data.event_date, CloseReason.TRANSFERRED
@@ -62,7 +62,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
         criminal_record=case.criminal_record,
         administrative_sanctions=case.administrative_sanctions,
         transferred_from=case,
-        created_by=actor,
+        created_by=actors.user_or_none(actor),
     )
     new_case.substances.set(case.substances.all())
     CaseEvent.objects.create(
@@ -73,7 +73,7 @@ def case_transfer(*, actor, case: CaseFile, to_commune: AdministrativeUnit, data
         other_unit=case.commune,
         to_status=status,
         whereabouts=whereabouts,
-        created_by=actor,
+        created_by=actors.user_or_none(actor),
         legal_basis="Luật PCMT 2025 (thông báo 24 giờ)",
     )
     refresh_due(new_case)
