@@ -15,8 +15,8 @@ from apps.cases.models import CaseEvent
 from tests.factories.cases import advance, make_case
 
 # every page: session, user, 2 permission reads, the user's unit, its scope (2), and the session
-# saved (idle timeout: 3 statements, transaction or savepoint + UPDATE)
-REQUEST = 10
+# (the session is saved only when its renewal is due: tests/accounts/test_session_renewal.py)
+REQUEST = 7
 
 
 def _files(world, officer, n):
