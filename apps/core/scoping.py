@@ -28,6 +28,8 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .lookups import Ids
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -223,7 +225,7 @@ def scope_filter(model: type[models.Model], user: AnyUser) -> models.Q:
     if not lookup:
         raise TypeError(f"{model.__name__} is not area-scoped: declare area_lookup")
     # __in_ids (core.lookups): one array parameter instead of ~975 placeholders for province staff.
-    return models.Q(**{f"{lookup}__in_ids": visible_unit_ids(user)})
+    return models.Q(**{f"{lookup}__in_ids": Ids(visible_unit_ids(user))})
 
 
 @cache
@@ -351,7 +353,7 @@ def current_communes(user: AnyUser) -> models.QuerySet:
 
     qs = AdministrativeUnit.objects.current().communes()
     if not user.is_superuser:
-        qs = qs.filter(pk__in=visible_unit_ids(user))
+        qs = qs.filter(pk__in_ids=visible_unit_ids(user))
     return vi_order(qs, "name")
 
 
