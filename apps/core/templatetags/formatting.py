@@ -38,3 +38,20 @@ def day(value) -> str:
     if not value:
         return ""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+@register.filter
+def iso_day(value) -> str:
+    """A date as yyyy-mm-dd (``|date:"Y-m-d"``, for ``<time datetime>``), without the format parser."""
+    if not value:
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+@register.filter(expects_localtime=True)
+def day_time(value) -> str:
+    """A moment as dd/mm/yyyy hh:mm in the local time zone (``|date:"d/m/Y H:i"``), without the
+    format parser: a case page writes one per timeline entry and audit row (issue 14 §3)."""
+    if not value:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
