@@ -30,11 +30,11 @@ def label_with_unit(label, unit=""):
     return formatting.label_with_unit(label, unit)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def day(value) -> str:
-    """A date as dd/mm/yyyy, what ``|date:"d/m/Y"`` writes for a date, without Django's format
-    parser: the worklist formats a few hundred dates per page (issue 14 §3). Dates only (a
-    datetime would need the local time zone first: keep ``|date`` for those)."""
+    """A date as dd/mm/yyyy, what ``|date:"d/m/Y"`` writes, without Django's format parser: the
+    worklist formats a few hundred dates per page (issue 14 §3). A datetime is first converted
+    to the local time zone (``expects_localtime``), as ``|date`` does."""
     if not value:
         return ""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
