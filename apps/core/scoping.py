@@ -15,6 +15,7 @@ Objects outside the user's scope answer 404, exactly like objects that do not ex
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     AnyUser = AbstractBaseUser | AnonymousUser
 
 M = TypeVar("M", bound=models.Model)
+logger = logging.getLogger(__name__)
 
 _SCOPE_CACHE_ATTR = "_pcmt_visible_unit_ids"
 
@@ -126,9 +128,13 @@ def bump_scope_version(**_signal_kwargs: Any) -> None:
 
     def bump() -> None:
         global _generation  # noqa: PLW0603 - this worker's counterpart of the shared version
-        cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
         _resolved.clear()
         _generation += 1
+        try:
+            cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+        except Exception:  # noqa: BLE001 - e.g. migrate syncing roles before createcachetable
+            # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS.
+            logger.warning("scope version not bumped: the cache is not reachable", exc_info=True)
 
     bump()
     transaction.on_commit(bump)
@@ -154,11 +160,15 @@ def connect_scope_signals() -> None:
 def _current_version() -> str:
     from django.core.cache import cache
 
-    version = cache.get(_VERSION_KEY)
-    if version is None:  # first use, or evicted: nobody's entry matches a new value
-        version = uuid.uuid4().hex
-        cache.add(_VERSION_KEY, version, None)
-        version = cache.get(_VERSION_KEY) or version
+    try:
+        version = cache.get(_VERSION_KEY)
+        if version is None:  # first use, or evicted: nobody's entry matches a new value
+            version = uuid.uuid4().hex
+            cache.add(_VERSION_KEY, version, None)
+            version = cache.get(_VERSION_KEY) or version
+    except Exception:  # noqa: BLE001 - a cache that is down must not take every page down with it
+        logger.warning("scope version not read: the cache is not reachable", exc_info=True)
+        return uuid.uuid4().hex  # matches no entry: resolved from the database, as without reuse
     return version
 
 

@@ -106,3 +106,39 @@ def test_the_user_row_is_read_every_request(world, officer_a, client_for, flag):
     response = client.get(reverse("cases:casefile_detail", args=[case_b.pk]))
     # deactivated: logged out at once; made superuser: everything, at once
     assert response.status_code == (302 if flag == "is_active" else 200)
+
+
+def test_a_role_sync_before_the_cache_table_exists_does_not_fail(world, officer_a, monkeypatch):
+    # migrate syncs the roles (post_migrate) before `createcachetable` made the database cache's
+    # table: the bump must not break the migration; this worker still forgets its entries.
+    from django.core.cache import cache
+    from django.db import ProgrammingError
+
+    from apps.accounts import roles
+
+    scoping.visible_unit_ids(User.objects.get(pk=officer_a.pk))
+    assert officer_a.pk in scoping._resolved
+
+    def missing_table(*args, **kwargs):
+        raise ProgrammingError('relation "pcmt_cache" does not exist')
+
+    monkeypatch.setattr(cache, "set", missing_table)
+    roles.sync_roles()
+    User.objects.get(pk=officer_a.pk).groups.clear()
+    assert officer_a.pk not in scoping._resolved
+
+
+def test_pages_still_work_when_the_cache_is_down(world, officer_a, client_for, monkeypatch):
+    from django.core.cache import cache
+
+    client = client_for(officer_a)
+    assert client.get(reverse("cases:worklist")).status_code == 200
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "add", down)
+    response, sql = _sql(client, reverse("cases:worklist"))
+    assert response.status_code == 200
+    assert any("auth_permission" in q for q in sql)  # resolved from the database instead
