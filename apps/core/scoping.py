@@ -119,25 +119,35 @@ _generation = 0
 
 
 def bump_scope_version(**_signal_kwargs: Any) -> None:
-    """Make every worker resolve permissions and scopes again (a signal receiver). A fresh random
-    value, so the version never comes back to one an old entry carries; set again when the
-    transaction commits, so a worker that resolved from the uncommitted state meanwhile does not
-    keep it."""
-    from django.core.cache import cache
+    """Make every worker resolve permissions and scopes again (a signal receiver).
+
+    This worker forgets its entries at once (a later read in the same transaction sees the
+    change). The shared version moves when the transaction commits: before that no other worker
+    can see the change, and a worker that resolved meanwhile from the committed state has its
+    entry dropped by the move. A fresh random value, so it never comes back to one an entry
+    carries. Outside the transaction also because the database cache may not exist yet (migrate
+    syncs the roles before ``createcachetable``) and a failed statement would abort it."""
     from django.db import transaction
 
-    def bump() -> None:
-        global _generation  # noqa: PLW0603 - this worker's counterpart of the shared version
-        _resolved.clear()
-        _generation += 1
-        try:
-            cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
-        except Exception:  # noqa: BLE001 - e.g. migrate syncing roles before createcachetable
-            # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS.
-            logger.warning("scope version not bumped: the cache is not reachable", exc_info=True)
+    _forget_here()
+    transaction.on_commit(_publish_new_version)
 
-    bump()
-    transaction.on_commit(bump)
+
+def _forget_here() -> None:
+    global _generation  # noqa: PLW0603 - this worker's counterpart of the shared version
+    _resolved.clear()
+    _generation += 1
+
+
+def _publish_new_version() -> None:
+    from django.core.cache import cache
+
+    _forget_here()
+    try:
+        cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # noqa: BLE001 - e.g. the database cache's table not created yet
+        # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS.
+        logger.warning("scope version not bumped: the cache is not reachable", exc_info=True)
 
 
 def connect_scope_signals() -> None:

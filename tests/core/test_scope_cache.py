@@ -108,7 +108,9 @@ def test_the_user_row_is_read_every_request(world, officer_a, client_for, flag):
     assert response.status_code == (302 if flag == "is_active" else 200)
 
 
-def test_a_role_sync_before_the_cache_table_exists_does_not_fail(world, officer_a, monkeypatch):
+def test_a_role_sync_before_the_cache_table_exists_does_not_fail(
+    world, officer_a, monkeypatch, django_capture_on_commit_callbacks
+):
     # migrate syncs the roles (post_migrate) before `createcachetable` made the database cache's
     # table: the bump must not break the migration; this worker still forgets its entries.
     from django.core.cache import cache
@@ -123,9 +125,24 @@ def test_a_role_sync_before_the_cache_table_exists_does_not_fail(world, officer_
         raise ProgrammingError('relation "pcmt_cache" does not exist')
 
     monkeypatch.setattr(cache, "set", missing_table)
-    roles.sync_roles()
-    User.objects.get(pk=officer_a.pk).groups.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        roles.sync_roles()
+        User.objects.get(pk=officer_a.pk).groups.clear()
+    assert callbacks  # the shared version is published after the commit, outside the transaction
     assert officer_a.pk not in scoping._resolved
+    assert User.objects.filter(pk=officer_a.pk).exists()  # the transaction is still usable
+
+
+def test_the_shared_version_moves_when_the_change_commits(world, officer_a, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    before = scoping._current_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        User.objects.get(pk=officer_a.pk).groups.clear()
+    assert cache.get("scoping:version") == before  # not yet: other workers cannot see the change
+    for callback in callbacks:
+        callback()
+    assert cache.get("scoping:version") != before
 
 
 def test_pages_still_work_when_the_cache_is_down(world, officer_a, client_for, monkeypatch):
