@@ -145,9 +145,10 @@ def _publish_new_version() -> None:
     _forget_here()
     try:
         cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # noqa: BLE001 - e.g. the database cache's table not created yet
-        # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS.
-        logger.warning("scope version not bumped: the cache is not reachable", exc_info=True)
+    except Exception as error:  # noqa: BLE001 - e.g. the database cache's table not created yet
+        # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS. One line: migrate
+        # meets this once per role group before createcachetable.
+        logger.warning("scope version not bumped, the cache is not reachable: %s", str(error).splitlines()[0])
 
 
 def connect_scope_signals() -> None:
