@@ -148,7 +148,8 @@ def _publish_new_version() -> None:
     except Exception as error:  # noqa: BLE001 - e.g. the database cache's table not created yet
         # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS. One line: migrate
         # meets this once per role group before createcachetable.
-        logger.warning("scope version not bumped, the cache is not reachable: %s", str(error).splitlines()[0])
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        logger.warning("scope version not bumped, the cache is not reachable: %s", first_line)
 
 
 def connect_scope_signals() -> None:

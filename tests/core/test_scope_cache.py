@@ -122,7 +122,7 @@ def test_a_role_sync_before_the_cache_table_exists_does_not_fail(
     assert officer_a.pk in scoping._resolved
 
     def missing_table(*args, **kwargs):
-        raise ProgrammingError('relation "pcmt_cache" does not exist')
+        raise ProgrammingError('relation "pcmt_cache" does not exist\nLINE 1: SELECT COUNT(*) FROM "pcmt_cache"')
 
     monkeypatch.setattr(cache, "set", missing_table)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -156,6 +156,8 @@ def test_pages_still_work_when_the_cache_is_down(world, officer_a, client_for, m
 
     monkeypatch.setattr(cache, "get", down)
     monkeypatch.setattr(cache, "add", down)
+    monkeypatch.setattr(cache, "set", lambda *a, **k: (_ for _ in ()).throw(ConnectionError()))
+    scoping._publish_new_version()  # an error without a message is logged too
     response, sql = _sql(client, reverse("cases:worklist"))
     assert response.status_code == 200
     assert any("auth_permission" in q for q in sql)  # resolved from the database instead
