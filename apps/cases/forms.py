@@ -296,7 +296,9 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = vi_order(
-            AdministrativeUnit.objects.current().filter(level="commune").filter(pk__in=scoping.visible_unit_ids(user)),
+            AdministrativeUnit.objects.current()
+            .filter(level="commune")
+            .filter(pk__in_ids=scoping.visible_unit_ids(user)),
             "name",
         )
         self.fields["status"].choices = [("", _("Mọi tình trạng")), *Status.choices]

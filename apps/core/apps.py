@@ -19,6 +19,10 @@ class CoreConfig(AppConfig):
         # SQLite has no Vietnamese collation; Collate(..., "vi_icu") then sorts by the same key in Python.
         connection_created.connect(register_sqlite_collation, dispatch_uid="core.vi_collation")
         _translate_admin_boolean_icons()
+        from .scoping import connect_scope_signals
+
+        # Per-worker reuse of permissions and scopes ends when a role or the unit tree changes.
+        connect_scope_signals()
 
 
 def _translate_admin_boolean_icons() -> None:

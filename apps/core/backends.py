@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from . import scoping
@@ -9,6 +10,27 @@ class AreaPermissionBackend(ModelBackend):
     Django's ModelBackend answers False for every object check; here ``has_perm(perm, obj)``
     means "holds the permission and the object is inside the user's area".
     """
+
+    def get_user(self, user_id):
+        # The unit comes with the user: every page reads it for the scope (one query, not two).
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("area").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        # Resolved once per worker and reused until a role or permission changes (scoping.resolved):
+        # two queries every page paid otherwise.
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            entry = scoping.resolved(user_obj)
+            if entry.permissions is None:
+                entry.permissions = frozenset(super().get_all_permissions(user_obj))
+            user_obj._perm_cache = entry.permissions
+        return user_obj._perm_cache
 
     def has_perm(self, user_obj, perm, obj=None):
         if not super().has_perm(user_obj, perm):

@@ -15,8 +15,11 @@ Objects outside the user's scope answer 404, exactly like objects that do not ex
 
 from __future__ import annotations
 
+import logging
 import time
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,6 +31,8 @@ from django.utils.translation import gettext as _
 
 from apps.core import actors
 
+from .lookups import Ids
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -36,6 +41,7 @@ if TYPE_CHECKING:
     AnyUser = AbstractBaseUser | AnonymousUser
 
 M = TypeVar("M", bound=models.Model)
+logger = logging.getLogger(__name__)
 
 _SCOPE_CACHE_ATTR = "_pcmt_visible_unit_ids"
 
@@ -74,12 +80,135 @@ def scope_root(user: AnyUser) -> AdministrativeUnit | None:
     return getattr(user, "area", None) if user.is_authenticated else None
 
 
+# --- resolved once per worker, not once per request ---------------------------------------------
+# Every page needs the user's permissions (2 queries) and unit ids (2 more). They change only when
+# a role, a permission, the user's unit or the unit tree changes, so each worker keeps them per
+# user and reuses them while the shared *version* (one cache read per request, in the cache every
+# worker shares) is unchanged. Any save, delete or membership change of those models bumps the
+# version (``bump_scope_version``, connected in core's ``ready()``), so the next request of every
+# worker resolves again. The user row itself is read on every request as before: an entry is used
+# only for the same unit and superuser flag, and a deactivated account is refused at once.
+# Writes that send no signal (``bulk_create``, ``update()`` on units) are bounded by the lifetime.
+
+#: seconds a worker reuses a resolved scope at most (the bound for writes that send no signal)
+SCOPE_CACHE_SECONDS = 300
+_VERSION_KEY = "scoping:version"
+_RESOLVED_ATTR = "_pcmt_resolved"
+
+
+@dataclass
+class Resolved:
+    """One user's permissions and unit ids, as resolved under ``version``."""
+
+    version: str
+    generation: int
+    expires: float
+    area_id: int | None
+    is_superuser: bool
+    unit_ids: list[int] | None = None
+    permissions: set[str] | None = None
+
+
+#: user id -> the last resolution in this worker
+_resolved: dict[int, Resolved] = {}
+#: bumped with the version: an entry already attached to a user object in this worker (a request
+#: in progress, a test's user) is not reused after a change either
+_generation = 0
+
+
+def bump_scope_version(**_signal_kwargs: Any) -> None:
+    """Make every worker resolve permissions and scopes again (a signal receiver).
+
+    This worker forgets its entries at once (a later read in the same transaction sees the
+    change). The shared version moves when the transaction commits: before that no other worker
+    can see the change, and a worker that resolved meanwhile from the committed state has its
+    entry dropped by the move. A fresh random value, so it never comes back to one an entry
+    carries. Outside the transaction also because the database cache may not exist yet (migrate
+    syncs the roles before ``createcachetable``) and a failed statement would abort it."""
+    from django.db import transaction
+
+    _forget_here()
+    transaction.on_commit(_publish_new_version)
+
+
+def _forget_here() -> None:
+    global _generation  # noqa: PLW0603 - this worker's counterpart of the shared version
+    _resolved.clear()
+    _generation += 1
+
+
+def _publish_new_version() -> None:
+    from django.core.cache import cache
+
+    _forget_here()
+    try:
+        cache.set(_VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception as error:  # noqa: BLE001 - e.g. the database cache's table not created yet
+        # Other workers then keep their entries for at most SCOPE_CACHE_SECONDS. One line: migrate
+        # meets this once per role group before createcachetable.
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        logger.warning("scope version not bumped, the cache is not reachable: %s", first_line)
+
+
+def connect_scope_signals() -> None:
+    """Bump the version whenever what a scope or a permission set is made of changes (from
+    core's ``ready()``): roles and permissions, a user's roles, the unit tree and its successions.
+    The user's own unit and flags need no signal: the user row is read on every request."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    user = apps.get_model(settings.AUTH_USER_MODEL)
+    for label in ("auth.Group", "auth.Permission", "areas.AdministrativeUnit", "areas.UnitSuccession"):
+        model = apps.get_model(label)
+        for signal in (post_save, post_delete):
+            signal.connect(bump_scope_version, sender=model, dispatch_uid=f"scoping.bump.{label}.{signal}")
+    group = apps.get_model("auth.Group")
+    for through in (user.groups.through, user.user_permissions.through, group.permissions.through):
+        m2m_changed.connect(bump_scope_version, sender=through, dispatch_uid=f"scoping.bump.{through._meta.label}")
+
+
+def _current_version() -> str:
+    from django.core.cache import cache
+
+    try:
+        version = cache.get(_VERSION_KEY)
+        if version is None:  # first use, or evicted: nobody's entry matches a new value
+            version = uuid.uuid4().hex
+            cache.add(_VERSION_KEY, version, None)
+            version = cache.get(_VERSION_KEY) or version
+    except Exception:  # noqa: BLE001 - a cache that is down must not take every page down with it
+        logger.warning("scope version not read: the cache is not reachable", exc_info=True)
+        return uuid.uuid4().hex  # matches no entry: resolved from the database, as without reuse
+    return version
+
+
+def resolved(user: AnyUser) -> Resolved:
+    """The user's reusable resolution (read the version once per user object, i.e. per request)."""
+    entry = getattr(user, _RESOLVED_ATTR, None)
+    if entry is not None and entry.generation == _generation:
+        return entry
+    version, now = _current_version(), time.monotonic()
+    entry = _resolved.get(user.pk)
+    if (
+        entry is None
+        or entry.version != version
+        or entry.generation != _generation
+        or entry.expires <= now
+        or entry.area_id != user.area_id
+        or entry.is_superuser != user.is_superuser
+    ):
+        entry = Resolved(version, _generation, now + SCOPE_CACHE_SECONDS, user.area_id, user.is_superuser)
+        _resolved[user.pk] = entry
+    setattr(user, _RESOLVED_ATTR, entry)
+    return entry
+
+
 def visible_unit_ids(user: AnyUser) -> list[int]:
     """Ids of the administrative units in the user's scope.
 
-    Resolved once per request (cached on the user object) into a short list, so every scoped
-    query afterwards is a plain ``unit_id IN (…)``: a commune officer has a handful of ids,
-    province staff a few hundred.
+    Resolved into a short list, so every scoped query afterwards is a plain ``unit_id IN (…)``: a
+    commune officer has a handful of ids, province staff a few hundred. Kept on the user object
+    for the request and per worker across requests (``resolved``).
     """
     from apps.areas.models import AdministrativeUnit
 
@@ -88,20 +217,26 @@ def visible_unit_ids(user: AnyUser) -> list[int]:
         return cached
     if not user.is_authenticated or not user.is_active:
         return []
-    if user.is_superuser:
+    entry = resolved(user)
+    if entry.unit_ids is not None:
+        ids = entry.unit_ids
+    elif user.is_superuser:
         ids = list(AdministrativeUnit.objects.values_list("pk", flat=True))
     elif scope_root(user) is None:
         ids = []
     else:
         ids = list(AdministrativeUnit.objects.scope_of(scope_root(user)).values_list("pk", flat=True))
+    entry.unit_ids = ids
     setattr(user, _SCOPE_CACHE_ATTR, ids)
     return ids
 
 
 def clear_scope_cache(user: AnyUser) -> None:
     """Forget the cached scope (after the user's unit was changed)."""
-    if hasattr(user, _SCOPE_CACHE_ATTR):
-        delattr(user, _SCOPE_CACHE_ATTR)
+    for attr in (_SCOPE_CACHE_ATTR, _RESOLVED_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+    _resolved.pop(user.pk, None)
 
 
 def scope_filter(model: type[models.Model], user: AnyUser) -> models.Q:
@@ -110,7 +245,7 @@ def scope_filter(model: type[models.Model], user: AnyUser) -> models.Q:
     if not lookup:
         raise TypeError(f"{model.__name__} is not area-scoped: declare area_lookup")
     # __in_ids (core.lookups): one array parameter instead of ~975 placeholders for province staff.
-    return models.Q(**{f"{lookup}__in_ids": visible_unit_ids(user)})
+    return models.Q(**{f"{lookup}__in_ids": Ids(visible_unit_ids(user))})
 
 
 @cache

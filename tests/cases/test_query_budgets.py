@@ -14,9 +14,11 @@ from django.urls import reverse
 from apps.cases.models import CaseEvent
 from tests.factories.cases import advance, make_case
 
-# every page: session, user, 2 permission reads, the user's unit, its scope (2), and the session
-# saved (idle timeout: 3 statements, transaction or savepoint + UPDATE)
-REQUEST = 10
+# every page: the session and the user with its unit; the permissions and unit ids are reused
+# across requests under a shared version (tests/core/test_scope_cache.py: one cache read, a query
+# with the database cache of production, none with the test's memory cache); the session is saved
+# only when its renewal is due (tests/accounts/test_session_renewal.py)
+REQUEST = 3
 
 
 def _files(world, officer, n):

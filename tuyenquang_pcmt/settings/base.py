@@ -167,10 +167,13 @@ AXES_VERBOSE = False
 PCMT_TRUSTED_PROXIES = env.int("PCMT_TRUSTED_PROXIES", default=0)
 AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
 
-# Idle timeout: the cookie is renewed on every request, so it expires after N minutes without activity.
+# Idle timeout: the session is renewed while the user is active (apps.accounts.middleware, at most
+# once per SESSION_RENEW_SECONDS: not a database write per page), so it expires after N minutes
+# without activity (N minus at most that interval).
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -183,6 +186,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Right after the sessions: renews the idle timeout once the view is done (a login filled the
+    # session, a logout emptied it), before SessionMiddleware saves it.
+    "apps.accounts.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -30,11 +30,28 @@ def label_with_unit(label, unit=""):
     return formatting.label_with_unit(label, unit)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def day(value) -> str:
-    """A date as dd/mm/yyyy, what ``|date:"d/m/Y"`` writes for a date, without Django's format
-    parser: the worklist formats a few hundred dates per page (issue 14 §3). Dates only (a
-    datetime would need the local time zone first: keep ``|date`` for those)."""
+    """A date as dd/mm/yyyy, what ``|date:"d/m/Y"`` writes, without Django's format parser: the
+    worklist formats a few hundred dates per page (issue 14 §3). A datetime is first converted
+    to the local time zone (``expects_localtime``), as ``|date`` does."""
     if not value:
         return ""
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+@register.filter
+def iso_day(value) -> str:
+    """A date as yyyy-mm-dd (``|date:"Y-m-d"``, for ``<time datetime>``), without the format parser."""
+    if not value:
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+@register.filter(expects_localtime=True)
+def day_time(value) -> str:
+    """A moment as dd/mm/yyyy hh:mm in the local time zone (``|date:"d/m/Y H:i"``), without the
+    format parser: a case page writes one per timeline entry and audit row (issue 14 §3)."""
+    if not value:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
