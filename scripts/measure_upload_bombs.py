@@ -1,13 +1,13 @@
 """Measure how the import parser copes with hostile uploads: wall time and peak RSS per bomb.
 
-    .venv/bin/python scripts/measure_upload_bombs.py [--module path/to/imports.py]
+    .venv/bin/python scripts/measure_upload_bombs.py [--module path/to/imports or imports.py]
 
 Each bomb (tests/factories/uploads.py: one 100 MB cell, 300,000 tiny rows, 1.5 MB of empty rows
 claiming the whole sheet, as .xlsx and .csv) is parsed by ``dataset_from_bytes`` in a fresh
 child process, so its peak resident memory is its own; the child's address space is limited
 (--limit-mb, default 2048) and its time too (--timeout, default 120 s) so that measuring an
-unprotected parser (``--module`` pointing at an older copy of apps/core/imports.py) cannot
-take the machine down. The bomb is built in the parent and handed over as a file.
+unprotected parser (``--module`` pointing at an older copy of apps/core/imports, the package or
+the former single imports.py) cannot take the machine down. The bomb is built in the parent and handed over as a file.
 """
 
 from __future__ import annotations
@@ -32,7 +32,13 @@ os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 import django
 django.setup()
 from apps.cases.resources import CaseResource
-spec = importlib.util.spec_from_file_location("measured_imports", sys.argv[1])
+path = sys.argv[1]
+if os.path.isdir(path):  # a package (apps/core/imports/): its modules import each other relatively
+    spec = importlib.util.spec_from_file_location(
+        "measured_imports", os.path.join(path, "__init__.py"), submodule_search_locations=[path]
+    )
+else:
+    spec = importlib.util.spec_from_file_location("measured_imports", path)
 module = importlib.util.module_from_spec(spec)
 sys.modules[spec.name] = module  # dataclasses look their module up
 spec.loader.exec_module(module)
@@ -81,7 +87,7 @@ def bombs():
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--module", default=str(ROOT / "apps" / "core" / "imports.py"))
+    parser.add_argument("--module", default=str(ROOT / "apps" / "core" / "imports"))
     parser.add_argument("--limit-mb", type=int, default=2048)
     parser.add_argument("--timeout", type=int, default=120)
     options = parser.parse_args()

@@ -16,7 +16,7 @@ def root(world):
 @pytest.fixture
 def fake_registers(monkeypatch):
     """The registers app's selectors, faked: every commune has zero unless a test sets values."""
-    from apps.classification import selectors
+    from apps.classification.selectors import indicators as selectors
 
     from .helpers import FakeRegisters
 
@@ -28,7 +28,7 @@ def fake_registers(monkeypatch):
 @pytest.fixture
 def no_registers(monkeypatch):
     """As if the registers app were not installed (whether or not it is)."""
-    from apps.classification import selectors
+    from apps.classification.selectors import indicators as selectors
 
     monkeypatch.setattr(
         selectors,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from apps.classification import rules, selectors
 from apps.classification.choices import HARBOURING_KINDS, HOTSPOT_KINDS
+from apps.classification.models import RuleSet
 from tests.utils import assert_query_budget
 
 from .helpers import add_cases, close_case, commune, key_route, population
@@ -175,7 +176,7 @@ def test_real_registers_feed_the_indicators(world, root):
     assert facts.values["offenders_ratio"] == Decimal("0.1")
     assert facts.values["plants_destroyed"] == 3100
     assert facts.values["plant_area_m2"] == Decimal("20")
-    spec = selectors.ruleset_spec(selectors.RuleSet.objects.get(code="QD-28-2025"))
+    spec = selectors.ruleset_spec(RuleSet.objects.get(code="QD-28-2025"))
     outcome = rules.evaluate(spec, facts)
     met = outcome.level("type_1").met_codes
     assert {"c", "d"} <= set(met)  # 3 / 3.000 dân = 0,1 %; 3.100 cây
