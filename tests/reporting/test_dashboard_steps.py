@@ -110,3 +110,30 @@ def test_a_trend_period_without_any_record_is_a_gap_on_group_rows(world, provinc
     assert any(t.totals_only for t in gathered.tables)
     overlaid = selectors.overlay(gathered)
     assert overlaid.gaps and all(overlaid.gaps)
+
+
+def test_an_approval_after_a_cached_read_still_replaces_the_live_values(
+    world, officer_a, officer_b, province_staff, settings, monkeypatch
+):
+    """An approval moves no data stamp: the cached trend totals read before it must not hide the
+    approved snapshot of a trend window (the live values of the newly locked commune are needed)."""
+    from django.core.cache import cache
+
+    from apps.reporting.models import Submission
+
+    build_province(world, officer_a, officer_b, province_staff)
+    settings.PCMT_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    q1, q2 = period_get("quarter", 2026, 1), period_get("quarter", 2026, 2)
+    selectors.dashboard(user=province_staff, unit=None, period=q2)  # cached before the approval
+    sub = services.submission_submit(actor=officer_a, commune=world.commune_a, period=q1)
+    services.submission_approve(actor=province_staff, submission=sub)
+    snapshot = dict(Submission.objects.get(pk=sub.pk).snapshot)
+    snapshot["indicators"] = {**snapshot["indicators"], "people_new": 7, "crime_cases": 3}
+    Submission.objects.filter(pk=sub.pk).update(snapshot=snapshot, version=sub.version + 1)
+    after = selectors.dashboard(user=province_staff, unit=None, period=q2)
+    cache.clear()
+    monkeypatch.setattr(gathering, "_scope_group", lambda ids, root: None)
+    per_commune = selectors.dashboard(user=province_staff, unit=None, period=q2)
+    assert _plain(after) == _plain(per_commune)
+    cache.clear()

@@ -171,7 +171,9 @@ def gather(
             locked.setdefault(submission.period_id, {})[submission.commune_id] = submission
         tables = cached(
             "windows",
-            [ids, windows],
+            # An approval moves no data stamp, and the trend's tables carry the live values of the
+            # communes locked then (what their snapshot replaces): the locked ones are in the key.
+            [ids, windows, sorted((pid, sorted(subs)) for pid, subs in locked.items())],
             lambda: _window_tables(ids, periods, period, current, root, locked),
             stamp,
         )
