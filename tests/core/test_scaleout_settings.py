@@ -83,3 +83,22 @@ def test_migrate_creates_the_database_cache_table(db, settings):
     assert "pcmt_cache_test" not in connection.introspection.table_names()
     call_command("migrate", verbosity=0)
     assert "pcmt_cache_test" in connection.introspection.table_names()
+
+
+def test_a_first_migrate_has_the_cache_table_before_the_roles_are_synced(transactional_db, settings, caplog):
+    # A fresh install: migrate's post_migrate creates the role groups, which moves the shared scope
+    # version in the cache. The database cache's table must exist by then, or every first migrate
+    # logs "scope version not bumped" once per role.
+    from django.contrib.auth.models import Group
+
+    from apps.accounts import roles
+
+    Group.objects.filter(name=roles.COMMUNE_OFFICER).delete()  # as on a fresh database
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "pcmt_cache_first"}
+    }
+    with caplog.at_level("WARNING", logger="apps.core.scoping"):
+        call_command("migrate", verbosity=0)  # autocommit: the version is published at once
+    assert Group.objects.filter(name=roles.COMMUNE_OFFICER).exists()
+    assert "pcmt_cache_first" in connection.introspection.table_names()
+    assert not [r.getMessage() for r in caplog.records if "scope version not bumped" in r.getMessage()]

@@ -18,16 +18,16 @@ from .grant_runtime_role import OWNER_ALIAS, owner_alias
 class Command(MigrateCommand):
     def handle(self, *args, **options):
         if owner_alias() != OWNER_ALIAS or options["database"] != DEFAULT_DB_ALIAS:
-            super().handle(*args, **options)
             self._cache_table(options)
+            super().handle(*args, **options)
             return None
         runtime = connections[DEFAULT_DB_ALIAS]
         # This thread's "default" is the owner's connection for the run (data migrations and
         # post_migrate handlers write through "default" and must share the migration's transaction).
         connections[DEFAULT_DB_ALIAS] = connections[OWNER_ALIAS]
         try:
-            super().handle(*args, **options)
             self._cache_table(options)
+            super().handle(*args, **options)
         finally:
             connections[DEFAULT_DB_ALIAS] = runtime
         dry = options.get("plan") or options.get("check_unapplied")
@@ -39,6 +39,7 @@ class Command(MigrateCommand):
     def _cache_table(options) -> None:
         # The production cache is a table (settings.production, dbcache) that no migration makes:
         # every deployment that migrates gets it too, owned like the others. A no-op for Redis.
+        # First, because post_migrate (the role sync) already writes the scope version to it.
         if options.get("plan") or options.get("check_unapplied"):
             return
         call_command("createcachetable", database=options["database"], verbosity=0)
