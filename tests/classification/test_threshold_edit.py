@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from apps.areas.services import population_set
 from apps.audit.models import AuditLogEntry
-from apps.classification import rules, services
+from apps.classification import rules, selectors, services
 from apps.classification.choices import AssessmentStatus
 from apps.classification.models import Assessment, AssessmentResult, RuleSet
 from apps.registers import services as registers
@@ -178,7 +178,7 @@ def test_raising_a_threshold_drops_the_commune_a_level_and_the_administrator_is_
     assert level_of(first, commune).proposed_level == "type_3"
     assert level_of(first, commune).criteria_met == 1
 
-    data = services.selectors.ruleset_export_data(rule_set)
+    data = selectors.ruleset_export_data(rule_set)
     assert Decimal(criterion(data, "type_3", "a")["threshold"]) == Decimal("0")
     criterion(data, "type_3", "a")["threshold"] = "0.25"
     replaced = services.ruleset_import(
