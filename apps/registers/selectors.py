@@ -208,7 +208,7 @@ def _communes_q(communes: QuerySet | Iterable[Any]) -> Q:
         if communes.model is AdministrativeUnit and not communes._fields:
             return Q(commune_id__in=communes.values("pk"))
         return Q(commune_id__in=communes)
-    return Q(commune_id__in=[c.pk if isinstance(c, models.Model) else int(c) for c in communes])
+    return Q(commune_id__in_ids=[c.pk if isinstance(c, models.Model) else int(c) for c in communes])
 
 
 def hotspots_active_between(

@@ -55,6 +55,6 @@ def communes_with_data_between(commune_ids: list[int], start, end) -> set[int]:
         return set()
     table = compute_many(commune_ids=commune_ids, windows=[(start, end)])[0]
     approved = Submission.objects.filter(
-        commune_id__in=commune_ids, status=SubmissionStatus.APPROVED, period__end__range=(start, end)
+        commune_id__in_ids=list(commune_ids), status=SubmissionStatus.APPROVED, period__end__range=(start, end)
     ).values_list("commune_id", flat=True)
     return communes_with_data(table.by_commune, approved)

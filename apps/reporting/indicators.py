@@ -216,7 +216,7 @@ def _window_sums(
 def _people_new(acc: _Acc, ids, windows) -> None:
     lo, hi = _span(windows)
     files = CaseFile.objects.filter(
-        commune_id__in=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
+        commune_id__in_ids=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
     )
     for cid, per_window in _window_sums(
         files, windows, group="commune_id", day="detected_on", measures=[None]
@@ -228,7 +228,7 @@ def _people_new(acc: _Acc, ids, windows) -> None:
 def _relapses(acc: _Acc, ids, windows) -> None:
     lo, hi = _span(windows)
     events = CaseEvent.objects.filter(
-        case_file__commune_id__in=ids,
+        case_file__commune_id__in_ids=ids,
         kind__in=RELAPSE_KINDS,
         event_date__gte=lo,
         event_date__lte=hi,
@@ -251,7 +251,7 @@ def _hotspots(acc: _Acc, ids, windows) -> None:
     lo, hi = _span(windows)
     aggs = {f"n{i}": Count("pk", filter=_in("discovered_on", s, e)) for i, (s, e) in enumerate(windows)}
     rows = (
-        Hotspot.objects.filter(commune_id__in=ids, discovered_on__gte=lo, discovered_on__lte=hi)
+        Hotspot.objects.filter(commune_id__in_ids=ids, discovered_on__gte=lo, discovered_on__lte=hi)
         .values("commune_id")
         .annotate(**aggs)
         .order_by()
@@ -264,7 +264,7 @@ def _hotspots(acc: _Acc, ids, windows) -> None:
     }
     rows = (
         HotspotStatusChange.objects.filter(
-            hotspot__commune_id__in=ids, to_status=HotspotStatus.ELIMINATED, changed_on__gte=lo, changed_on__lte=hi
+            hotspot__commune_id__in_ids=ids, to_status=HotspotStatus.ELIMINATED, changed_on__gte=lo, changed_on__lte=hi
         )
         .values("hotspot__commune_id")
         .annotate(**aggs)
@@ -289,7 +289,7 @@ def _crime(acc: _Acc, ids, windows) -> None:
     from apps.registers.models import CrimeCase
 
     lo, hi = _span(windows)
-    cases = CrimeCase.objects.filter(commune_id__in=ids, occurred_on__gte=lo, occurred_on__lte=hi)
+    cases = CrimeCase.objects.filter(commune_id__in_ids=ids, occurred_on__gte=lo, occurred_on__lte=hi)
     codes = ["crime_cases", *_CRIME_SUMS]
     measures = [None, *_CRIME_SUMS.values()]
     for cid, per_window in _window_sums(
@@ -304,7 +304,7 @@ def _cultivation(acc: _Acc, ids, windows) -> None:
     from apps.registers.models import Cultivation
 
     lo, hi = _span(windows)
-    finds = Cultivation.objects.filter(commune_id__in=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
+    finds = Cultivation.objects.filter(commune_id__in_ids=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
     codes = ["cultivation_finds", "plants_destroyed", "plant_area_m2"]
     sums = _window_sums(finds, windows, group="commune_id", day="found_on", measures=[None, "plants", "area_m2"])
     for cid, per_window in sums.items():
@@ -330,7 +330,7 @@ def _prevention(acc: _Acc, ids, windows) -> None:
         if getattr(f, "related_model", None) is not Activity and f.is_relation
     )
     links = through.objects.filter(
-        **{f"{unit_field}_id__in": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo
+        **{f"{unit_field}_id__in_ids": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo
     )
     codes = ["activities", "activity_sessions", "activity_participants"]
     sums = _window_sums(
@@ -352,7 +352,7 @@ def _prevention(acc: _Acc, ids, windows) -> None:
     for i, (s, e) in enumerate(windows):
         aggs[f"reached__{i}"] = Count("pk", distinct=True, filter=_overlaps("reaches__activity__", s, e))
     rows = (
-        HighRiskPerson.objects.filter(commune_id__in=ids, status=HighRiskStatus.ACTIVE)
+        HighRiskPerson.objects.filter(commune_id__in_ids=ids, status=HighRiskStatus.ACTIVE)
         .values("commune_id")
         .annotate(**aggs)
         .order_by()
@@ -377,7 +377,7 @@ def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date
         if getattr(f, "related_model", None) is not Activity and f.is_relation
     )
     activities = Activity.objects.filter(
-        pk__in=through.objects.filter(**{f"{unit_field}_id__in": ids}).values("activity_id"),
+        pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": ids}).values("activity_id"),
         date_from__lte=hi,
         date_to__gte=lo,
     )
@@ -412,7 +412,7 @@ def _classification(acc: _Acc, ids, windows) -> None:
     wanted = {a["pk"] for a in chosen if a}
     results: dict[int, dict[int, str]] = defaultdict(dict)
     if wanted:
-        rows = AssessmentResult.objects.filter(assessment_id__in=wanted, commune_id__in=ids).values_list(
+        rows = AssessmentResult.objects.filter(assessment_id__in=wanted, commune_id__in_ids=ids).values_list(
             "assessment_id", "commune_id", "final_level"
         )
         for assessment_id, cid, level in rows:

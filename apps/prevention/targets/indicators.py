@@ -68,7 +68,7 @@ def _model_points_per_area_group(scope: Scope) -> Measure:
         return Measure(None, note="chưa có dữ liệu: không xác định được huyện cũ của các xã, phường trong phạm vi")
     with_point = set(
         ModelPoint.objects.filter(
-            commune_id__in=list(scope.commune_ids),
+            commune_id__in_ids=list(scope.commune_ids),
             started_on__lte=scope.end,
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
@@ -219,7 +219,7 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
 def _hotspots(scope: Scope):
     Hotspot = django_apps.get_model("registers", "Hotspot")
     kinds = scope.params.get("kinds") or HOTSPOT_KINDS
-    return Hotspot.objects.filter(commune_id__in=list(scope.commune_ids), kind__in=list(kinds))
+    return Hotspot.objects.filter(commune_id__in_ids=list(scope.commune_ids), kind__in=list(kinds))
 
 
 def _communes_with_data(scope: Scope) -> set[int] | None:
