@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit import actions
 from apps.audit.services import audit_record, changed_fields, snapshot
-from apps.core import formatting, locking, scoping
+from apps.core import actors, formatting, locking, scoping
 
 from .choices import MapVerification
 from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
@@ -158,7 +158,7 @@ def population_set(
         before = snapshot(record, fields=["population", "source"])
     record.population = population
     record.source = source
-    record.updated_by = scoping.user_or_none(actor)
+    record.updated_by = actors.user_or_none(actor)
     record.full_clean(exclude=["unit"] if record.pk else None)
     if before is not None and not changed_fields(before, snapshot(record, fields=["population", "source"])):
         return record

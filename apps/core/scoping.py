@@ -54,9 +54,7 @@ def permission_name(model: type[models.Model], action: str) -> str:
 
 # --- actors ------------------------------------------------------------------------------------
 # The system-actor convention lives in ``core.actors`` (``actor=None`` is the system, which holds
-# every permission and every unit on the write side). ``user_or_none`` is re-exported because
-# every service has called it through this module.
-user_or_none = actors.user_or_none
+# every permission and every unit on the write side).
 
 
 def require(actor: AnyUser | None, perm: str, message: str | None = None) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.prevention.models import Activity
 from tests.factories.prevention import make_activity
 
@@ -67,8 +67,8 @@ def test_one_permission_check_for_every_service(world, officer_a):
     scoping.require(officer_a, "cases.view_casefile")
     with pytest.raises(PermissionDenied, match="Không được"):
         scoping.require(officer_a, "reporting.review_submission", "Không được")
-    assert scoping.user_or_none(officer_a) == officer_a
-    assert scoping.user_or_none(None) is None
+    assert actors.user_or_none(officer_a) == officer_a
+    assert actors.user_or_none(None) is None
 
 
 def test_a_service_refuses_a_missing_role_with_permission_denied(world, steering_a):

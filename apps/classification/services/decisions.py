@@ -45,7 +45,7 @@ def assessment_override(*, actor, result: AssessmentResult, level: str, reason: 
     before = {"final_level": result.final_level, "override_reason": result.override_reason}
     result.final_level = level
     result.override_reason = reason
-    result.overridden_by = scoping.user_or_none(actor)
+    result.overridden_by = actors.user_or_none(actor)
     result.overridden_at = timezone.now()
     result.save(update_fields=["final_level", "override_reason", "overridden_by", "overridden_at"])
     audit_record(
@@ -113,7 +113,7 @@ def assessment_approve(*, actor, assessment: Assessment) -> Assessment:
             after={"status": AssessmentStatus.SUPERSEDED, "superseded_by": assessment.pk},
         )
     assessment.status = AssessmentStatus.APPROVED
-    assessment.approved_by = scoping.user_or_none(actor)
+    assessment.approved_by = actors.user_or_none(actor)
     assessment.approved_at = now
     assessment.save(update_fields=["status", "approved_by", "approved_at"])
     counts = Counter(assessment.results.values_list("final_level", flat=True))

@@ -20,7 +20,7 @@ KEYROUTE_FIELDS = ["commune", "year", "name", "kind", "notes"]
 def _validate_route(actor, route: KeyRoute) -> None:
     commune = route.commune
     scoping.ensure_commune_in_scope(
-        scoping.user_or_none(actor),
+        actors.user_or_none(actor),
         commune,
         not_current=_("Tuyến phải gắn với một xã, phường hiện hành."),
         out_of_scope=_("Xã, phường nằm ngoài phạm vi được giao."),
@@ -33,7 +33,7 @@ def keyroute_create(*, actor, data: dict[str, Any]) -> KeyRoute:
     """Record that a commune lies on a key drug route in a year (criterion đ, QĐ 28/2025)."""
     _require(actor, "classification.add_keyroute")
     route = KeyRoute(**{k: data[k] for k in KEYROUTE_FIELDS if k in data})
-    route.updated_by = scoping.user_or_none(actor)
+    route.updated_by = actors.user_or_none(actor)
     _validate_route(actor, route)
     route.save()
     audit_record(
@@ -66,7 +66,7 @@ def keyroute_update(*, actor, route: KeyRoute, data: dict[str, Any], expected_ve
     if not changed_fields(before, after):
         return current
     current.version += 1
-    current.updated_by = scoping.user_or_none(actor)
+    current.updated_by = actors.user_or_none(actor)
     current.save()
     audit_record(actor=actor, action=KEYROUTE_UPDATE, obj=current, area=current.commune, before=before, after=after)
     return current

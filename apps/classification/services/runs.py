@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import map_projection
 from apps.audit.services import audit_record
-from apps.core import scoping
+from apps.core import actors
 
 from .. import rules, selectors
 from ..choices import AssessmentStatus
@@ -77,7 +77,7 @@ def assessment_run(*, actor, rule_set: RuleSet, year: int, note: str = "", map_c
         period_start=period.start,
         period_end=period.end,
         status=AssessmentStatus.PROPOSED,
-        run_by=scoping.user_or_none(actor),
+        run_by=actors.user_or_none(actor),
         run_at=timezone.now(),
         note=note,
         map_generation_id=generation,

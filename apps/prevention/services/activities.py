@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.collation import vi_sorted
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
@@ -150,7 +150,7 @@ def _validate_activity(actor, data: ActivityInput, *, on: dt.date) -> _CleanActi
             errors["participation"] = _("Số lượt người phải là số nguyên không âm.")
         else:
             participation[pk] = count
-    officer = data.reporting_officer or scoping.user_or_none(actor)
+    officer = data.reporting_officer or actors.user_or_none(actor)
     if officer is not None and officer != actor:
         if not officer.is_active or not (actor.is_superuser or scoping.unit_in_scope(actor, officer.area)):
             errors["reporting_officer"] = _("Cán bộ báo cáo phải là tài khoản đang hoạt động trong phạm vi được giao.")
@@ -222,7 +222,7 @@ def _apply_reaches(actor, activity: Activity, visible_ids: set[int], wanted_ids:
         ActivityReach.objects.filter(activity=activity, person_id__in=list(to_remove)).delete()
     ActivityReach.objects.bulk_create(
         [
-            ActivityReach(activity=activity, person_id=pk, recorded_by=scoping.user_or_none(actor))
+            ActivityReach(activity=activity, person_id=pk, recorded_by=actors.user_or_none(actor))
             for pk in sorted(to_add)
         ]
     )
@@ -235,7 +235,7 @@ def activity_create(*, actor, data: ActivityInput) -> Activity:
     people it reached)."""
     _require(actor, Activity, "add")
     clean = _validate_activity(actor, data, on=today())
-    activity = Activity(created_by=scoping.user_or_none(actor))
+    activity = Activity(created_by=actors.user_or_none(actor))
     _apply_activity(activity, data, clean)
     ensure_unlocked(commune=list(clean.communes), day=activity.date_from, until=activity.date_to)
     activity.full_clean(exclude=["reporting_officer", "created_by"])
@@ -354,7 +354,7 @@ def attachment_add(*, actor, activity: Activity, upload) -> ActivityAttachment:
         original_name=name,
         content_type=content_type,
         size=upload.size,
-        uploaded_by=scoping.user_or_none(actor),
+        uploaded_by=actors.user_or_none(actor),
     )
     attachment.file.save(name, upload, save=False)
     try:

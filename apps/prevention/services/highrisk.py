@@ -16,7 +16,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
 from apps.cases.choices import Status
 from apps.cases.models import CaseFile
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.text import normalize
 
@@ -98,7 +98,7 @@ def highrisk_create(*, actor, data: HighRiskInput) -> HighRiskPerson:
     """Add someone to the commune's high-risk register (refused if already there)."""
     _require(actor, HighRiskPerson, "add")
     _validate_highrisk(actor, data, on=today())
-    entry = HighRiskPerson(created_by=scoping.user_or_none(actor), source=HighRiskSource.MANUAL)
+    entry = HighRiskPerson(created_by=actors.user_or_none(actor), source=HighRiskSource.MANUAL)
     for name in HIGHRISK_FIELDS:
         setattr(entry, name, getattr(data, name))
     entry.full_name, entry.village = _clean(data.full_name), _clean(data.village)
@@ -315,7 +315,7 @@ def highrisk_sync_many(*, commune_ids: Iterable[int], actor=None) -> SyncSummary
     category = AudienceGroup.objects.filter(code=DRUG_USERS).first()
     if category is None:  # reference data missing: nothing sensible to write
         return summary
-    actor_or_none = scoping.user_or_none(actor)
+    actor_or_none = actors.user_or_none(actor)
 
     def log(entry: HighRiskPerson, before: dict | None, message: str) -> None:
         audit_record(

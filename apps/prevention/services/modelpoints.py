@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, changed_fields, snapshot
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
@@ -85,7 +85,7 @@ def modelpoint_create(*, actor, data: ModelPointInput) -> ModelPoint:
     _validate_modelpoint(actor, data, on=today())
     ensure_unlocked(commune=data.commune, day=data.started_on)
     ensure_unlocked(commune=data.commune, day=data.ended_on)
-    point = ModelPoint(created_by=scoping.user_or_none(actor))
+    point = ModelPoint(created_by=actors.user_or_none(actor))
     _apply_modelpoint(point, data)
     point.full_clean(exclude=["created_by"])
     point.save()
@@ -143,7 +143,7 @@ def modelpoint_evaluate(*, actor, point: ModelPoint, year: int, result: str, not
     if evaluation is None:
         evaluation = ModelPointEvaluation(model_point=point, year=year)
     evaluation.result, evaluation.notes = result, _text(notes)
-    evaluation.evaluated_by = scoping.user_or_none(actor)
+    evaluation.evaluated_by = actors.user_or_none(actor)
     after = snapshot(evaluation, fields=["year", "result", "notes"])
     if before is not None and not changed_fields(before, after):
         return evaluation

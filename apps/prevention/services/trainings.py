@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, snapshot
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
@@ -109,7 +109,7 @@ def training_create(*, actor, data: TrainingInput) -> Training:
     _require(actor, Training, "add")
     rows = _validate_training(actor, data, on=today())
     ensure_unlocked(commune=list(rows), day=data.held_on)
-    training = Training(created_by=scoping.user_or_none(actor))
+    training = Training(created_by=actors.user_or_none(actor))
     _apply_training(training, data, rows)
     training.full_clean(exclude=["created_by"])
     training.save()

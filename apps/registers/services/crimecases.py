@@ -15,7 +15,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.cases.choices import Sex
 from apps.cases.selectors import visible_people as people_visible_to
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
@@ -226,7 +226,7 @@ def crime_case_create(*, actor: User, data: CrimeCaseInput, offenders: Sequence[
     _require(actor, CrimeCase, "add")
     on = today()
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
-    case = CrimeCase(created_by=scoping.user_or_none(actor))
+    case = CrimeCase(created_by=actors.user_or_none(actor))
     _apply_crime(case, data, commune)
     _check_crime_date_first(case, on=on)
     built, errors = _build_offenders(actor, case, offenders, on=on)

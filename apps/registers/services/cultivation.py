@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import changed_fields, snapshot
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
@@ -107,7 +107,7 @@ def cultivation_create(*, actor: User, data: CultivationInput) -> Cultivation:
     """Enter a find of drug-bearing plants; numbered ``TC-<commune>-<year>-NNNN``."""
     _require(actor, Cultivation, "add")
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
-    item = Cultivation(created_by=scoping.user_or_none(actor))
+    item = Cultivation(created_by=actors.user_or_none(actor))
     _apply_cultivation(item, data, commune)
     _validate_cultivation(item, on=today())
     ensure_unlocked(commune=commune, day=item.found_on)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import changed_fields, snapshot
 from apps.cases.models import CaseFile
-from apps.core import scoping
+from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
@@ -155,7 +155,7 @@ def hotspot_create(
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     linked = _check_linked_cases(actor, data.linked_cases) or []
-    hotspot = Hotspot(created_by=scoping.user_or_none(actor), status=status)
+    hotspot = Hotspot(created_by=actors.user_or_none(actor), status=status)
     _apply_hotspot(hotspot, data, commune)
     hotspot.status_since = status_since or hotspot.discovered_on
     hotspot.eliminated_on = hotspot.status_since if status == HotspotStatus.ELIMINATED else None
@@ -170,7 +170,7 @@ def hotspot_create(
         to_status=status,
         changed_on=hotspot.status_since,
         reason=(reason or "").strip(),
-        changed_by=scoping.user_or_none(actor),
+        changed_by=actors.user_or_none(actor),
     )
     _write(
         actor=actor,
@@ -277,7 +277,7 @@ def hotspot_change_status(
         to_status=to_status,
         changed_on=changed_on,
         reason=(reason or "").strip(),
-        changed_by=scoping.user_or_none(actor),
+        changed_by=actors.user_or_none(actor),
     )
     hotspot.status = to_status
     hotspot.status_since = changed_on
