@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
 from apps.core.collation import vi_order
+from apps.core.generic import filters_from
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -44,3 +45,19 @@ def _commune_filter_field():
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("Mọi xã, phường"),
     )
+
+
+class ScopedFilterForm(forms.Form):
+    """A prevention list's filter form: the search box and the communes of the reader's scope, then
+    the kind's own fields; its valid input becomes the selector's ``filters_class``."""
+
+    filters_class = None
+    q = forms.CharField(label=_("Tìm"), required=False)
+    commune = _commune_filter_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoping.current_communes(user)
+
+    def filters(self):
+        return filters_from(self, self.filters_class)

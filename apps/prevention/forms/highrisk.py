@@ -15,7 +15,7 @@ from apps.core.locking import VersionRequiredMixin
 from .. import selectors
 from ..choices import HighRiskSource, HighRiskStatus
 from ..models import AudienceGroup
-from ._common import CommuneChoiceField, _commune_filter_field
+from ._common import CommuneChoiceField, ScopedFilterForm
 
 
 class HighRiskForm(VersionRequiredMixin, forms.Form):
@@ -54,9 +54,8 @@ class HighRiskForm(VersionRequiredMixin, forms.Form):
                 self.initial["commune"] = communes[0].pk
 
 
-class HighRiskFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class HighRiskFilterForm(ScopedFilterForm):
+    filters_class = selectors.HighRiskFilters
     category = forms.ModelChoiceField(
         label=_("Nhóm nguy cơ"),
         required=False,
@@ -70,22 +69,12 @@ class HighRiskFilterForm(forms.Form):
         label=_("Nguồn"), required=False, choices=[("", _("Mọi nguồn")), *HighRiskSource.choices]
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
     def filters(self) -> selectors.HighRiskFilters:
-        if not self.is_valid():
-            return selectors.HighRiskFilters()
-        d = self.cleaned_data
-        status = d.get("status") or HighRiskStatus.ACTIVE
-        return selectors.HighRiskFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            category=d["category"].pk if d.get("category") else None,
-            status="" if status == "all" else status,
-            source=d.get("source") or "",
-        )
+        # blank means the active ones (the default); "all" lifts the status filter
+        filters = super().filters()
+        if filters.status == "all":
+            filters.status = ""
+        return filters
 
 
 class CoverageForm(forms.Form):

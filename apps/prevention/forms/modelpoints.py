@@ -11,7 +11,7 @@ from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
 from ..choices import EvaluationResult
-from ._common import CommuneChoiceField, _commune_filter_field
+from ._common import CommuneChoiceField, ScopedFilterForm
 
 
 class ModelPointForm(VersionRequiredMixin, forms.Form):
@@ -56,21 +56,6 @@ class EvaluationForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class ModelPointFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class ModelPointFilterForm(ScopedFilterForm):
+    filters_class = selectors.ModelPointFilters
     active_only = forms.BooleanField(label=_("Chỉ mô hình đang hoạt động"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
-    def filters(self) -> selectors.ModelPointFilters:
-        if not self.is_valid():
-            return selectors.ModelPointFilters()
-        d = self.cleaned_data
-        return selectors.ModelPointFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            active_only=bool(d.get("active_only")),
-        )

@@ -11,7 +11,7 @@ from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
 from ..choices import TipOffChannel, TipOffStatus
-from ._common import CommuneChoiceField, _commune_filter_field
+from ._common import CommuneChoiceField, ScopedFilterForm
 
 
 class TipOffForm(VersionRequiredMixin, forms.Form):
@@ -63,9 +63,8 @@ class InformantForm(forms.Form):
     address = forms.CharField(label=_("Địa chỉ"), max_length=250, required=False)
 
 
-class TipOffFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class TipOffFilterForm(ScopedFilterForm):
+    filters_class = selectors.TipOffFilters
     channel = forms.ChoiceField(
         label=_("Hình thức"), required=False, choices=[("", _("Mọi hình thức")), *TipOffChannel.choices]
     )
@@ -74,20 +73,3 @@ class TipOffFilterForm(forms.Form):
     )
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
-    def filters(self) -> selectors.TipOffFilters:
-        if not self.is_valid():
-            return selectors.TipOffFilters()
-        d = self.cleaned_data
-        return selectors.TipOffFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            channel=d.get("channel") or "",
-            status=d.get("status") or "",
-            date_from=d.get("date_from"),
-            date_to=d.get("date_to"),
-        )
