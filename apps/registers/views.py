@@ -95,12 +95,60 @@ class RegisterDetailView(ScopedDetailView):
         return ctx
 
 
+class RegisterListView(FilteredListView):
+    """A register's list; with a ``tab_label`` the kind gets its tab in ``registers/_tabs.html``
+    (in the order the kinds are declared), shown to the roles that may view it."""
+
+    tab_label = ""
+    tabs: list[type[RegisterListView]] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.tab_label:
+            RegisterListView.tabs.append(cls)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["register_tabs"] = [
+            {
+                "kind": (name := view.model._meta.model_name),
+                "label": view.tab_label,
+                "url": reverse(f"registers:{name}_list"),
+                "visible": user.has_perm(f"registers.view_{name}"),
+            }
+            for view in RegisterListView.tabs
+        ]
+        return ctx
+
+
 class RegisterFormView(ServiceFormView):
     """Create or edit one record of a kind; saved, it opens the record's page (``<kind>_detail``);
     cancelled, the record's page or the kind's list. An edit (``permission_action = "change"``)
-    loads its record through the kind's ``getter`` selector, after the role check."""
+    loads its record through the kind's ``getter`` selector, after the role check.
+
+    The page is ``registers/form.html``, driven by ``add_title``, ``edit_title`` (a format with
+    the record's ``object_label``), ``list_label`` and ``legend``: a simple kind needs no template."""
 
     getter = None
+    template_name = "registers/form.html"
+    add_title = ""
+    edit_title = ""
+    list_label = ""
+    legend = ""
+
+    def object_label(self, obj) -> str:
+        return obj.number
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.object is not None:
+            label = self.object_label(self.object)
+            ctx.update(title=self.edit_title % {"n": label}, object_label=label)
+        else:
+            ctx["title"] = self.add_title
+        ctx.update(list_label=self.list_label, legend=self.legend)
+        return ctx
 
     def get_object(self):
         if self.permission_action != "change":
@@ -120,9 +168,10 @@ class RegisterFormView(ServiceFormView):
 # --- hotspots ------------------------------------------------------------------------------------
 
 
-class HotspotListView(FilteredListView):
+class HotspotListView(RegisterListView):
     model = Hotspot
     template_name = "registers/hotspot_list.html"
+    tab_label = gettext_lazy("Điểm, tụ điểm")
     filter_form_class = HotspotFilterForm
     filters_class = selectors.HotspotFilters
     selector = selectors.hotspot_list
@@ -151,6 +200,13 @@ class HotspotFormView(RegisterFormView):
     permission_model = Hotspot
     getter = selectors.hotspot_get
     template_name = "registers/hotspot_form.html"
+    add_title = gettext_lazy("Thêm điểm, tụ điểm")
+    edit_title = gettext_lazy("Sửa “%(n)s”")
+    list_label = gettext_lazy("Điểm, tụ điểm")
+    legend = gettext_lazy("Điểm, tụ điểm")
+
+    def object_label(self, obj) -> str:
+        return obj.name
 
     def get_form(self, data=None, files=None):
         return HotspotForm(data, instance=self.object, user=self.request.user)
@@ -256,9 +312,10 @@ class HotspotImportTemplateView(ImportTemplateView):
 # --- crime cases ---------------------------------------------------------------------------------
 
 
-class CrimeCaseListView(FilteredListView):
+class CrimeCaseListView(RegisterListView):
     model = CrimeCase
     template_name = "registers/crimecase_list.html"
+    tab_label = gettext_lazy("Vụ án về ma túy")
     filter_form_class = CrimeCaseFilterForm
     filters_class = selectors.CrimeCaseFilters
     selector = selectors.crime_case_list
@@ -290,6 +347,9 @@ class CrimeCaseFormView(RegisterFormView):
     permission_model = CrimeCase
     getter = selectors.crime_case_get
     template_name = "registers/crimecase_form.html"
+    add_title = gettext_lazy("Thêm vụ án về ma túy")
+    edit_title = gettext_lazy("Sửa vụ án %(n)s")
+    list_label = gettext_lazy("Vụ án về ma túy")
 
     def get_form(self, data=None, files=None):
         initial = None
@@ -395,9 +455,10 @@ class CrimeCaseImportTemplateView(ImportTemplateView):
 # --- cultivation ---------------------------------------------------------------------------------
 
 
-class CultivationListView(FilteredListView):
+class CultivationListView(RegisterListView):
     model = Cultivation
     template_name = "registers/cultivation_list.html"
+    tab_label = gettext_lazy("Trồng cây có chứa chất ma túy")
     filter_form_class = CultivationFilterForm
     filters_class = selectors.CultivationFilters
     selector = selectors.cultivation_list
@@ -413,7 +474,10 @@ class CultivationDetailView(RegisterDetailView):
 class CultivationFormView(RegisterFormView):
     permission_model = Cultivation
     getter = selectors.cultivation_get
-    template_name = "registers/cultivation_form.html"
+    add_title = gettext_lazy("Thêm vụ phát hiện cây có chứa chất ma túy")
+    edit_title = gettext_lazy("Sửa %(n)s")
+    list_label = gettext_lazy("Trồng cây có chứa chất ma túy")
+    legend = gettext_lazy("Phát hiện, triệt phá")
 
     def get_form(self, data=None, files=None):
         return CultivationForm(data, instance=self.object, user=self.request.user)
