@@ -10,15 +10,16 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
-from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
 from ..choices import HighRiskSource, HighRiskStatus
 from ..models import AudienceGroup
-from ._common import CommuneChoiceField, ScopedFilterForm
+from ._common import CommuneChoiceField, ScopedFilterForm, ScopedRecordForm
 
 
-class HighRiskForm(VersionRequiredMixin, forms.Form):
+class HighRiskForm(ScopedRecordForm):
+    record_kwarg = "entry"
+
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
     birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, max_value=2100)
@@ -30,28 +31,9 @@ class HighRiskForm(VersionRequiredMixin, forms.Form):
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, entry=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-        if entry is not None:
-            self.initial.update(
-                commune=entry.commune_id,
-                full_name=entry.full_name,
-                birth_year=entry.birth_year,
-                sex=entry.sex,
-                category=entry.category_id,
-                village=entry.village,
-                status=entry.status,
-                status_note=entry.status_note,
-                notes=entry.notes,
-                version=entry.version,
-            )
-            self.require_version()
-            self.fields["commune"].disabled = True
-        else:
-            communes = list(self.fields["commune"].queryset[:2])
-            if len(communes) == 1:
-                self.initial["commune"] = communes[0].pk
+    def record_initial(self, entry) -> dict:
+        names = ("full_name", "birth_year", "sex", "village", "status", "status_note", "notes")
+        return {name: getattr(entry, name) for name in names} | {"category": entry.category_id}
 
 
 class HighRiskFilterForm(ScopedFilterForm):
