@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -36,13 +37,11 @@ def save_status(form) -> int:
 
 def filters_from(form, filters_class):
     """A filter form's valid input as the selector's filters dataclass: blanks dropped, a chosen
-    commune passed as its id; an invalid form filters nothing."""
+    record (commune, group…) passed as its id; an invalid form filters nothing."""
     if not form.is_valid():
         return filters_class()
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    if data.get("commune") is not None:
-        data["commune"] = data["commune"].pk
-    return filters_class(**data)
+    return filters_class(**{k: v.pk if isinstance(v, Model) else v for k, v in data.items()})
 
 
 class FilterMixin:

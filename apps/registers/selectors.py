@@ -21,9 +21,8 @@ from django.db.models.functions import Coalesce
 
 from apps.areas.models import AdministrativeUnit
 from apps.cases.models import CaseFile
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_collate
-from apps.core.text import normalize
 
 from .choices import HotspotStatus
 from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
@@ -54,20 +53,7 @@ CULTIVATION_SORTS = {
 }
 
 
-def search_q(text: str, field: str = "search_text") -> Q:
-    """Every word must appear (any order) in the stored diacritic-free search column."""
-    q = Q()
-    for token in normalize(text).split():
-        q &= Q(**{f"{field}__contains": token})
-    return q
-
-
-def _period(qs: QuerySet, field: str, date_from: dt.date | None, date_to: dt.date | None) -> QuerySet:
-    if date_from:
-        qs = qs.filter(**{f"{field}__gte": date_from})
-    if date_to:
-        qs = qs.filter(**{f"{field}__lte": date_to})
-    return qs
+search_q = filtering.search_q
 
 
 # --- hotspots ------------------------------------------------------------------------------------
@@ -87,15 +73,8 @@ class HotspotFilters:
 def hotspot_list(*, user, filters: HotspotFilters | None = None, action: str = "view") -> QuerySet[Hotspot]:
     filters = filters or HotspotFilters()
     qs = scoping.visible_to(Hotspot.objects.all(), user, action).select_related("commune", "recorded_unit")
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.commune:
-        qs = qs.filter(commune_id=filters.commune)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    elif filters.open_only:
+    qs = filtering.filter_rows(qs, filters, exact=("kind", "status"))
+    if not filters.status and filters.open_only:
         qs = qs.exclude(status=HotspotStatus.ELIMINATED)
     return qs.order_by(*HOTSPOT_SORTS.get(filters.sort, HOTSPOT_SORTS["-updated"]))
 
@@ -134,15 +113,7 @@ class CrimeCaseFilters:
 def crime_case_list(*, user, filters: CrimeCaseFilters | None = None, action: str = "view") -> QuerySet[CrimeCase]:
     filters = filters or CrimeCaseFilters()
     qs = scoping.visible_to(CrimeCase.objects.all(), user, action).select_related("commune", "recorded_unit")
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.commune:
-        qs = qs.filter(commune_id=filters.commune)
-    if filters.article:
-        qs = qs.filter(article=filters.article)
-    if filters.stage:
-        qs = qs.filter(stage=filters.stage)
-    qs = _period(qs, "occurred_on", filters.date_from, filters.date_to)
+    qs = filtering.filter_rows(qs, filters, exact=("article", "stage"), period="occurred_on")
     return qs.order_by(*CRIMECASE_SORTS.get(filters.sort, CRIMECASE_SORTS["-occurred"]))
 
 
@@ -181,15 +152,9 @@ def cultivation_list(
 ) -> QuerySet[Cultivation]:
     filters = filters or CultivationFilters()
     qs = scoping.visible_to(Cultivation.objects.all(), user, action).select_related("commune", "recorded_unit")
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.commune:
-        qs = qs.filter(commune_id=filters.commune)
-    if filters.species:
-        qs = qs.filter(species=filters.species)
+    qs = filtering.filter_rows(qs, filters, exact=("species",), period="found_on")
     if filters.destroyed in ("0", "1"):
         qs = qs.filter(destroyed=filters.destroyed == "1")
-    qs = _period(qs, "found_on", filters.date_from, filters.date_to)
     return qs.order_by(*CULTIVATION_SORTS.get(filters.sort, CULTIVATION_SORTS["-found"]))
 
 

@@ -6,7 +6,7 @@ the edited record loaded by ``get_object()`` after the role check.
 
 from __future__ import annotations
 
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,9 +37,23 @@ def _cleaned(form, name, default=None):
 
 
 class RegisterExportView(ExportView):
-    """The filtered list as .xlsx or .csv: scoped, formula-safe, audited."""
+    """The filtered list as .xlsx or .csv: scoped, formula-safe, audited. ``of(ListView)`` builds
+    a kind's export from its list, so both always filter alike."""
 
     kind = ""
+
+    @classmethod
+    def of(cls, list_view: type[FilteredListView]) -> type[RegisterExportView]:
+        attrs = ("filter_form_class", "filters_class", "selector")
+        return type(
+            f"{list_view.model.__name__}ExportView",
+            (cls,),
+            {
+                "permission_model": list_view.model,
+                "kind": list_view.model._meta.model_name,
+                **{name: getattr(list_view, name) for name in attrs},
+            },
+        )
 
     def export(self, request, queryset, fmt):
         return export_register(
@@ -47,9 +61,99 @@ class RegisterExportView(ExportView):
         )
 
 
+class RegisterImportView(ScopedImportView):
+    """A kind's Excel import: its routes follow the kind's names (``<kind>_import_template``, back
+    to ``<kind>_list``)."""
+
+    template_name = "registers/import.html"
+
+    @property
+    def _kind(self) -> str:
+        return self.resource_class._meta.model._meta.model_name
+
+    @property
+    def template_url_name(self) -> str:
+        return f"registers:{self._kind}_import_template"
+
+    @property
+    def success_url(self) -> str:
+        return reverse(f"registers:{self._kind}_list")
+
+
+class RegisterDetailView(ScopedDetailView):
+    """A record's page: loaded through the kind's ``getter`` selector (404 outside the area), with
+    ``can_change`` for the edit button."""
+
+    getter = None
+
+    def get_object(self, queryset=None):
+        return type(self).getter(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_change"] = scoping.has_action(self.request.user, self.model, "change")
+        return ctx
+
+
+class RegisterListView(FilteredListView):
+    """A register's list; with a ``tab_label`` the kind gets its tab in ``registers/_tabs.html``
+    (in the order the kinds are declared), shown to the roles that may view it."""
+
+    tab_label = ""
+    tabs: list[type[RegisterListView]] = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.tab_label:
+            RegisterListView.tabs.append(cls)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["register_tabs"] = [
+            {
+                "kind": (name := view.model._meta.model_name),
+                "label": view.tab_label,
+                "url": reverse(f"registers:{name}_list"),
+                "visible": user.has_perm(f"registers.view_{name}"),
+            }
+            for view in RegisterListView.tabs
+        ]
+        return ctx
+
+
 class RegisterFormView(ServiceFormView):
     """Create or edit one record of a kind; saved, it opens the record's page (``<kind>_detail``);
-    cancelled, the record's page or the kind's list."""
+    cancelled, the record's page or the kind's list. An edit (``permission_action = "change"``)
+    loads its record through the kind's ``getter`` selector, after the role check.
+
+    The page is ``registers/form.html``, driven by ``add_title``, ``edit_title`` (a format with
+    the record's ``object_label``), ``list_label`` and ``legend``: a simple kind needs no template."""
+
+    getter = None
+    template_name = "registers/form.html"
+    add_title = ""
+    edit_title = ""
+    list_label = ""
+    legend = ""
+
+    def object_label(self, obj) -> str:
+        return obj.number
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.object is not None:
+            label = self.object_label(self.object)
+            ctx.update(title=self.edit_title % {"n": label}, object_label=label)
+        else:
+            ctx["title"] = self.add_title
+        ctx.update(list_label=self.list_label, legend=self.legend)
+        return ctx
+
+    def get_object(self):
+        if self.permission_action != "change":
+            return None
+        return type(self).getter(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def success_url(self, obj):
         return reverse(f"registers:{self.get_permission_model()._meta.model_name}_detail", args=[obj.pk])
@@ -64,38 +168,45 @@ class RegisterFormView(ServiceFormView):
 # --- hotspots ------------------------------------------------------------------------------------
 
 
-class HotspotListView(FilteredListView):
+class HotspotListView(RegisterListView):
     model = Hotspot
     template_name = "registers/hotspot_list.html"
+    tab_label = gettext_lazy("Điểm, tụ điểm")
     filter_form_class = HotspotFilterForm
     filters_class = selectors.HotspotFilters
     selector = selectors.hotspot_list
 
 
-class HotspotDetailView(ScopedDetailView):
+class HotspotDetailView(RegisterDetailView):
     model = Hotspot
+    getter = selectors.hotspot_get
     template_name = "registers/hotspot_detail.html"
     context_object_name = "hotspot"
-
-    def get_object(self, queryset=None):
-        return selectors.hotspot_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user, hotspot = self.request.user, self.object
-        can_change = scoping.has_action(user, Hotspot, "change")
         ctx.update(
             history=list(hotspot.status_changes.all()),
             linked_cases=selectors.hotspot_linked_cases(user=user, hotspot=hotspot),
-            can_change=can_change,
-            next_statuses=[HotspotStatus(s) for s in services.allowed_statuses(hotspot.status)] if can_change else [],
+            next_statuses=[HotspotStatus(s) for s in services.allowed_statuses(hotspot.status)]
+            if ctx["can_change"]
+            else [],
         )
         return ctx
 
 
 class HotspotFormView(RegisterFormView):
     permission_model = Hotspot
+    getter = selectors.hotspot_get
     template_name = "registers/hotspot_form.html"
+    add_title = gettext_lazy("Thêm điểm, tụ điểm")
+    edit_title = gettext_lazy("Sửa “%(n)s”")
+    list_label = gettext_lazy("Điểm, tụ điểm")
+    legend = gettext_lazy("Điểm, tụ điểm")
+
+    def object_label(self, obj) -> str:
+        return obj.name
 
     def get_form(self, data=None, files=None):
         return HotspotForm(data, instance=self.object, user=self.request.user)
@@ -135,9 +246,6 @@ class HotspotCreateView(HotspotFormView):
 
 class HotspotUpdateView(HotspotFormView):
     permission_action = "change"
-
-    def get_object(self):
-        return selectors.hotspot_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.hotspot_update(
@@ -186,22 +294,14 @@ class HotspotStatusView(ServiceFormView):
         return _("Đã chuyển sang “%(s)s”.") % {"s": HotspotStatus(self.to_status).label}
 
 
-class HotspotExportView(RegisterExportView):
-    permission_model = Hotspot
-    kind = "hotspot"
-    filter_form_class = HotspotFilterForm
-    filters_class = selectors.HotspotFilters
-    selector = selectors.hotspot_list
+HotspotExportView = RegisterExportView.of(HotspotListView)
 
 
-class HotspotImportView(ScopedImportView):
+class HotspotImportView(RegisterImportView):
     resource_class = HotspotResource
     import_kind = "registers.hotspot"
     audit_action = actions.HOTSPOT_IMPORT
     title = gettext_lazy("Nhập điểm, tụ điểm từ tệp Excel")
-    template_name = "registers/import.html"
-    template_url_name = "registers:hotspot_import_template"
-    success_url = reverse_lazy("registers:hotspot_list")
 
 
 class HotspotImportTemplateView(ImportTemplateView):
@@ -212,21 +312,20 @@ class HotspotImportTemplateView(ImportTemplateView):
 # --- crime cases ---------------------------------------------------------------------------------
 
 
-class CrimeCaseListView(FilteredListView):
+class CrimeCaseListView(RegisterListView):
     model = CrimeCase
     template_name = "registers/crimecase_list.html"
+    tab_label = gettext_lazy("Vụ án về ma túy")
     filter_form_class = CrimeCaseFilterForm
     filters_class = selectors.CrimeCaseFilters
     selector = selectors.crime_case_list
 
 
-class CrimeCaseDetailView(ScopedDetailView):
+class CrimeCaseDetailView(RegisterDetailView):
     model = CrimeCase
+    getter = selectors.crime_case_get
     template_name = "registers/crimecase_detail.html"
     context_object_name = "case"
-
-    def get_object(self, queryset=None):
-        return selectors.crime_case_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -238,7 +337,7 @@ class CrimeCaseDetailView(ScopedDetailView):
         files = selectors.offender_case_files(user=user, crime_case=case)
         for offender in offenders:
             offender.case_file_pk = files.get(offender.person_id)
-        ctx.update(offenders=offenders, can_change=scoping.has_action(user, CrimeCase, "change"))
+        ctx["offenders"] = offenders
         return ctx
 
 
@@ -246,7 +345,11 @@ class CrimeCaseFormView(RegisterFormView):
     """The case and its offenders (a formset, ``form.offenders``) are validated and saved together."""
 
     permission_model = CrimeCase
+    getter = selectors.crime_case_get
     template_name = "registers/crimecase_form.html"
+    add_title = gettext_lazy("Thêm vụ án về ma túy")
+    edit_title = gettext_lazy("Sửa vụ án %(n)s")
+    list_label = gettext_lazy("Vụ án về ma túy")
 
     def get_form(self, data=None, files=None):
         initial = None
@@ -324,9 +427,6 @@ class CrimeCaseCreateView(CrimeCaseFormView):
 class CrimeCaseUpdateView(CrimeCaseFormView):
     permission_action = "change"
 
-    def get_object(self):
-        return selectors.crime_case_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-
     def save(self, form):
         return services.crime_case_update(
             actor=self.request.user,
@@ -337,22 +437,14 @@ class CrimeCaseUpdateView(CrimeCaseFormView):
         )
 
 
-class CrimeCaseExportView(RegisterExportView):
-    permission_model = CrimeCase
-    kind = "crimecase"
-    filter_form_class = CrimeCaseFilterForm
-    filters_class = selectors.CrimeCaseFilters
-    selector = selectors.crime_case_list
+CrimeCaseExportView = RegisterExportView.of(CrimeCaseListView)
 
 
-class CrimeCaseImportView(ScopedImportView):
+class CrimeCaseImportView(RegisterImportView):
     resource_class = CrimeCaseResource
     import_kind = "registers.crimecase"
     audit_action = actions.CRIMECASE_IMPORT
     title = gettext_lazy("Nhập vụ án về ma túy từ tệp Excel")
-    template_name = "registers/import.html"
-    template_url_name = "registers:crimecase_import_template"
-    success_url = reverse_lazy("registers:crimecase_list")
 
 
 class CrimeCaseImportTemplateView(ImportTemplateView):
@@ -363,31 +455,29 @@ class CrimeCaseImportTemplateView(ImportTemplateView):
 # --- cultivation ---------------------------------------------------------------------------------
 
 
-class CultivationListView(FilteredListView):
+class CultivationListView(RegisterListView):
     model = Cultivation
     template_name = "registers/cultivation_list.html"
+    tab_label = gettext_lazy("Trồng cây có chứa chất ma túy")
     filter_form_class = CultivationFilterForm
     filters_class = selectors.CultivationFilters
     selector = selectors.cultivation_list
 
 
-class CultivationDetailView(ScopedDetailView):
+class CultivationDetailView(RegisterDetailView):
     model = Cultivation
+    getter = selectors.cultivation_get
     template_name = "registers/cultivation_detail.html"
     context_object_name = "item"
-
-    def get_object(self, queryset=None):
-        return selectors.cultivation_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["can_change"] = scoping.has_action(self.request.user, Cultivation, "change")
-        return ctx
 
 
 class CultivationFormView(RegisterFormView):
     permission_model = Cultivation
-    template_name = "registers/cultivation_form.html"
+    getter = selectors.cultivation_get
+    add_title = gettext_lazy("Thêm vụ phát hiện cây có chứa chất ma túy")
+    edit_title = gettext_lazy("Sửa %(n)s")
+    list_label = gettext_lazy("Trồng cây có chứa chất ma túy")
+    legend = gettext_lazy("Phát hiện, triệt phá")
 
     def get_form(self, data=None, files=None):
         return CultivationForm(data, instance=self.object, user=self.request.user)
@@ -420,9 +510,6 @@ class CultivationCreateView(CultivationFormView):
 class CultivationUpdateView(CultivationFormView):
     permission_action = "change"
 
-    def get_object(self):
-        return selectors.cultivation_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-
     def save(self, form):
         return services.cultivation_update(
             actor=self.request.user,
@@ -432,22 +519,14 @@ class CultivationUpdateView(CultivationFormView):
         )
 
 
-class CultivationExportView(RegisterExportView):
-    permission_model = Cultivation
-    kind = "cultivation"
-    filter_form_class = CultivationFilterForm
-    filters_class = selectors.CultivationFilters
-    selector = selectors.cultivation_list
+CultivationExportView = RegisterExportView.of(CultivationListView)
 
 
-class CultivationImportView(ScopedImportView):
+class CultivationImportView(RegisterImportView):
     resource_class = CultivationResource
     import_kind = "registers.cultivation"
     audit_action = actions.CULTIVATION_IMPORT
     title = gettext_lazy("Nhập số liệu trồng cây có chứa chất ma túy từ tệp Excel")
-    template_name = "registers/import.html"
-    template_url_name = "registers:cultivation_import_template"
-    success_url = reverse_lazy("registers:cultivation_list")
 
 
 class CultivationImportTemplateView(ImportTemplateView):

@@ -10,22 +10,7 @@ from apps.core.imports import FieldChange
 
 from .. import services
 from ..models import CaseFile, Ethnicity
-from .columns import (
-    COL_ADDRESS,
-    COL_ALIAS,
-    COL_COMMUNE,
-    COL_DETECTED,
-    COL_DOB,
-    COL_ETHNIC,
-    COL_ID,
-    COL_NAME,
-    COL_NOTES,
-    COL_SEX,
-    COL_SUBST,
-    COL_TYPE,
-    COL_VILLAGE,
-    FIELD_COLUMNS,
-)
+from . import columns as cols
 
 
 class _FileRef(NamedTuple):
@@ -74,14 +59,14 @@ def _differences(case: CaseFile, data: services.CaseInput, substance_names: dict
     """What applying ``data`` to ``case`` (loaded with its person and substances) would change,
     field by field in the template's column order; empty when the row changes nothing."""
     changes: list[tuple[int, FieldChange]] = []
-    order = list(FIELD_COLUMNS)
+    order = list(cols.FIELD_COLUMNS)
     for target, values in ((case.person, data.person), (case, data.case)):
         for name, value in values.items():
             field = target._meta.get_field(name)
             if getattr(target, field.attname) == _fk_value(value):
                 continue
             old = getattr(target, name)
-            column = FIELD_COLUMNS.get(name) or str(field.verbose_name)
+            column = cols.FIELD_COLUMNS.get(name) or str(field.verbose_name)
             rank = order.index(name) if name in order else len(order)
             changes.append((rank, FieldChange(column, _shown(old), _shown(value))))
     current = sorted(s.code for s in case.substances.all())
@@ -91,30 +76,30 @@ def _differences(case: CaseFile, data: services.CaseInput, substance_names: dict
         def names(codes):
             return ", ".join(substance_names.get(c, c) for c in codes)
 
-        changes.append((order.index("substances"), FieldChange(COL_SUBST, names(current), names(proposed))))
+        changes.append((order.index("substances"), FieldChange(cols.COL_SUBST, names(current), names(proposed))))
     return [c for _r, c in sorted(changes, key=lambda item: item[0])]
 
 
 # What a row can change on a matched file, by column: the preview's baseline digests these (the
 # person's fields, then the file's), so a colleague's edit of any of them refuses the confirmation.
 _PERSON_BASELINE = {
-    "full_name": COL_NAME,
-    "aliases": COL_ALIAS,
-    "sex": COL_SEX,
-    "date_of_birth": COL_DOB,
-    "birth_year": COL_DOB,
-    "ethnicity": COL_ETHNIC,
-    "citizen_id": COL_ID,
-    "current_unit": COL_COMMUNE,
-    "current_village": COL_VILLAGE,
-    "current_address": COL_ADDRESS,
+    "full_name": cols.COL_NAME,
+    "aliases": cols.COL_ALIAS,
+    "sex": cols.COL_SEX,
+    "date_of_birth": cols.COL_DOB,
+    "birth_year": cols.COL_DOB,
+    "ethnicity": cols.COL_ETHNIC,
+    "citizen_id": cols.COL_ID,
+    "current_unit": cols.COL_COMMUNE,
+    "current_village": cols.COL_VILLAGE,
+    "current_address": cols.COL_ADDRESS,
 }
 _CASE_BASELINE = {
-    "commune": COL_COMMUNE,
-    "recorded_unit": COL_COMMUNE,
-    "case_type": COL_TYPE,
-    "detected_on": COL_DETECTED,
-    "notes": COL_NOTES,
+    "commune": cols.COL_COMMUNE,
+    "recorded_unit": cols.COL_COMMUNE,
+    "case_type": cols.COL_TYPE,
+    "detected_on": cols.COL_DETECTED,
+    "notes": cols.COL_NOTES,
 }
 
 #: optional cells that, left blank on a row matching an existing file, keep the stored value

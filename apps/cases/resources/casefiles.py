@@ -17,46 +17,28 @@ from .. import services
 from ..choices import CaseType, Sex, Status
 from ..models import CaseFile, Ethnicity, Person, SubstanceType
 from ..selectors import ethnicity_index
+from . import columns as cols
 from ._common import _CASE_BASELINE, _PERSON_BASELINE, _chunks, _commune_text, _differences, _FileRef, _name_key
-from .columns import (
-    COL_ADDRESS,
-    COL_ALIAS,
-    COL_COMMUNE,
-    COL_CURRENT,
-    COL_DETECTED,
-    COL_DOB,
-    COL_ETHNIC,
-    COL_ID,
-    COL_NAME,
-    COL_NOTES,
-    COL_SEX,
-    COL_SUBST,
-    COL_TYPE,
-    COL_VILLAGE,
-    FIELD_COLUMNS,
-    SEX_WORDS,
-    parse_date,
-)
 from .matching import CaseMatchingMixin
 from .parsing import CaseParsingMixin
 
 
 class CaseResource(CaseParsingMixin, CaseMatchingMixin, ScopedResource):
     columns = {
-        COL_NAME: True,
-        COL_ALIAS: False,
-        COL_SEX: True,
-        COL_DOB: True,
-        COL_ETHNIC: False,
-        COL_ID: False,
-        COL_COMMUNE: True,
-        COL_CURRENT: False,
-        COL_VILLAGE: False,
-        COL_ADDRESS: False,
-        COL_TYPE: False,
-        COL_SUBST: False,
-        COL_DETECTED: True,
-        COL_NOTES: False,
+        cols.COL_NAME: True,
+        cols.COL_ALIAS: False,
+        cols.COL_SEX: True,
+        cols.COL_DOB: True,
+        cols.COL_ETHNIC: False,
+        cols.COL_ID: False,
+        cols.COL_COMMUNE: True,
+        cols.COL_CURRENT: False,
+        cols.COL_VILLAGE: False,
+        cols.COL_ADDRESS: False,
+        cols.COL_TYPE: False,
+        cols.COL_SUBST: False,
+        cols.COL_DETECTED: True,
+        cols.COL_NOTES: False,
     }
     # On the template's "Ví dụ" sheet, never read by the import; no real-looking person or CCCD.
     example_row = [
@@ -81,19 +63,19 @@ class CaseResource(CaseParsingMixin, CaseMatchingMixin, ScopedResource):
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
         return {
-            COL_SEX: choice_column(Sex),
-            COL_ETHNIC: CodedColumn(
+            cols.COL_SEX: choice_column(Sex),
+            cols.COL_ETHNIC: CodedColumn(
                 list(Ethnicity.objects.values_list("name", flat=True)),
                 strict=False,
                 hint=_("Tên dân tộc trong danh mục; tên gọi khác (như “Mông”, “H'Mông”) cũng được nhận."),
             ),
-            COL_COMMUNE: communes_column(),
-            COL_CURRENT: CodedColumn(
+            cols.COL_COMMUNE: communes_column(),
+            cols.COL_CURRENT: CodedColumn(
                 communes_column().values,
                 hint=_("Chỉ cần khi cột “Xã/phường” ghi xã cũ bị chia cho nhiều xã mới: xã, phường hiện nay."),
             ),
-            COL_TYPE: choice_column(CaseType),
-            COL_SUBST: CodedColumn(
+            cols.COL_TYPE: choice_column(CaseType),
+            cols.COL_SUBST: CodedColumn(
                 list(SubstanceType.objects.values_list("name", flat=True)),
                 strict=False,
                 hint=_("Một hoặc nhiều chất, cách nhau bằng dấu phẩy."),
@@ -157,24 +139,24 @@ class CaseResource(CaseParsingMixin, CaseMatchingMixin, ScopedResource):
         citizen_ids, name_keys, communes = set(), set(), set()
         for raw in dataset.dict:
             try:
-                citizen_id, _kind = services.normalize_citizen_id(raw.get(COL_ID))
+                citizen_id, _kind = services.normalize_citizen_id(raw.get(cols.COL_ID))
             except ValidationError:
                 citizen_id = ""
             if citizen_id:
                 citizen_ids.add(citizen_id)
-            name = normalize(str(raw.get(COL_NAME) or ""))
+            name = normalize(str(raw.get(cols.COL_NAME) or ""))
             try:
-                _day, year = parse_date(raw.get(COL_DOB), allow_year=True)
+                _day, year = cols.parse_date(raw.get(cols.COL_DOB), allow_year=True)
             except ValueError:
                 year = None
             if name and year:
-                name_keys.add((_name_key(name), year, SEX_WORDS.get(normalize(str(raw.get(COL_SEX) or "")))))
-            commune_text = _commune_text(raw.get(COL_COMMUNE))
+                name_keys.add((_name_key(name), year, cols.SEX_WORDS.get(normalize(str(raw.get(cols.COL_SEX) or "")))))
+            commune_text = _commune_text(raw.get(cols.COL_COMMUNE))
             try:
                 communes.add(self._resolve_commune(commune_text).pk if commune_text else None)
             except UnitResolutionError:
                 pass
-            current_text = _commune_text(raw.get(COL_CURRENT))
+            current_text = _commune_text(raw.get(cols.COL_CURRENT))
             try:  # a split former commune: today's commune is in this column
                 communes.add(self._resolve_today(current_text).pk if current_text else None)
             except UnitResolutionError:
@@ -225,7 +207,7 @@ class CaseResource(CaseParsingMixin, CaseMatchingMixin, ScopedResource):
             values = self.stored_values(existing.person, _PERSON_BASELINE)
             for column, value in self.stored_values(existing, _CASE_BASELINE).items():
                 values[column] = values.get(column, "") + value
-            values[COL_SUBST] = ",".join(sorted(s.code for s in existing.substances.all()))
+            values[cols.COL_SUBST] = ",".join(sorted(s.code for s in existing.substances.all()))
             self.note_target(
                 row=self._row_number,
                 label=f"{existing.file_number} — {existing.person.full_name}",
@@ -331,4 +313,4 @@ class CaseResource(CaseParsingMixin, CaseMatchingMixin, ScopedResource):
             report.errors.append(RowError(row=0, column="", message=refusal))
 
     def column_label(self, attribute: str) -> str:
-        return FIELD_COLUMNS.get(attribute, "")
+        return cols.FIELD_COLUMNS.get(attribute, "")

@@ -13,25 +13,8 @@ from apps.core.text import normalize
 from .. import services
 from ..choices import CaseType
 from ..selectors import ethnicity_key
+from . import columns as cols
 from ._common import _commune_text, _name_key
-from .columns import (
-    COL_ADDRESS,
-    COL_ALIAS,
-    COL_COMMUNE,
-    COL_CURRENT,
-    COL_DETECTED,
-    COL_DOB,
-    COL_ETHNIC,
-    COL_ID,
-    COL_NAME,
-    COL_NOTES,
-    COL_SEX,
-    COL_SUBST,
-    COL_TYPE,
-    COL_VILLAGE,
-    SEX_WORDS,
-    parse_date,
-)
 
 
 class CaseParsingMixin:
@@ -45,34 +28,34 @@ class CaseParsingMixin:
             value = row.get(col)
             return value.strip() if isinstance(value, str) else value
 
-        name = " ".join(str(get(COL_NAME) or "").split())
+        name = " ".join(str(get(cols.COL_NAME) or "").split())
         if not name:
             errors["full_name"] = _("Thiếu họ và tên.")
-        sex = SEX_WORDS.get(normalize(str(get(COL_SEX) or "")))
+        sex = cols.SEX_WORDS.get(normalize(str(get(cols.COL_SEX) or "")))
         if sex is None:
             errors["sex"] = _("Giới tính phải là “Nam” hoặc “Nữ”.")
         dob = year = None
         try:
-            dob, year = parse_date(get(COL_DOB), allow_year=True)
+            dob, year = cols.parse_date(get(cols.COL_DOB), allow_year=True)
             if year is None:
                 errors["birth_year"] = _("Thiếu ngày sinh hoặc năm sinh.")
         except ValueError as exc:
             errors["birth_year"] = str(exc)
         ethnicity = None
-        if get(COL_ETHNIC):
-            ethnicity = self._ethnicities.get(ethnicity_key(str(get(COL_ETHNIC))))
+        if get(cols.COL_ETHNIC):
+            ethnicity = self._ethnicities.get(ethnicity_key(str(get(cols.COL_ETHNIC))))
             if ethnicity is None:
                 errors["ethnicity"] = _("Không có dân tộc “%(v)s” trong danh mục 54 dân tộc.") % {
-                    "v": clip(get(COL_ETHNIC))
+                    "v": clip(get(cols.COL_ETHNIC))
                 }
         citizen_id = ""
         try:
-            citizen_id, _kind = services.normalize_citizen_id(get(COL_ID))
+            citizen_id, _kind = services.normalize_citizen_id(get(cols.COL_ID))
         except ValidationError as exc:
             errors["citizen_id"] = exc.messages[0]
         commune = recorded = None
-        commune_text = _commune_text(get(COL_COMMUNE))
-        current_text = _commune_text(get(COL_CURRENT))
+        commune_text = _commune_text(get(cols.COL_COMMUNE))
+        current_text = _commune_text(get(cols.COL_CURRENT))
         if not commune_text:
             errors["commune"] = _("Thiếu xã/phường.")
         else:
@@ -82,10 +65,10 @@ class CaseParsingMixin:
                     errors["commune"] = _("%(u)s nằm ngoài phạm vi được giao.") % {"u": commune.full_name}
             except ValidationError as exc:
                 errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
-        type_text = normalize(str(get(COL_TYPE) or ""))
+        type_text = normalize(str(get(cols.COL_TYPE) or ""))
         case_type = CaseType.ADDICT if "nghien" in type_text else CaseType.USER
         substances = []
-        for part in str(get(COL_SUBST) or "").replace(";", ",").split(","):
+        for part in str(get(cols.COL_SUBST) or "").replace(";", ",").split(","):
             key = normalize(part)
             if not key:
                 continue
@@ -98,7 +81,7 @@ class CaseParsingMixin:
                 substances.append(code)
         detected = None
         try:
-            detected, _y = parse_date(get(COL_DETECTED))
+            detected, _y = cols.parse_date(get(cols.COL_DETECTED))
             if detected is None:
                 errors["detected_on"] = _("Thiếu ngày phát hiện.")
         except ValueError as exc:
@@ -128,12 +111,12 @@ class CaseParsingMixin:
         blank = {
             name
             for name, column in (
-                ("aliases", COL_ALIAS),
-                ("ethnicity", COL_ETHNIC),
-                ("current_village", COL_VILLAGE),
-                ("current_address", COL_ADDRESS),
-                ("notes", COL_NOTES),
-                ("substances", COL_SUBST),
+                ("aliases", cols.COL_ALIAS),
+                ("ethnicity", cols.COL_ETHNIC),
+                ("current_village", cols.COL_VILLAGE),
+                ("current_address", cols.COL_ADDRESS),
+                ("notes", cols.COL_NOTES),
+                ("substances", cols.COL_SUBST),
             )
             if get(column) in (None, "")
         }
@@ -144,21 +127,21 @@ class CaseParsingMixin:
         data = services.CaseInput(
             person={
                 "full_name": name,
-                "aliases": str(get(COL_ALIAS) or ""),
+                "aliases": str(get(cols.COL_ALIAS) or ""),
                 "sex": sex,
                 "date_of_birth": dob,
                 "birth_year": year,
                 "ethnicity": ethnicity,
                 "citizen_id": citizen_id,
                 "current_unit": commune,
-                "current_village": str(get(COL_VILLAGE) or ""),
-                "current_address": str(get(COL_ADDRESS) or ""),
+                "current_village": str(get(cols.COL_VILLAGE) or ""),
+                "current_address": str(get(cols.COL_ADDRESS) or ""),
             },
             case={
                 "commune": commune,
                 "case_type": case_type,
                 "detected_on": detected,
-                "notes": str(get(COL_NOTES) or ""),
+                "notes": str(get(cols.COL_NOTES) or ""),
             },
             substances=substances,
         )

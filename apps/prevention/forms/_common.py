@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
 from apps.core.collation import vi_order
+from apps.core.generic import filters_from
+from apps.core.locking import VersionRequiredMixin
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -44,3 +46,43 @@ def _commune_filter_field():
         queryset=AdministrativeUnit.objects.none(),
         empty_label=_("Mọi xã, phường"),
     )
+
+
+class ScopedRecordForm(VersionRequiredMixin, forms.Form):
+    """An entry form on a commune's record, passed as the ``record_kwarg`` keyword: the commune
+    among the user's current communes; editing, ``record_initial(record)`` pre-fills the form, the
+    version is required and the commune is fixed; adding, a user with one commune has it chosen."""
+
+    record_kwarg = "record"
+
+    def __init__(self, *args, user, **kwargs):
+        record = kwargs.pop(self.record_kwarg, None)
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoping.current_communes(user)
+        if record is not None:
+            self.initial.update(self.record_initial(record), commune=record.commune_id, version=record.version)
+            self.require_version()
+            self.fields["commune"].disabled = True
+        else:
+            communes = list(self.fields["commune"].queryset[:2])
+            if len(communes) == 1:
+                self.initial["commune"] = communes[0].pk
+
+    def record_initial(self, record) -> dict:
+        raise NotImplementedError
+
+
+class ScopedFilterForm(forms.Form):
+    """A prevention list's filter form: the search box and the communes of the reader's scope, then
+    the kind's own fields; its valid input becomes the selector's ``filters_class``."""
+
+    filters_class = None
+    q = forms.CharField(label=_("Tìm"), required=False)
+    commune = _commune_filter_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoping.current_communes(user)
+
+    def filters(self):
+        return filters_from(self, self.filters_class)

@@ -16,7 +16,7 @@ from ._common import (
     CommuneMultipleChoiceField,
     OfficerChoiceField,
     PersonMultipleChoiceField,
-    _commune_filter_field,
+    ScopedFilterForm,
     _officers,
 )
 
@@ -139,9 +139,8 @@ class AttachmentForm(forms.Form):
     )
 
 
-class ActivityFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class ActivityFilterForm(ScopedFilterForm):
+    filters_class = selectors.ActivityFilters
     kind = forms.ChoiceField(
         label=_("Hình thức"), required=False, choices=[("", _("Mọi hình thức")), *ActivityKind.choices]
     )
@@ -151,21 +150,3 @@ class ActivityFilterForm(forms.Form):
     )
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
-    def filters(self) -> selectors.ActivityFilters:
-        if not self.is_valid():
-            return selectors.ActivityFilters()
-        d = self.cleaned_data
-        return selectors.ActivityFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            kind=d.get("kind") or "",
-            topic=d.get("topic") or "",
-            group=d["group"].pk if d.get("group") else None,
-            date_from=d.get("date_from"),
-            date_to=d.get("date_to"),
-        )

@@ -10,15 +10,16 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
-from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
 from ..choices import HighRiskSource, HighRiskStatus
 from ..models import AudienceGroup
-from ._common import CommuneChoiceField, _commune_filter_field
+from ._common import CommuneChoiceField, ScopedFilterForm, ScopedRecordForm
 
 
-class HighRiskForm(VersionRequiredMixin, forms.Form):
+class HighRiskForm(ScopedRecordForm):
+    record_kwarg = "entry"
+
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
     birth_year = forms.IntegerField(label=_("Năm sinh"), min_value=1900, max_value=2100)
@@ -30,33 +31,13 @@ class HighRiskForm(VersionRequiredMixin, forms.Form):
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, entry=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-        if entry is not None:
-            self.initial.update(
-                commune=entry.commune_id,
-                full_name=entry.full_name,
-                birth_year=entry.birth_year,
-                sex=entry.sex,
-                category=entry.category_id,
-                village=entry.village,
-                status=entry.status,
-                status_note=entry.status_note,
-                notes=entry.notes,
-                version=entry.version,
-            )
-            self.require_version()
-            self.fields["commune"].disabled = True
-        else:
-            communes = list(self.fields["commune"].queryset[:2])
-            if len(communes) == 1:
-                self.initial["commune"] = communes[0].pk
+    def record_initial(self, entry) -> dict:
+        names = ("full_name", "birth_year", "sex", "village", "status", "status_note", "notes")
+        return {name: getattr(entry, name) for name in names} | {"category": entry.category_id}
 
 
-class HighRiskFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class HighRiskFilterForm(ScopedFilterForm):
+    filters_class = selectors.HighRiskFilters
     category = forms.ModelChoiceField(
         label=_("Nhóm nguy cơ"),
         required=False,
@@ -70,22 +51,12 @@ class HighRiskFilterForm(forms.Form):
         label=_("Nguồn"), required=False, choices=[("", _("Mọi nguồn")), *HighRiskSource.choices]
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
     def filters(self) -> selectors.HighRiskFilters:
-        if not self.is_valid():
-            return selectors.HighRiskFilters()
-        d = self.cleaned_data
-        status = d.get("status") or HighRiskStatus.ACTIVE
-        return selectors.HighRiskFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            category=d["category"].pk if d.get("category") else None,
-            status="" if status == "all" else status,
-            source=d.get("source") or "",
-        )
+        # blank means the active ones (the default); "all" lifts the status filter
+        filters = super().filters()
+        if filters.status == "all":
+            filters.status = ""
+        return filters
 
 
 class CoverageForm(forms.Form):

@@ -6,15 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.cases.forms import DateField
-from apps.core import scoping
-from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
 from ..choices import EvaluationResult
-from ._common import CommuneChoiceField, _commune_filter_field
+from ._common import CommuneChoiceField, ScopedFilterForm, ScopedRecordForm
 
 
-class ModelPointForm(VersionRequiredMixin, forms.Form):
+class ModelPointForm(ScopedRecordForm):
+    record_kwarg = "point"
+
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
     name = forms.CharField(label=_("Tên mô hình"), max_length=250)
     decision_number = forms.CharField(label=_("Số quyết định thành lập"), max_length=60)
@@ -26,24 +26,9 @@ class ModelPointForm(VersionRequiredMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, point=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-        if point is not None:
-            self.initial.update({name: getattr(point, name) for name in ("name", "decision_number", "description")})
-            self.initial.update(
-                commune=point.commune_id,
-                decision_date=point.decision_date,
-                started_on=point.started_on,
-                ended_on=point.ended_on,
-                version=point.version,
-            )
-            self.require_version()
-            self.fields["commune"].disabled = True
-        else:
-            communes = list(self.fields["commune"].queryset[:2])
-            if len(communes) == 1:
-                self.initial["commune"] = communes[0].pk
+    def record_initial(self, point) -> dict:
+        names = ("name", "decision_number", "description", "decision_date", "started_on", "ended_on")
+        return {name: getattr(point, name) for name in names}
 
 
 class EvaluationForm(forms.Form):
@@ -56,21 +41,6 @@ class EvaluationForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class ModelPointFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class ModelPointFilterForm(ScopedFilterForm):
+    filters_class = selectors.ModelPointFilters
     active_only = forms.BooleanField(label=_("Chỉ mô hình đang hoạt động"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
-    def filters(self) -> selectors.ModelPointFilters:
-        if not self.is_valid():
-            return selectors.ModelPointFilters()
-        d = self.cleaned_data
-        return selectors.ModelPointFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            active_only=bool(d.get("active_only")),
-        )

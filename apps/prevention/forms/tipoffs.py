@@ -6,15 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.cases.forms import DateField
-from apps.core import scoping
-from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
 from ..choices import TipOffChannel, TipOffStatus
-from ._common import CommuneChoiceField, _commune_filter_field
+from ._common import CommuneChoiceField, ScopedFilterForm, ScopedRecordForm
 
 
-class TipOffForm(VersionRequiredMixin, forms.Form):
+class TipOffForm(ScopedRecordForm):
+    record_kwarg = "tip_off"
+
     received_on = DateField(label=_("Ngày tiếp nhận"))
     channel = forms.ChoiceField(label=_("Hình thức tiếp nhận"), choices=[("", "—"), *TipOffChannel.choices])
     commune = CommuneChoiceField(label=_("Xã, phường"), queryset=AdministrativeUnit.objects.none())
@@ -31,28 +31,14 @@ class TipOffForm(VersionRequiredMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, tip_off=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-        if tip_off is not None:
-            self.initial.update(
-                received_on=tip_off.received_on,
-                channel=tip_off.channel,
-                commune=tip_off.commune_id,
-                summary=tip_off.summary,
-                status=tip_off.status,
-                result=tip_off.result,
-                crime_case_id=tip_off.crime_case_id,
-                hotspot_id=tip_off.hotspot_id,
-                version=tip_off.version,
-            )
-            self.require_version()
-            self.fields["commune"].disabled = True
-        else:
-            communes = list(self.fields["commune"].queryset[:2])
-            if len(communes) == 1:
-                self.initial["commune"] = communes[0].pk
+        if kwargs.get("tip_off") is None:
             self.initial["received_on"] = timezone.localdate()
+
+    def record_initial(self, tip_off) -> dict:
+        names = ("received_on", "channel", "summary", "status", "result", "crime_case_id", "hotspot_id")
+        return {name: getattr(tip_off, name) for name in names}
 
 
 class InformantForm(forms.Form):
@@ -63,9 +49,8 @@ class InformantForm(forms.Form):
     address = forms.CharField(label=_("Địa chỉ"), max_length=250, required=False)
 
 
-class TipOffFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = _commune_filter_field()
+class TipOffFilterForm(ScopedFilterForm):
+    filters_class = selectors.TipOffFilters
     channel = forms.ChoiceField(
         label=_("Hình thức"), required=False, choices=[("", _("Mọi hình thức")), *TipOffChannel.choices]
     )
@@ -74,20 +59,3 @@ class TipOffFilterForm(forms.Form):
     )
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
-
-    def filters(self) -> selectors.TipOffFilters:
-        if not self.is_valid():
-            return selectors.TipOffFilters()
-        d = self.cleaned_data
-        return selectors.TipOffFilters(
-            q=d.get("q") or "",
-            commune=d["commune"].pk if d.get("commune") else None,
-            channel=d.get("channel") or "",
-            status=d.get("status") or "",
-            date_from=d.get("date_from"),
-            date_to=d.get("date_to"),
-        )

@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from apps.core import scoping
-from apps.core.text import normalize
+from apps.core import filtering, scoping
 
 from ..models import AudienceGroup
 
-
-def search_q(text: str, field_name: str = "search_text") -> Q:
-    """Every word must appear (any order), diacritics and case ignored."""
-    q = Q()
-    for token in normalize(text).split():
-        q &= Q(**{f"{field_name}__contains": token})
-    return q
+search_q = filtering.search_q
 
 
 def current_commune_ids(user) -> list[int]:

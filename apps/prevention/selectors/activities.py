@@ -9,12 +9,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from apps.areas.models import AdministrativeUnit
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_order
 
 from ..choices import HighRiskStatus
 from ..models import Activity, ActivityAttachment, ActivityParticipation, ActivityReach, ActivityTopic, HighRiskPerson
-from ._common import search_q
 
 
 @dataclass
@@ -31,21 +30,19 @@ class ActivityFilters:
 def activity_list(*, user, filters: ActivityFilters | None = None, action: str = "view") -> QuerySet[Activity]:
     filters = filters or ActivityFilters()
     qs = scoping.visible_to(Activity.objects.all(), user, action)
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
+    # an activity spans days and communes: the rows overlapping the period, through the link table
+    qs = filtering.filter_rows(
+        qs,
+        filters,
+        exact={"kind": "kind", "group": "participations__group_id"},
+        period=("date_to", "date_from"),
+        commune=None,
+    )
     if filters.commune:
         links = Activity.communes.through.objects.filter(administrativeunit_id=filters.commune)
         qs = qs.filter(pk__in=links.values("activity_id"))
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
     if filters.topic:
         qs = qs.filter(pk__in=ActivityTopic.objects.filter(topic=filters.topic).values("activity_id"))
-    if filters.group:
-        qs = qs.filter(participations__group_id=filters.group)
-    if filters.date_from:
-        qs = qs.filter(date_to__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(date_from__lte=filters.date_to)
     return (
         qs.select_related("reporting_officer")
         .prefetch_related(

@@ -10,13 +10,12 @@ from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
 from apps.areas.models import AdministrativeUnit
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_key, vi_order
 
 from ..choices import HighRiskStatus
 from ..coverage import _reached_in, coverage_counts  # noqa: F401 - coverage_counts re-exported
 from ..models import Activity, ActivityReach, HighRiskPerson
-from ._common import search_q
 
 
 @dataclass
@@ -31,16 +30,7 @@ class HighRiskFilters:
 def highrisk_list(*, user, filters: HighRiskFilters | None = None, action: str = "view") -> QuerySet[HighRiskPerson]:
     filters = filters or HighRiskFilters()
     qs = scoping.visible_to(HighRiskPerson.objects.all(), user, action)
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.commune:
-        qs = qs.filter(commune_id=filters.commune)
-    if filters.category:
-        qs = qs.filter(category_id=filters.category)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.source:
-        qs = qs.filter(source=filters.source)
+    qs = filtering.filter_rows(qs, filters, exact={"category": "category_id", "status": "status", "source": "source"})
     return vi_order(
         qs.select_related("commune", "category").annotate(
             reach_count=Count("reaches"), last_reached=Max("reaches__activity__date_from")

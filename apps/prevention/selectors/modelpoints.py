@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_order
 from apps.core.dates import today
 
 from ..models import ModelPoint, ModelPointEvaluation
-from ._common import search_q
 
 
 @dataclass
@@ -24,10 +23,7 @@ class ModelPointFilters:
 def modelpoint_list(*, user, filters: ModelPointFilters | None = None, action: str = "view") -> QuerySet[ModelPoint]:
     filters = filters or ModelPointFilters()
     qs = scoping.visible_to(ModelPoint.objects.all(), user, action)
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.commune:
-        qs = qs.filter(commune_id=filters.commune)
+    qs = filtering.filter_rows(qs, filters)
     if filters.active_only:
         qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today()))
     return vi_order(

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from apps.core import scoping
+from apps.core import filtering, scoping
 
 from ..choices import TipOffStatus
 from ..models import Informant, TipOff
-from ._common import search_q
 
 
 @dataclass
@@ -29,20 +28,9 @@ def tipoff_list(*, user, filters: TipOffFilters | None = None, action: str = "vi
     """Tip-offs WITHOUT their informant (never joined, never prefetched here)."""
     filters = filters or TipOffFilters()
     qs = scoping.visible_to(TipOff.objects.all(), user, action)
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
-    if filters.commune:
-        qs = qs.filter(commune_id=filters.commune)
-    if filters.channel:
-        qs = qs.filter(channel=filters.channel)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    elif filters.open_only:
+    qs = filtering.filter_rows(qs, filters, exact=("channel", "status"), period="received_on")
+    if not filters.status and filters.open_only:
         qs = qs.filter(status__in=[TipOffStatus.RECEIVED, TipOffStatus.VERIFYING])
-    if filters.date_from:
-        qs = qs.filter(received_on__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(received_on__lte=filters.date_to)
     return qs.select_related("commune", "received_by").order_by("-received_on", "-pk")
 
 

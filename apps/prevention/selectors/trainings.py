@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from apps.core import scoping
+from apps.core import filtering, scoping
 
 from ..models import Training, TrainingParticipation
-from ._common import search_q
 
 
 @dataclass
@@ -24,14 +23,9 @@ class TrainingFilters:
 def training_list(*, user, filters: TrainingFilters | None = None, action: str = "view") -> QuerySet[Training]:
     filters = filters or TrainingFilters()
     qs = scoping.visible_to(Training.objects.all(), user, action)
-    if filters.q:
-        qs = qs.filter(search_q(filters.q))
+    qs = filtering.filter_rows(qs, filters, period="held_on")
     if filters.unit:
         qs = qs.filter(pk__in=TrainingParticipation.objects.filter(unit_id=filters.unit).values("training_id"))
-    if filters.date_from:
-        qs = qs.filter(held_on__gte=filters.date_from)
-    if filters.date_to:
-        qs = qs.filter(held_on__lte=filters.date_to)
     return qs.prefetch_related(
         Prefetch("participations", queryset=TrainingParticipation.objects.select_related("unit"))
     ).order_by("-held_on", "-pk")

@@ -4,6 +4,7 @@ written in the register (``resolve_commune``), optimistic locking, record number
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import describe_candidates, unit_current_successors
 from apps.audit.services import audit_record, changed_fields
 from apps.core import locking, scoping
+from apps.core.registry import ensure_unlocked
 from apps.core.text import nfc
 
 if TYPE_CHECKING:
@@ -151,4 +153,70 @@ def _write(
     if before is not None and not (changed_fields(before, after).keys() - {"version"}):
         return False
     audit_record(actor=actor, action=action, obj=obj, area=commune, before=before, after=after, **kw)
+    return True
+
+
+# --- the write sequence every kind shares --------------------------------------------------------
+
+
+def open_update(*, actor: User, obj: models.Model, expected_version: int | None, day_field: str):
+    """The record to edit, locked and version-checked, and where it counted before the edit
+    (commune id, day): that period must be open too."""
+    scoping.ensure_can(actor, "change", obj)
+    locked = _lock(obj, expected_version)
+    return locked, (locked.commune_id, getattr(locked, day_field))
+
+
+def save_created(
+    *,
+    actor: User,
+    action: str,
+    obj: models.Model,
+    commune: AdministrativeUnit,
+    day: dt.date,
+    after: Callable[[], dict],
+    number_prefix: str = "",
+    search_text: Callable[[], str] | None = None,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Save a validated new record: its period open, numbered ``<prefix>-<commune>-<year>-NNNN``
+    when the kind numbers its rows, ``then`` (related rows) and the audit row, in the caller's
+    transaction."""
+    ensure_unlocked(commune=commune, day=day)
+    if number_prefix:
+        obj.number = _next_number(type(obj), number_prefix, commune, day.year)
+    if search_text is not None:
+        obj.search_text = search_text()
+    obj.full_clean(exclude=["created_by"])
+    obj.save()
+    if then is not None:
+        then()
+    _write(actor=actor, action=action, obj=obj, commune=commune, before=None, after=after())
+
+
+def save_changed(
+    *,
+    actor: User,
+    action: str,
+    obj: models.Model,
+    commune: AdministrativeUnit,
+    old: tuple[int, dt.date],
+    day: dt.date,
+    before: dict,
+    proposed: dict,
+    after: Callable[[], dict],
+    then: Callable[[], None] | None = None,
+) -> bool:
+    """Save a validated edit unless it changes nothing (``proposed`` equals ``before``): the periods
+    it leaves and enters open, the version bumped, ``then`` and the audit row. Returns whether it saved."""
+    obj.full_clean(exclude=["created_by"])
+    if not (changed_fields(before, proposed).keys() - {"version"}):
+        return False
+    ensure_unlocked(commune=old[0], day=old[1])
+    ensure_unlocked(commune=commune, day=day)
+    obj.version += 1
+    obj.save()
+    if then is not None:
+        then()
+    _write(actor=actor, action=action, obj=obj, commune=commune, before=before, after=after())
     return True

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, changed_fields, snapshot
+from apps.audit.services import audit_record, snapshot
 from apps.cases.choices import Sex
 from apps.cases.selectors import visible_people as people_visible_to
-from apps.core import actors, scoping
+from apps.core import actors
 from apps.core.dates import today
-from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
 
 from .. import actions
@@ -26,14 +25,14 @@ from ..models import CrimeCase, Offender
 from ._common import (
     _as_written,
     _clean_text,
-    _lock,
-    _next_number,
     _not_future,
     _quantize,
     _raise,
     _require,
-    _write,
+    open_update,
     resolve_commune,
+    save_changed,
+    save_created,
 )
 
 if TYPE_CHECKING:
@@ -233,19 +232,16 @@ def crime_case_create(*, actor: User, data: CrimeCaseInput, offenders: Sequence[
     case.offenders_count = len(built) if data.offenders_count is None else data.offenders_count
     errors.update(_validate_crime(case, len(built), on=on))
     _raise(errors)
-    ensure_unlocked(commune=commune, day=case.occurred_on)
-    case.number = _next_number(CrimeCase, "VA", commune, case.occurred_on.year)
-    case.search_text = _crime_search_text(case, built)
-    case.full_clean(exclude=["created_by"])
-    case.save()
-    _save_offenders(case, built)
-    _write(
+    save_created(
         actor=actor,
         action=actions.CRIMECASE_CREATE,
         obj=case,
         commune=commune,
-        before=None,
-        after=_crime_snapshot(case, built),
+        day=case.occurred_on,
+        number_prefix="VA",
+        search_text=lambda: _crime_search_text(case, built),
+        then=lambda: _save_offenders(case, built),
+        after=lambda: _crime_snapshot(case, built),
     )
     return case
 
@@ -261,9 +257,7 @@ def crime_case_update(
 ) -> CrimeCase:
     """Edit a crime case. ``offenders`` replaces the list (rows with ``pk`` are edited in place,
     the others added, the missing ones removed); ``None`` leaves it unchanged."""
-    scoping.ensure_can(actor, "change", crime_case)
-    case = _lock(crime_case, expected_version)
-    old = (case.commune_id, case.occurred_on)
+    case, old = open_update(actor=actor, obj=crime_case, expected_version=expected_version, day_field="occurred_on")
     on = today()
     current = list(case.offenders.order_by("pk"))
     before = _crime_snapshot(case, current)
@@ -278,22 +272,17 @@ def crime_case_update(
     errors.update(_validate_crime(case, len(built), on=on))
     _raise(errors)
     case.search_text = _crime_search_text(case, built)
-    case.full_clean(exclude=["created_by"])
-    if not (changed_fields(before, _crime_snapshot(case, built)).keys() - {"version"}):
-        return case
-    ensure_unlocked(commune=old[0], day=old[1])
-    ensure_unlocked(commune=commune, day=case.occurred_on)
-    case.version += 1
-    case.save()
-    if offenders is not None:
-        _save_offenders(case, built)
-    _write(
+    save_changed(
         actor=actor,
         action=actions.CRIMECASE_UPDATE,
         obj=case,
         commune=commune,
+        old=old,
+        day=case.occurred_on,
         before=before,
-        after=_crime_snapshot(case, list(case.offenders.order_by("pk"))),
+        proposed=_crime_snapshot(case, built),
+        then=None if offenders is None else lambda: _save_offenders(case, built),
+        after=lambda: _crime_snapshot(case, list(case.offenders.order_by("pk"))),
     )
     return case
 

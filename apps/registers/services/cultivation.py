@@ -11,10 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import changed_fields, snapshot
-from apps.core import actors, scoping
+from apps.audit.services import snapshot
+from apps.core import actors
 from apps.core.dates import today
-from apps.core.registry import ensure_unlocked
 from apps.core.text import normalize
 
 from .. import actions
@@ -23,14 +22,14 @@ from ..models import Cultivation
 from ._common import (
     _as_written,
     _clean_text,
-    _lock,
-    _next_number,
     _not_future,
     _quantize,
     _raise,
     _require,
-    _write,
+    open_update,
     resolve_commune,
+    save_changed,
+    save_created,
 )
 
 if TYPE_CHECKING:
@@ -110,18 +109,15 @@ def cultivation_create(*, actor: User, data: CultivationInput) -> Cultivation:
     item = Cultivation(created_by=actors.user_or_none(actor))
     _apply_cultivation(item, data, commune)
     _validate_cultivation(item, on=today())
-    ensure_unlocked(commune=commune, day=item.found_on)
-    item.number = _next_number(Cultivation, "TC", commune, item.found_on.year)
-    item.search_text = _cultivation_search_text(item)
-    item.full_clean(exclude=["created_by"])
-    item.save()
-    _write(
+    save_created(
         actor=actor,
         action=actions.CULTIVATION_CREATE,
         obj=item,
         commune=commune,
-        before=None,
-        after=_cultivation_snapshot(item),
+        day=item.found_on,
+        number_prefix="TC",
+        search_text=lambda: _cultivation_search_text(item),
+        after=lambda: _cultivation_snapshot(item),
     )
     return item
 
@@ -130,26 +126,20 @@ def cultivation_create(*, actor: User, data: CultivationInput) -> Cultivation:
 def cultivation_update(
     *, actor: User, cultivation: Cultivation, data: CultivationInput, expected_version: int | None = None
 ) -> Cultivation:
-    scoping.ensure_can(actor, "change", cultivation)
-    item = _lock(cultivation, expected_version)
-    old = (item.commune_id, item.found_on)
+    item, old = open_update(actor=actor, obj=cultivation, expected_version=expected_version, day_field="found_on")
     before = _cultivation_snapshot(item)
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     _apply_cultivation(item, data, commune)
     _validate_cultivation(item, on=today())
-    item.full_clean(exclude=["created_by"])
-    if not (changed_fields(before, _cultivation_snapshot(item)).keys() - {"version"}):
-        return item
-    ensure_unlocked(commune=old[0], day=old[1])
-    ensure_unlocked(commune=commune, day=item.found_on)
-    item.version += 1
-    item.save()
-    _write(
+    save_changed(
         actor=actor,
         action=actions.CULTIVATION_UPDATE,
         obj=item,
         commune=commune,
+        old=old,
+        day=item.found_on,
         before=before,
-        after=_cultivation_snapshot(item),
+        proposed=_cultivation_snapshot(item),
+        after=lambda: _cultivation_snapshot(item),
     )
     return item

@@ -14,7 +14,7 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import changed_fields, snapshot
+from apps.audit.services import snapshot
 from apps.cases.models import CaseFile
 from apps.core import actors, scoping
 from apps.core.dates import today
@@ -34,7 +34,10 @@ from ._common import (
     _raise,
     _require,
     _write,
+    open_update,
     resolve_commune,
+    save_changed,
+    save_created,
 )
 
 if TYPE_CHECKING:
@@ -160,25 +163,26 @@ def hotspot_create(
     hotspot.status_since = status_since or hotspot.discovered_on
     hotspot.eliminated_on = hotspot.status_since if status == HotspotStatus.ELIMINATED else None
     _validate_hotspot(hotspot, on=today())
-    ensure_unlocked(commune=commune, day=min(hotspot.discovered_on, hotspot.status_since))
-    hotspot.full_clean(exclude=["created_by"])
-    hotspot.save()
-    hotspot.linked_cases.set(linked)
-    HotspotStatusChange.objects.create(
-        hotspot=hotspot,
-        from_status="",
-        to_status=status,
-        changed_on=hotspot.status_since,
-        reason=(reason or "").strip(),
-        changed_by=actors.user_or_none(actor),
-    )
-    _write(
+
+    def then() -> None:
+        hotspot.linked_cases.set(linked)
+        HotspotStatusChange.objects.create(
+            hotspot=hotspot,
+            from_status="",
+            to_status=status,
+            changed_on=hotspot.status_since,
+            reason=(reason or "").strip(),
+            changed_by=actors.user_or_none(actor),
+        )
+
+    save_created(
         actor=actor,
         action=actions.HOTSPOT_CREATE,
         obj=hotspot,
         commune=commune,
-        before=None,
-        after=_hotspot_snapshot(hotspot, linked),
+        day=min(hotspot.discovered_on, hotspot.status_since),
+        then=then,
+        after=lambda: _hotspot_snapshot(hotspot, linked),
     )
     return hotspot
 
@@ -189,31 +193,24 @@ def hotspot_update(
 ) -> Hotspot:
     """Correct a hotspot's description. Its status moves only through ``hotspot_change_status``.
     Refused when someone saved since ``expected_version``; nothing is written when nothing changed."""
-    scoping.ensure_can(actor, "change", hotspot)
-    hotspot = _lock(hotspot, expected_version)
-    old = (hotspot.commune_id, hotspot.discovered_on)
+    hotspot, old = open_update(actor=actor, obj=hotspot, expected_version=expected_version, day_field="discovered_on")
     before = _hotspot_snapshot(hotspot)
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     linked = _check_linked_cases(actor, data.linked_cases)
     _apply_hotspot(hotspot, data, commune)
     _validate_hotspot(hotspot, on=today())
-    hotspot.full_clean(exclude=["created_by"])
     links = before["linked_cases"] if linked is None else linked
-    if not (changed_fields(before, _hotspot_snapshot(hotspot, links)).keys() - {"version"}):
-        return hotspot
-    ensure_unlocked(commune=old[0], day=old[1])
-    ensure_unlocked(commune=commune, day=hotspot.discovered_on)
-    hotspot.version += 1
-    hotspot.save()
-    if linked is not None:
-        hotspot.linked_cases.set(linked)
-    _write(
+    save_changed(
         actor=actor,
         action=actions.HOTSPOT_UPDATE,
         obj=hotspot,
         commune=commune,
+        old=old,
+        day=hotspot.discovered_on,
         before=before,
-        after=_hotspot_snapshot(hotspot, links),
+        proposed=_hotspot_snapshot(hotspot, links),
+        then=None if linked is None else lambda: hotspot.linked_cases.set(linked),
+        after=lambda: _hotspot_snapshot(hotspot, links),
     )
     return hotspot
 
