@@ -46,15 +46,16 @@ def coverage_text(covered: int, total: int) -> str:
 
 def communes_with_data_between(commune_ids: list[int], start, end) -> set[int]:
     """``communes_with_data`` for a window that is not a reporting period (a target's year to
-    date): the figures of the window (stored figures when enabled) and the approved reports of
-    periods ending inside it. Two reads, whatever the number of communes."""
-    from .figures import compute_many
+    date): the communes whose figures of the window hold a record (``figures.communes_with_records``:
+    one flag per commune read from the stored figures, not the figures themselves) and those with
+    an approved report of a period ending inside it. Two reads, whatever the number of communes."""
+    from .figures import communes_with_records
     from .models import Submission, SubmissionStatus
 
     if not commune_ids:
         return set()
-    table = compute_many(commune_ids=commune_ids, windows=[(start, end)])[0]
+    with_records = communes_with_records(commune_ids=commune_ids, window=(start, end))
     approved = Submission.objects.filter(
         commune_id__in_ids=list(commune_ids), status=SubmissionStatus.APPROVED, period__end__range=(start, end)
     ).values_list("commune_id", flat=True)
-    return communes_with_data(table.by_commune, approved)
+    return with_records | set(approved)

@@ -27,21 +27,25 @@ recomputes them itself. ``PCMT_FIGURES_PRECOMPUTED = False`` computes everything
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, JSONField, When
+from django.db.models import BooleanField, Case, FloatField, JSONField, Q, When
 from django.db.models import Value as SqlValue
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
 
 from apps.areas.choices import Level
 from apps.audit.models import AreaChange
 
-from . import demographics, indicators
+from . import coverage, demographics, indicators
 from .indicators import INDICATORS, IndicatorTable, Value
 from .models import StoredFigures
 
@@ -228,7 +232,13 @@ def compute_many(
     windows = [(s, e) for s, e in windows]
     if not enabled() or not ids or not windows:
         return indicators.compute_many(commune_ids=ids, windows=windows)
-    current = stamps(ids) if current is None else current
+    return _tables(ids, ids, windows, _stored_rows(ids, windows, stamps(ids) if current is None else current))
+
+
+def _stored_rows(
+    ids: list[int], windows: list[Window], current: dict[int, str]
+) -> dict[tuple[int, Window], dict[str, Any]]:
+    """The stored rows of these communes and windows, the stale ones recomputed and stored."""
     stored = _read_windows(ids, windows, current)
     stale = [cid for cid in ids if any((cid, w) not in stored for w in windows)]
     if stale:
@@ -245,7 +255,48 @@ def compute_many(
                     )
                 )
         _save(rows)
-    return _tables(ids, ids, windows, stored)
+    return stored
+
+
+def _has_records_sql() -> Case:
+    """``coverage.has_records`` of a stored window row, evaluated by the database: some record
+    figure of ``data.v`` is neither null nor zero ("0" and "0.000" both cast to 0)."""
+    nonzero = (
+        ~Q(Exact(Cast(KT(f"data__v__{_CODES.index(code)}"), FloatField()), 0)) for code in coverage.RECORD_CODES
+    )
+    return Case(
+        When(functools.reduce(operator.or_, nonzero), then=SqlValue(True)),
+        default=SqlValue(False),
+        output_field=BooleanField(),
+    )
+
+
+def communes_with_records(
+    *, commune_ids: Iterable[Any], window: Window, current: dict[int, str] | None = None
+) -> set[int]:
+    """The communes whose figures of ``window`` hold a record (``coverage.has_records``), from the
+    stored rows without decoding them: the database reads one flag per commune, and only the
+    stale communes are recomputed (and stored). A year-to-date target over 10,000 communes decoded
+    10,000 rows in Python (~250 ms) just to learn which of them had data."""
+    ids = indicators._ids(commune_ids)
+    if not enabled() or not ids:
+        table = indicators.compute_many(commune_ids=ids, windows=[window])[0]
+        return {cid for cid, values in table.by_commune.items() if coverage.has_records(values)}
+    current = stamps(ids) if current is None else current
+    flags = {
+        unit_id: has
+        for unit_id, stamp, has in StoredFigures.objects.filter(
+            unit_id__in_ids=ids, kind=StoredFigures.WINDOW, start=window[0], end=window[1]
+        )
+        .annotate(has=_has_records_sql())
+        .values_list("unit_id", "stamp", "has")
+        if stamp == current.get(unit_id)
+    }
+    stale = [cid for cid in ids if cid not in flags]
+    if stale:
+        table = compute_many(commune_ids=stale, windows=[window], current=current)[0]
+        flags.update({cid: coverage.has_records(table.by_commune[cid]) for cid in stale})
+    return {cid for cid, has in flags.items() if has}
 
 
 def _save(rows: list[StoredFigures]) -> None:
@@ -327,15 +378,32 @@ def group_many(
     stale = [g for g in groups if any((g, w) not in stored for w in windows)]
     if stale:
         members = sorted({c for g in stale for c in groups[g]})
-        per_commune = compute_many(commune_ids=members, windows=windows, current=commune_stamps)
+        if enabled():
+            # the members' stored values only: their own tables (totals, shared activities of all
+            # the members) were built and thrown away, a query and a sum per window
+            commune_stamps = stamps(members) if commune_stamps is None else commune_stamps
+            rows_of = _stored_rows(members, windows, commune_stamps)
+            per_commune = [{c: _load(rows_of[(c, w)]["v"]) for c in members} for w in windows]
+            meta = [rows_of[(members[0], w)] for w in windows]
+            missing: dict[str, str] = {}
+        else:
+            live = indicators.compute_many(commune_ids=members, windows=windows)
+            per_commune = [t.by_commune for t in live]
+            meta = [{"labels": t.level_labels, "assessment": t.assessment} for t in live]
+            missing = live[0].missing if live else {}
         rows = []
         for g in stale:
             overrides = indicators.shared_totals(commune_ids=groups[g], windows=windows)
-            for i, (w, table) in enumerate(zip(windows, per_commune, strict=True)):
+            for i, w in enumerate(windows):
                 total = indicators.totals_of(
-                    (table.by_commune[c] for c in groups[g]), overrides=overrides[i], missing=table.missing
+                    (per_commune[i][c] for c in groups[g]), overrides=overrides[i], missing=missing
                 )
-                data = {"v": _dump(total), "level": "", "labels": table.level_labels, "assessment": table.assessment}
+                data = {
+                    "v": _dump(total),
+                    "level": "",
+                    "labels": meta[i]["labels"],
+                    "assessment": meta[i]["assessment"],
+                }
                 stored[(g, w)] = data
                 rows.append(
                     StoredFigures(

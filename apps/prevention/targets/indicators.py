@@ -47,7 +47,7 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
     the districts of one former province (Plan 63: Tuyên Quang, code 8; Hà Giang's former
     districts joined the province later). One query.
     """
-    rows = UnitSuccession.objects.filter(new_id__in=list(commune_ids), old__level="commune").values_list(
+    rows = UnitSuccession.objects.filter(new_id__in_ids=list(commune_ids), old__level="commune").values_list(
         "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
     )
     groups: dict[int, dict] = {}
