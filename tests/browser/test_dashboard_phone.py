@@ -118,7 +118,7 @@ def test_dashboard_on_a_phone(phone_page, live_server, login_as, steering):
     name_cell = row.locator("th").first
     assert name_cell.evaluate("el => getComputedStyle(el).position") == "sticky"
     page.get_by_test_id("tile-grid").locator("summary").first.click()
-    tile = page.locator('[data-testid="tile-grid"] svg.chart-svg-narrow rect[data-level="no_data"]').first
+    tile = page.locator('[data-testid="tile-grid"] .tile[data-level="no_data"]').first
     expect(tile).to_be_visible()
     expect(page.get_by_test_id("level-legend")).to_contain_text("Chưa có số liệu")
 
@@ -145,7 +145,7 @@ def test_dashboard_on_a_desktop(page, live_server, login_as, steering):
     expect(page.locator('[data-testid="commune-row"]').first).to_be_visible()
     row = page.locator(f'[data-testid="commune-row"]:not([data-commune="{commune.pk}"])').first
     expect(row.get_by_test_id("no-data")).to_have_text("chưa có số liệu")
-    tiles = page.locator('[data-testid="tile-grid"] svg:not(.chart-svg-narrow) rect[data-level="no_data"]')
+    tiles = page.locator('[data-testid="tile-grid"] .tile[data-level="no_data"]')
     expect(tiles).to_have_count(123)
     page.screenshot(path=str(SHOTS / "desktop_dashboard.png"), full_page=True)
     text = page.evaluate(SMALLEST_CHART_TEXT)

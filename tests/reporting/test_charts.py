@@ -62,9 +62,11 @@ def test_text_is_escaped():
         groups=[(evil, [charts.Tile(1, "1", evil, "type_1", "Loại I", href='/x?a=1&b="2"')])],
         legend=[charts.LegendItem("type_1", "Loại I", "#7f1d1d", "I")],
     )
-    root = parse(grid)
-    link = root.find(f".//{NS}a")
+    root = ET.fromstring(str(grid.html))  # noqa: S314 - our own markup
+    link = root.find(".//a")
     assert link.get("href") == '/x?a=1&b="2"'
+    assert link.get("aria-label") == f"{evil} – Loại I"
+    assert "<script>" not in str(grid.html)
 
 
 def test_tile_grid_layout_and_letters():
@@ -77,11 +79,18 @@ def test_tile_grid_layout_and_letters():
     chart = charts.tile_grid(
         title="Phân loại", groups=[("Huyện Yên Sơn", tiles[:18]), ("Khác", tiles[18:])], legend=legend
     )
-    root = parse(chart)
-    rects = root.findall(f".//{NS}rect")
-    assert len(rects) == 20
-    assert {r.get("data-level") for r in rects} == {"type_2", "drug_free"}
-    assert "Xã 3 – Loại II" in " ".join(texts(root))
+    # drawn once, in HTML that CSS lays out for a wide screen and a phone alike (no SVG twice)
+    assert not chart.svg and not chart.svg_narrow
+    root = ET.fromstring(str(chart.html))  # noqa: S314 - our own markup
+    groups = root.findall("./div[@class='tile-group']")
+    assert [g.find("span").text for g in groups] == ["Huyện Yên Sơn", "Khác"]
+    tiles = root.findall(".//*[@class='tile']")
+    assert len(tiles) == 20
+    assert [len(g.findall(".//*[@class='tile']")) for g in groups] == [18, 2]
+    assert {t.get("data-level") for t in tiles} == {"type_2", "drug_free"}
+    by_label = {t.get("aria-label"): t for t in tiles}
+    assert by_label["Xã 3 – Loại II"].text == "II" and by_label["Xã 0 – Không ma túy"].text == "K"
+    assert by_label["Xã 3 – Loại II"].get("role") == "img"  # no link: an image with its name
     assert len(chart.rows) == 20 and chart.rows[0] == ["Huyện Yên Sơn", "Xã 0", "Không ma túy"]
 
 

@@ -381,7 +381,7 @@ class Command(BaseCommand):
                 "queries": len(queries),
                 "sql_ms": round(sum(q[0] for q in queries) * 1000, 1),
                 "table_rows": len(dash.table),
-                "tile_grid_svg_chars": len(str(getattr(dash.tiles, "svg", "") or "")) if dash.tiles else 0,
+                "tile_grid_chars": len(str(dash.tiles.html or dash.tiles.svg or "")) if dash.tiles else 0,
                 "slowest_sql": _slowest(queries),
             }
             client = Client(raise_request_exception=True)
