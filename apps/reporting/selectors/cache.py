@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +19,29 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PCMT_DASHBOARD_CACHE_SECONDS", 0) or 0)
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of the source of what the cache holds (reporting's dashboards and the plan
+    targets they show), read once per process. The cache holds finished
+    objects (charts, tables) whose shape changes between releases; the data stamp does not move
+    on a deploy, so without this a new release would read the old one's entries — a dashboard
+    with parts missing until they expire."""
+    apps = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for path in sorted([*(apps / "reporting").rglob("*.py"), *(apps / "prevention" / "targets").rglob("*.py")]):
+        if "migrations" not in path.parts:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def cached(kind: str, key_data: Any, build, stamp: str | None):
-    """``build()`` through the cache, keyed by the data stamp (no cache when disabled)."""
+    """``build()`` through the cache, keyed by the data stamp and the code's fingerprint (no
+    cache when disabled)."""
     seconds = cache_seconds()
     if not seconds or stamp is None:
         return build()
-    digest = hashlib.sha256(json.dumps([kind, key_data, stamp], default=str).encode()).hexdigest()
+    parts = [kind, key_data, stamp, code_fingerprint()]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
     key = f"pcmt:reporting:{kind}:{digest}"
     value = cache.get(key)
     if value is None:
