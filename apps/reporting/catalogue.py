@@ -7,6 +7,7 @@ these names); the definitions of what is counted are in its docstring.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -155,6 +156,17 @@ LEVEL_ORDER = ["type_1", "type_2", "type_3", "has_problems", "drug_free", "undet
 
 PREVENTION_CODES = [d.code for d in _DEFS if d.group == "prevention"]
 CLASSIFICATION_CODES = [d.code for d in _DEFS if d.group == "classification"]
+
+#: indicator groups whose counts come from a commune's own records of the period: a non-zero one
+#: is evidence that the commune has data (``coverage``; ``figures`` asks the database the same)
+RECORD_GROUPS = ("people", "rehab", "hotspots", "crime", "cultivation", "prevention")
+RECORD_CODES = tuple(
+    code for code, d in INDICATORS.items() if d.group in RECORD_GROUPS and d.unit != "%" and code != "highrisk_reached"
+)
+
+
+def has_records(values: Mapping[str, Any]) -> bool:
+    return any(values.get(code) for code in RECORD_CODES)
 
 
 @dataclass

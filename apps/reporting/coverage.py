@@ -18,19 +18,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .indicators import INDICATORS
+from .catalogue import RECORD_CODES, RECORD_GROUPS, has_records
+from .figures import communes_with_records
+from .models import Submission, SubmissionStatus
+
+__all__ = [
+    "NO_DATA",
+    "NO_DATA_LABEL",
+    "RECORD_CODES",
+    "RECORD_GROUPS",
+    "communes_with_data",
+    "communes_with_data_between",
+    "coverage_text",
+    "has_records",
+]
 
 NO_DATA = "no_data"
 NO_DATA_LABEL = "Chưa có số liệu"
-#: indicator groups whose counts come from the commune's own records of the period
-RECORD_GROUPS = ("people", "rehab", "hotspots", "crime", "cultivation", "prevention")
-RECORD_CODES = tuple(
-    code for code, d in INDICATORS.items() if d.group in RECORD_GROUPS and d.unit != "%" and code != "highrisk_reached"
-)
-
-
-def has_records(values: Mapping[str, Any]) -> bool:
-    return any(values.get(code) for code in RECORD_CODES)
 
 
 def communes_with_data(by_commune: Mapping[int, Mapping[str, Any]], approved: Iterable[int] = ()) -> set[int]:
@@ -49,9 +53,6 @@ def communes_with_data_between(commune_ids: list[int], start, end) -> set[int]:
     date): the communes whose figures of the window hold a record (``figures.communes_with_records``:
     one flag per commune read from the stored figures, not the figures themselves) and those with
     an approved report of a period ending inside it. Two reads, whatever the number of communes."""
-    from .figures import communes_with_records
-    from .models import Submission, SubmissionStatus
-
     if not commune_ids:
         return set()
     with_records = communes_with_records(commune_ids=commune_ids, window=(start, end))

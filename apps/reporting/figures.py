@@ -45,7 +45,7 @@ from django.db.models.lookups import Exact
 from apps.areas.choices import Level
 from apps.audit.models import AreaChange
 
-from . import coverage, demographics, indicators
+from . import catalogue, demographics, indicators
 from .indicators import INDICATORS, IndicatorTable, Value
 from .models import StoredFigures
 
@@ -259,10 +259,10 @@ def _stored_rows(
 
 
 def _has_records_sql() -> Case:
-    """``coverage.has_records`` of a stored window row, evaluated by the database: some record
+    """``catalogue.has_records`` of a stored window row, evaluated by the database: some record
     figure of ``data.v`` is neither null nor zero ("0" and "0.000" both cast to 0)."""
     nonzero = (
-        ~Q(Exact(Cast(KT(f"data__v__{_CODES.index(code)}"), FloatField()), 0)) for code in coverage.RECORD_CODES
+        ~Q(Exact(Cast(KT(f"data__v__{_CODES.index(code)}"), FloatField()), 0)) for code in catalogue.RECORD_CODES
     )
     return Case(
         When(functools.reduce(operator.or_, nonzero), then=SqlValue(True)),
@@ -274,14 +274,14 @@ def _has_records_sql() -> Case:
 def communes_with_records(
     *, commune_ids: Iterable[Any], window: Window, current: dict[int, str] | None = None
 ) -> set[int]:
-    """The communes whose figures of ``window`` hold a record (``coverage.has_records``), from the
+    """The communes whose figures of ``window`` hold a record (``catalogue.has_records``), from the
     stored rows without decoding them: the database reads one flag per commune, and only the
     stale communes are recomputed (and stored). A year-to-date target over 10,000 communes decoded
     10,000 rows in Python (~250 ms) just to learn which of them had data."""
     ids = indicators._ids(commune_ids)
     if not enabled() or not ids:
         table = indicators.compute_many(commune_ids=ids, windows=[window])[0]
-        return {cid for cid, values in table.by_commune.items() if coverage.has_records(values)}
+        return {cid for cid, values in table.by_commune.items() if catalogue.has_records(values)}
     current = stamps(ids) if current is None else current
     flags = {
         unit_id: has
@@ -295,7 +295,7 @@ def communes_with_records(
     stale = [cid for cid in ids if cid not in flags]
     if stale:
         table = compute_many(commune_ids=stale, windows=[window], current=current)[0]
-        flags.update({cid: coverage.has_records(table.by_commune[cid]) for cid in stale})
+        flags.update({cid: catalogue.has_records(table.by_commune[cid]) for cid in stale})
     return {cid for cid, has in flags.items() if has}
 
 
