@@ -12,6 +12,7 @@ duplicating: a row matches an existing activity with the same title, dates and c
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -71,13 +72,54 @@ def _match_choice(text: str, table: dict[str, str]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-class _AllOrNothing:
+class _ServiceRowResource(ScopedResource):
+    """What both imports share: a file is saved whole or not at all, each row is parsed (with its
+    sheet row number) in ``get_or_init_instance`` and saved through a service in ``save_instance``,
+    so import-export's own field import and validation stay out of the way."""
+
+    #: service/model field → spreadsheet column, so errors raised by services name the column
+    FIELD_COLUMNS: dict[str, str] = {}
+
+    class Meta:
+        import_id_fields = ()
+        skip_unchanged = False
+        use_transactions = True
+        skip_diff = True
+
     def import_data(self, dataset, **kwargs):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
 
+    @staticmethod
+    def cell(row, column: str):
+        value = row.get(column)
+        return value.strip() if isinstance(value, str) else value
 
-class ActivityResource(_AllOrNothing, ScopedResource):
+    def next_row_number(self) -> int:
+        """The sheet row of the row being read (as the preview numbers it)."""
+        rows = getattr(self, "sheet_rows", None) or []
+        number = rows[self._index] if self._index < len(rows) else self._index + 2
+        self._index += 1
+        return number
+
+    def before_import(self, dataset, **kwargs):
+        self._index = 0
+
+    def before_import_row(self, row, **kwargs):
+        pass
+
+    def import_instance(self, instance, row, **kwargs):
+        pass
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def column_label(self, attribute: str) -> str:
+        return self.FIELD_COLUMNS.get(attribute, "")
+
+
+class ActivityResource(_ServiceRowResource):
     columns = {
         COL_TITLE: True,
         COL_FROM: True,
@@ -109,16 +151,13 @@ class ActivityResource(_AllOrNothing, ScopedResource):
     example_row[7 + list(GROUP_COLUMNS.values()).index("students")] = 350
 
     blank_keeps_stored = True
+    FIELD_COLUMNS = FIELD_COLUMNS
 
     title = fields.Field(attribute="title", column_name=COL_TITLE, readonly=True)
 
     class Meta:
         model = Activity
         fields = ("title",)
-        import_id_fields = ()
-        skip_unchanged = False
-        use_transactions = True
-        skip_diff = True
 
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
@@ -159,10 +198,7 @@ class ActivityResource(_AllOrNothing, ScopedResource):
 
     def _parse(self, row, number: int) -> services.ActivityInput:
         errors: dict[str, str] = {}
-
-        def get(col):
-            value = row.get(col)
-            return value.strip() if isinstance(value, str) else value
+        get = functools.partial(self.cell, row)
 
         title = " ".join(str(get(COL_TITLE) or "").split())
         if not title:
@@ -318,16 +354,8 @@ class ActivityResource(_AllOrNothing, ScopedResource):
 
     # --- import-export hooks -----------------------------------------------------------------------
 
-    def before_import_row(self, row, **kwargs):
-        pass
-
-    def before_import(self, dataset, **kwargs):
-        self._index = 0
-
     def get_or_init_instance(self, instance_loader, row):
-        rows = getattr(self, "sheet_rows", None) or []
-        number = rows[self._index] if self._index < len(rows) else self._index + 2
-        self._index += 1
+        number = self.next_row_number()
         data = self._parse(row, number)
         existing = self._find_existing(data)
         if existing is not None:
@@ -343,9 +371,6 @@ class ActivityResource(_AllOrNothing, ScopedResource):
         instance._pcmt_input, instance._pcmt_existing = data, existing
         return instance, existing is None
 
-    def import_instance(self, instance, row, **kwargs):
-        pass
-
     def skip_row(self, instance, original, row, import_validation_errors=None):
         existing = instance._pcmt_existing
         if existing is None:
@@ -355,10 +380,6 @@ class ActivityResource(_AllOrNothing, ScopedResource):
             label = f"{existing.title} ({shown(existing.date_from)})"
             self.changes.append(RowChange(row=self._row_number, label=label, fields=differences))
         return not differences
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        if import_validation_errors:
-            raise ValidationError(import_validation_errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         data, existing = instance._pcmt_input, instance._pcmt_existing
@@ -370,15 +391,12 @@ class ActivityResource(_AllOrNothing, ScopedResource):
         except PermissionDenied as exc:
             raise ValidationError({"communes": str(exc)}) from exc
 
-    def column_label(self, attribute: str) -> str:
-        return FIELD_COLUMNS.get(attribute, "")
-
 
 COL_NAME, COL_YEAR, COL_COMMUNE, COL_VILLAGE = "Họ và tên", "Năm sinh", "Xã, phường", "Thôn, tổ dân phố"
 REACH_FIELD_COLUMNS = {"full_name": COL_NAME, "birth_year": COL_YEAR, "commune": COL_COMMUNE, "village": COL_VILLAGE}
 
 
-class ReachResource(_AllOrNothing, ScopedResource):
+class ReachResource(_ServiceRowResource):
     """The people an activity reached, from an attendance list: each row must be an active person
     of the high-risk register of the activity's communes (name + birth year, the village when two
     people share both). Already recorded people are counted as unchanged."""
@@ -386,6 +404,7 @@ class ReachResource(_AllOrNothing, ScopedResource):
     #: set on a per-request subclass by the view
     activity: Activity | None = None
 
+    FIELD_COLUMNS = REACH_FIELD_COLUMNS
     columns = {COL_NAME: True, COL_YEAR: True, COL_COMMUNE: False, COL_VILLAGE: False}
     example_row = ["Nguyễn Văn A", 1995, "Xã Trung Sơn", "Thôn Đồng Cầu"]
 
@@ -394,10 +413,6 @@ class ReachResource(_AllOrNothing, ScopedResource):
     class Meta:
         model = ActivityReach
         fields = ("full_name",)
-        import_id_fields = ()
-        skip_unchanged = False
-        use_transactions = True
-        skip_diff = True
 
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
@@ -415,10 +430,7 @@ class ReachResource(_AllOrNothing, ScopedResource):
 
     def _match(self, row):
         errors: dict[str, str] = {}
-
-        def get(col):
-            value = row.get(col)
-            return value.strip() if isinstance(value, str) else value
+        get = functools.partial(self.cell, row)
 
         name = normalize(str(get(COL_NAME) or ""))
         if not name:
@@ -458,16 +470,8 @@ class ReachResource(_AllOrNothing, ScopedResource):
             )
         return matches[0]
 
-    def before_import_row(self, row, **kwargs):
-        pass
-
-    def before_import(self, dataset, **kwargs):
-        self._index = 0
-
     def get_or_init_instance(self, instance_loader, row):
-        rows = getattr(self, "sheet_rows", None) or []
-        number = rows[self._index] if self._index < len(rows) else self._index + 2
-        self._index += 1
+        number = self.next_row_number()
         person = self._match(row)
         if person.pk in self._seen:
             raise ValidationError({"full_name": _("Trùng với dòng %(n)s của tệp.") % {"n": self._seen[person.pk]}})
@@ -475,20 +479,10 @@ class ReachResource(_AllOrNothing, ScopedResource):
         instance = ActivityReach(activity=type(self).activity, person=person)
         return instance, person.pk not in self._reached
 
-    def import_instance(self, instance, row, **kwargs):
-        pass
-
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return instance.person_id in self._reached
-
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        if import_validation_errors:
-            raise ValidationError(import_validation_errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         services.activity_set_reaches(
             actor=self.user, activity=type(self).activity, persons=[instance.person], add_only=True
         )
-
-    def column_label(self, attribute: str) -> str:
-        return REACH_FIELD_COLUMNS.get(attribute, "")

@@ -108,15 +108,33 @@ class ActivityCreateView(ActivityFormView):
         return reverse("prevention:activity_list")
 
 
-class ActivityUpdateView(ActivityFormView):
+class _OneActivityView(ServiceFormView):
+    """A form about one existing activity, back on its page afterwards. ``whole``: it changes the
+    activity's shared data, which only someone with every one of its communes in scope may do."""
+
+    permission_model = Activity
     permission_action = "change"
-    title = gettext_lazy("Sửa hoạt động tuyên truyền")
+    whole = True
+    done_message = gettext_lazy("Đã lưu.")
 
     def get_object(self):
         obj = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-        if not selectors.activity_fully_in_scope(self.request.user, obj):
+        if self.whole and not selectors.activity_fully_in_scope(self.request.user, obj):
             raise PermissionDenied
         return obj
+
+    def success_url(self, obj):
+        return reverse("prevention:activity_detail", args=[obj.pk])
+
+    def cancel_url(self):
+        return reverse("prevention:activity_detail", args=[self.object.pk])
+
+    def success_message(self, obj):
+        return str(self.done_message)
+
+
+class ActivityUpdateView(ActivityFormView, _OneActivityView):
+    title = gettext_lazy("Sửa hoạt động tuyên truyền")
 
     def save(self, form):
         return services.activity_update(
@@ -126,16 +144,13 @@ class ActivityUpdateView(ActivityFormView):
             expected_version=form.cleaned_data.get("version"),
         )
 
-    def cancel_url(self):
-        return reverse("prevention:activity_detail", args=[self.object.pk])
 
-
-class ActivityReachView(ServiceFormView):
+class ActivityReachView(_OneActivityView):
     """Record which registered people of the officer's communes an activity reached (also on a
     multi-commune activity whose shared data they cannot edit)."""
 
-    permission_model = Activity
-    permission_action = "change"
+    whole = False
+    done_message = gettext_lazy("Đã ghi danh sách người được tiếp cận.")
     template_name = "prevention/activity_reaches.html"
     title = gettext_lazy("Người nguy cơ cao được tiếp cận")
 
@@ -143,9 +158,6 @@ class ActivityReachView(ServiceFormView):
         if request.user.is_authenticated and not scoping.has_action(request.user, HighRiskPerson, "view"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self):
-        return selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def get_form(self, data=None, files=None):
         return forms.ReachForm(data, user=self.request.user, activity=self.object)
@@ -156,27 +168,11 @@ class ActivityReachView(ServiceFormView):
         )
         return self.object
 
-    def success_url(self, obj):
-        return reverse("prevention:activity_detail", args=[obj.pk])
 
-    def cancel_url(self):
-        return reverse("prevention:activity_detail", args=[self.object.pk])
-
-    def success_message(self, obj):
-        return _("Đã ghi danh sách người được tiếp cận.")
-
-
-class ActivityAttachView(ServiceFormView):
-    permission_model = Activity
-    permission_action = "change"
+class ActivityAttachView(_OneActivityView):
     template_name = "prevention/form.html"
     title = gettext_lazy("Đính kèm ảnh, tài liệu")
-
-    def get_object(self):
-        obj = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
-        if not selectors.activity_fully_in_scope(self.request.user, obj):
-            raise PermissionDenied
-        return obj
+    done_message = gettext_lazy("Đã đính kèm tệp.")
 
     def get_form(self, data=None, files=None):
         return forms.AttachmentForm(data, files)
@@ -184,15 +180,6 @@ class ActivityAttachView(ServiceFormView):
     def save(self, form):
         services.attachment_add(actor=self.request.user, activity=self.object, upload=form.cleaned_data["file"])
         return self.object
-
-    def success_url(self, obj):
-        return reverse("prevention:activity_detail", args=[obj.pk])
-
-    def cancel_url(self):
-        return reverse("prevention:activity_detail", args=[self.object.pk])
-
-    def success_message(self, obj):
-        return _("Đã đính kèm tệp.")
 
 
 class AttachmentDownloadView(ScopedViewMixin, View):
