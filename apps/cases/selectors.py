@@ -10,7 +10,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_collate, vi_sorted
 from apps.core.text import normalize
 
@@ -61,14 +61,6 @@ def _age_band_q(band: str, on: dt.date) -> Q:
     return bands.get(band, Q())
 
 
-def search_q(text: str) -> Q:
-    """Every word must appear (any order) in name, alias, CCCD or address, diacritics ignored."""
-    q = Q()
-    for token in normalize(text).split():
-        q &= Q(person__search_text__contains=token)
-    return q
-
-
 def case_list(*, user, filters: CaseFilters, action: str = "view") -> QuerySet[CaseFile]:
     qs = scoping.visible_to(CaseFile.objects.all(), user, action).select_related(
         "person", "person__ethnicity", "commune"
@@ -80,7 +72,10 @@ def case_list(*, user, filters: CaseFilters, action: str = "view") -> QuerySet[C
         identity = Q()
         for token in normalize(filters.q).split():
             identity &= Q(person__name_key__contains=token) | Q(person__citizen_id__contains=token)
-        qs = qs.filter(search_q(filters.q) & (~Q(close_reason=CloseReason.TRANSFERRED) | identity))
+        qs = qs.filter(
+            filtering.search_q(filters.q, "person__search_text")
+            & (~Q(close_reason=CloseReason.TRANSFERRED) | identity)
+        )
     if filters.commune:
         qs = qs.filter(commune_id=filters.commune)
     if filters.status:

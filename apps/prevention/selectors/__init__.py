@@ -10,7 +10,7 @@ in ``_common``; callers keep using ``selectors.<name>``, re-exported here.
 
 from apps.core.dates import today  # noqa: F401 - the views read selectors.today(), as before the split
 
-from ._common import audience_groups, current_commune_ids, is_province_wide, search_q
+from ._common import audience_groups, current_commune_ids, is_province_wide
 from .activities import (
     ActivityFilters,
     ActivityReaches,
@@ -39,7 +39,6 @@ from .tipoffs import TipOffFilters, register_links, tipoff_get, tipoff_has_infor
 from .trainings import TrainingFilters, training_get, training_list
 
 __all__ = [
-    "search_q",
     "current_commune_ids",
     "is_province_wide",
     "audience_groups",

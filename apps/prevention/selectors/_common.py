@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from apps.core import filtering, scoping
+from apps.core import scoping
 
 from ..models import AudienceGroup
-
-search_q = filtering.search_q
 
 
 def current_commune_ids(user) -> list[int]:
