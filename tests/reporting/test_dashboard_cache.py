@@ -21,7 +21,23 @@ def test_a_new_release_of_the_reporting_code_does_not_read_the_old_entries(setti
     assert len(built) == 2
 
 
-def test_the_fingerprint_follows_the_reporting_source_and_is_stable():
-    first = dashboard_cache.code_fingerprint()
-    assert first == dashboard_cache.code_fingerprint()
-    assert len(first) == 16
+def test_the_fingerprint_follows_the_source(tmp_path):
+    module = tmp_path / "layout.py"
+    module.write_text("A = 1\n")
+    before = dashboard_cache.source_digest([module])
+    assert dashboard_cache.source_digest([module]) == before
+    module.write_text("A = 2\n")
+    assert dashboard_cache.source_digest([module]) != before
+
+
+def test_the_fingerprint_covers_the_dashboard_and_target_code(monkeypatch):
+    read = []
+    monkeypatch.setattr(dashboard_cache, "source_digest", lambda paths: read.extend(paths) or "x")
+    dashboard_cache.code_fingerprint.cache_clear()
+    try:
+        assert dashboard_cache.code_fingerprint() == "x"
+    finally:
+        dashboard_cache.code_fingerprint.cache_clear()
+    names = {(p.parent.name, p.name) for p in read}
+    assert {("reporting", "charts.py"), ("selectors", "layout.py"), ("targets", "indicators.py")} <= names
+    assert not any("migrations" in p.parts for p in read)

@@ -19,19 +19,24 @@ def cache_seconds() -> int:
     return int(getattr(settings, "PCMT_DASHBOARD_CACHE_SECONDS", 0) or 0)
 
 
+def source_digest(paths) -> str:
+    """A short digest of these source files' bytes, in path order."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """A digest of the source of what the cache holds (reporting's dashboards and the plan
-    targets they show), read once per process. The cache holds finished
-    objects (charts, tables) whose shape changes between releases; the data stamp does not move
-    on a deploy, so without this a new release would read the old one's entries — a dashboard
-    with parts missing until they expire."""
+    targets they show), read once per process. The cache holds finished objects (charts, tables)
+    whose shape changes between releases; the data stamp does not move on a deploy, so without
+    this a new release would read the old one's entries — a dashboard with parts missing until
+    they expire."""
     apps = Path(__file__).resolve().parents[2]
-    digest = hashlib.sha256()
-    for path in sorted([*(apps / "reporting").rglob("*.py"), *(apps / "prevention" / "targets").rglob("*.py")]):
-        if "migrations" not in path.parts:
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    sources = [*(apps / "reporting").rglob("*.py"), *(apps / "prevention" / "targets").rglob("*.py")]
+    return source_digest(p for p in sources if "migrations" not in p.parts)
 
 
 def cached(kind: str, key_data: Any, build, stamp: str | None):
