@@ -48,14 +48,17 @@ def coverage_text(covered: int, total: int) -> str:
     return f"tính trên {covered}/{total} xã có số liệu"
 
 
-def communes_with_data_between(commune_ids: list[int], start, end) -> set[int]:
+def communes_with_data_between(
+    commune_ids: list[int], start, end, *, current: dict[int, str] | None = None
+) -> set[int]:
     """``communes_with_data`` for a window that is not a reporting period (a target's year to
     date): the communes whose figures of the window hold a record (``figures.communes_with_records``:
     one flag per commune read from the stored figures, not the figures themselves) and those with
-    an approved report of a period ending inside it. Two reads, whatever the number of communes."""
+    an approved report of a period ending inside it. Two reads, whatever the number of communes.
+    ``current``: the communes' data stamps when the caller has read them."""
     if not commune_ids:
         return set()
-    with_records = communes_with_records(commune_ids=commune_ids, window=(start, end))
+    with_records = communes_with_records(commune_ids=commune_ids, window=(start, end), current=current)
     approved = Submission.objects.filter(
         commune_id__in_ids=list(commune_ids), status=SubmissionStatus.APPROVED, period__end__range=(start, end)
     ).values_list("commune_id", flat=True)

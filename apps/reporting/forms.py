@@ -110,13 +110,13 @@ class PeriodForm(forms.Form):
         return [str(m) for errors in self.errors.values() for m in errors]
 
     def period(self):
-        default = latest_ended()
+        # The latest ended period costs two queries: only asked for when the URL names none.
         if not self.is_valid():
-            return default
+            return latest_ended()
         data = self.cleaned_data
         kind, year, number = data.get("kind"), data.get("year"), data.get("number")
         if not kind or not year:
-            return default
+            return latest_ended()
         return period_get(kind, year, number)
 
     @staticmethod

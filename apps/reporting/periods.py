@@ -27,6 +27,7 @@ Used by ``apps.reports``:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -192,14 +193,22 @@ def _previous_key(kind: str, year: int, number: int) -> tuple[str, int, int]:
     return kind, year - 1, number
 
 
-def period_previous(period: ReportingPeriod) -> ReportingPeriod:
-    """The period just before, of the same kind (created on demand)."""
-    return period_get(*_previous_key(period.kind, period.year, period.number))
+def _among(key: tuple[str, int, int], known: Iterable[ReportingPeriod]) -> ReportingPeriod:
+    for p in known:
+        if (p.kind, p.year, p.number) == key:
+            return p
+    return period_get(*key)
 
 
-def period_same_last_year(period: ReportingPeriod) -> ReportingPeriod:
-    """The same period one year earlier (created on demand)."""
-    return period_get(period.kind, period.year - 1, period.number)
+def period_previous(period: ReportingPeriod, known: Iterable[ReportingPeriod] = ()) -> ReportingPeriod:
+    """The period just before, of the same kind (created on demand). ``known``: periods already
+    read (a trend), looked in first to spare the query."""
+    return _among(_previous_key(period.kind, period.year, period.number), known)
+
+
+def period_same_last_year(period: ReportingPeriod, known: Iterable[ReportingPeriod] = ()) -> ReportingPeriod:
+    """The same period one year earlier (created on demand); ``known`` as in ``period_previous``."""
+    return _among((period.kind, period.year - 1, period.number), known)
 
 
 def recent_periods(period: ReportingPeriod, count: int = 12) -> list[ReportingPeriod]:

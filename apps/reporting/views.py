@@ -79,12 +79,17 @@ def _figure_groups(values: dict, snapshot_values: dict | None) -> list:
     ]
 
 
-def _targets(user):
+def _targets(user, dash=None):
+    """The plan targets over the user's whole scope; ``dash``: that scope's dashboard, whose
+    communes and data stamps the targets then reuse."""
     if not user.has_perm("prevention.view_target"):
         return None
     from apps.prevention.selectors import target_board
 
-    board = target_board(user=user)
+    if dash is None:
+        board = target_board(user=user)
+    else:
+        board = target_board(user=user, commune_ids=dash.commune_ids, stamps=dash.stamps)
     board.url = reverse("prevention:target_list")
     return board
 
@@ -143,7 +148,10 @@ class DashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
             indicator_defs=indicators.INDICATORS,
             # the plan's targets read the same records: cached under the same data stamp
             targets=selectors.cached(
-                "targets", [user.pk, dash.commune_ids, str(timezone.localdate())], lambda: _targets(user), dash.stamp
+                "targets",
+                [user.pk, dash.commune_ids, str(timezone.localdate())],
+                lambda: _targets(user, dash if unit is None else None),
+                dash.stamp,
             ),
             sort=sort,
             can_board=user.has_perm("reporting.view_submission"),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from apps.reporting import services
 from apps.reporting.models import Submission, SubmissionStatus
 from apps.reporting.periods import PeriodKind, period_get
+from tests.utils import assert_query_budget
 
 from .helpers import SECRET_NAMES, build_province
 
@@ -298,3 +299,21 @@ def test_a_province_decision_without_the_version_is_refused(world, province, off
     response = client_for(province_staff).post(approve_url(world.commune_a), {**data, "confirm": "on"})
     assert response.status_code == 400 and str(VERSION_MISSING) in response.content.decode()
     assert Submission.objects.get(commune=world.commune_a).status == SubmissionStatus.SUBMITTED
+
+
+def test_province_dashboard_reads_its_scope_stamps_and_periods_once(world, province, province_staff, client_for):
+    """The plan targets shown beside the figures reuse the dashboard's communes and data stamps,
+    and the comparisons take their periods from the trend: nothing is read twice."""
+    client = client_for(province_staff)
+    client.get(dashboard_url())  # warm-up: creates the periods of the trend once
+    with assert_query_budget() as counted:
+        response = client.get(dashboard_url())
+    assert response.status_code == 200 and response.context["targets"].rows
+    sql = counted.sql
+    scope_reads = [s for s in sql if 'FROM "areas_administrativeunit"' in s and '"level" = ' in s and "ORDER BY" in s]
+    stamp_reads = [s for s in sql if 'FROM "audit_areachange"' in s]
+    period_reads = [s for s in sql if 'FROM "reporting_reportingperiod"' in s]
+    assert len(stamp_reads) == 2, stamp_reads  # the communes' own stamps and the shared part, once
+    assert len(period_reads) == 2, period_reads  # the named period, then the trend holding the others
+    assert not [s for s in sql if "reporting_reportingsettings" in s]  # no default period looked up
+    assert len(set(scope_reads)) == len(scope_reads), scope_reads

@@ -20,13 +20,23 @@ class TargetBoard:
     commune_count: int
 
 
-def target_board(*, user, on: dt.date | None = None) -> TargetBoard:
-    """Every active target, its current value over the user's scope and its status on ``on``."""
+def target_board(
+    *,
+    user,
+    on: dt.date | None = None,
+    commune_ids: list[int] | None = None,
+    stamps: dict[int, str] | None = None,
+) -> TargetBoard:
+    """Every active target, its current value over the user's scope and its status on ``on``.
+
+    A dashboard of the user's whole scope has already read that scope's communes and their data
+    stamps: it passes them (``commune_ids``, ``stamps``) so they are not read a second time."""
     on = on or today()
-    commune_ids = current_commune_ids(user)
+    if commune_ids is None:
+        commune_ids = current_commune_ids(user)
     province_wide = is_province_wide(user)
     rows = [
-        targets.evaluate_target(target, commune_ids=commune_ids, on=on, province_wide=province_wide)
+        targets.evaluate_target(target, commune_ids=commune_ids, on=on, province_wide=province_wide, stamps=stamps)
         for target in Target.objects.filter(active=True).order_by("order", "code")
     ]
     area = getattr(user, "area", None)

@@ -224,7 +224,7 @@ def _hotspots(scope: Scope):
 
 def _communes_with_data(scope: Scope) -> set[int] | None:
     """Communes of the scope with data for the period (``apps.reporting.coverage``)."""
-    return communes_with_data_between(list(scope.commune_ids), scope.start, scope.end)
+    return communes_with_data_between(list(scope.commune_ids), scope.start, scope.end, current=scope.stamps)
 
 
 @indicator("hotspots_new", label="Số điểm, tụ điểm mới phát hiện trong kỳ", unit="điểm", source_app="apps.registers")

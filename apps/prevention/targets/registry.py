@@ -26,6 +26,8 @@ class Scope:
     baseline: Decimal | None = None
     #: the year the target is about (its assessment year), None: the latest up to ``end``
     year: int | None = None
+    #: the communes' data stamps when the caller has read them (``reporting.figures.stamps``)
+    stamps: dict[int, str] | None = field(default=None, hash=False, compare=False)
 
 
 @dataclass

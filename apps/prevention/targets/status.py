@@ -130,7 +130,9 @@ def period_for(target, on: dt.date) -> tuple[dt.date, dt.date, dt.date]:
     return start, min(on, deadline), deadline
 
 
-def evaluate_target(target, *, commune_ids, on: dt.date, province_wide: bool) -> TargetRow:
+def evaluate_target(
+    target, *, commune_ids, on: dt.date, province_wide: bool, stamps: dict[int, str] | None = None
+) -> TargetRow:
     start, end, deadline = period_for(target, on)
     scope = Scope(
         commune_ids=tuple(commune_ids),
@@ -141,6 +143,7 @@ def evaluate_target(target, *, commune_ids, on: dt.date, province_wide: bool) ->
         params=dict(target.params or {}),
         baseline=target.baseline_value,
         year=getattr(target, "year", None),
+        stamps=stamps,
     )
     ind = REGISTRY.get(target.indicator)
     result = measure(target.indicator, scope)

@@ -139,8 +139,8 @@ def scope_of(*, user, unit: AdministrativeUnit | None, period: ReportingPeriod) 
     """The user's communes (404 outside the scope, 403 without the permission), the periods of the
     comparisons and the trend, and the communes' data stamps (read once: cache key and figures)."""
     ids = services.scoped_commune_ids(user, unit)
-    previous, last_year = period_previous(period), period_same_last_year(period)
     trend_periods = recent_periods(period, TREND_LENGTH)
+    previous, last_year = period_previous(period, trend_periods), period_same_last_year(period, trend_periods)
     periods = list({p.pk: p for p in [*trend_periods, previous, last_year]}.values())
     by_child = child_groups(unit if unit is not None else getattr(user, "area", None), ids)
     current = figures.stamps(ids) if cache_seconds() or (by_child is None and figures.enabled()) else None

@@ -197,6 +197,9 @@ class Dashboard:
     covered: int = 0
     #: the map a past period is shown on (``maps``; None: a period of today's map)
     map: maps.PeriodMap | None = None
+    #: the communes' data stamps read for this page (None: not read), for the parts shown beside
+    #: it (the plan targets) so they do not read them again
+    stamps: dict[int, str] | None = None
 
     @property
     def coverage_text(self) -> str:

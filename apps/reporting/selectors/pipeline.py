@@ -37,7 +37,9 @@ def dashboard(
         return present(g, overlay(g), unit=unit, sort=sort, with_table=with_table)
 
     if scope.stamp is None:
-        return build()
+        dash = build()
+        dash.stamps = scope.current
+        return dash
     # The whole page's figures under the data stamp and the state of the submissions of its
     # periods (an approval, a return or a reopening changes them without moving the stamp): a
     # cached dashboard decodes one object instead of sixteen windows of 124 communes and lays
@@ -52,7 +54,9 @@ def dashboard(
         str(timezone.localdate()),
         _submissions_state(scope),
     ]
-    return cached("dashboard", key, build, scope.stamp)
+    dash = cached("dashboard", key, build, scope.stamp)
+    dash.stamps = scope.current
+    return dash
 
 
 def _submissions_state(scope: Scope) -> str:
