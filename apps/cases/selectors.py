@@ -10,6 +10,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
+from apps.audit.models import AuditLogEntry
 from apps.core import filtering, scoping
 from apps.core.collation import vi_collate, vi_sorted
 from apps.core.text import normalize
@@ -206,8 +207,6 @@ def people_as_recorded(*, user, cases: list[tuple[int, Person]]) -> dict[int, Pe
     if not hidden:
         return {}
     from django.contrib.contenttypes.models import ContentType
-
-    from apps.audit.models import AuditLogEntry
 
     recorded: dict[int, dict] = {}
     entries = AuditLogEntry.objects.filter(

@@ -36,6 +36,7 @@ from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.audit import chain
 from apps.audit.models import AuditLogEntry
 
 FORMAT = 1
@@ -343,7 +344,6 @@ def _ensure_empty(alias: str, media_root: Path) -> None:
 
 def restore_backup(archive: Path, alias: str | None = None) -> RestoreResult:
     """Restore into an empty database and an empty media folder, then verify the manifest."""
-    from apps.audit import chain
 
     alias = alias or default_alias()
     connection = connections[alias]

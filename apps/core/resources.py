@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from apps.areas.models import AdministrativeUnit
 from apps.core.imports import UnitConversion, target_digest
 
 #: rows between two progress reports of a background import
@@ -41,7 +42,6 @@ def choice_column(choices, *, strict: bool = True, hint: str = "") -> CodedColum
 
 def communes_column(hint: str = "") -> CodedColumn:
     """Today's communes by full name. Lenient: codes and former (pre-2025) names are read too."""
-    from apps.areas.models import AdministrativeUnit
 
     names = AdministrativeUnit.objects.current().filter(level="commune").order_by("search_name")
     return CodedColumn(

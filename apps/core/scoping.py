@@ -29,14 +29,13 @@ from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from apps.areas.models import AdministrativeUnit
 from apps.core import actors
 
 from .lookups import Ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-    from apps.areas.models import AdministrativeUnit
 
     AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -208,7 +207,6 @@ def visible_unit_ids(user: AnyUser) -> list[int]:
     commune officer has a handful of ids, province staff a few hundred. Kept on the user object
     for the request and per worker across requests (``resolved``).
     """
-    from apps.areas.models import AdministrativeUnit
 
     cached = getattr(user, _SCOPE_CACHE_ATTR, None)
     if cached is not None:
@@ -365,7 +363,6 @@ def ensure_units_in_scope(user: AnyUser | None, unit_ids: Iterable[int], message
 
 def current_communes(user: AnyUser) -> models.QuerySet:
     """Today's communes in the user's scope, by name: the communes a new record may belong to."""
-    from apps.areas.models import AdministrativeUnit
 
     from .collation import vi_order
 
@@ -378,7 +375,6 @@ def current_communes(user: AnyUser) -> models.QuerySet:
 def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, *, perm: str) -> list[int]:
     """Ids of today's communes at or under ``unit`` (default: the user's whole scope) that the user
     may read with ``perm``, by name. 404 when ``unit`` is outside the scope, 403 without ``perm``."""
-    from apps.areas.models import AdministrativeUnit
 
     from .collation import vi_order
 
@@ -419,7 +415,6 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: AnyUser, action: str 
 
 def restrict_form_fields(form, user: AnyUser, action: str = "view") -> None:
     """Narrow every model-choice field of a form to what the user may see (no leaking dropdowns)."""
-    from apps.areas.models import AdministrativeUnit
 
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)

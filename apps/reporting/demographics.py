@@ -20,7 +20,7 @@ from django.db import connection
 
 from apps.cases import stocks
 from apps.cases.choices import AgeBand, Sex
-from apps.cases.models import CaseFile, SubstanceType
+from apps.cases.models import CaseFile, Ethnicity, SubstanceType
 
 from .indicators import KINH_CODE, _ids
 
@@ -132,7 +132,6 @@ def _format_breakdown(c: _BreakdownCounts, end: dt.date, ethnicities: dict, subs
 
 
 def _reference() -> tuple[dict, list]:
-    from apps.cases.models import Ethnicity
 
     # the two reference lists are read whatever the data (a constant number of queries)
     return {e.pk: e for e in Ethnicity.objects.all()}, list(SubstanceType.objects.order_by("order", "code"))

@@ -43,6 +43,7 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Exact
 
 from apps.areas.choices import Level
+from apps.areas.models import AdministrativeUnit
 from apps.audit.models import AreaChange
 
 from . import catalogue, demographics, indicators
@@ -75,8 +76,6 @@ def refresh(area_ids: Iterable[int]) -> int:
     commune when one of them is not a current commune: a province-wide change). Returns the
     number of communes looked at."""
     from django.utils import timezone
-
-    from apps.areas.models import AdministrativeUnit
 
     area_ids = list(area_ids)
     communes = set(

@@ -72,6 +72,14 @@ from django.db.models import Value as SqlValue
 from apps.cases import stocks
 from apps.cases.choices import EventKind
 from apps.cases.models import CaseEvent, CaseFile
+from apps.classification import rules
+from apps.classification.choices import AssessmentStatus
+from apps.classification.models import Assessment, AssessmentResult
+from apps.prevention.choices import HighRiskStatus
+from apps.prevention.models import Activity, HighRiskPerson
+from apps.registers import selectors as register_selectors
+from apps.registers.choices import HotspotStatus
+from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
 
 from .catalogue import (
     CLASSIFICATION_CODES,
@@ -241,9 +249,6 @@ def _relapses(acc: _Acc, ids, windows) -> None:
 
 
 def _hotspots(acc: _Acc, ids, windows) -> None:
-    from apps.registers import selectors as register_selectors
-    from apps.registers.choices import HotspotStatus
-    from apps.registers.models import Hotspot, HotspotStatusChange
 
     for i, counts in enumerate(register_selectors.hotspots_active_many(ids, windows)):
         for cid, n in counts.items():
@@ -286,7 +291,6 @@ _CRIME_SUMS = {
 
 
 def _crime(acc: _Acc, ids, windows) -> None:
-    from apps.registers.models import CrimeCase
 
     lo, hi = _span(windows)
     cases = CrimeCase.objects.filter(commune_id__in_ids=ids, occurred_on__gte=lo, occurred_on__lte=hi)
@@ -301,7 +305,6 @@ def _crime(acc: _Acc, ids, windows) -> None:
 
 
 def _cultivation(acc: _Acc, ids, windows) -> None:
-    from apps.registers.models import Cultivation
 
     lo, hi = _span(windows)
     finds = Cultivation.objects.filter(commune_id__in_ids=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
@@ -319,8 +322,6 @@ def _overlaps(prefix: str, start: dt.date, end: dt.date) -> Q:
 
 
 def _prevention(acc: _Acc, ids, windows) -> None:
-    from apps.prevention.choices import HighRiskStatus
-    from apps.prevention.models import Activity, HighRiskPerson
 
     lo, hi = _span(windows)
     through = Activity.communes.through
@@ -366,7 +367,6 @@ def _prevention(acc: _Acc, ids, windows) -> None:
 def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[dict[str, Value]]:
     """Totals of the non-additive indicators over these communes, per window: each activity once,
     however many of the communes it covered (ONE query)."""
-    from apps.prevention.models import Activity
 
     ids = _ids(commune_ids)
     lo, hi = _span(windows)
@@ -398,9 +398,6 @@ def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date
 
 
 def _classification(acc: _Acc, ids, windows) -> None:
-    from apps.classification import rules
-    from apps.classification.choices import AssessmentStatus
-    from apps.classification.models import Assessment, AssessmentResult
 
     years = [e.year for _s, e in windows]
     approved = list(

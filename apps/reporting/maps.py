@@ -26,7 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from apps.areas.choices import Level, MapVerification
 from apps.areas.models import AdministrativeUnit
+from apps.areas.selectors import map_for_year, map_label, map_projection
 from apps.cases import stocks
+from apps.classification.choices import AssessmentStatus
+from apps.classification.models import Assessment
 from apps.core import scoping
 
 TIME, CONVERTED = "time", "converted"
@@ -125,8 +128,6 @@ def _converted(year: int, day: dt.date, communes: int, note: str = "") -> Period
 
 def _levels(year: int, generation: str, unit_ids: list[int]) -> tuple[dict[int, tuple[str, str]], dict | None]:
     """{unit: (level, label)} of the latest approved assessment of ``year`` run on this map."""
-    from apps.classification.choices import AssessmentStatus
-    from apps.classification.models import Assessment
 
     assessment = (
         Assessment.objects.filter(status=AssessmentStatus.APPROVED, year=year, map_generation_id=generation)
@@ -148,7 +149,6 @@ def period_map(
     of today's map (2025 on: nothing to choose). ``whole_map``: list every unit of the map the
     reader may see (a province); otherwise only the units the communes' files lie in (a commune).
     A handful of queries: the map's units, the conversion table (two), one grouped count."""
-    from apps.areas.selectors import map_for_year, map_label, map_projection
 
     generation = map_for_year(period.year)
     if generation is None:

@@ -24,7 +24,7 @@ from apps.prevention.choices import TargetStatus
 from apps.prevention.models import Target
 from apps.prevention.targets import evaluate_target
 from apps.reporting import charts as drawing
-from apps.reporting import coverage, maps
+from apps.reporting import coverage, demographics, figures, maps
 from apps.reporting import services as reporting
 from apps.reporting.indicators import GROUPS, INDICATORS
 from apps.reporting.periods import PeriodKind, period_get, period_previous
@@ -188,7 +188,6 @@ def _assessment(data: dict[str, Any] | None) -> dict[str, Any] | None:
 def _breakdowns(table, period) -> list[dict[str, Any]]:
     """The people with an open file at the end of the period by sex, age band, ethnicity group and
     substance: locked snapshots where approved, live for the rest (as ``figures_for`` merges them)."""
-    from apps.reporting import demographics, figures
 
     ids = list(table.rows)
     locked = set(table.locked_commune_ids)
