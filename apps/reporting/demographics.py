@@ -22,7 +22,7 @@ from apps.cases import stocks
 from apps.cases.choices import AgeBand, Sex
 from apps.cases.models import CaseFile, Ethnicity, SubstanceType
 
-from .indicators import KINH_CODE, _ids
+from .readers import KINH_CODE, id_list
 
 
 def age_band(birth_year: int | None, on: dt.date) -> str:
@@ -150,7 +150,7 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
     so the substance counts may add up to more than ``total``; "none" counts files without any.
     """
     total = _BreakdownCounts()
-    for c in _breakdown_counts(_ids(commune_ids), end).values():
+    for c in _breakdown_counts(id_list(commune_ids), end).values():
         total.total += c.total
         total.with_substance += c.with_substance
         for mine, theirs in (
@@ -167,7 +167,7 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date) -> dict[str, Any]:
 def breakdowns_by_commune(*, commune_ids: Iterable[Any], end: dt.date) -> dict[int, dict[str, Any]]:
     """``breakdowns`` of each commune separately (every commune given has an entry), in the same
     three queries; ``merge_breakdowns`` of them equals ``breakdowns`` of them all."""
-    ids = _ids(commune_ids)
+    ids = id_list(commune_ids)
     counts = _breakdown_counts(ids, end)
     reference = _reference()
     return {cid: _format_breakdown(counts.get(cid) or _BreakdownCounts(), end, *reference) for cid in ids}

@@ -227,7 +227,7 @@ def compute_many(
     """``indicators.compute_many`` from the stored figures, recomputing the stale communes only.
     Same result, in a constant number of queries when nothing changed (stamps, rows, totals).
     ``current``: the communes' ``stamps`` when the caller has just read them (read BEFORE computing)."""
-    ids = indicators._ids(commune_ids)
+    ids = indicators.id_list(commune_ids)
     windows = [(s, e) for s, e in windows]
     if not enabled() or not ids or not windows:
         return indicators.compute_many(commune_ids=ids, windows=windows)
@@ -277,7 +277,7 @@ def communes_with_records(
     stored rows without decoding them: the database reads one flag per commune, and only the
     stale communes are recomputed (and stored). A year-to-date target over 10,000 communes decoded
     10,000 rows in Python (~250 ms) just to learn which of them had data."""
-    ids = indicators._ids(commune_ids)
+    ids = indicators.id_list(commune_ids)
     if not enabled() or not ids:
         table = indicators.compute_many(commune_ids=ids, windows=[window])[0]
         return {cid for cid, values in table.by_commune.items() if catalogue.has_records(values)}
@@ -318,7 +318,7 @@ def _save(rows: list[StoredFigures]) -> None:
 def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, str] | None = None) -> dict[str, Any]:
     """``demographics.breakdowns`` from the stored per-commune breakdowns (stale communes recomputed);
     ``current`` as in ``compute_many``."""
-    ids = indicators._ids(commune_ids)
+    ids = indicators.id_list(commune_ids)
     if not enabled() or not ids:
         return demographics.breakdowns(commune_ids=ids, end=end)
     current = stamps(ids) if current is None else current

@@ -8,9 +8,9 @@ Used by ``apps.reports`` and the dashboards:
 * ``compute(*, commune_ids, start, end) -> IndicatorTable`` — every indicator of every commune for
   the data window [start, end] (both inclusive). ``IndicatorTable.by_commune[commune_id][code]`` and
   ``IndicatorTable.total[code]`` hold ``int`` (counts), ``Decimal`` (grams: 3 places, m²: 2, %: 1)
-  or ``None`` (cannot be computed: the app holding the data is not installed, or a ratio without a
-  denominator; the reason is in ``IndicatorTable.missing``). ``levels[commune_id]`` is the commune's
-  classification outcome code and ``level_labels`` their Vietnamese labels.
+  or ``None`` (cannot be computed: a ratio without a denominator; the reason is in
+  ``IndicatorTable.missing``). ``levels[commune_id]`` is the commune's classification outcome
+  code and ``level_labels`` their Vietnamese labels.
 * ``compute_many(*, commune_ids, windows) -> list[IndicatorTable]`` — the same for several windows
   at once (trends), sharing every scan.
 * The breakdowns of the people counted (sex, age band, ethnicity, substance) are in
@@ -22,7 +22,7 @@ NO personal data in any of these structures: counts only.
 
 Queries. The number of queries depends neither on the number of communes (``commune_id IN (…)``
 and ``GROUP BY commune``) nor on the number of windows: the per-window counts are conditional sums
-in one grouped statement per source (``_window_sums``), and active hotspots come from
+in one grouped statement per source (``readers``), and active hotspots come from
 ``registers.selectors.hotspots_active_many`` (the hotspots and their history, two queries).
 
 Definitions (what is counted, and when):
@@ -41,7 +41,7 @@ Definitions (what is counted, and when):
   = hotspots with an "eliminated" status change dated in the window.
 * Crime: cases that occurred in the window; offenders = Σ arrested per case; seizures in grams and
   tablets. Cultivation: finds destroyed in the window (count, plants, m²).
-* Prevention (when ``apps.prevention`` is installed): activities overlapping the window held in the
+* Prevention: activities overlapping the window held in the
   commune; per commune an activity covering several communes counts for each of them, while the
   TOTAL counts it once (``additive=False``). High-risk coverage: people active in the register now,
   and how many of them an activity overlapping the window reached.
@@ -59,28 +59,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models import Value as SqlValue
-
-from apps.cases import stocks
-from apps.cases.choices import EventKind
-from apps.cases.models import CaseEvent, CaseFile
-from apps.classification import rules
-from apps.classification.choices import AssessmentStatus
-from apps.classification.models import Assessment, AssessmentResult
-from apps.prevention.choices import HighRiskStatus
-from apps.prevention.models import Activity, HighRiskPerson
-from apps.registers import selectors as register_selectors
-from apps.registers.choices import HotspotStatus
-from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
-
+from . import readers
 from .catalogue import (
     CLASSIFICATION_CODES,
     DIRECTIONS,
@@ -95,6 +78,7 @@ from .catalogue import (
     IndicatorTable,
     Value,
 )
+from .readers import KINH_CODE, RELAPSE_KINDS, id_list, shared_totals
 
 __all__ = [
     "CLASSIFICATION_CODES",
@@ -118,348 +102,27 @@ __all__ = [
     "totals_of",
 ]
 
-RELAPSE_KINDS = (EventKind.RELAPSE, EventKind.REOPENED)
-KINH_CODE = "01"
-
-
-# --- helpers --------------------------------------------------------------------------------------
-
-
-def _ids(commune_ids: Iterable[Any]) -> list[int]:
-    return sorted({int(getattr(c, "pk", c)) for c in commune_ids})
-
-
-def _date_param(day: dt.date) -> Any:
-    return connection.ops.adapt_datefield_value(day)
-
-
-class _Acc:
-    """Values per window per commune, started at zero for every computable indicator."""
-
-    def __init__(self, ids: list[int], n: int, missing: dict[str, str]):
-        self.ids = ids
-        self.missing = missing
-        self.data: list[dict[int, dict[str, Value]]] = [
-            {cid: {code: (None if code in missing else d.zero()) for code, d in INDICATORS.items()} for cid in ids}
-            for _ in range(n)
-        ]
-        #: totals of the non-additive indicators, per window
-        self.totals: list[dict[str, Value]] = [{} for _ in range(n)]
-        self.levels: list[dict[int, str]] = [dict.fromkeys(ids, "") for _ in range(n)]
-        self.level_labels: list[dict[str, str]] = [{} for _ in range(n)]
-        self.assessments: list[dict[str, Any] | None] = [None] * n
-
-    def set(self, i: int, cid: int, code: str, value: Any) -> None:
-        row = self.data[i].get(cid)
-        if row is not None and value is not None:
-            row[code] = INDICATORS[code].quantize(value)
-
-
-def _span(windows: Sequence[tuple[dt.date, dt.date]]) -> tuple[dt.date, dt.date]:
-    return min(s for s, _e in windows), max(e for _s, e in windows)
-
-
-def _in(field_name: str, start: dt.date, end: dt.date) -> Q:
-    return Q(**{f"{field_name}__gte": start, f"{field_name}__lte": end})
-
-
-# --- the sources ----------------------------------------------------------------------------------
-
-
-def _people_stock(acc: _Acc, ids: list[int], windows) -> None:
-    """Stocks (and the verifying and expired figures) on each window's last day, as the one
-    definition in ``apps.cases.stocks`` counts them: ONE grouped query for all windows."""
-    per_day = stocks.counts_on(ids, [e for _s, e in windows])
-    for i, (_s, e) in enumerate(windows):
-        for cid, values in per_day[e].items():
-            for code, n in values.items():
-                acc.set(i, cid, code, n)
-
-
-def _window_sums(
-    qs,
-    windows: Sequence[tuple[dt.date, dt.date]],
-    *,
-    group: str | None,
-    day: str,
-    until: str | None = None,
-    measures: Sequence[str | None],
-) -> dict[Any, list[list[Any]]]:
-    """{group value: [[measure values] per window]} from ONE grouped query over ``qs``: each
-    measure is COUNT of the rows (None) or SUM of a column, for the rows whose ``day`` lies in the
-    window — or, with ``until``, whose [day, until] overlaps it. The conditional sums are written as
-    SQL: as ORM expressions (measures × windows of them) they cost more to compile than to run."""
-    aliases: dict[str, Any] = {"w_g": F(group) if group else SqlValue(1), "w_d0": F(day)}
-    if until:
-        aliases["w_d1"] = F(until)
-    for k, column in enumerate(measures):
-        if column:
-            aliases[f"w_m{k}"] = F(column)
-    try:
-        base_sql, base_params = qs.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
-    except EmptyResultSet:  # an empty id list: nothing to count
-        return {}
-    select: list[str] = []
-    params: list[Any] = []
-    for start, end in windows:
-        if until:
-            condition, bounds = "t.w_d0 <= %s AND t.w_d1 >= %s", [_date_param(end), _date_param(start)]
-        else:
-            condition, bounds = "t.w_d0 >= %s AND t.w_d0 <= %s", [_date_param(start), _date_param(end)]
-        for k, column in enumerate(measures):
-            value = f"t.w_m{k}" if column else "1"
-            select.append(f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END)")
-            params += bounds
-    sql = f"SELECT t.w_g, {', '.join(select)} FROM ({base_sql}) t GROUP BY t.w_g"  # noqa: S608 - params
-    width = len(measures)
-    result: dict[Any, list[list[Any]]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *base_params])
-        for row in cursor.fetchall():
-            values = row[1:]
-            result[row[0]] = [list(values[i * width : (i + 1) * width]) for i in range(len(windows))]
-    return result
-
-
-def _people_new(acc: _Acc, ids, windows) -> None:
-    lo, hi = _span(windows)
-    files = CaseFile.objects.filter(
-        commune_id__in_ids=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
-    )
-    for cid, per_window in _window_sums(
-        files, windows, group="commune_id", day="detected_on", measures=[None]
-    ).items():
-        for i, (n,) in enumerate(per_window):
-            acc.set(i, cid, "people_new", n or 0)
-
-
-def _relapses(acc: _Acc, ids, windows) -> None:
-    lo, hi = _span(windows)
-    events = CaseEvent.objects.filter(
-        case_file__commune_id__in_ids=ids,
-        kind__in=RELAPSE_KINDS,
-        event_date__gte=lo,
-        event_date__lte=hi,
-        voided_at__isnull=True,  # a relapse recorded by mistake and voided is not a relapse
-    )
-    sums = _window_sums(events, windows, group="case_file__commune_id", day="event_date", measures=[None])
-    for cid, per_window in sums.items():
-        for i, (n,) in enumerate(per_window):
-            acc.set(i, cid, "relapses", n or 0)
-
-
-def _hotspots(acc: _Acc, ids, windows) -> None:
-
-    for i, counts in enumerate(register_selectors.hotspots_active_many(ids, windows)):
-        for cid, n in counts.items():
-            acc.set(i, cid, "hotspots_active", n)
-    lo, hi = _span(windows)
-    aggs = {f"n{i}": Count("pk", filter=_in("discovered_on", s, e)) for i, (s, e) in enumerate(windows)}
-    rows = (
-        Hotspot.objects.filter(commune_id__in_ids=ids, discovered_on__gte=lo, discovered_on__lte=hi)
-        .values("commune_id")
-        .annotate(**aggs)
-        .order_by()
-    )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["commune_id"], "hotspots_new", row[f"n{i}"])
-    aggs = {
-        f"n{i}": Count("hotspot_id", distinct=True, filter=_in("changed_on", s, e)) for i, (s, e) in enumerate(windows)
-    }
-    rows = (
-        HotspotStatusChange.objects.filter(
-            hotspot__commune_id__in_ids=ids, to_status=HotspotStatus.ELIMINATED, changed_on__gte=lo, changed_on__lte=hi
-        )
-        .values("hotspot__commune_id")
-        .annotate(**aggs)
-        .order_by()
-    )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["hotspot__commune_id"], "hotspots_eliminated", row[f"n{i}"])
-
-
-_CRIME_SUMS = {
-    "crime_offenders": "offenders_count",
-    "seized_heroin_g": "heroin_g",
-    "seized_synthetic_g": "synthetic_g",
-    "seized_synthetic_tablets": "synthetic_tablets",
-    "seized_cannabis_g": "cannabis_g",
-    "seized_other_g": "other_g",
-}
-
-
-def _crime(acc: _Acc, ids, windows) -> None:
-
-    lo, hi = _span(windows)
-    cases = CrimeCase.objects.filter(commune_id__in_ids=ids, occurred_on__gte=lo, occurred_on__lte=hi)
-    codes = ["crime_cases", *_CRIME_SUMS]
-    measures = [None, *_CRIME_SUMS.values()]
-    for cid, per_window in _window_sums(
-        cases, windows, group="commune_id", day="occurred_on", measures=measures
-    ).items():
-        for i, values in enumerate(per_window):
-            for code, value in zip(codes, values, strict=True):
-                acc.set(i, cid, code, value or 0)
-
-
-def _cultivation(acc: _Acc, ids, windows) -> None:
-
-    lo, hi = _span(windows)
-    finds = Cultivation.objects.filter(commune_id__in_ids=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
-    codes = ["cultivation_finds", "plants_destroyed", "plant_area_m2"]
-    sums = _window_sums(finds, windows, group="commune_id", day="found_on", measures=[None, "plants", "area_m2"])
-    for cid, per_window in sums.items():
-        for i, values in enumerate(per_window):
-            for code, value in zip(codes, values, strict=True):
-                acc.set(i, cid, code, value or 0)
-
-
-def _overlaps(prefix: str, start: dt.date, end: dt.date) -> Q:
-    """An activity counts for a window when its dates overlap it (as prevention's coverage)."""
-    return Q(**{f"{prefix}date_from__lte": end, f"{prefix}date_to__gte": start})
-
-
-def _prevention(acc: _Acc, ids, windows) -> None:
-
-    lo, hi = _span(windows)
-    through = Activity.communes.through
-    unit_field = next(
-        f.name
-        for f in through._meta.get_fields()
-        if getattr(f, "related_model", None) is not Activity and f.is_relation
-    )
-    links = through.objects.filter(
-        **{f"{unit_field}_id__in_ids": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo
-    )
-    codes = ["activities", "activity_sessions", "activity_participants"]
-    sums = _window_sums(
-        links,
-        windows,
-        group=f"{unit_field}_id",
-        day="activity__date_from",
-        until="activity__date_to",
-        measures=[None, "activity__sessions", "activity__participants_total"],
-    )
-    for cid, per_window in sums.items():
-        for i, values in enumerate(per_window):
-            for code, value in zip(codes, values, strict=True):
-                acc.set(i, cid, code, value or 0)
-    for i, totals in enumerate(shared_totals(commune_ids=ids, windows=windows)):
-        acc.totals[i].update(totals)
-    # Coverage of the high-risk register.
-    aggs = {"registered": Count("pk", distinct=True)}
-    for i, (s, e) in enumerate(windows):
-        aggs[f"reached__{i}"] = Count("pk", distinct=True, filter=_overlaps("reaches__activity__", s, e))
-    rows = (
-        HighRiskPerson.objects.filter(commune_id__in_ids=ids, status=HighRiskStatus.ACTIVE)
-        .values("commune_id")
-        .annotate(**aggs)
-        .order_by()
-    )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["commune_id"], "highrisk_registered", row["registered"])
-            acc.set(i, row["commune_id"], "highrisk_reached", row[f"reached__{i}"])
-
-
-def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[dict[str, Value]]:
-    """Totals of the non-additive indicators over these communes, per window: each activity once,
-    however many of the communes it covered (ONE query)."""
-
-    ids = _ids(commune_ids)
-    lo, hi = _span(windows)
-    through = Activity.communes.through
-    unit_field = next(
-        f.name
-        for f in through._meta.get_fields()
-        if getattr(f, "related_model", None) is not Activity and f.is_relation
-    )
-    activities = Activity.objects.filter(
-        pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": ids}).values("activity_id"),
-        date_from__lte=hi,
-        date_to__gte=lo,
-    )
-    codes = ["activities", "activity_sessions", "activity_participants"]
-    sums = _window_sums(
-        activities,
-        windows,
-        group=None,
-        day="date_from",
-        until="date_to",
-        measures=[None, "sessions", "participants_total"],
-    )
-    result: list[dict[str, Value]] = [dict.fromkeys(codes, 0) for _w in windows]
-    for per_window in sums.values():
-        for i, values in enumerate(per_window):
-            result[i] = {code: int(value or 0) for code, value in zip(codes, values, strict=True)}
-    return result
-
-
-def _classification(acc: _Acc, ids, windows) -> None:
-
-    years = [e.year for _s, e in windows]
-    approved = list(
-        Assessment.objects.filter(status=AssessmentStatus.APPROVED, year__lte=max(years))
-        .order_by("-year", "-approved_at", "-pk")
-        .values("pk", "year", "ruleset_snapshot", "rule_set__code")
-    )
-    chosen: list[dict[str, Any] | None] = [next((a for a in approved if a["year"] <= y), None) for y in years]
-    wanted = {a["pk"] for a in chosen if a}
-    results: dict[int, dict[int, str]] = defaultdict(dict)
-    if wanted:
-        rows = AssessmentResult.objects.filter(assessment_id__in=wanted, commune_id__in_ids=ids).values_list(
-            "assessment_id", "commune_id", "final_level"
-        )
-        for assessment_id, cid, level in rows:
-            results[assessment_id][cid] = level
-    specs: dict[int, Any] = {}
-    for i, assessment in enumerate(chosen):
-        labels = {"": INDICATORS["class_none"].label_vi}
-        if assessment is not None:
-            spec = specs.get(assessment["pk"])
-            if spec is None:
-                spec = specs[assessment["pk"]] = rules.spec_from_dict(assessment["ruleset_snapshot"])
-            acc.assessments[i] = {
-                "id": assessment["pk"],
-                "year": assessment["year"],
-                "rule_set": assessment["rule_set__code"],
-            }
-            by_commune = results.get(assessment["pk"], {})
-        else:
-            spec, by_commune = None, {}
-        for cid in ids:
-            level = by_commune.get(cid, "")
-            acc.levels[i][cid] = level
-            if level and level not in labels:
-                labels[level] = spec.label_for(level) if spec else level
-            code = LEVEL_INDICATORS.get(level, "class_undetermined") if level else "class_none"
-            acc.set(i, cid, code, 1)
-        acc.level_labels[i] = labels
-
-
 # --- entry points ---------------------------------------------------------------------------------
 
 
 def compute_many(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[IndicatorTable]:
     """Every indicator for several windows at once (see the module docstring)."""
-    ids = _ids(commune_ids)
+    ids = id_list(commune_ids)
     windows = [(s, e) for s, e in windows]
     for s, e in windows:
         if s > e:
             raise ValueError(f"Kỳ số liệu không hợp lệ: {s} > {e}")
     missing: dict[str, str] = {}  # every source app is installed: nothing is missing by design
-    acc = _Acc(ids, len(windows), missing)
+    acc = readers.Accumulator(ids, len(windows), missing)
     if ids and windows:
-        _people_stock(acc, ids, windows)
-        _people_new(acc, ids, windows)
-        _relapses(acc, ids, windows)
-        _hotspots(acc, ids, windows)
-        _crime(acc, ids, windows)
-        _cultivation(acc, ids, windows)
-        _prevention(acc, ids, windows)
-        _classification(acc, ids, windows)
+        readers.people_stock(acc, ids, windows)
+        readers.people_new(acc, ids, windows)
+        readers.relapses(acc, ids, windows)
+        readers.hotspots(acc, ids, windows)
+        readers.crime(acc, ids, windows)
+        readers.cultivation(acc, ids, windows)
+        readers.prevention(acc, ids, windows)
+        readers.classification(acc, ids, windows)
     tables = []
     for i, (s, e) in enumerate(windows):
         by_commune = acc.data[i]
