@@ -7,12 +7,31 @@ A list's ``filters`` dataclass names them the same way everywhere (``q``, ``comm
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from .text import normalize
+
+
+@dataclass
+class ListFilters:
+    """The filters every list has: the word search and the commune (an id). A kind's filters
+    dataclass extends it with its own vocabularies (and ``PeriodFilters`` for a date period)."""
+
+    q: str = ""
+    commune: int | None = None
+
+
+@dataclass
+class PeriodFilters:
+    """A date period, inclusive at both ends (``filter_rows(period=…)``)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
 
 def search_q(text: str, field: str = "search_text") -> Q:
