@@ -23,7 +23,8 @@ class HubView(ScopedViewMixin, TemplateView):
 
 class PreventionExportView(ExportView):
     """A prevention list as .xlsx, built from the list by ``PreventionExportView.of(ListView,
-    write=…)``: ``write(actor=…, queryset=…, filters=…)`` is the kind's sheet in ``exports``."""
+    write=…)``: ``write(actor=…, queryset=…, filters=…)`` writes the file (a ``Sheet``'s
+    ``response`` in ``exports``)."""
 
     formats = ("xlsx",)
     write = None

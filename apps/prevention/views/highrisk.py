@@ -37,7 +37,7 @@ class HighRiskListView(AuditedReadMixin, FilteredListView):
         return super().get_queryset()
 
 
-HighRiskExportView = PreventionExportView.of(HighRiskListView, write=exports.highrisk_export)
+HighRiskExportView = PreventionExportView.of(HighRiskListView, write=exports.HIGHRISK.response)
 
 
 class HighRiskDetailView(BreakGlassMixin, AuditedReadMixin, ScopedViewMixin, TemplateView):

@@ -24,7 +24,7 @@ class ModelPointListView(FilteredListView):
     selector = selectors.modelpoint_list
 
 
-ModelPointExportView = PreventionExportView.of(ModelPointListView, write=exports.modelpoint_export)
+ModelPointExportView = PreventionExportView.of(ModelPointListView, write=exports.MODELPOINT.response)
 
 
 class ModelPointDetailView(ScopedViewMixin, TemplateView):

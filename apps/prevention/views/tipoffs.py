@@ -24,7 +24,7 @@ class TipOffListView(FilteredListView):
     selector = selectors.tipoff_list
 
 
-TipOffExportView = PreventionExportView.of(TipOffListView, write=exports.tipoff_export)
+TipOffExportView = PreventionExportView.of(TipOffListView, write=exports.TIPOFF.response)
 
 
 class TipOffDetailView(ScopedViewMixin, TemplateView):

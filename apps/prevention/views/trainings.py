@@ -25,7 +25,7 @@ class TrainingListView(FilteredListView):
     selector = selectors.training_list
 
 
-TrainingExportView = PreventionExportView.of(TrainingListView, write=exports.training_export)
+TrainingExportView = PreventionExportView.of(TrainingListView, write=exports.TRAINING.response)
 
 
 class TrainingDetailView(ScopedViewMixin, TemplateView):
