@@ -7,9 +7,12 @@ report's formatted workbook (``reports.xlsx``) only shares ``neutralize``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -28,6 +31,11 @@ def neutralize(value) -> object:
     if isinstance(value, str) and value.lstrip(" ").startswith(_DANGEROUS):
         return "'" + value
     return value
+
+
+def day(value: dt.date | None) -> str:
+    """A date cell as the imports read it back (dd/mm/yyyy); blank when there is none."""
+    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _csv_value(value):
@@ -80,3 +88,34 @@ def tabular_response(
         after={"format": fmt, "rows": len(safe), "filters": filters},
     )
     return response
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One list's export: its columns, how a record becomes a row, the names of the file
+    (``stem``) and of the sheet, and the audit code. ``related``/``prefetch`` are what the rows
+    read besides the list's own joins."""
+
+    action: str
+    stem: str
+    sheet: str
+    headers: Sequence[str]
+    row: Callable[[Any], list]
+    related: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
+
+    def response(self, *, actor, queryset, filters: str, fmt: str = "xlsx") -> HttpResponse:
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        if self.prefetch:
+            queryset = queryset.prefetch_related(*self.prefetch)
+        return tabular_response(
+            actor=actor,
+            headers=list(self.headers),
+            rows=(self.row(obj) for obj in queryset),
+            fmt=fmt,
+            stem=self.stem,
+            sheet=self.sheet,
+            action=self.action,
+            filters=filters,
+        )

@@ -3,16 +3,39 @@ diacritic-free ``search_text`` column, the commune, exact-match vocabularies and
 
 A list's ``filters`` dataclass names them the same way everywhere (``q``, ``commune``, ``date_from``,
 ``date_to``); what a kind filters in its own way (a link table, "open only") stays in its selector.
+``ScopedFilterForm`` is the form half: the search box and the communes of the reader's scope.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
+from . import scoping
 from .text import normalize
+
+
+@dataclass
+class ListFilters:
+    """The filters every list has: the word search and the commune (an id). A kind's filters
+    dataclass extends it with its own vocabularies (and ``PeriodFilters`` for a date period)."""
+
+    q: str = ""
+    commune: int | None = None
+
+
+@dataclass
+class PeriodFilters:
+    """A date period, inclusive at both ends (``filter_rows(period=…)``)."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
 
 def search_q(text: str, field: str = "search_text") -> Q:
@@ -51,3 +74,14 @@ def filter_rows(
         if filters.date_to:
             qs = qs.filter(**{f"{starts_on}__lte": filters.date_to})
     return qs
+
+
+class ScopedFilterForm(forms.Form):
+    """A list's filter form: the search box, then ``commune`` (declared by the kind's app, as its
+    lists name a commune) offering the reader's current communes, then the kind's own fields."""
+
+    q = forms.CharField(label=gettext_lazy("Tìm"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = scoping.current_communes(user)

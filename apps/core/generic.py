@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
@@ -97,6 +98,17 @@ class ExportView(FilterMixin, ScopedViewMixin, View):
     selector = None
     formats = ("xlsx", "csv")
 
+    @classmethod
+    def of(cls, list_view: type[FilteredListView], **attrs) -> type[ExportView]:
+        """This export for a list: its model, filter form, filters and selector, so both always
+        filter alike; ``attrs`` are the export's own (e.g. the sheet it writes)."""
+        copied = ("filter_form_class", "filters_class", "selector")
+        return type(
+            f"{list_view.model.__name__}ExportView",
+            (cls,),
+            {"permission_model": list_view.model, **{name: getattr(list_view, name) for name in copied}, **attrs},
+        )
+
     def get(self, request, fmt="xlsx"):
         if fmt not in self.formats:
             raise Http404
@@ -172,3 +184,31 @@ class ServiceFormView(ScopedViewMixin, TemplateView):
             return self.render_form(form, status=save_status(form))
         messages.success(request, self.success_message(obj))
         return redirect(self.success_url(obj))
+
+
+class RecordFormView(ServiceFormView):
+    """Create or edit one record of a kind whose pages are named ``<url_namespace>:<kind>_list``
+    and ``…_detail`` (``url_kind``, by default the model's name): saved, it opens the record's page;
+    cancelled, the record's page or the kind's list. An edit (``permission_action = "change"``)
+    loads its record through the kind's ``getter`` selector, after the role check."""
+
+    url_namespace = ""
+    url_kind = ""
+    getter = None
+
+    def record_url(self, page: str, *args) -> str:
+        kind = self.url_kind or self.get_permission_model()._meta.model_name
+        return reverse(f"{self.url_namespace}:{kind}_{page}", args=args)
+
+    def get_object(self):
+        if self.permission_action != "change":
+            return None
+        return type(self).getter(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def success_url(self, obj) -> str:
+        return self.record_url("detail", obj.pk)
+
+    def cancel_url(self) -> str:
+        if self.object is not None:
+            return self.record_url("detail", self.object.pk)
+        return self.record_url("list")

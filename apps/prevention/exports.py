@@ -4,32 +4,11 @@ the informant."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from django.http import HttpResponse
 
-from apps.core.exports import tabular_response
+from apps.core.exports import Sheet, day
 
 from . import actions
-
-
-def _d(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
-def xlsx_response(
-    *,
-    actor,
-    action: str,
-    stem: str,
-    sheet: str,
-    headers: list[str],
-    rows: Iterable[list],
-    filters: str,
-) -> HttpResponse:
-    return tabular_response(
-        actor=actor, headers=headers, rows=rows, fmt="xlsx", stem=stem, sheet=sheet, action=action, filters=filters
-    )
 
 
 def activity_export(*, actor, queryset, groups, filters: str) -> HttpResponse:
@@ -51,175 +30,141 @@ def activity_export(*, actor, queryset, groups, filters: str) -> HttpResponse:
         "Ghi chú",
     ]
 
-    def rows():
-        for a in queryset:
-            counts = {p.group_id: p.count for p in a.participations.all()}
-            yield [
-                a.title,
-                _d(a.date_from),
-                _d(a.date_to),
-                "; ".join(c.full_name for c in a.communes.all()),
-                a.get_kind_display(),
-                "; ".join(t.get_topic_display() for t in a.topics.all()),
-                a.sessions,
-                *[counts.get(g.pk, "") for g in groups],
-                a.participants_total,
-                a.reach_count,
-                a.materials_count,
-                a.materials_description,
-                a.organiser,
-                a.reporting_officer.get_full_name() if a.reporting_officer else "",
-                a.notes,
-            ]
+    def row(a) -> list:
+        counts = {p.group_id: p.count for p in a.participations.all()}
+        return [
+            a.title,
+            day(a.date_from),
+            day(a.date_to),
+            "; ".join(c.full_name for c in a.communes.all()),
+            a.get_kind_display(),
+            "; ".join(t.get_topic_display() for t in a.topics.all()),
+            a.sessions,
+            *[counts.get(g.pk, "") for g in groups],
+            a.participants_total,
+            a.reach_count,
+            a.materials_count,
+            a.materials_description,
+            a.organiser,
+            a.reporting_officer.get_full_name() if a.reporting_officer else "",
+            a.notes,
+        ]
 
-    return xlsx_response(
-        actor=actor,
-        action=actions.ACTIVITY_EXPORT,
-        stem="hoat-dong-tuyen-truyen",
-        sheet="Hoat dong",
-        headers=headers,
-        rows=rows(),
-        filters=filters,
+    # The people columns follow the audience groups of the day: the sheet is built per export.
+    sheet = Sheet(
+        action=actions.ACTIVITY_EXPORT, stem="hoat-dong-tuyen-truyen", sheet="Hoat dong", headers=headers, row=row
     )
+    return sheet.response(actor=actor, queryset=queryset, filters=filters)
 
 
-def _simple(
-    *, actor, queryset, action: str, stem: str, sheet: str, headers: list[str], row: Callable, filters: str
-) -> HttpResponse:
-    return xlsx_response(
-        actor=actor,
-        action=action,
-        stem=stem,
-        sheet=sheet,
-        headers=headers,
-        rows=(row(obj) for obj in queryset),
-        filters=filters,
-    )
+HIGHRISK = Sheet(
+    action=actions.HIGHRISK_EXPORT,
+    stem="so-nguy-co-cao",
+    sheet="Nguy co cao",
+    headers=[
+        "Họ và tên",
+        "Năm sinh",
+        "Giới tính",
+        "Xã, phường",
+        "Thôn, tổ dân phố",
+        "Nhóm nguy cơ",
+        "Tình trạng",
+        "Nguồn",
+        "Số lần được tiếp cận",
+        "Lần tiếp cận gần nhất",
+        "Ghi chú",
+    ],
+    row=lambda p: [
+        p.full_name,
+        p.birth_year,
+        p.get_sex_display(),
+        p.commune.full_name,
+        p.village,
+        p.category.name,
+        p.get_status_display(),
+        p.get_source_display(),
+        p.reach_count,
+        day(p.last_reached),
+        p.notes,
+    ],
+)
 
 
-def highrisk_export(*, actor, queryset, filters: str) -> HttpResponse:
-    return _simple(
-        actor=actor,
-        queryset=queryset,
-        action=actions.HIGHRISK_EXPORT,
-        stem="so-nguy-co-cao",
-        sheet="Nguy co cao",
-        headers=[
-            "Họ và tên",
-            "Năm sinh",
-            "Giới tính",
-            "Xã, phường",
-            "Thôn, tổ dân phố",
-            "Nhóm nguy cơ",
-            "Tình trạng",
-            "Nguồn",
-            "Số lần được tiếp cận",
-            "Lần tiếp cận gần nhất",
-            "Ghi chú",
-        ],
-        row=lambda p: [
-            p.full_name,
-            p.birth_year,
-            p.get_sex_display(),
-            p.commune.full_name,
-            p.village,
-            p.category.name,
-            p.get_status_display(),
-            p.get_source_display(),
-            p.reach_count,
-            _d(p.last_reached),
-            p.notes,
-        ],
-        filters=filters,
-    )
+TRAINING = Sheet(
+    action=actions.TRAINING_EXPORT,
+    stem="tap-huan",
+    sheet="Tap huan",
+    headers=["Ngày tổ chức", "Nội dung tập huấn", "Đơn vị tổ chức", "Đơn vị tham dự", "Tổng số người", "Ghi chú"],
+    row=lambda t: [
+        day(t.held_on),
+        t.topic,
+        t.organiser,
+        "; ".join(f"{p.unit.full_name}: {p.count}" for p in t.participations.all()),
+        t.participants_total,
+        t.notes,
+    ],
+)
 
 
-def training_export(*, actor, queryset, filters: str) -> HttpResponse:
-    return _simple(
-        actor=actor,
-        queryset=queryset,
-        action=actions.TRAINING_EXPORT,
-        stem="tap-huan",
-        sheet="Tap huan",
-        headers=["Ngày tổ chức", "Nội dung tập huấn", "Đơn vị tổ chức", "Đơn vị tham dự", "Tổng số người", "Ghi chú"],
-        row=lambda t: [
-            _d(t.held_on),
-            t.topic,
-            t.organiser,
-            "; ".join(f"{p.unit.full_name}: {p.count}" for p in t.participations.all()),
-            t.participants_total,
-            t.notes,
-        ],
-        filters=filters,
-    )
+def _latest_evaluation(point):
+    evaluations = list(point.evaluations.all())
+    return evaluations[0] if evaluations else None
 
 
-def modelpoint_export(*, actor, queryset, filters: str) -> HttpResponse:
-    def latest(point):
-        evaluations = list(point.evaluations.all())
-        return evaluations[0] if evaluations else None
-
-    return _simple(
-        actor=actor,
-        queryset=queryset,
-        action=actions.MODELPOINT_EXPORT,
-        stem="mo-hinh-diem",
-        sheet="Mo hinh diem",
-        headers=[
-            "Tên mô hình",
-            "Xã, phường",
-            "Số quyết định",
-            "Ngày quyết định",
-            "Bắt đầu hoạt động",
-            "Dừng hoạt động",
-            "Năm đánh giá gần nhất",
-            "Kết quả",
-        ],
-        row=lambda m: [
-            m.name,
-            m.commune.full_name,
-            m.decision_number,
-            _d(m.decision_date),
-            _d(m.started_on),
-            _d(m.ended_on),
-            latest(m).year if latest(m) else "",
-            latest(m).get_result_display() if latest(m) else "",
-        ],
-        filters=filters,
-    )
+MODELPOINT = Sheet(
+    action=actions.MODELPOINT_EXPORT,
+    stem="mo-hinh-diem",
+    sheet="Mo hinh diem",
+    headers=[
+        "Tên mô hình",
+        "Xã, phường",
+        "Số quyết định",
+        "Ngày quyết định",
+        "Bắt đầu hoạt động",
+        "Dừng hoạt động",
+        "Năm đánh giá gần nhất",
+        "Kết quả",
+    ],
+    row=lambda m: [
+        m.name,
+        m.commune.full_name,
+        m.decision_number,
+        day(m.decision_date),
+        day(m.started_on),
+        day(m.ended_on),
+        _latest_evaluation(m).year if _latest_evaluation(m) else "",
+        _latest_evaluation(m).get_result_display() if _latest_evaluation(m) else "",
+    ],
+)
 
 
-def tipoff_export(*, actor, queryset, filters: str) -> HttpResponse:
-    # No informant column, whoever exports: identities are read one by one, audited, on screen.
-    return _simple(
-        actor=actor,
-        queryset=queryset,
-        action=actions.TIPOFF_EXPORT,
-        stem="tin-bao",
-        sheet="Tin bao",
-        headers=[
-            "Số",
-            "Ngày tiếp nhận",
-            "Hình thức",
-            "Xã, phường",
-            "Nội dung",
-            "Tình trạng xử lý",
-            "Kết quả xử lý",
-            "Mã vụ án liên quan",
-            "Mã điểm, tụ điểm liên quan",
-            "Cán bộ tiếp nhận",
-        ],
-        row=lambda t: [
-            t.pk,
-            _d(t.received_on),
-            t.get_channel_display(),
-            t.commune.full_name,
-            t.summary,
-            t.get_status_display(),
-            t.result,
-            t.crime_case_id or "",
-            t.hotspot_id or "",
-            t.received_by.get_full_name() if t.received_by else "",
-        ],
-        filters=filters,
-    )
+# No informant column, whoever exports: identities are read one by one, audited, on screen.
+TIPOFF = Sheet(
+    action=actions.TIPOFF_EXPORT,
+    stem="tin-bao",
+    sheet="Tin bao",
+    headers=[
+        "Số",
+        "Ngày tiếp nhận",
+        "Hình thức",
+        "Xã, phường",
+        "Nội dung",
+        "Tình trạng xử lý",
+        "Kết quả xử lý",
+        "Mã vụ án liên quan",
+        "Mã điểm, tụ điểm liên quan",
+        "Cán bộ tiếp nhận",
+    ],
+    row=lambda t: [
+        t.pk,
+        day(t.received_on),
+        t.get_channel_display(),
+        t.commune.full_name,
+        t.summary,
+        t.get_status_display(),
+        t.result,
+        t.crime_case_id or "",
+        t.hotspot_id or "",
+        t.received_by.get_full_name() if t.received_by else "",
+    ],
+)

@@ -6,20 +6,15 @@ back: the “Số hiệu” and commune columns make the rows update the same re
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
-from apps.core.exports import tabular_response
+from apps.core.exports import Sheet, day
 
 from . import actions
 from .resources import CrimeCaseResource, CultivationResource, HotspotResource, format_offenders, unit_as_written
 
-
-def _day(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+_SHEET = "Du lieu"
 
 
 def _units(record) -> tuple[str, str]:
@@ -40,9 +35,9 @@ def hotspot_row(h) -> list:
         h.address,
         h.latitude,
         h.longitude,
-        _day(h.discovered_on),
+        day(h.discovered_on),
         h.get_status_display(),
-        _day(h.status_since),
+        day(h.status_since),
         h.notes,
     ]
 
@@ -53,7 +48,7 @@ def crime_case_row(c) -> list:
         c.number,
         written,
         current,
-        _day(c.occurred_on),
+        day(c.occurred_on),
         c.get_article_display(),
         c.get_stage_display(),
         c.summary,
@@ -75,7 +70,7 @@ def cultivation_row(c) -> list:
         c.number,
         written,
         current,
-        _day(c.found_on),
+        day(c.found_on),
         c.get_species_display(),
         c.plants,
         c.area_m2,
@@ -85,38 +80,35 @@ def cultivation_row(c) -> list:
     ]
 
 
-_KINDS: dict[str, tuple[type, Callable, str, str, tuple[str, ...], tuple[str, ...]]] = {
-    "hotspot": (HotspotResource, hotspot_row, "diem-tu-diem", actions.HOTSPOT_EXPORT, ("recorded_unit__parent",), ()),
-    "crimecase": (
-        CrimeCaseResource,
-        crime_case_row,
-        "vu-an-ma-tuy",
-        actions.CRIMECASE_EXPORT,
-        ("recorded_unit__parent",),
-        ("offenders",),
+SHEETS = {
+    "hotspot": Sheet(
+        action=actions.HOTSPOT_EXPORT,
+        stem="diem-tu-diem",
+        sheet=_SHEET,
+        headers=HotspotResource.expected_headers(),
+        row=hotspot_row,
+        related=("recorded_unit__parent",),
     ),
-    "cultivation": (
-        CultivationResource,
-        cultivation_row,
-        "trong-cay-ma-tuy",
-        actions.CULTIVATION_EXPORT,
-        ("recorded_unit__parent",),
-        (),
+    "crimecase": Sheet(
+        action=actions.CRIMECASE_EXPORT,
+        stem="vu-an-ma-tuy",
+        sheet=_SHEET,
+        headers=CrimeCaseResource.expected_headers(),
+        row=crime_case_row,
+        related=("recorded_unit__parent",),
+        prefetch=("offenders",),
+    ),
+    "cultivation": Sheet(
+        action=actions.CULTIVATION_EXPORT,
+        stem="trong-cay-ma-tuy",
+        sheet=_SHEET,
+        headers=CultivationResource.expected_headers(),
+        row=cultivation_row,
+        related=("recorded_unit__parent",),
     ),
 }
 
 
 def export_register(*, actor, kind: str, queryset: QuerySet, fmt: str, filters: str) -> HttpResponse:
     """Export one register's (already scoped and filtered) queryset."""
-    resource, row, stem, action, related, prefetch = _KINDS[kind]
-    queryset = queryset.select_related(*related).prefetch_related(*prefetch)
-    return tabular_response(
-        actor=actor,
-        headers=resource.expected_headers(),
-        rows=(row(obj) for obj in queryset),
-        fmt=fmt,
-        stem=stem,
-        sheet="Du lieu",
-        action=action,
-        filters=filters,
-    )
+    return SHEETS[kind].response(actor=actor, queryset=queryset, fmt=fmt, filters=filters)

@@ -11,7 +11,7 @@ from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.cases.models import CaseFile
 from apps.cases.selectors import visible_people
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_order
 from apps.core.locking import VersionRequiredMixin
 
@@ -162,19 +162,17 @@ class HotspotStatusForm(VersionRequiredMixin, forms.Form):
         self.require_version()
 
 
-class HotspotFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
+class _RegisterFilterForm(filtering.ScopedFilterForm):
     commune = forms.ModelChoiceField(label=_("Xã, phường"), required=False, queryset=AdministrativeUnit.objects.none())
+
+
+class HotspotFilterForm(_RegisterFilterForm):
     kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *HotspotKind.choices])
     status = forms.ChoiceField(
         label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng")), *HotspotStatus.choices]
     )
     open_only = forms.BooleanField(label=_("Chỉ điểm chưa triệt xóa"), required=False)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in HOTSPOT_SORTS])
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
 
 
 # --- crime cases ---------------------------------------------------------------------------------
@@ -283,9 +281,7 @@ class BaseOffenderFormSet(forms.BaseFormSet):
 OffenderFormSet = forms.formset_factory(OffenderForm, formset=BaseOffenderFormSet, extra=2, can_delete=True)
 
 
-class CrimeCaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = forms.ModelChoiceField(label=_("Xã, phường"), required=False, queryset=AdministrativeUnit.objects.none())
+class CrimeCaseFilterForm(_RegisterFilterForm):
     article = forms.ChoiceField(
         label=_("Tội danh"), required=False, choices=[("", _("Mọi tội danh")), *CriminalArticle.choices]
     )
@@ -295,10 +291,6 @@ class CrimeCaseFilterForm(forms.Form):
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in CRIMECASE_SORTS])
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
 
 
 # --- cultivation ---------------------------------------------------------------------------------
@@ -338,9 +330,7 @@ class CultivationForm(VersionRequiredMixin, CommuneFieldsMixin, forms.ModelForm)
         self.order_fields(self.field_order)
 
 
-class CultivationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False)
-    commune = forms.ModelChoiceField(label=_("Xã, phường"), required=False, queryset=AdministrativeUnit.objects.none())
+class CultivationFilterForm(_RegisterFilterForm):
     species = forms.ChoiceField(
         label=_("Loại cây"), required=False, choices=[("", _("Mọi loại cây")), *PlantSpecies.choices]
     )
@@ -352,7 +342,3 @@ class CultivationFilterForm(forms.Form):
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in CULTIVATION_SORTS])
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)

@@ -57,9 +57,7 @@ CULTIVATION_SORTS = {
 
 
 @dataclass
-class HotspotFilters:
-    q: str = ""
-    commune: int | None = None
+class HotspotFilters(filtering.ListFilters):
     kind: str = ""
     status: str = ""
     #: only hotspots not eliminated (active, under surveillance, re-emerged)
@@ -97,13 +95,9 @@ def hotspot_linked_cases(*, user, hotspot: Hotspot) -> list:
 
 
 @dataclass
-class CrimeCaseFilters:
-    q: str = ""
-    commune: int | None = None
+class CrimeCaseFilters(filtering.ListFilters, filtering.PeriodFilters):
     article: str = ""
     stage: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
     sort: str = "-occurred"
 
 
@@ -133,14 +127,10 @@ def offender_case_files(*, user, crime_case: CrimeCase) -> dict[int, int]:
 
 
 @dataclass
-class CultivationFilters:
-    q: str = ""
-    commune: int | None = None
+class CultivationFilters(filtering.ListFilters, filtering.PeriodFilters):
     species: str = ""
     #: "" any, "1" destroyed, "0" not destroyed (yet)
     destroyed: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
     sort: str = "-found"
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.core import scoping
+from apps.core import filtering, scoping
 from apps.core.collation import vi_order
 from apps.core.generic import filters_from
 from apps.core.locking import VersionRequiredMixin
@@ -72,17 +72,12 @@ class ScopedRecordForm(VersionRequiredMixin, forms.Form):
         raise NotImplementedError
 
 
-class ScopedFilterForm(forms.Form):
-    """A prevention list's filter form: the search box and the communes of the reader's scope, then
-    the kind's own fields; its valid input becomes the selector's ``filters_class``."""
+class ScopedFilterForm(filtering.ScopedFilterForm):
+    """A prevention list's filter form (``core.filtering.ScopedFilterForm``); its valid input
+    becomes the selector's ``filters_class``."""
 
     filters_class = None
-    q = forms.CharField(label=_("Tìm"), required=False)
     commune = _commune_filter_field()
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = scoping.current_communes(user)
 
     def filters(self):
         return filters_from(self, self.filters_class)

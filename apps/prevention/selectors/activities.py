@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -17,14 +16,10 @@ from ..models import Activity, ActivityAttachment, ActivityParticipation, Activi
 
 
 @dataclass
-class ActivityFilters:
-    q: str = ""
-    commune: int | None = None
+class ActivityFilters(filtering.ListFilters, filtering.PeriodFilters):
     kind: str = ""
     topic: str = ""
     group: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
 
 
 def activity_list(*, user, filters: ActivityFilters | None = None, action: str = "view") -> QuerySet[Activity]:

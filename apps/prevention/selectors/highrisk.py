@@ -19,9 +19,7 @@ from ..models import Activity, ActivityReach, HighRiskPerson
 
 
 @dataclass
-class HighRiskFilters:
-    q: str = ""
-    commune: int | None = None
+class HighRiskFilters(filtering.ListFilters):
     category: int | None = None
     status: str = HighRiskStatus.ACTIVE
     source: str = ""

@@ -14,9 +14,7 @@ from ..models import ModelPoint, ModelPointEvaluation
 
 
 @dataclass
-class ModelPointFilters:
-    q: str = ""
-    commune: int | None = None
+class ModelPointFilters(filtering.ListFilters):
     active_only: bool = False
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -14,14 +13,10 @@ from ..models import Informant, TipOff
 
 
 @dataclass
-class TipOffFilters:
-    q: str = ""
-    commune: int | None = None
+class TipOffFilters(filtering.ListFilters, filtering.PeriodFilters):
     channel: str = ""
     status: str = ""
     open_only: bool = False
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
 
 
 def tipoff_list(*, user, filters: TipOffFilters | None = None, action: str = "view") -> QuerySet[TipOff]:

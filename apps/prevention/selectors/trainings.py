@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -13,11 +12,9 @@ from ..models import Training, TrainingParticipation
 
 
 @dataclass
-class TrainingFilters:
+class TrainingFilters(filtering.PeriodFilters):
     q: str = ""
     unit: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
 
 
 def training_list(*, user, filters: TrainingFilters | None = None, action: str = "view") -> QuerySet[Training]:

@@ -9,7 +9,7 @@ from django.views.generic import TemplateView, View
 
 from apps.audit.services import audit_read
 from apps.core import scoping
-from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+from apps.core.generic import FilteredListView, RecordFormView
 from apps.core.views import (
     ImportTemplateView,
     ScopedImportView,
@@ -19,6 +19,7 @@ from apps.core.views import (
 from .. import actions, exports, forms, selectors, services
 from ..models import Activity, HighRiskPerson
 from ..resources import ActivityResource, ReachResource
+from ._common import PreventionExportView
 
 # --- activities --------------------------------------------------------------------------------------
 
@@ -30,16 +31,12 @@ class ActivityListView(FilteredListView):
     selector = selectors.activity_list
 
 
-class ActivityExportView(ExportView):
-    permission_model = Activity
-    filter_form_class = forms.ActivityFilterForm
-    selector = selectors.activity_list
-    formats = ("xlsx",)
+def _activity_export(**kwargs):
+    # One column of people per audience group of the day.
+    return exports.activity_export(groups=selectors.audience_groups(), **kwargs)
 
-    def export(self, request, qs, fmt):
-        return exports.activity_export(
-            actor=request.user, queryset=qs, groups=selectors.audience_groups(), filters=request.GET.urlencode()
-        )
+
+ActivityExportView = PreventionExportView.of(ActivityListView, write=_activity_export)
 
 
 class ActivityDetailView(ScopedViewMixin, TemplateView):
@@ -64,8 +61,10 @@ class ActivityDetailView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class ActivityFormView(ServiceFormView):
+class ActivityFormView(RecordFormView):
     permission_model = Activity
+    url_namespace = "prevention"
+    getter = selectors.activity_get
     template_name = "prevention/activity_form.html"
 
     def get_form(self, data=None, files=None):
@@ -90,9 +89,6 @@ class ActivityFormView(ServiceFormView):
             reached=list(d.get("reached") or []),
         )
 
-    def success_url(self, obj):
-        return reverse("prevention:activity_detail", args=[obj.pk])
-
     def success_message(self, obj):
         return _("Đã lưu hoạt động “%(t)s”.") % {"t": obj.title}
 
@@ -104,30 +100,23 @@ class ActivityCreateView(ActivityFormView):
     def save(self, form):
         return services.activity_create(actor=self.request.user, data=self._input(form))
 
-    def cancel_url(self):
-        return reverse("prevention:activity_list")
 
-
-class _OneActivityView(ServiceFormView):
+class _OneActivityView(RecordFormView):
     """A form about one existing activity, back on its page afterwards. ``whole``: it changes the
     activity's shared data, which only someone with every one of its communes in scope may do."""
 
     permission_model = Activity
     permission_action = "change"
+    url_namespace = "prevention"
+    getter = selectors.activity_get
     whole = True
     done_message = gettext_lazy("Đã lưu.")
 
     def get_object(self):
-        obj = selectors.activity_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        obj = super().get_object()
         if self.whole and not selectors.activity_fully_in_scope(self.request.user, obj):
             raise PermissionDenied
         return obj
-
-    def success_url(self, obj):
-        return reverse("prevention:activity_detail", args=[obj.pk])
-
-    def cancel_url(self):
-        return reverse("prevention:activity_detail", args=[self.object.pk])
 
     def success_message(self, obj):
         return str(self.done_message)

@@ -1,12 +1,11 @@
 """Pages of the high-risk register and its coverage."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
-from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+from apps.core.generic import FilteredListView, RecordFormView
 from apps.core.views import (
     AuditedReadMixin,
     BreakGlassMixin,
@@ -15,6 +14,7 @@ from apps.core.views import (
 
 from .. import actions, exports, forms, selectors, services
 from ..models import HighRiskPerson
+from ._common import PreventionExportView
 
 # --- high-risk register --------------------------------------------------------------------------
 
@@ -37,14 +37,7 @@ class HighRiskListView(AuditedReadMixin, FilteredListView):
         return super().get_queryset()
 
 
-class HighRiskExportView(ExportView):
-    permission_model = HighRiskPerson
-    filter_form_class = forms.HighRiskFilterForm
-    selector = selectors.highrisk_list
-    formats = ("xlsx",)
-
-    def export(self, request, qs, fmt):
-        return exports.highrisk_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+HighRiskExportView = PreventionExportView.of(HighRiskListView, write=exports.HIGHRISK.response)
 
 
 class HighRiskDetailView(BreakGlassMixin, AuditedReadMixin, ScopedViewMixin, TemplateView):
@@ -73,8 +66,10 @@ class HighRiskDetailView(BreakGlassMixin, AuditedReadMixin, ScopedViewMixin, Tem
         return ctx
 
 
-class HighRiskFormView(ServiceFormView):
+class HighRiskFormView(RecordFormView):
     permission_model = HighRiskPerson
+    url_namespace, url_kind = "prevention", "highrisk"
+    getter = selectors.highrisk_get
     template_name = "prevention/form.html"
 
     def get_form(self, data=None, files=None):
@@ -94,9 +89,6 @@ class HighRiskFormView(ServiceFormView):
             notes=d.get("notes", ""),
         )
 
-    def success_url(self, obj):
-        return reverse("prevention:highrisk_detail", args=[obj.pk])
-
     def success_message(self, obj):
         return _("Đã lưu %(p)s vào sổ nhóm nguy cơ cao.") % {"p": obj}
 
@@ -108,16 +100,10 @@ class HighRiskCreateView(HighRiskFormView):
     def save(self, form):
         return services.highrisk_create(actor=self.request.user, data=self._input(form))
 
-    def cancel_url(self):
-        return reverse("prevention:highrisk_list")
-
 
 class HighRiskUpdateView(HighRiskFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa thông tin người nguy cơ cao")
-
-    def get_object(self):
-        return selectors.highrisk_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.highrisk_update(
@@ -126,9 +112,6 @@ class HighRiskUpdateView(HighRiskFormView):
             data=self._input(form),
             expected_version=form.cleaned_data.get("version"),
         )
-
-    def cancel_url(self):
-        return reverse("prevention:highrisk_detail", args=[self.object.pk])
 
 
 class CoverageView(ScopedViewMixin, TemplateView):

@@ -1,18 +1,18 @@
 """Pages of model points and their yearly evaluations."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
-from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+from apps.core.generic import FilteredListView, RecordFormView
 from apps.core.views import (
     ScopedViewMixin,
 )
 
 from .. import exports, forms, selectors, services
 from ..models import ModelPoint
+from ._common import PreventionExportView
 
 # --- model points --------------------------------------------------------------------------------
 
@@ -24,14 +24,7 @@ class ModelPointListView(FilteredListView):
     selector = selectors.modelpoint_list
 
 
-class ModelPointExportView(ExportView):
-    permission_model = ModelPoint
-    filter_form_class = forms.ModelPointFilterForm
-    selector = selectors.modelpoint_list
-    formats = ("xlsx",)
-
-    def export(self, request, qs, fmt):
-        return exports.modelpoint_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+ModelPointExportView = PreventionExportView.of(ModelPointListView, write=exports.MODELPOINT.response)
 
 
 class ModelPointDetailView(ScopedViewMixin, TemplateView):
@@ -46,8 +39,15 @@ class ModelPointDetailView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class ModelPointFormView(ServiceFormView):
+class _ModelPointPage(RecordFormView):
+    """A form about a model point, back on its page once saved."""
+
     permission_model = ModelPoint
+    url_namespace = "prevention"
+    getter = selectors.modelpoint_get
+
+
+class ModelPointFormView(_ModelPointPage):
     template_name = "prevention/form.html"
 
     def get_form(self, data=None, files=None):
@@ -65,9 +65,6 @@ class ModelPointFormView(ServiceFormView):
             description=d.get("description", ""),
         )
 
-    def success_url(self, obj):
-        return reverse("prevention:modelpoint_detail", args=[obj.pk])
-
     def success_message(self, obj):
         return _("Đã lưu mô hình “%(n)s”.") % {"n": obj.name}
 
@@ -79,16 +76,10 @@ class ModelPointCreateView(ModelPointFormView):
     def save(self, form):
         return services.modelpoint_create(actor=self.request.user, data=self._input(form))
 
-    def cancel_url(self):
-        return reverse("prevention:modelpoint_list")
-
 
 class ModelPointUpdateView(ModelPointFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa mô hình điểm")
-
-    def get_object(self):
-        return selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.modelpoint_update(
@@ -98,18 +89,11 @@ class ModelPointUpdateView(ModelPointFormView):
             expected_version=form.cleaned_data.get("version"),
         )
 
-    def cancel_url(self):
-        return reverse("prevention:modelpoint_detail", args=[self.object.pk])
 
-
-class ModelPointEvaluateView(ServiceFormView):
-    permission_model = ModelPoint
+class ModelPointEvaluateView(_ModelPointPage):
     permission_action = "change"
     template_name = "prevention/form.html"
     title = gettext_lazy("Đánh giá mô hình điểm")
-
-    def get_object(self):
-        return selectors.modelpoint_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def get_form(self, data=None, files=None):
         return forms.EvaluationForm(data)
@@ -120,12 +104,6 @@ class ModelPointEvaluateView(ServiceFormView):
             actor=self.request.user, point=self.object, year=d["year"], result=d["result"], notes=d.get("notes", "")
         )
         return self.object
-
-    def success_url(self, obj):
-        return reverse("prevention:modelpoint_detail", args=[obj.pk])
-
-    def cancel_url(self):
-        return reverse("prevention:modelpoint_detail", args=[self.object.pk])
 
     def success_message(self, obj):
         return _("Đã ghi kết quả đánh giá.")

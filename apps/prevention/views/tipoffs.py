@@ -1,18 +1,18 @@
 """Pages of tip-offs; the informant's identity has a page (and a permission) of its own."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
-from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+from apps.core.generic import FilteredListView, RecordFormView
 from apps.core.views import (
     ScopedViewMixin,
 )
 
 from .. import exports, forms, selectors, services
 from ..models import Informant, TipOff
+from ._common import PreventionExportView
 
 # --- tip-offs ------------------------------------------------------------------------------------
 
@@ -24,14 +24,7 @@ class TipOffListView(FilteredListView):
     selector = selectors.tipoff_list
 
 
-class TipOffExportView(ExportView):
-    permission_model = TipOff
-    filter_form_class = forms.TipOffFilterForm
-    selector = selectors.tipoff_list
-    formats = ("xlsx",)
-
-    def export(self, request, qs, fmt):
-        return exports.tipoff_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+TipOffExportView = PreventionExportView.of(TipOffListView, write=exports.TIPOFF.response)
 
 
 class TipOffDetailView(ScopedViewMixin, TemplateView):
@@ -66,8 +59,10 @@ class TipOffInformantView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class TipOffFormView(ServiceFormView):
+class TipOffFormView(RecordFormView):
     permission_model = TipOff
+    url_namespace = "prevention"
+    getter = selectors.tipoff_get
     template_name = "prevention/tipoff_form.html"
 
     def informant_allowed(self) -> bool:
@@ -112,9 +107,6 @@ class TipOffFormView(ServiceFormView):
             return None
         return services.InformantInput(**form.informant.cleaned_data)
 
-    def success_url(self, obj):
-        return reverse("prevention:tipoff_detail", args=[obj.pk])
-
     def success_message(self, obj):
         return _("Đã lưu %(t)s.") % {"t": obj}
 
@@ -126,16 +118,10 @@ class TipOffCreateView(TipOffFormView):
     def save(self, form):
         return services.tipoff_create(actor=self.request.user, data=self._input(form), informant=self._informant(form))
 
-    def cancel_url(self):
-        return reverse("prevention:tipoff_list")
-
 
 class TipOffUpdateView(TipOffFormView):
     permission_action = "change"
     title = gettext_lazy("Cập nhật xử lý tin báo")
-
-    def get_object(self):
-        return selectors.tipoff_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
 
     def save(self, form):
         return services.tipoff_update(
@@ -145,6 +131,3 @@ class TipOffUpdateView(TipOffFormView):
             expected_version=form.cleaned_data.get("version"),
             informant=self._informant(form),
         )
-
-    def cancel_url(self):
-        return reverse("prevention:tipoff_detail", args=[self.object.pk])

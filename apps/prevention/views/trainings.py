@@ -1,19 +1,19 @@
 """Pages of trainings."""
 
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from apps.core import scoping
-from apps.core.generic import ExportView, FilteredListView, ServiceFormView
+from apps.core.generic import FilteredListView, RecordFormView
 from apps.core.views import (
     ScopedViewMixin,
 )
 
 from .. import exports, forms, selectors, services
 from ..models import Training
+from ._common import PreventionExportView
 
 # --- trainings -----------------------------------------------------------------------------------
 
@@ -25,14 +25,7 @@ class TrainingListView(FilteredListView):
     selector = selectors.training_list
 
 
-class TrainingExportView(ExportView):
-    permission_model = Training
-    filter_form_class = forms.TrainingFilterForm
-    selector = selectors.training_list
-    formats = ("xlsx",)
-
-    def export(self, request, qs, fmt):
-        return exports.training_export(actor=request.user, queryset=qs, filters=request.GET.urlencode())
+TrainingExportView = PreventionExportView.of(TrainingListView, write=exports.TRAINING.response)
 
 
 class TrainingDetailView(ScopedViewMixin, TemplateView):
@@ -51,8 +44,10 @@ class TrainingDetailView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class TrainingFormView(ServiceFormView):
+class TrainingFormView(RecordFormView):
     permission_model = Training
+    url_namespace = "prevention"
+    getter = selectors.training_get
     template_name = "prevention/training_form.html"
 
     def get_form(self, data=None, files=None):
@@ -70,9 +65,6 @@ class TrainingFormView(ServiceFormView):
             held_on=d["held_on"], topic=d["topic"], organiser=d["organiser"], participations=rows, notes=d["notes"]
         )
 
-    def success_url(self, obj):
-        return reverse("prevention:training_detail", args=[obj.pk])
-
     def success_message(self, obj):
         return _("Đã lưu lớp tập huấn “%(t)s”.") % {"t": obj.topic}
 
@@ -84,16 +76,13 @@ class TrainingCreateView(TrainingFormView):
     def save(self, form):
         return services.training_create(actor=self.request.user, data=self._input(form))
 
-    def cancel_url(self):
-        return reverse("prevention:training_list")
-
 
 class TrainingUpdateView(TrainingFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa lớp tập huấn")
 
     def get_object(self):
-        obj = selectors.training_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+        obj = super().get_object()
         if scoping.units_outside_scope(self.request.user, [p.unit_id for p in obj.participations.all()]):
             raise PermissionDenied
         return obj
@@ -105,6 +94,3 @@ class TrainingUpdateView(TrainingFormView):
             data=self._input(form),
             expected_version=form.cleaned_data.get("version"),
         )
-
-    def cancel_url(self):
-        return reverse("prevention:training_detail", args=[self.object.pk])

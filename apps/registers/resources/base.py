@@ -169,13 +169,41 @@ class RegisterResource(ScopedResource):
         """Records the importer may change: only these can be matched and updated."""
         return scoping.visible_to(model.objects.all(), self.user, "change")
 
+    @staticmethod
+    def by_number(qs: models.QuerySet, ref: str, unknown: str) -> models.Model:
+        """The record a row names by its number: an unknown number (``unknown``, a message
+        with ``%(n)s``) is an error, never a new record."""
+        match = qs.filter(number=ref.upper()).first()
+        if match is None:
+            raise ValidationError({"number": unknown % {"n": ref}})
+        return match
+
+    @staticmethod
+    def one_of(matches: list, ambiguous: str) -> models.Model | None:
+        """The record a row's natural key found, if any; several are an error (``ambiguous``):
+        the row must then give the number."""
+        if len(matches) > 1:
+            raise ValidationError({"number": ambiguous})
+        return matches[0] if matches else None
+
     # import-export hooks --------------------------------------------------------------------------
 
     def parse(self, row, number: int) -> ParsedRow:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:  # pragma: no cover - abstract
+    def create(self, parsed: ParsedRow) -> models.Model:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def update(self, parsed: ParsedRow) -> models.Model:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
+        """Save a row through the kind's service (``create`` or ``update``); whether it changed
+        anything is whether the version moved."""
+        if parsed.existing is None:
+            return self.create(parsed), True
+        saved = self.update(parsed)
+        return saved, saved.version != parsed.existing.version
 
     def before_import(self, dataset, **kwargs):
         self._seen = {}

@@ -227,24 +227,14 @@ class CrimeCaseResource(RegisterResource):
     def _match(self, ref: str, commune, occurred, article, summary) -> CrimeCase | None:
         qs = self.editable(CrimeCase).prefetch_related("offenders")
         if ref:
-            found = qs.filter(number=ref.upper()).first()
-            if found is None:
-                raise ValidationError(
-                    {
-                        "number": _(
-                            "Không có vụ án số hiệu “%(n)s” trong phạm vi được giao. Để thêm mới, bỏ trống cột này."
-                        )
-                        % {"n": ref}
-                    }
-                )
-            return found
+            return self.by_number(
+                qs, ref, _("Không có vụ án số hiệu “%(n)s” trong phạm vi được giao. Để thêm mới, bỏ trống cột này.")
+            )
         key = normalize(summary)
         matches = [
             c for c in qs.filter(commune=commune, occurred_on=occurred, article=article) if normalize(c.summary) == key
         ]
-        if len(matches) > 1:
-            raise ValidationError({"number": _("Có nhiều vụ án trùng ngày, tội danh và nội dung: hãy ghi số hiệu.")})
-        return matches[0] if matches else None
+        return self.one_of(matches, _("Có nhiều vụ án trùng ngày, tội danh và nội dung: hãy ghi số hiệu."))
 
     def stored_other(self, record: models.Model) -> dict[str, str]:
         return {COL_OFFENDERS: format_offenders(sorted(record.offenders.all(), key=lambda o: o.pk))}
@@ -254,11 +244,10 @@ class CrimeCaseResource(RegisterResource):
         after = format_offenders(new.offenders.order_by("pk"))
         return [] if before == after else [FieldChange(COL_OFFENDERS, before, after)]
 
-    def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
-        offenders = parsed.extra["offenders"]
-        if parsed.existing is None:
-            return services.crime_case_create(actor=self.user, data=parsed.data, offenders=offenders), True
-        saved = services.crime_case_update(
-            actor=self.user, crime_case=parsed.existing, data=parsed.data, offenders=offenders
+    def create(self, parsed: ParsedRow) -> CrimeCase:
+        return services.crime_case_create(actor=self.user, data=parsed.data, offenders=parsed.extra["offenders"])
+
+    def update(self, parsed: ParsedRow) -> CrimeCase:
+        return services.crime_case_update(
+            actor=self.user, crime_case=parsed.existing, data=parsed.data, offenders=parsed.extra["offenders"]
         )
-        return saved, saved.version != parsed.existing.version

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields
 
@@ -127,25 +126,17 @@ class CultivationResource(RegisterResource):
     def _match(self, ref: str, commune, found, species, village) -> Cultivation | None:
         qs = self.editable(Cultivation)
         if ref:
-            match = qs.filter(number=ref.upper()).first()
-            if match is None:
-                raise ValidationError(
-                    {
-                        "number": _("Không có số hiệu “%(n)s” trong phạm vi được giao. Để thêm mới, bỏ trống cột này.")
-                        % {"n": ref}
-                    }
-                )
-            return match
+            return self.by_number(
+                qs, ref, _("Không có số hiệu “%(n)s” trong phạm vi được giao. Để thêm mới, bỏ trống cột này.")
+            )
         key = normalize(village)
         matches = [
             c for c in qs.filter(commune=commune, found_on=found, species=species) if normalize(c.village) == key
         ]
-        if len(matches) > 1:
-            raise ValidationError({"number": _("Có nhiều bản ghi trùng ngày, loại cây và thôn: hãy ghi số hiệu.")})
-        return matches[0] if matches else None
+        return self.one_of(matches, _("Có nhiều bản ghi trùng ngày, loại cây và thôn: hãy ghi số hiệu."))
 
-    def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
-        if parsed.existing is None:
-            return services.cultivation_create(actor=self.user, data=parsed.data), True
-        saved = services.cultivation_update(actor=self.user, cultivation=parsed.existing, data=parsed.data)
-        return saved, saved.version != parsed.existing.version
+    def create(self, parsed: ParsedRow) -> Cultivation:
+        return services.cultivation_create(actor=self.user, data=parsed.data)
+
+    def update(self, parsed: ParsedRow) -> Cultivation:
+        return services.cultivation_update(actor=self.user, cultivation=parsed.existing, data=parsed.data)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 from import_export import fields
 
@@ -132,18 +131,18 @@ class HotspotResource(RegisterResource):
         )
         return ParsedRow(number, existing, data, {"status": status, "status_since": status_since})
 
-    def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
+    def create(self, parsed: ParsedRow) -> Hotspot:
         status, since = parsed.extra["status"], parsed.extra["status_since"]
-        existing = parsed.existing
-        if existing is None:
-            hotspot = services.hotspot_create(
-                actor=self.user, data=parsed.data, status=status or HotspotStatus.ACTIVE, status_since=since
-            )
-            return hotspot, True
-        hotspot = services.hotspot_update(actor=self.user, hotspot=existing, data=parsed.data)
+        return services.hotspot_create(
+            actor=self.user, data=parsed.data, status=status or HotspotStatus.ACTIVE, status_since=since
+        )
+
+    def update(self, parsed: ParsedRow) -> Hotspot:
+        status, since = parsed.extra["status"], parsed.extra["status_since"]
+        hotspot = services.hotspot_update(actor=self.user, hotspot=parsed.existing, data=parsed.data)
         if status and status != hotspot.status:
             services.hotspot_change_status(
                 actor=self.user, hotspot=hotspot, to_status=status, changed_on=since, reason=_("Nhập từ tệp")
             )
             hotspot.refresh_from_db(fields=["version"])
-        return hotspot, hotspot.version != existing.version
+        return hotspot
