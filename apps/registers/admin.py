@@ -4,26 +4,12 @@ optimistic locking, audit). The admin is one more scoped door (ScopedModelAdmin)
 from django.contrib import admin
 
 from apps.core import scoping
-from apps.core.admin import ScopedModelAdmin
+from apps.core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
 
 from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
 
 
-class ReadOnlyMixin:
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class HotspotStatusChangeInline(ReadOnlyMixin, admin.TabularInline):
+class HotspotStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = HotspotStatusChange
     extra = 0
     fields = ("changed_on", "from_status", "to_status", "reason", "changed_by")
@@ -33,7 +19,7 @@ class HotspotStatusChangeInline(ReadOnlyMixin, admin.TabularInline):
         return scoping.has_action(request.user, Hotspot, "view")
 
 
-class OffenderInline(ReadOnlyMixin, admin.TabularInline):
+class OffenderInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Offender
     extra = 0
     fields = ("full_name", "birth_year", "sex", "arrested_on", "person")
@@ -43,7 +29,7 @@ class OffenderInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Hotspot)
-class HotspotAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class HotspotAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("name", "kind", "commune", "status", "status_since", "discovered_on")
     list_filter = ("kind", "status")
     list_select_related = ("commune",)
@@ -52,7 +38,7 @@ class HotspotAdmin(ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(CrimeCase)
-class CrimeCaseAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class CrimeCaseAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("number", "commune", "occurred_on", "article", "stage", "offenders_count")
     list_filter = ("article", "stage")
     list_select_related = ("commune",)
@@ -62,7 +48,7 @@ class CrimeCaseAdmin(ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(Cultivation)
-class CultivationAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class CultivationAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("number", "commune", "found_on", "species", "plants", "area_m2", "destroyed")
     list_filter = ("species", "destroyed")
     list_select_related = ("commune",)
