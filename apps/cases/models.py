@@ -8,12 +8,11 @@ data (``LegalDuration``), chosen by the law in force on the event's date.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choice_labels import ChoiceLabelsMixin
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, user_fk
 from apps.core.text import normalize
 
 from .choices import (
@@ -195,14 +194,7 @@ class CaseFile(ChoiceLabelsMixin, VersionedModel):
     use_method = models.CharField(_("cách sử dụng"), max_length=10, choices=UseMethod.choices, blank=True)
     first_use_date = models.DateField(_("bắt đầu sử dụng"), null=True, blank=True)
     detected_on = models.DateField(_("ngày phát hiện"))
-    assigned_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cán bộ phụ trách"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assigned_officer = user_fk(_("cán bộ phụ trách"))
     helper_name = models.CharField(_("người được giao quản lý, giúp đỡ"), max_length=200, blank=True)
     criminal_record = models.TextField(_("tiền án, tiền sự"), blank=True)
     administrative_sanctions = models.TextField(_("đã bị xử lý vi phạm hành chính"), blank=True)
@@ -227,9 +219,7 @@ class CaseFile(ChoiceLabelsMixin, VersionedModel):
     period_end = models.DateField(_("kết thúc thời hạn hiện tại"), null=True, blank=True, editable=False)
     last_visit_on = models.DateField(_("lần thăm gặp gần nhất"), null=True, blank=True, editable=False)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(_("người lập"), blank=False)
 
     class Meta:
         verbose_name = _("hồ sơ quản lý")
@@ -287,22 +277,13 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(_("người ghi"), blank=False)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     # An entry recorded by mistake is voided, never deleted (issue 12 §1): it stays in the timeline,
     # struck through with who voided it, when and why, and every count skips it
     # (``voided_at__isnull=True``). A correction is a new entry pointing at the one it replaces.
     voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người hủy"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    voided_by = user_fk(_("người hủy"))
     void_reason = models.TextField(_("lý do hủy"), blank=True)
     replaces = models.OneToOneField(
         "self",
@@ -416,11 +397,9 @@ class PersonMerge(models.Model):
     merged = models.ForeignKey(Person, verbose_name=_("gộp vào"), on_delete=models.PROTECT, related_name="+")
     moved_case_ids = models.JSONField(_("hồ sơ đã chuyển"), default=list)
     reason = models.TextField(_("lý do"))
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_by = user_fk(null=False)
     merged_at = models.DateTimeField(auto_now_add=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    undone_by = user_fk()
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -436,7 +415,7 @@ class DistinctPair(models.Model):
 
     first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = user_fk(null=False)
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

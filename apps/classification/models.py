@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import UpdatedByModel, user_fk
 
 from . import rules
 from .choices import (
@@ -37,7 +38,7 @@ _YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 _DECIMAL = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
 
 
-class RuleSet(models.Model):
+class RuleSet(UpdatedByModel):
     """One legal instrument's classification criteria (reference data, readable by every role)."""
 
     code = models.CharField(_("mã bộ tiêu chí"), max_length=40, unique=True, help_text=_("Ví dụ QD-28-2025."))
@@ -52,15 +53,6 @@ class RuleSet(models.Model):
         _("mức cao hơn được tính cho mức thấp hơn"),
         default=True,
         help_text=_("Tiêu chí đạt ở mức nặng hơn (cùng mã, cùng chỉ số) được tính là đạt ở các mức nhẹ hơn."),
-    )
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:
@@ -155,7 +147,7 @@ class Criterion(models.Model):
         return f"{self.level} – {self.code}"
 
 
-class KeyRoute(models.Model):
+class KeyRoute(UpdatedByModel):
     """A commune lying on a key drug route (tuyến trọng điểm phức tạp về ma túy) in a year: an area
     along a road, rail, waterway, air or sea axis where drug trading and transport happen often
     (QĐ 28/2025/QĐ-TTg, domain.md §2). A route crossing several communes has one row per commune."""
@@ -170,15 +162,6 @@ class KeyRoute(models.Model):
     kind = models.CharField(_("loại tuyến"), max_length=10, choices=RouteKind.choices, default=RouteKind.ROAD)
     notes = models.TextField(_("ghi chú"), blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("tuyến trọng điểm")
@@ -212,18 +195,9 @@ class Assessment(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.PROPOSED
     )
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người chạy"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    run_by = user_fk(_("người chạy"), blank=False)
     run_at = models.DateTimeField(_("chạy lúc"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người phê duyệt"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = user_fk(_("người phê duyệt"))
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
     superseded_by = models.ForeignKey(
         "self",
@@ -315,14 +289,7 @@ class AssessmentResult(models.Model):
     indicators = models.JSONField(_("chỉ số"))
     explanation = models.JSONField(_("giải thích"))
     override_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người điều chỉnh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    overridden_by = user_fk(_("người điều chỉnh"))
     overridden_at = models.DateTimeField(_("điều chỉnh lúc"), null=True, blank=True)
 
     class Meta:

@@ -26,3 +26,8 @@ class IssuedReportAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
 class ReportHeaderConfigAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("unit", "issuing_body", "number_symbol", "signer_title", "signer_name", "updated_at")
     search_fields = ("unit__full_name", "issuing_body")
+    # Who last edited it goes last: UpdatedByModel's columns come first in the model's own order.
+    fields = (
+        "id", "unit", "parent_body", "issuing_body", "number_symbol", "place", "authority_line", "signer_title",
+        "signer_name", "recipients", "version", "updated_at", "updated_by",
+    )  # fmt: skip

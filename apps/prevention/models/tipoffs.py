@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, user_fk
 
 from ..choices import TipOffChannel, TipOffStatus
-from ._common import _user_fk
 
 
 class TipOff(VersionedModel):
@@ -51,10 +50,10 @@ class TipOff(VersionedModel):
         on_delete=models.PROTECT,
         related_name="tip_offs",
     )
-    received_by = _user_fk(_("cán bộ tiếp nhận"))
+    received_by = user_fk(_("cán bộ tiếp nhận"))
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    created_by = _user_fk(_("người lập"))
+    created_by = user_fk(_("người lập"))
 
     class Meta:
         verbose_name = _("tin báo, tố giác")
@@ -79,7 +78,7 @@ class Informant(models.Model):
     full_name = models.CharField(_("họ và tên người báo tin"), max_length=120, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=250, blank=True)
-    recorded_by = _user_fk(_("người ghi"))
+    recorded_by = user_fk(_("người ghi"))
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
