@@ -9,23 +9,24 @@ from apps.core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
 from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
 
 
-class HotspotStatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = HotspotStatusChange
+class _PartInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Rows that are part of a register record (a hotspot's history, a case's offenders): whoever
+    may see the record sees them."""
+
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.has_action(request.user, self.parent_model, "view")
+
+
+class HotspotStatusChangeInline(_PartInline):
+    model = HotspotStatusChange
     fields = ("changed_on", "from_status", "to_status", "reason", "changed_by")
 
-    def has_view_permission(self, request, obj=None):
-        # Part of the hotspot: whoever may see the hotspot sees its history.
-        return scoping.has_action(request.user, Hotspot, "view")
 
-
-class OffenderInline(ReadOnlyAdminMixin, admin.TabularInline):
+class OffenderInline(_PartInline):
     model = Offender
-    extra = 0
     fields = ("full_name", "birth_year", "sex", "arrested_on", "person")
-
-    def has_view_permission(self, request, obj=None):
-        return scoping.has_action(request.user, CrimeCase, "view")
 
 
 @admin.register(Hotspot)
