@@ -6,7 +6,7 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import user_fk
+from apps.core.models import unit_fk, user_fk
 
 from . import chain
 
@@ -47,14 +47,7 @@ class AuditLogEntry(models.Model):
     )
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
-    area = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    area = unit_fk(_("đơn vị"), null=True)
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     message = models.TextField(_("ghi chú"), blank=True)

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choice_labels import ChoiceLabelsMixin
-from apps.core.models import VersionedModel, user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 from apps.core.text import normalize
 
 from .choices import (
@@ -89,24 +89,10 @@ class Person(ChoiceLabelsMixin, VersionedModel):
     )
     citizen_id = models.CharField(_("số CCCD/CMND"), max_length=12, blank=True, db_index=True)
     citizen_id_kind = models.CharField(_("loại giấy tờ"), max_length=4, choices=IdKind.choices, blank=True)
-    permanent_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường thường trú"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    permanent_unit = unit_fk(_("xã/phường thường trú"), null=True)
     permanent_village = models.CharField(_("thôn/tổ dân phố thường trú"), max_length=120, blank=True)
     permanent_address = models.CharField(_("địa chỉ thường trú"), max_length=200, blank=True)
-    current_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường nơi ở hiện tại"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    current_unit = unit_fk(_("xã/phường nơi ở hiện tại"), null=True)
     current_village = models.CharField(_("thôn/tổ dân phố hiện tại"), max_length=120, blank=True)
     current_address = models.CharField(_("địa chỉ hiện tại"), max_length=200, blank=True)
     occupation = models.CharField(_("nghề nghiệp"), max_length=120, blank=True)
@@ -166,22 +152,13 @@ class CaseFile(ChoiceLabelsMixin, VersionedModel):
     area_lookup = "commune"
 
     person = models.ForeignKey(Person, verbose_name=_("người"), on_delete=models.PROTECT, related_name="case_files")
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường quản lý"),
-        on_delete=models.PROTECT,
-        related_name="case_files",
-    )
+    commune = unit_fk(_("xã/phường quản lý"), related_name="case_files")
     # The unit as recorded at the time (a commune of the map then: 2019, 2020 or pre-2025), when
     # the data named it: a figure "on the map of year Y" counts the file there (stocks.counts_on_map).
     # Blank: derived from ``commune`` through the conversion when that is unambiguous.
-    recorded_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị lúc ghi nhận"),
+    recorded_unit = unit_fk(
+        _("đơn vị lúc ghi nhận"),
         null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("Xã, phường, thị trấn theo bản đồ hành chính thời điểm đó (trước 01/7/2025), nếu hồ sơ ghi."),
     )
     file_number = models.CharField(_("số hồ sơ"), max_length=40, unique=True)
@@ -269,14 +246,7 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
     # the one in force then (stocks.compute_spans), not today's.
     whereabouts = models.CharField(_("nơi ở từ ngày này"), max_length=20, choices=Whereabouts.choices, blank=True)
     # For transfers: where the file came from / went to, so both communes see the history.
-    other_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị liên quan"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    other_unit = unit_fk(_("đơn vị liên quan"), null=True)
     created_by = user_fk(_("người ghi"), blank=False)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     # An entry recorded by mistake is voided, never deleted (issue 12 §1): it stays in the timeline,

@@ -20,7 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import UpdatedByModel, user_fk
+from apps.core.models import UpdatedByModel, unit_fk, user_fk
 
 from . import rules
 from .choices import (
@@ -154,9 +154,7 @@ class KeyRoute(UpdatedByModel):
 
     area_lookup = "commune"
 
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="key_routes"
-    )
+    commune = unit_fk(_("xã/phường"), related_name="key_routes")
     year = models.PositiveSmallIntegerField(_("năm"), validators=_YEAR_VALIDATORS)
     name = models.CharField(_("tên tuyến"), max_length=200, help_text=_("Ví dụ: Quốc lộ 2 (Hà Giang – Tuyên Quang)."))
     kind = models.CharField(_("loại tuyến"), max_length=10, choices=RouteKind.choices, default=RouteKind.ROAD)
@@ -277,12 +275,7 @@ class AssessmentResult(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("đợt phân loại"), on_delete=models.PROTECT, related_name="results"
     )
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường"),
-        on_delete=models.PROTECT,
-        related_name="classification_results",
-    )
+    commune = unit_fk(_("xã/phường"), related_name="classification_results")
     proposed_level = models.CharField(_("loại đề xuất"), max_length=30)
     final_level = models.CharField(_("loại chính thức"), max_length=30)
     criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)

@@ -27,6 +27,25 @@ def user_fk(
     )
 
 
+def unit_fk(
+    verbose_name, *, related_name: str = "+", null: bool = False, help_text="", on_delete=models.PROTECT
+) -> models.ForeignKey:
+    """The administrative unit a record counts in, is scoped by or names (a commune, a former unit).
+
+    PROTECT: units are ended (``valid_to``) and succeeded, never deleted while records name them.
+    An optional unit (``null``) may also be left blank in forms.
+    """
+    return models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=verbose_name,
+        null=null,
+        blank=null,
+        on_delete=on_delete,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class WorkerHeartbeat(models.Model):
     """The last time each background worker went round its loop (``manage.py run_worker``).
 

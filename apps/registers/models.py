@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.choices import Sex
-from apps.core.models import VersionedModel, user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from .choices import CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
 
@@ -22,23 +22,15 @@ _ZERO = 0
 
 
 def _commune_fk(related_name: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        help_text=_("Xã, phường hiện nay mà bản ghi được tính vào."),
+    return unit_fk(
+        _("xã, phường"), related_name=related_name, help_text=_("Xã, phường hiện nay mà bản ghi được tính vào.")
     )
 
 
 def _recorded_unit_fk() -> models.ForeignKey:
-    return models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị ghi trong sổ"),
+    return unit_fk(
+        _("đơn vị ghi trong sổ"),
         null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("Xã cũ (trước 01/7/2025) như ghi trong sổ; để trống khi sổ ghi đúng xã hiện nay."),
     )
 

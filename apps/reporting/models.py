@@ -19,7 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import UpdatedByModel, VersionedModel, user_fk
+from apps.core.models import UpdatedByModel, VersionedModel, unit_fk, user_fk
 
 
 class PeriodKind(models.TextChoices):
@@ -122,12 +122,7 @@ class Submission(VersionedModel):
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="submissions"
     )
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="reporting_submissions",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="reporting_submissions")
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import UpdatedByModel, user_fk
+from apps.core.models import UpdatedByModel, unit_fk, user_fk
 
 from .filenames import report_filename
 
@@ -72,9 +72,7 @@ class IssuedReport(models.Model):
 
     area_lookup = "unit"
 
-    unit = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="issued_reports"
-    )
+    unit = unit_fk(_("đơn vị"), related_name="issued_reports")
     kind = models.CharField(_("loại báo cáo"), max_length=16, choices=ReportKind.choices)
     period_kind = models.CharField(_("loại kỳ"), max_length=16, blank=True)
     period_year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)

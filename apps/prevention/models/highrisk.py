@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.choices import Sex
-from apps.core.models import VersionedModel, user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from ..choices import HighRiskSource, HighRiskStatus
 from ._common import _YEAR
@@ -20,12 +20,7 @@ class HighRiskPerson(VersionedModel):
 
     area_lookup = "commune"
 
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="prevention_high_risk",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="prevention_high_risk")
     full_name = models.CharField(_("họ và tên"), max_length=120)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), validators=_YEAR)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel, user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from ..choices import EvaluationResult
 from ._common import _YEAR
@@ -17,12 +17,7 @@ class ModelPoint(VersionedModel):
 
     area_lookup = "commune"
 
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="prevention_model_points",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="prevention_model_points")
     name = models.CharField(_("tên mô hình"), max_length=250)
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel, user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from ..choices import TipOffChannel, TipOffStatus
 
@@ -23,12 +23,7 @@ class TipOff(VersionedModel):
 
     received_on = models.DateField(_("ngày tiếp nhận"))
     channel = models.CharField(_("hình thức tiếp nhận"), max_length=12, choices=TipOffChannel.choices)
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="prevention_tip_offs",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="prevention_tip_offs")
     summary = models.TextField(_("nội dung tin báo"))
     status = models.CharField(
         _("tình trạng xử lý"), max_length=12, choices=TipOffStatus.choices, default=TipOffStatus.RECEIVED

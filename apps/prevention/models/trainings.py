@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel, user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 
 class Training(VersionedModel):
@@ -44,9 +44,7 @@ class TrainingParticipation(models.Model):
     area_lookup = "unit"
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="participations")
-    unit = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
-    )
+    unit = unit_fk(_("đơn vị"))
     count = models.PositiveIntegerField(_("số người"), validators=[MinValueValidator(1)])
 
     class Meta:
