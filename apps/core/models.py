@@ -15,7 +15,8 @@ def user_fk(
 
     PROTECT by default: accounts with history are deactivated, never deleted, so the record keeps
     who did it. ``related_name="+"``: the user needs no reverse accessor for each of these. NULL
-    where the system acts (``core.actors.user_or_none``); ``blank`` follows ``null`` unless given.
+    where the system acts (``core.actors.user_or_none``); ``blank`` follows ``null`` unless given
+    (a few author columns are ``blank=False``: no form edits them, and changing it is a migration).
     """
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
