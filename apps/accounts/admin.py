@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.audit.actions import GROUP_PERMISSIONS_CHANGE, ROLES_CHANGE
 from apps.audit.services import audit_record
 from apps.core.admin import ScopedAdminMixin
 from apps.core.collation import vi_order, vi_sorted
@@ -26,8 +27,6 @@ from apps.core.collation import vi_order, vi_sorted
 from .models import User
 from .roles import DELEGABLE_ROLES, PERSONAL_PERMISSIONS, role_label
 
-ROLES_CHANGE = "accounts.user.roles_change"
-GROUP_PERMISSIONS_CHANGE = "auth.group.permissions_change"
 # Granting one of these changes what an account may do.
 PRIVILEGE_FIELDS = ("groups", "user_permissions", "is_superuser", "is_staff")
 

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import unit_fk
+
 
 class User(AbstractUser):
     """An account, assigned to one administrative unit whose subtree it sees.
@@ -15,13 +17,10 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
-    area = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị công tác"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+    area = unit_fk(
+        _("đơn vị công tác"),
         related_name="users",
+        null=True,
         help_text=_("Người dùng chỉ thấy dữ liệu của đơn vị này và các đơn vị trực thuộc."),
     )
 

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-COMMUNE_OFFICER = "commune_officer"
-STEERING_MEMBER = "steering_member"
-PROVINCE_STAFF = "province_staff"
-ADMINISTRATOR = "administrator"
+from apps.core.codes import CodeLabels
 
-ROLE_LABELS = {
-    COMMUNE_OFFICER: _("Cán bộ Công an xã"),
-    STEERING_MEMBER: _("Thành viên Ban Chỉ đạo"),
-    PROVINCE_STAFF: _("Cán bộ cấp tỉnh"),
-    ADMINISTRATOR: _("Quản trị hệ thống"),
-}
+ROLE_LABELS = CodeLabels()
+COMMUNE_OFFICER = ROLE_LABELS.add("commune_officer", _("Cán bộ Công an xã"))
+STEERING_MEMBER = ROLE_LABELS.add("steering_member", _("Thành viên Ban Chỉ đạo"))
+PROVINCE_STAFF = ROLE_LABELS.add("province_staff", _("Cán bộ cấp tỉnh"))
+ADMINISTRATOR = ROLE_LABELS.add("administrator", _("Quản trị hệ thống"))
 
 _READ_UNITS = ["areas.view_administrativeunit", "areas.view_unitpopulation"]
 _POPULATION = ["areas.add_unitpopulation", "areas.change_unitpopulation", "areas.import_unitpopulation"]

@@ -1,42 +1,25 @@
 from django.contrib import admin
 
-from apps.core.admin import ScopedModelAdmin
+from apps.core.admin import ScopedModelAdmin, ViewOnlyAdminMixin
 
 from .models import AdministrativeUnit, UnitGeneration, UnitPopulation, UnitSuccession
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(ScopedModelAdmin):
+class AdministrativeUnitAdmin(ViewOnlyAdminMixin, ScopedModelAdmin):
+    """The catalogue comes from the official fixture (manage.py load_units), not hand entry."""
+
     list_display = ("full_name", "code", "generation", "level", "parent", "valid_from", "valid_to")
     list_filter = ("generation", "level", "kind")
     search_fields = ("name", "search_name", "code")
     readonly_fields = ("path", "depth", "search_name")
 
-    def has_add_permission(self, request):
-        # The catalogue comes from the official fixture (manage.py load_units), not hand entry.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("old", "new", "partly", "effective_date")
     list_filter = ("partly",)
     list_select_related = ("old", "new")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(UnitGeneration)

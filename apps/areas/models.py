@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import UpdatedByModel
 from apps.core.text import normalize
 
 from .choices import STATISTICAL_MAPS, Kind, Level, MapVerification
@@ -199,7 +199,7 @@ class UnitSuccession(models.Model):
         return f"{self.old} → {self.new}"
 
 
-class UnitPopulation(models.Model):
+class UnitPopulation(UpdatedByModel):
     """Resident population (dân số đang cư trú) of a unit in a year: the denominator of the
     QĐ 28/2025/QĐ-TTg ratio criteria."""
 
@@ -213,15 +213,6 @@ class UnitPopulation(models.Model):
     source = models.CharField(_("nguồn số liệu"), max_length=200, blank=True)
     # Optimistic locking: a save based on a stale version is refused instead of overwriting.
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("dân số")

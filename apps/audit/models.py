@@ -1,11 +1,12 @@
 """Append-only audit log of every change and every read of sensitive data."""
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import unit_fk, user_fk
 
 from . import chain
 
@@ -36,15 +37,8 @@ class AuditLogEntry(models.Model):
     area_lookup = "area"
 
     time = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người thực hiện"),
-        null=True,
-        blank=True,
-        # Accounts with history are deactivated, never deleted: the log must not change.
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    # Accounts with history are deactivated, never deleted (PROTECT): the log must not change.
+    actor = user_fk(_("người thực hiện"))
     # Kept as text so the entry stays readable after the account is renamed or removed.
     actor_username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
     action = models.CharField(_("hành động"), max_length=80, db_index=True)
@@ -53,14 +47,7 @@ class AuditLogEntry(models.Model):
     )
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=300, blank=True)
-    area = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    area = unit_fk(_("đơn vị"), null=True)
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     message = models.TextField(_("ghi chú"), blank=True)

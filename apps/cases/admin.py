@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.audit import actions
 from apps.audit.services import audit_read
-from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ReadOnlyAdminMixin, ScopedModelAdmin
 
 from .models import CaseFile, Ethnicity, Holiday, LegalDuration
 
@@ -44,25 +44,13 @@ class EthnicityAdmin(AuditedModelAdmin):
 
 
 @admin.register(CaseFile)
-class CaseFileAdmin(ScopedModelAdmin):
+class CaseFileAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """Read-only here: case files change only through the application's services."""
 
     list_display = ("file_number", "person", "commune", "status", "due_date")
     list_filter = ("status", "case_type")
     list_select_related = ("person", "commune")
     search_fields = ("file_number", "person__search_text")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # The admin is one more door to names: its list and record pages are audited like the app's.
     def changelist_view(self, request, extra_context=None):

@@ -8,12 +8,11 @@ data (``LegalDuration``), chosen by the law in force on the event's date.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.choice_labels import ChoiceLabelsMixin
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, unit_fk, user_fk
 from apps.core.text import normalize
 
 from .choices import (
@@ -90,24 +89,10 @@ class Person(ChoiceLabelsMixin, VersionedModel):
     )
     citizen_id = models.CharField(_("số CCCD/CMND"), max_length=12, blank=True, db_index=True)
     citizen_id_kind = models.CharField(_("loại giấy tờ"), max_length=4, choices=IdKind.choices, blank=True)
-    permanent_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường thường trú"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    permanent_unit = unit_fk(_("xã/phường thường trú"), null=True)
     permanent_village = models.CharField(_("thôn/tổ dân phố thường trú"), max_length=120, blank=True)
     permanent_address = models.CharField(_("địa chỉ thường trú"), max_length=200, blank=True)
-    current_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường nơi ở hiện tại"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    current_unit = unit_fk(_("xã/phường nơi ở hiện tại"), null=True)
     current_village = models.CharField(_("thôn/tổ dân phố hiện tại"), max_length=120, blank=True)
     current_address = models.CharField(_("địa chỉ hiện tại"), max_length=200, blank=True)
     occupation = models.CharField(_("nghề nghiệp"), max_length=120, blank=True)
@@ -167,22 +152,13 @@ class CaseFile(ChoiceLabelsMixin, VersionedModel):
     area_lookup = "commune"
 
     person = models.ForeignKey(Person, verbose_name=_("người"), on_delete=models.PROTECT, related_name="case_files")
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường quản lý"),
-        on_delete=models.PROTECT,
-        related_name="case_files",
-    )
+    commune = unit_fk(_("xã/phường quản lý"), related_name="case_files")
     # The unit as recorded at the time (a commune of the map then: 2019, 2020 or pre-2025), when
     # the data named it: a figure "on the map of year Y" counts the file there (stocks.counts_on_map).
     # Blank: derived from ``commune`` through the conversion when that is unambiguous.
-    recorded_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị lúc ghi nhận"),
+    recorded_unit = unit_fk(
+        _("đơn vị lúc ghi nhận"),
         null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("Xã, phường, thị trấn theo bản đồ hành chính thời điểm đó (trước 01/7/2025), nếu hồ sơ ghi."),
     )
     file_number = models.CharField(_("số hồ sơ"), max_length=40, unique=True)
@@ -195,14 +171,7 @@ class CaseFile(ChoiceLabelsMixin, VersionedModel):
     use_method = models.CharField(_("cách sử dụng"), max_length=10, choices=UseMethod.choices, blank=True)
     first_use_date = models.DateField(_("bắt đầu sử dụng"), null=True, blank=True)
     detected_on = models.DateField(_("ngày phát hiện"))
-    assigned_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cán bộ phụ trách"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assigned_officer = user_fk(_("cán bộ phụ trách"))
     helper_name = models.CharField(_("người được giao quản lý, giúp đỡ"), max_length=200, blank=True)
     criminal_record = models.TextField(_("tiền án, tiền sự"), blank=True)
     administrative_sanctions = models.TextField(_("đã bị xử lý vi phạm hành chính"), blank=True)
@@ -227,9 +196,7 @@ class CaseFile(ChoiceLabelsMixin, VersionedModel):
     period_end = models.DateField(_("kết thúc thời hạn hiện tại"), null=True, blank=True, editable=False)
     last_visit_on = models.DateField(_("lần thăm gặp gần nhất"), null=True, blank=True, editable=False)
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(_("người lập"), blank=False)
 
     class Meta:
         verbose_name = _("hồ sơ quản lý")
@@ -279,30 +246,14 @@ class CaseEvent(ChoiceLabelsMixin, models.Model):
     # the one in force then (stocks.compute_spans), not today's.
     whereabouts = models.CharField(_("nơi ở từ ngày này"), max_length=20, choices=Whereabouts.choices, blank=True)
     # For transfers: where the file came from / went to, so both communes see the history.
-    other_unit = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị liên quan"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    other_unit = unit_fk(_("đơn vị liên quan"), null=True)
+    created_by = user_fk(_("người ghi"), blank=False)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     # An entry recorded by mistake is voided, never deleted (issue 12 §1): it stays in the timeline,
     # struck through with who voided it, when and why, and every count skips it
     # (``voided_at__isnull=True``). A correction is a new entry pointing at the one it replaces.
     voided_at = models.DateTimeField(_("hủy lúc"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người hủy"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    voided_by = user_fk(_("người hủy"))
     void_reason = models.TextField(_("lý do hủy"), blank=True)
     replaces = models.OneToOneField(
         "self",
@@ -416,11 +367,9 @@ class PersonMerge(models.Model):
     merged = models.ForeignKey(Person, verbose_name=_("gộp vào"), on_delete=models.PROTECT, related_name="+")
     moved_case_ids = models.JSONField(_("hồ sơ đã chuyển"), default=list)
     reason = models.TextField(_("lý do"))
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_by = user_fk(null=False)
     merged_at = models.DateTimeField(auto_now_add=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    undone_by = user_fk()
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -436,7 +385,7 @@ class DistinctPair(models.Model):
 
     first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = user_fk(null=False)
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

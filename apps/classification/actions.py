@@ -5,26 +5,17 @@ Codes are stored in the log, so they never change meaning; add new ones, never r
 
 from django.utils.translation import gettext_lazy as _
 
-RULESET_CREATE = "classification.ruleset.create"
-RULESET_IMPORT = "classification.ruleset.import"
-RULESET_REPLACE = "classification.ruleset.replace"
-KEYROUTE_CREATE = "classification.keyroute.create"
-KEYROUTE_UPDATE = "classification.keyroute.update"
-KEYROUTE_DELETE = "classification.keyroute.delete"
-ASSESSMENT_RUN = "classification.assessment.run"
-ASSESSMENT_APPROVE = "classification.assessment.approve"
-ASSESSMENT_SUPERSEDE = "classification.assessment.supersede"
-RESULT_OVERRIDE = "classification.assessmentresult.override"
+from apps.core.codes import CodeLabels
 
-LABELS = {
-    RULESET_CREATE: _("Nạp bộ tiêu chí phân loại"),
-    RULESET_IMPORT: _("Nhập bộ tiêu chí phân loại từ tệp"),
-    RULESET_REPLACE: _("Thay thế bộ tiêu chí phân loại (phiên bản mới)"),
-    KEYROUTE_CREATE: _("Thêm tuyến trọng điểm"),
-    KEYROUTE_UPDATE: _("Sửa tuyến trọng điểm"),
-    KEYROUTE_DELETE: _("Xóa tuyến trọng điểm"),
-    ASSESSMENT_RUN: _("Chạy phân loại địa bàn"),
-    ASSESSMENT_APPROVE: _("Phê duyệt kết quả phân loại địa bàn"),
-    ASSESSMENT_SUPERSEDE: _("Kết quả phân loại được thay thế"),
-    RESULT_OVERRIDE: _("Điều chỉnh loại của xã"),
-}
+LABELS = CodeLabels()
+
+RULESET_CREATE = LABELS.add("classification.ruleset.create", _("Nạp bộ tiêu chí phân loại"))
+RULESET_IMPORT = LABELS.add("classification.ruleset.import", _("Nhập bộ tiêu chí phân loại từ tệp"))
+RULESET_REPLACE = LABELS.add("classification.ruleset.replace", _("Thay thế bộ tiêu chí phân loại (phiên bản mới)"))
+KEYROUTE_CREATE = LABELS.add("classification.keyroute.create", _("Thêm tuyến trọng điểm"))
+KEYROUTE_UPDATE = LABELS.add("classification.keyroute.update", _("Sửa tuyến trọng điểm"))
+KEYROUTE_DELETE = LABELS.add("classification.keyroute.delete", _("Xóa tuyến trọng điểm"))
+ASSESSMENT_RUN = LABELS.add("classification.assessment.run", _("Chạy phân loại địa bàn"))
+ASSESSMENT_APPROVE = LABELS.add("classification.assessment.approve", _("Phê duyệt kết quả phân loại địa bàn"))
+ASSESSMENT_SUPERSEDE = LABELS.add("classification.assessment.supersede", _("Kết quả phân loại được thay thế"))
+RESULT_OVERRIDE = LABELS.add("classification.assessmentresult.override", _("Điều chỉnh loại của xã"))

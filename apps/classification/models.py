@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import UpdatedByModel, unit_fk, user_fk
 
 from . import rules
 from .choices import (
@@ -37,7 +38,7 @@ _YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 _DECIMAL = {"max_digits": 16, "decimal_places": 4, "null": True, "blank": True}
 
 
-class RuleSet(models.Model):
+class RuleSet(UpdatedByModel):
     """One legal instrument's classification criteria (reference data, readable by every role)."""
 
     code = models.CharField(_("mã bộ tiêu chí"), max_length=40, unique=True, help_text=_("Ví dụ QD-28-2025."))
@@ -52,15 +53,6 @@ class RuleSet(models.Model):
         _("mức cao hơn được tính cho mức thấp hơn"),
         default=True,
         help_text=_("Tiêu chí đạt ở mức nặng hơn (cùng mã, cùng chỉ số) được tính là đạt ở các mức nhẹ hơn."),
-    )
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:
@@ -155,30 +147,19 @@ class Criterion(models.Model):
         return f"{self.level} – {self.code}"
 
 
-class KeyRoute(models.Model):
+class KeyRoute(UpdatedByModel):
     """A commune lying on a key drug route (tuyến trọng điểm phức tạp về ma túy) in a year: an area
     along a road, rail, waterway, air or sea axis where drug trading and transport happen often
     (QĐ 28/2025/QĐ-TTg, domain.md §2). A route crossing several communes has one row per commune."""
 
     area_lookup = "commune"
 
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("xã/phường"), on_delete=models.PROTECT, related_name="key_routes"
-    )
+    commune = unit_fk(_("xã/phường"), related_name="key_routes")
     year = models.PositiveSmallIntegerField(_("năm"), validators=_YEAR_VALIDATORS)
     name = models.CharField(_("tên tuyến"), max_length=200, help_text=_("Ví dụ: Quốc lộ 2 (Hà Giang – Tuyên Quang)."))
     kind = models.CharField(_("loại tuyến"), max_length=10, choices=RouteKind.choices, default=RouteKind.ROAD)
     notes = models.TextField(_("ghi chú"), blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("tuyến trọng điểm")
@@ -212,18 +193,9 @@ class Assessment(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.PROPOSED
     )
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người chạy"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    run_by = user_fk(_("người chạy"), blank=False)
     run_at = models.DateTimeField(_("chạy lúc"))
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người phê duyệt"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = user_fk(_("người phê duyệt"))
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
     superseded_by = models.ForeignKey(
         "self",
@@ -303,26 +275,14 @@ class AssessmentResult(models.Model):
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("đợt phân loại"), on_delete=models.PROTECT, related_name="results"
     )
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã/phường"),
-        on_delete=models.PROTECT,
-        related_name="classification_results",
-    )
+    commune = unit_fk(_("xã/phường"), related_name="classification_results")
     proposed_level = models.CharField(_("loại đề xuất"), max_length=30)
     final_level = models.CharField(_("loại chính thức"), max_length=30)
     criteria_met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"), default=0)
     indicators = models.JSONField(_("chỉ số"))
     explanation = models.JSONField(_("giải thích"))
     override_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người điều chỉnh"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    overridden_by = user_fk(_("người điều chỉnh"))
     overridden_at = models.DateTimeField(_("điều chỉnh lúc"), null=True, blank=True)
 
     class Meta:

@@ -95,3 +95,26 @@ class ScopedModelAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class AuditedModelAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """For reference data with no area (legal durations, holidays): audited, not scoped."""
+
+
+class ViewOnlyAdminMixin:
+    """Shown in the admin, never added, changed or deleted there: these records change only through
+    the application's services (validation, optimistic locking, audit). ``obj`` is optional so the
+    mixin serves inlines too (Django passes the parent object to an inline's add check)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin(ViewOnlyAdminMixin):
+    """View-only, with every column of the record on its page (the non-editable ones too: the
+    version, the timestamps), so the admin shows the record as stored."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]

@@ -8,6 +8,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def user_fk(
+    verbose_name=None, *, null: bool = True, blank: bool | None = None, on_delete=models.PROTECT
+) -> models.ForeignKey:
+    """The account that did something to a record (created, recorded, approved, voided it…).
+
+    PROTECT by default: accounts with history are deactivated, never deleted, so the record keeps
+    who did it. ``related_name="+"``: the user needs no reverse accessor for each of these. NULL
+    where the system acts (``core.actors.user_or_none``); ``blank`` follows ``null`` unless given
+    (a few author columns are ``blank=False``: no form edits them, and changing it is a migration).
+    """
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=null,
+        blank=null if blank is None else blank,
+        on_delete=on_delete,
+        related_name="+",
+    )
+
+
+def unit_fk(
+    verbose_name, *, related_name: str = "+", null: bool = False, help_text="", on_delete=models.PROTECT
+) -> models.ForeignKey:
+    """The administrative unit a record counts in, is scoped by or names (a commune, a former unit).
+
+    PROTECT: units are ended (``valid_to``) and succeeded, never deleted while records name them.
+    An optional unit (``null``) may also be left blank in forms.
+    """
+    return models.ForeignKey(
+        "areas.AdministrativeUnit",
+        verbose_name=verbose_name,
+        null=null,
+        blank=null,
+        on_delete=on_delete,
+        related_name=related_name,
+        help_text=help_text,
+    )
+
+
 class WorkerHeartbeat(models.Model):
     """The last time each background worker went round its loop (``manage.py run_worker``).
 
@@ -43,9 +82,7 @@ class UsedFormToken(models.Model):
     """
 
     token = models.CharField(_("mã biểu mẫu"), max_length=64, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), on_delete=models.CASCADE, related_name="+"
-    )
+    user = user_fk(_("người gửi"), null=False, on_delete=models.CASCADE)
     path = models.CharField(_("địa chỉ gửi"), max_length=500)
     result_url = models.CharField(_("trang kết quả"), max_length=1000, blank=True)
     used_at = models.DateTimeField(_("thời điểm gửi"), default=timezone.now, db_index=True)
@@ -63,6 +100,20 @@ class TimeStampedModel(models.Model):
 
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UpdatedByModel(models.Model):
+    """When a record was last saved and by whom: the editor named when a stale save is refused
+    ("changed meanwhile by …"). Not history, so deleting the account only clears it (SET_NULL).
+
+    Its columns come first in ``_meta.fields``: a page listing every column orders them itself.
+    """
+
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = user_fk(_("người cập nhật"), on_delete=models.SET_NULL)
 
     class Meta:
         abstract = True

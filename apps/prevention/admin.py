@@ -5,7 +5,7 @@ registered, and no inline shows it: the admin is one more door it must not leak 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ReadOnlyAdminMixin, ScopedModelAdmin
 
 from .models import Activity, AudienceGroup, HighRiskPerson, ModelPoint, Target, TipOff, Training
 
@@ -30,22 +30,8 @@ class TargetAdmin(AuditedModelAdmin):
         return False
 
 
-class ReadOnlyScopedAdmin(ScopedModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyScopedAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("title", "date_from", "date_to", "kind", "participants_total")
     list_filter = ("kind",)
     # The people reached are personal data of each commune's register: shown on the scoped pages only.
@@ -56,25 +42,25 @@ class ActivityAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(HighRiskPerson)
-class HighRiskPersonAdmin(ReadOnlyScopedAdmin):
+class HighRiskPersonAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("full_name", "birth_year", "commune", "category", "status")
     list_filter = ("status", "source")
     list_select_related = ("commune", "category")
 
 
 @admin.register(Training)
-class TrainingAdmin(ReadOnlyScopedAdmin):
+class TrainingAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("topic", "held_on", "participants_total")
 
 
 @admin.register(ModelPoint)
-class ModelPointAdmin(ReadOnlyScopedAdmin):
+class ModelPointAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("name", "commune", "started_on", "ended_on")
     list_select_related = ("commune",)
 
 
 @admin.register(TipOff)
-class TipOffAdmin(ReadOnlyScopedAdmin):
+class TipOffAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """Without the informant (a separate, unregistered model)."""
 
     list_display = ("__str__", "commune", "channel", "status")

@@ -5,34 +5,21 @@ Codes are stored in the log, so they never change meaning; add new ones, never r
 
 from django.utils.translation import gettext_lazy as _
 
-HOTSPOT_CREATE = "registers.hotspot.create"
-HOTSPOT_UPDATE = "registers.hotspot.update"
-HOTSPOT_STATUS = "registers.hotspot.status"
-HOTSPOT_IMPORT = "registers.hotspot.import"
-HOTSPOT_EXPORT = "registers.hotspot.export"
-CRIMECASE_CREATE = "registers.crimecase.create"
-CRIMECASE_UPDATE = "registers.crimecase.update"
-CRIMECASE_VIEW = "registers.crimecase.view"
-CRIMECASE_IMPORT = "registers.crimecase.import"
-CRIMECASE_EXPORT = "registers.crimecase.export"
-CULTIVATION_CREATE = "registers.cultivation.create"
-CULTIVATION_UPDATE = "registers.cultivation.update"
-CULTIVATION_IMPORT = "registers.cultivation.import"
-CULTIVATION_EXPORT = "registers.cultivation.export"
+from apps.core.codes import CodeLabels
 
-LABELS = {
-    HOTSPOT_CREATE: _("Thêm điểm, tụ điểm"),
-    HOTSPOT_UPDATE: _("Sửa điểm, tụ điểm"),
-    HOTSPOT_STATUS: _("Chuyển tình trạng điểm, tụ điểm"),
-    HOTSPOT_IMPORT: _("Nhập điểm, tụ điểm từ tệp"),
-    HOTSPOT_EXPORT: _("Xuất danh sách điểm, tụ điểm"),
-    CRIMECASE_CREATE: _("Thêm vụ án về ma túy"),
-    CRIMECASE_UPDATE: _("Sửa vụ án về ma túy"),
-    CRIMECASE_VIEW: _("Xem vụ án có đối tượng bị bắt"),
-    CRIMECASE_IMPORT: _("Nhập vụ án về ma túy từ tệp"),
-    CRIMECASE_EXPORT: _("Xuất danh sách vụ án về ma túy"),
-    CULTIVATION_CREATE: _("Thêm vụ phát hiện trồng cây có chứa chất ma túy"),
-    CULTIVATION_UPDATE: _("Sửa vụ phát hiện trồng cây có chứa chất ma túy"),
-    CULTIVATION_IMPORT: _("Nhập số liệu trồng cây từ tệp"),
-    CULTIVATION_EXPORT: _("Xuất số liệu trồng cây"),
-}
+LABELS = CodeLabels()
+
+HOTSPOT_CREATE = LABELS.add("registers.hotspot.create", _("Thêm điểm, tụ điểm"))
+HOTSPOT_UPDATE = LABELS.add("registers.hotspot.update", _("Sửa điểm, tụ điểm"))
+HOTSPOT_STATUS = LABELS.add("registers.hotspot.status", _("Chuyển tình trạng điểm, tụ điểm"))
+HOTSPOT_IMPORT = LABELS.add("registers.hotspot.import", _("Nhập điểm, tụ điểm từ tệp"))
+HOTSPOT_EXPORT = LABELS.add("registers.hotspot.export", _("Xuất danh sách điểm, tụ điểm"))
+CRIMECASE_CREATE = LABELS.add("registers.crimecase.create", _("Thêm vụ án về ma túy"))
+CRIMECASE_UPDATE = LABELS.add("registers.crimecase.update", _("Sửa vụ án về ma túy"))
+CRIMECASE_VIEW = LABELS.add("registers.crimecase.view", _("Xem vụ án có đối tượng bị bắt"))
+CRIMECASE_IMPORT = LABELS.add("registers.crimecase.import", _("Nhập vụ án về ma túy từ tệp"))
+CRIMECASE_EXPORT = LABELS.add("registers.crimecase.export", _("Xuất danh sách vụ án về ma túy"))
+CULTIVATION_CREATE = LABELS.add("registers.cultivation.create", _("Thêm vụ phát hiện trồng cây có chứa chất ma túy"))
+CULTIVATION_UPDATE = LABELS.add("registers.cultivation.update", _("Sửa vụ phát hiện trồng cây có chứa chất ma túy"))
+CULTIVATION_IMPORT = LABELS.add("registers.cultivation.import", _("Nhập số liệu trồng cây từ tệp"))
+CULTIVATION_EXPORT = LABELS.add("registers.cultivation.export", _("Xuất số liệu trồng cây"))

@@ -4,46 +4,33 @@ optimistic locking, audit). The admin is one more scoped door (ScopedModelAdmin)
 from django.contrib import admin
 
 from apps.core import scoping
-from apps.core.admin import ScopedModelAdmin
+from apps.core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
 
 from .models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
 
 
-class ReadOnlyMixin:
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+class _PartInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Rows that are part of a register record (a hotspot's history, a case's offenders): whoever
+    may see the record sees them."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class HotspotStatusChangeInline(ReadOnlyMixin, admin.TabularInline):
-    model = HotspotStatusChange
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.has_action(request.user, self.parent_model, "view")
+
+
+class HotspotStatusChangeInline(_PartInline):
+    model = HotspotStatusChange
     fields = ("changed_on", "from_status", "to_status", "reason", "changed_by")
 
-    def has_view_permission(self, request, obj=None):
-        # Part of the hotspot: whoever may see the hotspot sees its history.
-        return scoping.has_action(request.user, Hotspot, "view")
 
-
-class OffenderInline(ReadOnlyMixin, admin.TabularInline):
+class OffenderInline(_PartInline):
     model = Offender
-    extra = 0
     fields = ("full_name", "birth_year", "sex", "arrested_on", "person")
-
-    def has_view_permission(self, request, obj=None):
-        return scoping.has_action(request.user, CrimeCase, "view")
 
 
 @admin.register(Hotspot)
-class HotspotAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class HotspotAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("name", "kind", "commune", "status", "status_since", "discovered_on")
     list_filter = ("kind", "status")
     list_select_related = ("commune",)
@@ -52,7 +39,7 @@ class HotspotAdmin(ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(CrimeCase)
-class CrimeCaseAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class CrimeCaseAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("number", "commune", "occurred_on", "article", "stage", "offenders_count")
     list_filter = ("article", "stage")
     list_select_related = ("commune",)
@@ -62,7 +49,7 @@ class CrimeCaseAdmin(ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(Cultivation)
-class CultivationAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class CultivationAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("number", "commune", "found_on", "species", "plants", "area_m2", "destroyed")
     list_filter = ("species", "destroyed")
     list_select_related = ("commune",)

@@ -9,13 +9,12 @@ Records change only through ``services`` (validation, optimistic locking, audit)
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.choices import Sex
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from .choices import CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
 
@@ -23,30 +22,16 @@ _ZERO = 0
 
 
 def _commune_fk(related_name: str) -> models.ForeignKey:
-    return models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name=related_name,
-        help_text=_("Xã, phường hiện nay mà bản ghi được tính vào."),
+    return unit_fk(
+        _("xã, phường"), related_name=related_name, help_text=_("Xã, phường hiện nay mà bản ghi được tính vào.")
     )
 
 
 def _recorded_unit_fk() -> models.ForeignKey:
-    return models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("đơn vị ghi trong sổ"),
+    return unit_fk(
+        _("đơn vị ghi trong sổ"),
         null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
         help_text=_("Xã cũ (trước 01/7/2025) như ghi trong sổ; để trống khi sổ ghi đúng xã hiện nay."),
-    )
-
-
-def _created_by_fk() -> models.ForeignKey:
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, on_delete=models.PROTECT, related_name="+"
     )
 
 
@@ -93,7 +78,7 @@ class Hotspot(VersionedModel):
     name_key = models.CharField(_("khóa tên"), max_length=200, editable=False)
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
 
-    created_by = _created_by_fk()
+    created_by = user_fk(_("người lập"), blank=False)
 
     class Meta:
         verbose_name = _("điểm, tụ điểm")
@@ -138,9 +123,7 @@ class HotspotStatusChange(models.Model):
     to_status = models.CharField(_("sang tình trạng"), max_length=16, choices=HotspotStatus.choices)
     changed_on = models.DateField(_("ngày"))
     reason = models.TextField(_("lý do, kết quả"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = user_fk(_("người ghi"), blank=False)
     created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:
@@ -184,7 +167,7 @@ class CrimeCase(VersionedModel):
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
 
-    created_by = _created_by_fk()
+    created_by = user_fk(_("người lập"), blank=False)
 
     class Meta:
         verbose_name = _("vụ án về ma túy")
@@ -260,7 +243,7 @@ class Cultivation(VersionedModel):
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
 
-    created_by = _created_by_fk()
+    created_by = user_fk(_("người lập"), blank=False)
 
     class Meta:
         verbose_name = _("phát hiện, triệt phá cây có chứa chất ma túy")

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin
+from apps.core.admin import AuditedModelAdmin, ScopedModelAdmin, ViewOnlyAdminMixin
 
 from .models import ReportingPeriod, ReportingSettings, Submission
 
@@ -25,23 +25,14 @@ class ReportingSettingsAdmin(AuditedModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["label", "kind", "start", "end", "deadline"]
     list_filter = ["kind", "year"]
     readonly_fields = ["kind", "year", "number", "start", "end", "label", "deadline"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Submission)
-class SubmissionAdmin(ScopedModelAdmin):
+class SubmissionAdmin(ViewOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["commune", "period", "status", "submitted_at", "reviewed_at", "version"]
     list_filter = ["status", "period__kind", "period__year"]
     readonly_fields = [
@@ -49,12 +40,3 @@ class SubmissionAdmin(ScopedModelAdmin):
         "return_reason", "submit_count", "version",
     ]  # fmt: skip
     exclude = ["snapshot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,7 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
+from apps.core.models import UpdatedByModel, VersionedModel, unit_fk, user_fk
 
 
 class PeriodKind(models.TextChoices):
@@ -45,7 +45,7 @@ def default_deadline_days() -> int:
     return int(getattr(settings, "PCMT_PERIOD_DEADLINE_DAYS", 2))
 
 
-class ReportingSettings(models.Model):
+class ReportingSettings(UpdatedByModel):
     """The reporting calendar (one row, pk=1). Without a row the defaults come from the settings
     ``PCMT_PERIOD_START_DAY`` (15) and ``PCMT_PERIOD_DEADLINE_DAYS`` (2)."""
 
@@ -66,15 +66,6 @@ class ReportingSettings(models.Model):
     )
     legal_basis = models.CharField(
         _("căn cứ"), max_length=300, blank=True, default="TT 13/2022/TT-BCA; NĐ 09/2019/NĐ-CP Điều 12"
-    )
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:
@@ -131,34 +122,15 @@ class Submission(VersionedModel):
     period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.PROTECT, related_name="submissions"
     )
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="reporting_submissions",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="reporting_submissions")
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT
     )
     snapshot = models.JSONField(_("số liệu đã chốt"), null=True, blank=True, editable=False)
     note = models.TextField(_("ghi chú của xã"), blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người nộp"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = user_fk(_("người nộp"))
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người duyệt"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = user_fk(_("người duyệt"))
     reviewed_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     return_reason = models.TextField(_("lý do trả lại / mở lại"), blank=True)
     submit_count = models.PositiveSmallIntegerField(_("số lần nộp"), default=0, editable=False)

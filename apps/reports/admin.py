@@ -3,27 +3,13 @@ services (archive, SHA-256, audit). The admin is one more scoped door (ScopedMod
 
 from django.contrib import admin
 
-from apps.core.admin import ScopedModelAdmin
+from apps.core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
 
 from .models import IssuedReport, ReportHeaderConfig
 
 
-class ReadOnlyMixin:
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(IssuedReport)
-class IssuedReportAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class IssuedReportAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("title", "unit", "kind", "number", "status", "issued_at", "issued_by", "sha256")
     list_filter = ("kind", "status", "period_kind", "period_year")
     search_fields = ("title", "number", "sha256", "unit__full_name")
@@ -37,6 +23,11 @@ class IssuedReportAdmin(ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(ReportHeaderConfig)
-class ReportHeaderConfigAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class ReportHeaderConfigAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ("unit", "issuing_body", "number_symbol", "signer_title", "signer_name", "updated_at")
     search_fields = ("unit__full_name", "issuing_body")
+    # Who last edited it goes last: UpdatedByModel's columns come first in the model's own order.
+    fields = (
+        "id", "unit", "parent_body", "issuing_body", "number_symbol", "place", "authority_line", "signer_title",
+        "signer_name", "recipients", "version", "updated_at", "updated_by",
+    )  # fmt: skip

@@ -7,14 +7,15 @@ narrative it was rendered from, so what was reported can always be explained.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import UpdatedByModel, unit_fk, user_fk
 
 from .filenames import report_filename
 
 
-class ReportHeaderConfig(models.Model):
+class ReportHeaderConfig(UpdatedByModel):
     """What a unit prints in the header, signature and "Nơi nhận" blocks (Nghị định 30/2020)."""
 
     area_lookup = "unit"
@@ -40,15 +41,6 @@ class ReportHeaderConfig(models.Model):
         _("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận; dòng cuối thường là “Lưu: VT, …”.")
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
-    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người cập nhật"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("thể thức báo cáo của đơn vị")
@@ -80,9 +72,7 @@ class IssuedReport(models.Model):
 
     area_lookup = "unit"
 
-    unit = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="issued_reports"
-    )
+    unit = unit_fk(_("đơn vị"), related_name="issued_reports")
     kind = models.CharField(_("loại báo cáo"), max_length=16, choices=ReportKind.choices)
     period_kind = models.CharField(_("loại kỳ"), max_length=16, blank=True)
     period_year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
@@ -105,9 +95,7 @@ class IssuedReport(models.Model):
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
     task_id = models.CharField(_("mã công việc nền"), max_length=64, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người phát hành"), on_delete=models.PROTECT, related_name="+"
-    )
+    issued_by = user_fk(_("người phát hành"), null=False)
     issued_at = models.DateTimeField(_("phát hành lúc"))
     finished_at = models.DateTimeField(_("tạo xong lúc"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("thời gian tạo (ms)"), null=True, blank=True)

@@ -17,7 +17,7 @@ finds them; ``_attachment_path`` and ``_indicator_choices`` too, because migrati
 as ``apps.prevention.models.<name>``.
 """
 
-from ._common import _YEAR, _user_fk
+from ._common import _YEAR
 from .activities import (
     Activity,
     ActivityAttachment,
@@ -34,7 +34,6 @@ from .trainings import Training, TrainingParticipation
 
 __all__ = [
     "_YEAR",
-    "_user_fk",
     "Activity",
     "ActivityAttachment",
     "ActivityParticipation",

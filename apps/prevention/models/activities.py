@@ -7,10 +7,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, user_fk
 
 from ..choices import ActivityKind, Topic
-from ._common import _user_fk
 
 
 class AudienceGroup(models.Model):
@@ -54,7 +53,7 @@ class Activity(VersionedModel):
     materials_count = models.PositiveIntegerField(_("số tài liệu, tờ rơi đã phát"), default=0)
     materials_description = models.CharField(_("tài liệu đã phát"), max_length=300, blank=True)
     organiser = models.CharField(_("đơn vị tổ chức"), max_length=200)
-    reporting_officer = _user_fk(_("cán bộ báo cáo"))
+    reporting_officer = user_fk(_("cán bộ báo cáo"))
     notes = models.TextField(_("ghi chú"), blank=True)
     # Written only through services.activity_set_reaches / activity_create / activity_update.
     reached = models.ManyToManyField(
@@ -66,7 +65,7 @@ class Activity(VersionedModel):
     )
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    created_by = _user_fk(_("người lập"))
+    created_by = user_fk(_("người lập"))
 
     class Meta:
         verbose_name = _("hoạt động tuyên truyền")
@@ -146,7 +145,7 @@ class ActivityAttachment(models.Model):
     original_name = models.CharField(_("tên tệp gốc"), max_length=200)
     content_type = models.CharField(_("loại tệp"), max_length=60)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
-    uploaded_by = _user_fk(_("người tải lên"))
+    uploaded_by = user_fk(_("người tải lên"))
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     class Meta:

@@ -6,10 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.choices import Sex
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from ..choices import HighRiskSource, HighRiskStatus
-from ._common import _YEAR, _user_fk
+from ._common import _YEAR
 from .activities import Activity, AudienceGroup
 
 
@@ -20,12 +20,7 @@ class HighRiskPerson(VersionedModel):
 
     area_lookup = "commune"
 
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="prevention_high_risk",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="prevention_high_risk")
     full_name = models.CharField(_("họ và tên"), max_length=120)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), validators=_YEAR)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices)
@@ -53,7 +48,7 @@ class HighRiskPerson(VersionedModel):
     notes = models.TextField(_("ghi chú"), blank=True)
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    created_by = _user_fk(_("người lập"))
+    created_by = user_fk(_("người lập"))
 
     class Meta:
         verbose_name = _("người thuộc nhóm nguy cơ cao")
@@ -80,7 +75,7 @@ class ActivityReach(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reaches")
     person = models.ForeignKey(HighRiskPerson, on_delete=models.PROTECT, related_name="reaches")
-    recorded_by = _user_fk(_("người ghi"))
+    recorded_by = user_fk(_("người ghi"))
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
 
     class Meta:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from ..choices import EvaluationResult
-from ._common import _YEAR, _user_fk
+from ._common import _YEAR
 
 
 class ModelPoint(VersionedModel):
@@ -17,12 +17,7 @@ class ModelPoint(VersionedModel):
 
     area_lookup = "commune"
 
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="prevention_model_points",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="prevention_model_points")
     name = models.CharField(_("tên mô hình"), max_length=250)
     decision_number = models.CharField(_("số quyết định thành lập"), max_length=60)
     decision_date = models.DateField(_("ngày quyết định"))
@@ -31,7 +26,7 @@ class ModelPoint(VersionedModel):
     description = models.TextField(_("nội dung, cách làm"), blank=True)
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    created_by = _user_fk(_("người lập"))
+    created_by = user_fk(_("người lập"))
 
     class Meta:
         verbose_name = _("mô hình điểm")
@@ -58,7 +53,7 @@ class ModelPointEvaluation(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"), validators=_YEAR)
     result = models.CharField(_("kết quả"), max_length=10, choices=EvaluationResult.choices)
     notes = models.TextField(_("nhận xét"), blank=True)
-    evaluated_by = _user_fk(_("người đánh giá"))
+    evaluated_by = user_fk(_("người đánh giá"))
     evaluated_at = models.DateTimeField(_("đánh giá lúc"), auto_now=True)
 
     class Meta:

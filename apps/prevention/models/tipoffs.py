@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 from ..choices import TipOffChannel, TipOffStatus
-from ._common import _user_fk
 
 
 class TipOff(VersionedModel):
@@ -24,12 +23,7 @@ class TipOff(VersionedModel):
 
     received_on = models.DateField(_("ngày tiếp nhận"))
     channel = models.CharField(_("hình thức tiếp nhận"), max_length=12, choices=TipOffChannel.choices)
-    commune = models.ForeignKey(
-        "areas.AdministrativeUnit",
-        verbose_name=_("xã, phường"),
-        on_delete=models.PROTECT,
-        related_name="prevention_tip_offs",
-    )
+    commune = unit_fk(_("xã, phường"), related_name="prevention_tip_offs")
     summary = models.TextField(_("nội dung tin báo"))
     status = models.CharField(
         _("tình trạng xử lý"), max_length=12, choices=TipOffStatus.choices, default=TipOffStatus.RECEIVED
@@ -51,10 +45,10 @@ class TipOff(VersionedModel):
         on_delete=models.PROTECT,
         related_name="tip_offs",
     )
-    received_by = _user_fk(_("cán bộ tiếp nhận"))
+    received_by = user_fk(_("cán bộ tiếp nhận"))
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    created_by = _user_fk(_("người lập"))
+    created_by = user_fk(_("người lập"))
 
     class Meta:
         verbose_name = _("tin báo, tố giác")
@@ -79,7 +73,7 @@ class Informant(models.Model):
     full_name = models.CharField(_("họ và tên người báo tin"), max_length=120, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=250, blank=True)
-    recorded_by = _user_fk(_("người ghi"))
+    recorded_by = user_fk(_("người ghi"))
     recorded_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 

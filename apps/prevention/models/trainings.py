@@ -6,9 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import VersionedModel
-
-from ._common import _user_fk
+from apps.core.models import VersionedModel, unit_fk, user_fk
 
 
 class Training(VersionedModel):
@@ -30,7 +28,7 @@ class Training(VersionedModel):
     notes = models.TextField(_("ghi chú"), blank=True)
 
     search_text = models.TextField(_("chuỗi tìm kiếm"), blank=True, editable=False)
-    created_by = _user_fk(_("người lập"))
+    created_by = user_fk(_("người lập"))
 
     class Meta:
         verbose_name = _("lớp tập huấn")
@@ -46,9 +44,7 @@ class TrainingParticipation(models.Model):
     area_lookup = "unit"
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="participations")
-    unit = models.ForeignKey(
-        "areas.AdministrativeUnit", verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
-    )
+    unit = unit_fk(_("đơn vị"))
     count = models.PositiveIntegerField(_("số người"), validators=[MinValueValidator(1)])
 
     class Meta:
