@@ -360,10 +360,34 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
     return submission
 
 
-def _review(actor, submission: Submission, expected_version: int | None) -> Submission:
+def _review(
+    actor, submission: Submission, expected_version: int | None, *, status: str, refusal: str
+) -> tuple[Submission, dict[str, Any]]:
+    """The submission locked for a review step (refused unless it is in ``status``) and its audit
+    state before the step."""
     _require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
     _require_scope(actor, submission.commune)
-    return _lock_row(submission, expected_version if expected_version is not None else submission.version)
+    submission = _lock_row(submission, expected_version if expected_version is not None else submission.version)
+    if submission.status != status:
+        raise ValidationError(refusal)
+    return submission, _audit_state(submission)
+
+
+def _reviewed(actor, submission: Submission, before: dict[str, Any], *, action: str, message: str) -> Submission:
+    """Save a review step as the actor's (a new version, so pages opened before it are stale), audited."""
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    submission.version += 1
+    submission.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=submission,
+        area=submission.commune,
+        before=before,
+        after=_audit_state(submission),
+        message=message,
+    )
+    return submission
 
 
 @transaction.atomic
@@ -372,72 +396,48 @@ def submission_return(
 ) -> Submission:
     """Send a submitted report back to the commune, with the reason."""
     reason = _reason(reason, _("trả lại"))
-    submission = _review(actor, submission, expected_version)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."))
-    before = _audit_state(submission)
+    submission, before = _review(
+        actor,
+        submission,
+        expected_version,
+        status=SubmissionStatus.SUBMITTED,
+        refusal=_("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."),
+    )
     submission.status = SubmissionStatus.RETURNED
     submission.return_reason = reason
-    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=actions.SUBMISSION_RETURN,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=reason,
-    )
-    return submission
+    return _reviewed(actor, submission, before, action=actions.SUBMISSION_RETURN, message=reason)
 
 
 @transaction.atomic
 def submission_approve(*, actor, submission: Submission, expected_version: int | None = None) -> Submission:
     """Approve a submitted report: its snapshot becomes the official figures and the period is
     locked for the commune."""
-    submission = _review(actor, submission, expected_version)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."))
-    before = _audit_state(submission)
-    submission.status = SubmissionStatus.APPROVED
-    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=actions.SUBMISSION_APPROVE,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=_("%(period)s: khóa số liệu %(window)s")
-        % {"period": submission.period.label, "window": submission.period.window_label},
+    submission, before = _review(
+        actor,
+        submission,
+        expected_version,
+        status=SubmissionStatus.SUBMITTED,
+        refusal=_("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."),
     )
-    return submission
+    submission.status = SubmissionStatus.APPROVED
+    message = _("%(period)s: khóa số liệu %(window)s") % {
+        "period": submission.period.label,
+        "window": submission.period.window_label,
+    }
+    return _reviewed(actor, submission, before, action=actions.SUBMISSION_APPROVE, message=message)
 
 
 @transaction.atomic
 def period_reopen(*, actor, submission: Submission, reason: str, expected_version: int | None = None) -> Submission:
     """Unlock an approved submission (reason required): back to "returned" for the commune."""
     reason = _reason(reason, _("mở lại kỳ"))
-    submission = _review(actor, submission, expected_version)
-    if submission.status != SubmissionStatus.APPROVED:
-        raise ValidationError(_("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."))
-    before = _audit_state(submission)
+    submission, before = _review(
+        actor,
+        submission,
+        expected_version,
+        status=SubmissionStatus.APPROVED,
+        refusal=_("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."),
+    )
     submission.status = SubmissionStatus.RETURNED
     submission.return_reason = _("Mở lại kỳ: %(reason)s") % {"reason": reason}
-    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=actions.SUBMISSION_REOPEN,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=reason,
-    )
-    return submission
+    return _reviewed(actor, submission, before, action=actions.SUBMISSION_REOPEN, message=reason)
