@@ -240,6 +240,48 @@ class RuleSetSpec:
         return sum(1 for lv in self.levels for c in lv.criteria if c.verification != "verified")
 
 
+# --- the stored form -----------------------------------------------------------------------------
+
+#: Spec fields stored in a model column of the same name and meaning (``classification.models``),
+#: so that writing a spec to rows and reading it back name them once. The rest is converted by
+#: hand: a rule set's code and levels, a level's criteria, a criterion's ``ref_min_count`` (NULL in
+#: the row, 0 in the spec) and ``evidence`` (a list in the row, a tuple in the spec).
+RULE_SET_COLUMNS = (
+    "title",
+    "legal_basis",
+    "effective_from",
+    "effective_to",
+    "status",
+    "notes",
+    "version",
+    "bands_cascade",
+)
+LEVEL_COLUMNS = ("code", "label", "order", "combination", "min_count", "is_key")
+CRITERION_COLUMNS = (
+    "code",
+    "label",
+    "kind",
+    "indicator",
+    "comparison",
+    "threshold",
+    "threshold_high",
+    "alt_indicator",
+    "alt_comparison",
+    "alt_threshold",
+    "alt_threshold_high",
+    "unit_label",
+    "ref_level_code",
+    "requires_key_route",
+    "verification",
+    "source",
+)
+
+
+def columns_of(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes ``names`` of a spec or a row, as keyword arguments for the other."""
+    return {name: getattr(obj, name) for name in names}
+
+
 def severity_order(spec: RuleSetSpec) -> list[str]:
     """Outcome codes from most to least severe: key levels, "has problems", then the others
     (drug-free). Comparing ranks of two years works across rule sets with the same shape."""
