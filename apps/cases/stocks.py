@@ -54,15 +54,8 @@ TERM_KEYS = {Status.MANAGED: DurationKey.MANAGEMENT_PERIOD, Status.POST_REHAB: D
 _TRANSITION_WHEREABOUTS = {(t.event, t.target): t.whereabouts for t in workflow.TRANSITIONS if t.whereabouts}
 
 
-@dataclass(frozen=True)
-class EventRow:
-    """What the spans need of an event (in timeline order: date, then id)."""
-
-    kind: str
-    event_date: dt.date
-    to_status: str = ""
-    decision_date: dt.date | None = None
-    whereabouts: str = ""
+#: what the spans need of an event (given in timeline order: date, then id)
+EventRow = workflow.EventFact
 
 
 @dataclass(frozen=True)
@@ -214,7 +207,7 @@ def compute_spans(
 
 
 def _event_row(e: Any) -> EventRow:
-    return EventRow(e.kind, e.event_date, e.to_status, e.decision_date, e.whereabouts)
+    return EventRow(e.kind, e.event_date, e.to_status, e.decision_date, whereabouts=e.whereabouts)
 
 
 def rebuild(case_ids: Iterable[int], *, clock: workflow.Clock | None = None, models: Any = None) -> int:
