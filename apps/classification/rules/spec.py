@@ -242,10 +242,11 @@ class RuleSetSpec:
 
 # --- the stored form -----------------------------------------------------------------------------
 
-#: Spec fields stored in a model column of the same name and meaning (``classification.models``),
-#: so that writing a spec to rows and reading it back name them once. The rest is converted by
-#: hand: a rule set's code and levels, a level's criteria, a criterion's ``ref_min_count`` (NULL in
-#: the row, 0 in the spec) and ``evidence`` (a list in the row, a tuple in the spec).
+#: Spec fields with the same name and meaning in the stored rows (``classification.models``) and
+#: the file (``schema``), so that writing, reading and checking a rule set name them once. The rest
+#: is converted by hand: a rule set's code and levels, a level's criteria, a criterion's
+#: ``ref_min_count`` (NULL in the row, 0 in the spec) and ``evidence`` (a list in the row, a tuple
+#: in the spec).
 RULE_SET_COLUMNS = (
     "title",
     "legal_basis",
