@@ -88,9 +88,8 @@ class RuleSetDetailView(ScopedViewMixin, TemplateView):
         rule_set = selectors.ruleset_get(pk=self.kwargs["pk"])
         ctx.update(_spec_context(selectors.ruleset_spec(rule_set)))
         ctx["rule_set"] = rule_set
-        ctx["can_export"] = scoping.has_action(self.request.user, RuleSet, "export")
+        ctx.update(scoping.can_flags(self.request.user, RuleSet, "export", "import"))
         ctx["can_set_parameters"] = scoping.has_action(self.request.user, Assessment, "run")
-        ctx["can_import"] = scoping.has_action(self.request.user, RuleSet, "import")
         return ctx
 
 
@@ -437,9 +436,7 @@ class KeyRouteListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["year"] = self.year
         ctx["kinds"] = RouteKind.choices
-        ctx["can_add"] = scoping.has_action(self.request.user, KeyRoute, "add")
-        ctx["can_change"] = scoping.has_action(self.request.user, KeyRoute, "change")
-        ctx["can_delete"] = scoping.has_action(self.request.user, KeyRoute, "delete")
+        ctx.update(scoping.can_flags(self.request.user, KeyRoute, "add", "change", "delete"))
         return ctx
 
 
