@@ -60,6 +60,8 @@ EventRow = workflow.EventFact
 
 @dataclass(frozen=True)
 class Span:
+    """One stretch of a file's counting; its fields are the ``StockSpan`` columns of the same names."""
+
     category: str
     status: str
     case_type: str
@@ -274,18 +276,7 @@ def rebuild(case_ids: Iterable[int], *, clock: workflow.Clock | None = None, mod
             earlier_events=earlier,
             clock=clock,
         ):
-            rows.append(
-                StockSpan(
-                    case_file_id=pk,
-                    commune_id=commune_id,
-                    category=span.category,
-                    status=span.status,
-                    case_type=span.case_type,
-                    whereabouts=span.whereabouts,
-                    valid_from=span.valid_from,
-                    valid_to=span.valid_to,
-                )
-            )
+            rows.append(StockSpan(case_file_id=pk, commune_id=commune_id, **vars(span)))
     StockSpan.objects.filter(case_file_id__in=ids).delete()
     StockSpan.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
