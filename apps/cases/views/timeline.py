@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from apps.core.generic import attach_errors
 from apps.core.views import BreakGlassMixin, ScopedViewMixin
 
 from .. import selectors, services, workflow
@@ -176,11 +177,7 @@ class _EventVoidPage(ScopedViewMixin, TemplateView):
                 )
                 messages.success(request, _("Đã hủy mục ghi nhầm; mục vẫn hiện trong diễn biến, gạch ngang."))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            attach_errors(exc, form)
             status = 409 if exc.code == "stale" else 200
             return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect("cases:casefile_detail", pk=self.case.pk)
