@@ -311,6 +311,31 @@ def _lock_row(submission: Submission, expected_version: int | None) -> Submissio
     )
 
 
+def _save_step(
+    actor,
+    submission: Submission,
+    before: dict[str, Any],
+    *,
+    action: str,
+    message: str,
+    frozen: dict[str, Any] | None = None,
+) -> Submission:
+    """Save a workflow step as a new version (a page opened before it is then stale), audited with
+    the state before and after (and ``frozen``: the figures a submission froze)."""
+    submission.version += 1
+    submission.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=submission,
+        area=submission.commune,
+        before=before,
+        after={**_audit_state(submission), **(frozen or {})},
+        message=message,
+    )
+    return submission
+
+
 @transaction.atomic
 def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPeriod, note: str = "") -> Submission:
     """Freeze the commune's figures for the period and send them to the province."""
@@ -344,20 +369,14 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
     submission.note = (note or "").strip()
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
     submission.submit_count += 1
-    submission.version += 1
-    submission.save()
-    after = _audit_state(submission)
-    after["indicators"] = submission.snapshot["indicators"]
-    audit_record(
-        actor=actor,
+    return _save_step(
+        actor,
+        submission,
+        before,
         action=actions.SUBMISSION_SUBMIT,
-        obj=submission,
-        area=commune,
-        before=before,
-        after=after,
         message=_("%(period)s – lần nộp thứ %(count)s") % {"period": period.label, "count": submission.submit_count},
+        frozen={"indicators": submission.snapshot["indicators"]},
     )
-    return submission
 
 
 def _review(
@@ -374,20 +393,8 @@ def _review(
 
 
 def _reviewed(actor, submission: Submission, before: dict[str, Any], *, action: str, message: str) -> Submission:
-    """Save a review step as the actor's (a new version, so pages opened before it are stale), audited."""
     submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=message,
-    )
-    return submission
+    return _save_step(actor, submission, before, action=action, message=message)
 
 
 @transaction.atomic
