@@ -263,10 +263,6 @@ def figures_for(*, user, unit: AdministrativeUnit, period: ReportingPeriod, with
 # --- workflow -------------------------------------------------------------------------------------
 
 
-def _require(actor, perm: str, message: str) -> None:
-    scoping.require(actor, perm, message)
-
-
 def _require_scope(actor, commune: AdministrativeUnit) -> None:
     if not scoping.unit_in_scope(actor, commune):
         raise PermissionDenied(_("Xã, phường nằm ngoài phạm vi được giao."))
@@ -339,7 +335,7 @@ def _save_step(
 @transaction.atomic
 def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPeriod, note: str = "") -> Submission:
     """Freeze the commune's figures for the period and send them to the province."""
-    _require(actor, SUBMIT_PERM, _("Tài khoản không có quyền nộp số liệu kỳ báo cáo."))
+    scoping.require(actor, SUBMIT_PERM, _("Tài khoản không có quyền nộp số liệu kỳ báo cáo."))
     if not scoping.is_current_commune(commune):
         raise ValidationError({"commune": _("Chỉ xã, phường hiện hành mới nộp số liệu.")})
     _require_scope(actor, commune)
@@ -384,7 +380,7 @@ def _review(
 ) -> tuple[Submission, dict[str, Any]]:
     """The submission locked for a review step (refused unless it is in ``status``) and its audit
     state before the step."""
-    _require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
+    scoping.require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
     _require_scope(actor, submission.commune)
     submission = _lock_row(submission, expected_version if expected_version is not None else submission.version)
     if submission.status != status:

@@ -163,13 +163,18 @@ def draft_build(*, user, unit: AdministrativeUnit, period, map_choice: str = "")
     )
 
 
+def _ensure_may_issue(actor, unit: AdministrativeUnit) -> None:
+    """Previewing a report asks what issuing it does: the right to issue, and the unit in scope."""
+    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, unit):
+        raise PermissionDenied
+
+
 def draft_pdf(
     *, actor, draft: Draft, narrative_text: dict[str, str], number: str = "", document_date: dt.date | None = None
 ) -> bytes:
     """The preview of a report not issued yet: the PDF it would be, marked "DỰ THẢO" on every
     page. Nothing is archived — no issued report, no stored file, no audit of an issue."""
-    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, draft.unit):
-        raise PermissionDenied
+    _ensure_may_issue(actor, draft.unit)
     context = documents.periodic_context(
         header=draft.header,
         figures=draft.figures,
@@ -203,8 +208,7 @@ def report_issue(
 ) -> IssuedReport:
     """Archive a periodic report (figures, edited narrative, header) and start generating its PDF:
     within the request for a single commune, through the background worker otherwise."""
-    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, unit):
-        raise PermissionDenied
+    _ensure_may_issue(actor, unit)
     if figures is None:
         figures = sources.collect(user=actor, unit=unit, period=period)
     period = figures["period"]
