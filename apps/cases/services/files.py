@@ -28,6 +28,7 @@ from ._common import (
     _ensure_open,
     _lock,
     _next_file_number,
+    _save_and_derive,
     _snapshot,
     _validate_case_dates,
     load_clock,
@@ -183,9 +184,7 @@ def case_update(
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
     case.version += 1
     clock = load_clock()  # once for the due date and the stock spans
-    refresh_due(case, clock)
-    case.save()
-    stocks.rebuild([case.pk], clock=clock)
+    _save_and_derive(case, clock)
     audit_record(
         actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
     )
