@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from . import benchmark as bench
 
+#: the options of ``add_seed_arguments``, each the ``SeedOptions`` field of the same name
+SEED_OPTIONS = ("persons", "events_per_person", "years", "seed", "batch_size")
+
 
 class BenchCommand(BaseCommand):
     def log(self, message: str) -> None:
@@ -25,13 +28,7 @@ class BenchCommand(BaseCommand):
 
     def seed_files(self, o: dict[str, Any], *, how: str) -> dict[str, Any]:
         """Seed the benchmark files with the options of ``add_seed_arguments``; the statistics."""
-        options = bench.SeedOptions(
-            persons=o["persons"],
-            events_per_person=o["events_per_person"],
-            years=o["years"],
-            seed=o["seed"],
-            batch_size=o["batch_size"],
-        )
+        options = bench.SeedOptions(**{name: o[name] for name in SEED_OPTIONS})
         self.log(
             f"Seeding {options.persons:,} people, ~{options.events_per_person:g} events each, over "
             f"{options.years} years ({how})…"

@@ -36,7 +36,7 @@ nobody looked at.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,6 +45,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
@@ -375,22 +376,59 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
     )
 
 
+@dataclass(frozen=True)
+class _Review:
+    """A review step of the province: the status it starts from, the one it leaves, its audit
+    action and the refusal when the submission is elsewhere (translated when refused)."""
+
+    source: str
+    target: str
+    action: str
+    refusal: Any
+
+
+_RETURN = _Review(
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.RETURNED,
+    actions.SUBMISSION_RETURN,
+    gettext_lazy("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."),
+)
+_APPROVE = _Review(
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.APPROVED,
+    actions.SUBMISSION_APPROVE,
+    gettext_lazy("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."),
+)
+_REOPEN = _Review(
+    SubmissionStatus.APPROVED,
+    SubmissionStatus.RETURNED,
+    actions.SUBMISSION_REOPEN,
+    gettext_lazy("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."),
+)
+
+
 def _review(
-    actor, submission: Submission, expected_version: int | None, *, status: str, refusal: str
-) -> tuple[Submission, dict[str, Any]]:
-    """The submission locked for a review step (refused unless it is in ``status``) and its audit
-    state before the step."""
+    step: _Review,
+    actor,
+    submission: Submission,
+    expected_version: int | None,
+    *,
+    message: Callable[[Submission], str],
+    return_reason: str | None = None,
+) -> Submission:
+    """Take the step on the submission locked at the version the reviewer saw; ``message(locked)``
+    is the audit row's message."""
     scoping.require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
     _require_scope(actor, submission.commune)
     submission = _lock_row(submission, expected_version if expected_version is not None else submission.version)
-    if submission.status != status:
-        raise ValidationError(refusal)
-    return submission, _audit_state(submission)
-
-
-def _reviewed(actor, submission: Submission, before: dict[str, Any], *, action: str, message: str) -> Submission:
+    if submission.status != step.source:
+        raise ValidationError(str(step.refusal))
+    before = _audit_state(submission)
+    submission.status = step.target
+    if return_reason is not None:
+        submission.return_reason = return_reason
     submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    return _save_step(actor, submission, before, action=action, message=message)
+    return _save_step(actor, submission, before, action=step.action, message=message(submission))
 
 
 @transaction.atomic
@@ -399,48 +437,30 @@ def submission_return(
 ) -> Submission:
     """Send a submitted report back to the commune, with the reason."""
     reason = _reason(reason, _("trả lại"))
-    submission, before = _review(
-        actor,
-        submission,
-        expected_version,
-        status=SubmissionStatus.SUBMITTED,
-        refusal=_("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."),
-    )
-    submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = reason
-    return _reviewed(actor, submission, before, action=actions.SUBMISSION_RETURN, message=reason)
+    return _review(_RETURN, actor, submission, expected_version, return_reason=reason, message=lambda locked: reason)
 
 
 @transaction.atomic
 def submission_approve(*, actor, submission: Submission, expected_version: int | None = None) -> Submission:
     """Approve a submitted report: its snapshot becomes the official figures and the period is
     locked for the commune."""
-    submission, before = _review(
+    return _review(
+        _APPROVE,
         actor,
         submission,
         expected_version,
-        status=SubmissionStatus.SUBMITTED,
-        refusal=_("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."),
+        message=lambda locked: (
+            _("%(period)s: khóa số liệu %(window)s")
+            % {"period": locked.period.label, "window": locked.period.window_label}
+        ),
     )
-    submission.status = SubmissionStatus.APPROVED
-    message = _("%(period)s: khóa số liệu %(window)s") % {
-        "period": submission.period.label,
-        "window": submission.period.window_label,
-    }
-    return _reviewed(actor, submission, before, action=actions.SUBMISSION_APPROVE, message=message)
 
 
 @transaction.atomic
 def period_reopen(*, actor, submission: Submission, reason: str, expected_version: int | None = None) -> Submission:
     """Unlock an approved submission (reason required): back to "returned" for the commune."""
     reason = _reason(reason, _("mở lại kỳ"))
-    submission, before = _review(
-        actor,
-        submission,
-        expected_version,
-        status=SubmissionStatus.APPROVED,
-        refusal=_("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."),
+    return_reason = _("Mở lại kỳ: %(reason)s") % {"reason": reason}
+    return _review(
+        _REOPEN, actor, submission, expected_version, return_reason=return_reason, message=lambda locked: reason
     )
-    submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = _("Mở lại kỳ: %(reason)s") % {"reason": reason}
-    return _reviewed(actor, submission, before, action=actions.SUBMISSION_REOPEN, message=reason)

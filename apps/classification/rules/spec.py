@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -242,40 +242,19 @@ class RuleSetSpec:
 
 # --- the stored form -----------------------------------------------------------------------------
 
-#: Spec fields with the same name and meaning in the stored rows (``classification.models``) and
-#: the file (``schema``), so that writing, reading and checking a rule set name them once. The rest
-#: is converted by hand: a rule set's code and levels, a level's criteria, a criterion's
-#: ``ref_min_count`` (NULL in the row, 0 in the spec) and ``evidence`` (a list in the row, a tuple
-#: in the spec).
-RULE_SET_COLUMNS = (
-    "title",
-    "legal_basis",
-    "effective_from",
-    "effective_to",
-    "status",
-    "notes",
-    "version",
-    "bands_cascade",
-)
-LEVEL_COLUMNS = ("code", "label", "order", "combination", "min_count", "is_key")
-CRITERION_COLUMNS = (
-    "code",
-    "label",
-    "kind",
-    "indicator",
-    "comparison",
-    "threshold",
-    "threshold_high",
-    "alt_indicator",
-    "alt_comparison",
-    "alt_threshold",
-    "alt_threshold_high",
-    "unit_label",
-    "ref_level_code",
-    "requires_key_route",
-    "verification",
-    "source",
-)
+
+def _plain_fields(spec_class: type, *, besides: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(spec_class) if f.name not in besides)
+
+
+#: The spec fields with the same name and meaning in the stored rows (``classification.models``)
+#: and the file (``schema``), so that writing, reading and checking a rule set follow the spec's
+#: own definition. Those ``besides`` are converted by hand: a rule set's code and levels, a level's
+#: criteria, a criterion's ``ref_min_count`` (NULL in the row, 0 in the spec) and ``evidence`` (a
+#: list in the row, a tuple in the spec).
+RULE_SET_COLUMNS = _plain_fields(RuleSetSpec, besides=("code", "levels"))
+LEVEL_COLUMNS = _plain_fields(LevelSpec, besides=("criteria",))
+CRITERION_COLUMNS = _plain_fields(CriterionSpec, besides=("ref_min_count", "evidence"))
 
 
 def columns_of(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
