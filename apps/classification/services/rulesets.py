@@ -140,7 +140,6 @@ def ruleset_import(*, actor, content: bytes | str, replace: bool = False, filena
 PARAMETER_PERMISSION = "classification.run_assessment"
 
 
-@transaction.atomic
 def _parameter_value(raw: Any) -> Decimal:
     """A typed bound as the criterion column holds it (max_digits 16, 4 decimals); a blank or
     non-numeric bound would be stored as no bound and break the next run."""
@@ -167,6 +166,7 @@ def _stale_ruleset(current: RuleSet, _expected_version: int) -> str:
     }
 
 
+@transaction.atomic
 def ruleset_set_parameter(
     *,
     actor,
