@@ -84,21 +84,10 @@ def _entry(
     )
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    obj: models.Model | None = None,
-    area: AdministrativeUnit | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    message: str = "",
-    username: str | None = None,
-) -> AuditLogEntry:
-    """Append one entry. ``area`` decides who may read the entry; province-wide when omitted."""
-    entry = _entry(
-        actor=actor, action=action, obj=obj, area=area, before=before, after=after, message=message, username=username
-    )
+def audit_record(*, actor, action: str, **fields: Any) -> AuditLogEntry:
+    """Append one entry; ``fields`` are those of ``_entry`` (obj, area, before, after, message,
+    username). ``area`` decides who may read the entry; province-wide when omitted."""
+    entry = _entry(actor=actor, action=action, **fields)
     entry.save()
     _mark_changes([entry])
     return entry

@@ -902,6 +902,21 @@ class BenchUsers:
     small_commune: AdministrativeUnit
 
 
+def bench_account(username: str, *, role: str, area: AdministrativeUnit, full_name: str):
+    """A measuring account (created if missing) with only ``role`` in ``area`` and no usable
+    password: a page measured as a real role, without any superuser."""
+    User = get_user_model()
+    user, _created = User.objects.get_or_create(username=username)
+    user.full_name, user.area, user.is_active = full_name, area, True
+    if user.has_usable_password():
+        # a new unusable password would change the session hash and log out every other
+        # benchmark running with this account at the same time
+        user.set_unusable_password()
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    return User.objects.get(pk=user.pk)
+
+
 def ensure_users(province: AdministrativeUnit) -> BenchUsers:
     """A commune officer of the commune with the most files (and one of the commune with the
     fewest, to check that the query count does not grow with the data) and a province staff."""
@@ -918,23 +933,16 @@ def ensure_users(province: AdministrativeUnit) -> BenchUsers:
         raise RuntimeError("No case files: seed first (drop --skip-seed).")
     largest = AdministrativeUnit.objects.get(pk=counts[0]["commune_id"])
     smallest = AdministrativeUnit.objects.get(pk=counts[-1]["commune_id"])
-    User = get_user_model()
-
-    def user(username: str, role: str, area: AdministrativeUnit, full_name: str):
-        obj, _created = User.objects.get_or_create(username=username)
-        obj.full_name, obj.area, obj.is_active = full_name, area, True
-        if obj.has_usable_password():
-            # a new unusable password would change the session hash and log out every other
-            # benchmark running with this account at the same time
-            obj.set_unusable_password()
-        obj.save()
-        obj.groups.set([Group.objects.get(name=role)])
-        return User.objects.get(pk=obj.pk)
-
     return BenchUsers(
-        officer=user(OFFICER_USERNAME, roles.COMMUNE_OFFICER, largest, "Cán bộ đo hiệu năng (xã lớn)"),
-        small_officer=user(SMALL_OFFICER_USERNAME, roles.COMMUNE_OFFICER, smallest, "Cán bộ đo hiệu năng (xã nhỏ)"),
-        province=user(PROVINCE_USERNAME, roles.PROVINCE_STAFF, province, "Cán bộ tỉnh đo hiệu năng"),
+        officer=bench_account(
+            OFFICER_USERNAME, role=roles.COMMUNE_OFFICER, area=largest, full_name="Cán bộ đo hiệu năng (xã lớn)"
+        ),
+        small_officer=bench_account(
+            SMALL_OFFICER_USERNAME, role=roles.COMMUNE_OFFICER, area=smallest, full_name="Cán bộ đo hiệu năng (xã nhỏ)"
+        ),
+        province=bench_account(
+            PROVINCE_USERNAME, role=roles.PROVINCE_STAFF, area=province, full_name="Cán bộ tỉnh đo hiệu năng"
+        ),
         commune=largest,
         small_commune=smallest,
     )

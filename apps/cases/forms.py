@@ -15,7 +15,7 @@ from apps.core.locking import VersionRequiredMixin
 from .choices import AgeBand, CaseType, CloseReason, Sex, Status, Whereabouts
 from .models import CaseFile, Ethnicity, Person, SubstanceType
 from .selectors import SORTS
-from .services import VOID_REASON_MIN_LENGTH, normalize_citizen_id
+from .services import PERSON_FIELDS, VOID_REASON_MIN_LENGTH, normalize_citizen_id
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -57,26 +57,9 @@ class PersonForm(VersionRequiredMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "full_name",
-            "aliases",
-            "sex",
-            "date_of_birth",
-            "birth_year",
-            "ethnicity",
-            "citizen_id",
-            "permanent_unit",
-            "permanent_village",
-            "permanent_address",
-            "current_unit",
-            "current_village",
-            "current_address",
-            "occupation",
-            "education",
-            "marital_status",
-            "phone",
-            "family_contact",
-        ]
+        # The services' editable fields, in their order; the kind of identity number is not typed
+        # but read from the number itself (``normalize_citizen_id``).
+        fields = [name for name in PERSON_FIELDS if name != "citizen_id_kind"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -54,19 +54,14 @@ TERM_KEYS = {Status.MANAGED: DurationKey.MANAGEMENT_PERIOD, Status.POST_REHAB: D
 _TRANSITION_WHEREABOUTS = {(t.event, t.target): t.whereabouts for t in workflow.TRANSITIONS if t.whereabouts}
 
 
-@dataclass(frozen=True)
-class EventRow:
-    """What the spans need of an event (in timeline order: date, then id)."""
-
-    kind: str
-    event_date: dt.date
-    to_status: str = ""
-    decision_date: dt.date | None = None
-    whereabouts: str = ""
+#: what the spans need of an event (given in timeline order: date, then id)
+EventRow = workflow.EventFact
 
 
 @dataclass(frozen=True)
 class Span:
+    """One stretch of a file's counting; its fields are the ``StockSpan`` columns of the same names."""
+
     category: str
     status: str
     case_type: str
@@ -214,7 +209,7 @@ def compute_spans(
 
 
 def _event_row(e: Any) -> EventRow:
-    return EventRow(e.kind, e.event_date, e.to_status, e.decision_date, e.whereabouts)
+    return EventRow(e.kind, e.event_date, e.to_status, e.decision_date, whereabouts=e.whereabouts)
 
 
 def rebuild(case_ids: Iterable[int], *, clock: workflow.Clock | None = None, models: Any = None) -> int:
@@ -281,18 +276,7 @@ def rebuild(case_ids: Iterable[int], *, clock: workflow.Clock | None = None, mod
             earlier_events=earlier,
             clock=clock,
         ):
-            rows.append(
-                StockSpan(
-                    case_file_id=pk,
-                    commune_id=commune_id,
-                    category=span.category,
-                    status=span.status,
-                    case_type=span.case_type,
-                    whereabouts=span.whereabouts,
-                    valid_from=span.valid_from,
-                    valid_to=span.valid_to,
-                )
-            )
+            rows.append(StockSpan(case_file_id=pk, commune_id=commune_id, **vars(span)))
     StockSpan.objects.filter(case_file_id__in=ids).delete()
     StockSpan.objects.bulk_create(rows, batch_size=5000)
     return len(rows)

@@ -18,6 +18,21 @@ def _ruleset_choices():
     return RuleSet.objects.order_by("-effective_from", "code")
 
 
+def _map_choice_field(**kwargs) -> forms.ChoiceField:
+    # Issue 10 §4: a year before the two-tier map (01/7/2025) is classified on the communes of its
+    # time by default; province staff may convert it to today's communes instead.
+    return forms.ChoiceField(
+        label=_("Bản đồ hành chính"),
+        choices=[
+            ("time", _("Theo bản đồ hành chính thời điểm đó")),
+            ("converted", _("Quy đổi sang đơn vị hiện nay")),
+        ],
+        initial="time",
+        required=False,
+        **kwargs,
+    )
+
+
 class TableFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), required=False, **YEAR_FIELD)
     ruleset = forms.ModelChoiceField(
@@ -35,16 +50,7 @@ class RunForm(forms.Form):
         label=_("Năm đánh giá"), help_text=_("Số liệu từ 01/01 đến 31/12 của năm."), **YEAR_FIELD
     )
     rule_set = forms.ModelChoiceField(label=_("Bộ tiêu chí"), queryset=RuleSet.objects.none())
-    # Issue 10 §4: a year before the two-tier map (01/7/2025) is classified on the communes of its
-    # time by default; province staff may convert it to today's communes instead.
-    map_choice = forms.ChoiceField(
-        label=_("Bản đồ hành chính"),
-        choices=[
-            ("time", _("Theo bản đồ hành chính thời điểm đó")),
-            ("converted", _("Quy đổi sang đơn vị hiện nay")),
-        ],
-        initial="time",
-        required=False,
+    map_choice = _map_choice_field(
         widget=forms.RadioSelect,
         help_text=_(
             "Chỉ áp dụng cho năm trước 2026: bản đồ tại ngày 01/01 của năm đánh giá (2019: 141 đơn vị, "
@@ -66,15 +72,7 @@ class RunForm(forms.Form):
 
 class MapFiguresForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), **YEAR_FIELD)
-    map_choice = forms.ChoiceField(
-        label=_("Bản đồ hành chính"),
-        choices=[
-            ("time", _("Theo bản đồ hành chính thời điểm đó")),
-            ("converted", _("Quy đổi sang đơn vị hiện nay")),
-        ],
-        initial="time",
-        required=False,
-    )
+    map_choice = _map_choice_field()
 
 
 class OverrideForm(forms.Form):

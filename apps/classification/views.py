@@ -16,6 +16,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from apps.areas.models import AdministrativeUnit
 from apps.core import scoping
+from apps.core.generic import attach_errors
 from apps.core.locking import version_missing_error
 from apps.core.views import ScopedListView, ScopedViewMixin
 
@@ -52,6 +53,18 @@ def _spec_context(spec: rules.RuleSetSpec) -> dict:
     }
 
 
+class _ObjectOnceMixin:
+    """The page's object from ``load_object()``, read once per request however many steps ask for
+    it, and only after ``dispatch()`` checked the role (403 before an out-of-scope 404)."""
+
+    _object = None
+
+    def get_object(self):
+        if self._object is None:
+            self._object = self.load_object()
+        return self._object
+
+
 # --- rule sets ----------------------------------------------------------------------------------
 
 
@@ -75,9 +88,8 @@ class RuleSetDetailView(ScopedViewMixin, TemplateView):
         rule_set = selectors.ruleset_get(pk=self.kwargs["pk"])
         ctx.update(_spec_context(selectors.ruleset_spec(rule_set)))
         ctx["rule_set"] = rule_set
-        ctx["can_export"] = scoping.has_action(self.request.user, RuleSet, "export")
+        ctx.update(scoping.can_flags(self.request.user, RuleSet, "export", "import"))
         ctx["can_set_parameters"] = scoping.has_action(self.request.user, Assessment, "run")
-        ctx["can_import"] = scoping.has_action(self.request.user, RuleSet, "import")
         return ctx
 
 
@@ -285,20 +297,14 @@ class AssessmentRunView(ScopedViewMixin, FormView):
         return redirect("classification:assessment_detail", pk=assessment.pk)
 
 
-class AssessmentApproveView(ScopedViewMixin, FormView):
+class AssessmentApproveView(_ObjectOnceMixin, ScopedViewMixin, FormView):
     permission_model = Assessment
     permission_action = "approve"
     form_class = ApproveForm
     template_name = "classification/assessment_approve.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.assessment = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self):
-        if self.assessment is None:
-            self.assessment = selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
-        return self.assessment
+    def load_object(self):
+        return selectors.assessment_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -318,7 +324,7 @@ class AssessmentApproveView(ScopedViewMixin, FormView):
             form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
             return self.form_invalid(form)
         messages.success(self.request, _("Đã phê duyệt kết quả phân loại."))
-        return redirect("classification:assessment_detail", pk=self.assessment.pk)
+        return redirect("classification:assessment_detail", pk=self.get_object().pk)
 
 
 class ResultDetailView(ScopedViewMixin, TemplateView):
@@ -356,20 +362,14 @@ class ResultDetailView(ScopedViewMixin, TemplateView):
         return ctx
 
 
-class ResultOverrideView(ScopedViewMixin, FormView):
+class ResultOverrideView(_ObjectOnceMixin, ScopedViewMixin, FormView):
     permission_model = Assessment
     permission_action = "override"
     form_class = OverrideForm
     template_name = "classification/result_override.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.result = None
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_object(self):
-        if self.result is None:
-            self.result = selectors.result_get(user=self.request.user, pk=self.kwargs["pk"])
-        return self.result
+    def load_object(self):
+        return selectors.result_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -396,11 +396,7 @@ class ResultOverrideView(ScopedViewMixin, FormView):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            attach_errors(exc, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã điều chỉnh loại của %(c)s.") % {"c": result.commune.full_name})
         return redirect("classification:assessment_detail", pk=result.assessment_id)
@@ -440,9 +436,7 @@ class KeyRouteListView(ScopedListView):
         ctx = super().get_context_data(**kwargs)
         ctx["year"] = self.year
         ctx["kinds"] = RouteKind.choices
-        ctx["can_add"] = scoping.has_action(self.request.user, KeyRoute, "add")
-        ctx["can_change"] = scoping.has_action(self.request.user, KeyRoute, "change")
-        ctx["can_delete"] = scoping.has_action(self.request.user, KeyRoute, "delete")
+        ctx.update(scoping.can_flags(self.request.user, KeyRoute, "add", "change", "delete"))
         return ctx
 
 
@@ -468,11 +462,7 @@ class KeyRouteFormMixin(ScopedViewMixin, FormView):
         try:
             route = self.save(data, form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            attach_errors(exc, form)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu tuyến “%(n)s”.") % {"n": route.name})
         return redirect(reverse("classification:keyroute_list") + f"?year={route.year}")

@@ -81,9 +81,7 @@ class FilteredListView(FilterMixin, ScopedListView):
         user, model = self.request.user, self.get_permission_model()
         ctx.update(
             filter_form=self.filter_form,
-            can_add=scoping.has_action(user, model, "add"),
-            can_import=scoping.has_action(user, model, "import"),
-            can_export=scoping.has_action(user, model, "export"),
+            **scoping.can_flags(user, model, "add", "import", "export"),
             kind=self.kind or model._meta.model_name,
         )
         return ctx

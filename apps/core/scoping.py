@@ -72,6 +72,11 @@ def has_action(user: AnyUser, model: type[models.Model], action: str) -> bool:
     return user.has_perm(permission_name(model, action))
 
 
+def can_flags(user: AnyUser, model: type[models.Model], *actions: str) -> dict[str, bool]:
+    """``{"can_<action>": …}`` for a page's buttons: which of ``actions`` the role allows on ``model``."""
+    return {f"can_{action}": has_action(user, model, action) for action in actions}
+
+
 def scope_root(user: AnyUser) -> AdministrativeUnit | None:
     """The unit whose subtree the user sees (``None`` for superusers and unassigned accounts)."""
     return getattr(user, "area", None) if user.is_authenticated else None

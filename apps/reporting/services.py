@@ -36,7 +36,7 @@ nobody looked at.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,6 +45,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
@@ -263,10 +264,6 @@ def figures_for(*, user, unit: AdministrativeUnit, period: ReportingPeriod, with
 # --- workflow -------------------------------------------------------------------------------------
 
 
-def _require(actor, perm: str, message: str) -> None:
-    scoping.require(actor, perm, message)
-
-
 def _require_scope(actor, commune: AdministrativeUnit) -> None:
     if not scoping.unit_in_scope(actor, commune):
         raise PermissionDenied(_("Xã, phường nằm ngoài phạm vi được giao."))
@@ -311,10 +308,35 @@ def _lock_row(submission: Submission, expected_version: int | None) -> Submissio
     )
 
 
+def _save_step(
+    actor,
+    submission: Submission,
+    before: dict[str, Any],
+    *,
+    action: str,
+    message: str,
+    frozen: dict[str, Any] | None = None,
+) -> Submission:
+    """Save a workflow step as a new version (a page opened before it is then stale), audited with
+    the state before and after (and ``frozen``: the figures a submission froze)."""
+    submission.version += 1
+    submission.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=submission,
+        area=submission.commune,
+        before=before,
+        after={**_audit_state(submission), **(frozen or {})},
+        message=message,
+    )
+    return submission
+
+
 @transaction.atomic
 def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPeriod, note: str = "") -> Submission:
     """Freeze the commune's figures for the period and send them to the province."""
-    _require(actor, SUBMIT_PERM, _("Tài khoản không có quyền nộp số liệu kỳ báo cáo."))
+    scoping.require(actor, SUBMIT_PERM, _("Tài khoản không có quyền nộp số liệu kỳ báo cáo."))
     if not scoping.is_current_commune(commune):
         raise ValidationError({"commune": _("Chỉ xã, phường hiện hành mới nộp số liệu.")})
     _require_scope(actor, commune)
@@ -344,26 +366,69 @@ def submission_submit(*, actor, commune: AdministrativeUnit, period: ReportingPe
     submission.note = (note or "").strip()
     submission.submitted_by, submission.submitted_at = actor, timezone.now()
     submission.submit_count += 1
-    submission.version += 1
-    submission.save()
-    after = _audit_state(submission)
-    after["indicators"] = submission.snapshot["indicators"]
-    audit_record(
-        actor=actor,
+    return _save_step(
+        actor,
+        submission,
+        before,
         action=actions.SUBMISSION_SUBMIT,
-        obj=submission,
-        area=commune,
-        before=before,
-        after=after,
         message=_("%(period)s – lần nộp thứ %(count)s") % {"period": period.label, "count": submission.submit_count},
+        frozen={"indicators": submission.snapshot["indicators"]},
     )
-    return submission
 
 
-def _review(actor, submission: Submission, expected_version: int | None) -> Submission:
-    _require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
+@dataclass(frozen=True)
+class _Review:
+    """A review step of the province: the status it starts from, the one it leaves, its audit
+    action and the refusal when the submission is elsewhere (translated when refused)."""
+
+    source: str
+    target: str
+    action: str
+    refusal: Any
+
+
+_RETURN = _Review(
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.RETURNED,
+    actions.SUBMISSION_RETURN,
+    gettext_lazy("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."),
+)
+_APPROVE = _Review(
+    SubmissionStatus.SUBMITTED,
+    SubmissionStatus.APPROVED,
+    actions.SUBMISSION_APPROVE,
+    gettext_lazy("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."),
+)
+_REOPEN = _Review(
+    SubmissionStatus.APPROVED,
+    SubmissionStatus.RETURNED,
+    actions.SUBMISSION_REOPEN,
+    gettext_lazy("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."),
+)
+
+
+def _review(
+    step: _Review,
+    actor,
+    submission: Submission,
+    expected_version: int | None,
+    *,
+    message: Callable[[Submission], str],
+    return_reason: str | None = None,
+) -> Submission:
+    """Take the step on the submission locked at the version the reviewer saw; ``message(locked)``
+    is the audit row's message."""
+    scoping.require(actor, REVIEW_PERM, _("Tài khoản không có quyền duyệt số liệu kỳ báo cáo."))
     _require_scope(actor, submission.commune)
-    return _lock_row(submission, expected_version if expected_version is not None else submission.version)
+    submission = _lock_row(submission, expected_version if expected_version is not None else submission.version)
+    if submission.status != step.source:
+        raise ValidationError(str(step.refusal))
+    before = _audit_state(submission)
+    submission.status = step.target
+    if return_reason is not None:
+        submission.return_reason = return_reason
+    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
+    return _save_step(actor, submission, before, action=step.action, message=message(submission))
 
 
 @transaction.atomic
@@ -372,72 +437,30 @@ def submission_return(
 ) -> Submission:
     """Send a submitted report back to the commune, with the reason."""
     reason = _reason(reason, _("trả lại"))
-    submission = _review(actor, submission, expected_version)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ trả lại được số liệu đã nộp và đang chờ duyệt."))
-    before = _audit_state(submission)
-    submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = reason
-    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=actions.SUBMISSION_RETURN,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=reason,
-    )
-    return submission
+    return _review(_RETURN, actor, submission, expected_version, return_reason=reason, message=lambda locked: reason)
 
 
 @transaction.atomic
 def submission_approve(*, actor, submission: Submission, expected_version: int | None = None) -> Submission:
     """Approve a submitted report: its snapshot becomes the official figures and the period is
     locked for the commune."""
-    submission = _review(actor, submission, expected_version)
-    if submission.status != SubmissionStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ phê duyệt được số liệu đã nộp và đang chờ duyệt."))
-    before = _audit_state(submission)
-    submission.status = SubmissionStatus.APPROVED
-    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=actions.SUBMISSION_APPROVE,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=_("%(period)s: khóa số liệu %(window)s")
-        % {"period": submission.period.label, "window": submission.period.window_label},
+    return _review(
+        _APPROVE,
+        actor,
+        submission,
+        expected_version,
+        message=lambda locked: (
+            _("%(period)s: khóa số liệu %(window)s")
+            % {"period": locked.period.label, "window": locked.period.window_label}
+        ),
     )
-    return submission
 
 
 @transaction.atomic
 def period_reopen(*, actor, submission: Submission, reason: str, expected_version: int | None = None) -> Submission:
     """Unlock an approved submission (reason required): back to "returned" for the commune."""
     reason = _reason(reason, _("mở lại kỳ"))
-    submission = _review(actor, submission, expected_version)
-    if submission.status != SubmissionStatus.APPROVED:
-        raise ValidationError(_("Chỉ mở lại được kỳ đã phê duyệt (đang khóa)."))
-    before = _audit_state(submission)
-    submission.status = SubmissionStatus.RETURNED
-    submission.return_reason = _("Mở lại kỳ: %(reason)s") % {"reason": reason}
-    submission.reviewed_by, submission.reviewed_at = actor, timezone.now()
-    submission.version += 1
-    submission.save()
-    audit_record(
-        actor=actor,
-        action=actions.SUBMISSION_REOPEN,
-        obj=submission,
-        area=submission.commune,
-        before=before,
-        after=_audit_state(submission),
-        message=reason,
+    return_reason = _("Mở lại kỳ: %(reason)s") % {"reason": reason}
+    return _review(
+        _REOPEN, actor, submission, expected_version, return_reason=return_reason, message=lambda locked: reason
     )
-    return submission

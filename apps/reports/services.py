@@ -163,13 +163,18 @@ def draft_build(*, user, unit: AdministrativeUnit, period, map_choice: str = "")
     )
 
 
+def _ensure_may_issue(actor, unit: AdministrativeUnit) -> None:
+    """Previewing a report asks what issuing it does: the right to issue, and the unit in scope."""
+    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, unit):
+        raise PermissionDenied
+
+
 def draft_pdf(
     *, actor, draft: Draft, narrative_text: dict[str, str], number: str = "", document_date: dt.date | None = None
 ) -> bytes:
     """The preview of a report not issued yet: the PDF it would be, marked "DỰ THẢO" on every
     page. Nothing is archived — no issued report, no stored file, no audit of an issue."""
-    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, draft.unit):
-        raise PermissionDenied
+    _ensure_may_issue(actor, draft.unit)
     context = documents.periodic_context(
         header=draft.header,
         figures=draft.figures,
@@ -203,39 +208,44 @@ def report_issue(
 ) -> IssuedReport:
     """Archive a periodic report (figures, edited narrative, header) and start generating its PDF:
     within the request for a single commune, through the background worker otherwise."""
-    if not scoping.has_action(actor, IssuedReport, "issue") or not scoping.unit_in_scope(actor, unit):
-        raise PermissionDenied
+    _ensure_may_issue(actor, unit)
     if figures is None:
         figures = sources.collect(user=actor, unit=unit, period=period)
-    with transaction.atomic():
-        report = IssuedReport.objects.create(
-            unit=unit,
-            kind=ReportKind.PERIODIC,
-            period_kind=figures["period"]["kind"],
-            period_year=figures["period"]["year"],
-            period_number=figures["period"]["number"],
-            period_label=figures["period"]["label"],
-            period_start=dt.date.fromisoformat(figures["period"]["start"]),
-            period_end=dt.date.fromisoformat(figures["period"]["end"]),
-            number=number.strip(),
-            document_date=document_date or timezone.localdate(),
-            title="Báo cáo "
-            + documents.subject_line(figures["period"]["label"]).lower()[:1]
-            + documents.subject_line(figures["period"]["label"])[1:],
-            header=header_for(unit),
-            figures=figures,
-            narrative=_clean_narrative(narrative_text),
-            issued_by=actor,
-            issued_at=timezone.now(),
-        )
-        audit_record(
-            actor=actor,
-            action=actions.REPORT_ISSUE,
-            obj=report,
-            area=unit,
-            after={"period": report.period_label, "number": report.number, "state": figures.get("state")},
-        )
+    period = figures["period"]
+    report = _archive(
+        actor=actor,
+        unit=unit,
+        audit_action=actions.REPORT_ISSUE,
+        audit_after={"period": period["label"], "number": number.strip(), "state": figures.get("state")},
+        kind=ReportKind.PERIODIC,
+        period_kind=period["kind"],
+        period_year=period["year"],
+        period_number=period["number"],
+        period_label=period["label"],
+        period_start=dt.date.fromisoformat(period["start"]),
+        period_end=dt.date.fromisoformat(period["end"]),
+        number=number.strip(),
+        document_date=document_date or timezone.localdate(),
+        title="Báo cáo "
+        + documents.subject_line(period["label"]).lower()[:1]
+        + documents.subject_line(period["label"])[1:],
+        figures=figures,
+        narrative=_clean_narrative(narrative_text),
+    )
     _start_generation(report, communes=len(figures["rows"]))
+    return report
+
+
+@transaction.atomic
+def _archive(
+    *, actor, unit: AdministrativeUnit, audit_action: str, audit_after: dict[str, Any], **fields: Any
+) -> IssuedReport:
+    """Create the archived report and its audit row in one transaction; the header, the issuer and
+    the time are those of the issue (a later change of the unit's header leaves it as issued)."""
+    report = IssuedReport.objects.create(
+        unit=unit, header=header_for(unit), issued_by=actor, issued_at=timezone.now(), **fields
+    )
+    audit_record(actor=actor, action=audit_action, obj=report, area=unit, after=audit_after)
     return report
 
 
@@ -336,27 +346,19 @@ def people_list_issue(*, actor, unit: AdministrativeUnit, as_of: dt.date, number
     if not actor.has_perm("reports.view_people_list") or not scoping.unit_in_scope(actor, unit):
         raise PermissionDenied
     count = people_list_count(unit=unit, as_of=as_of)
-    with transaction.atomic():
-        report = IssuedReport.objects.create(
-            unit=unit,
-            kind=ReportKind.PEOPLE_LIST,
-            period_end=as_of,
-            period_label=f"đến ngày {as_of:%d/%m/%Y}",
-            number=number.strip(),
-            document_date=timezone.localdate(),
-            title=f"Danh sách người có hồ sơ quản lý đến ngày {as_of:%d/%m/%Y}",
-            header=header_for(unit),
-            figures={"count": count, "as_of": as_of.isoformat(), "unit": sources.unit_dict(unit)},
-            narrative={},
-            issued_by=actor,
-            issued_at=timezone.now(),
-        )
-        audit_record(
-            actor=actor,
-            action=actions.PEOPLE_LIST_ISSUE,
-            obj=report,
-            area=unit,
-            after={"as_of": as_of.isoformat(), "count": count},
-        )
+    report = _archive(
+        actor=actor,
+        unit=unit,
+        audit_action=actions.PEOPLE_LIST_ISSUE,
+        audit_after={"as_of": as_of.isoformat(), "count": count},
+        kind=ReportKind.PEOPLE_LIST,
+        period_end=as_of,
+        period_label=f"đến ngày {as_of:%d/%m/%Y}",
+        number=number.strip(),
+        document_date=timezone.localdate(),
+        title=f"Danh sách người có hồ sơ quản lý đến ngày {as_of:%d/%m/%Y}",
+        figures={"count": count, "as_of": as_of.isoformat(), "unit": sources.unit_dict(unit)},
+        narrative={},
+    )
     _start_generation(report, communes=1 if unit.level == "commune" else 2)
     return report

@@ -249,6 +249,21 @@ def test_the_correct_page_records_the_corrected_entry(world, officer_a, client_f
     assert "Đã sửa thành mục ngày 20/03/2026" in page
 
 
+def test_a_correction_the_service_refuses_field_by_field_is_shown_on_the_page(world, officer_a, client_for):
+    # The service's refusal names a field ({"event_date": …}): it has no single code, and the page
+    # used to fail (500) reading one to tell a stale edit (409) from the others.
+    case = _managed(officer_a, world.commune_a)
+    event = _visit(officer_a, case, D(2026, 3, 25), result="Có mặt")
+    case.refresh_from_db()
+    response = client_for(officer_a).post(
+        reverse("cases:event_void", args=[case.pk, event.pk]),
+        {"reason": "Sai ngày thăm gặp", "version": case.version, "correct": "1", "event_date": "01/01/2020"},
+    )
+    assert response.status_code == 200
+    assert "Ngày sự kiện không được trước ngày lập hồ sơ." in response.content.decode()
+    assert not CaseEvent.objects.filter(replaces=event).exists()
+
+
 def test_corrected_values_typed_without_ticking_correct_are_not_dropped(world, officer_a, client_for):
     case = _managed(officer_a, world.commune_a)
     event = _visit(officer_a, case, D(2026, 3, 25), result="Có mặt")

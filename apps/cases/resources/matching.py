@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +25,21 @@ from .columns import COL_CURRENT, COL_ID, COL_NAME
 class CaseMatchingMixin:
     """Resolves communes and matches rows to people and files loaded by ``CaseResource.before_import``."""
 
-    def _resolve_commune(self, text: str) -> AdministrativeUnit:
-        if text not in self._communes:
+    def _resolved(self, key: Any, resolve: Callable[[], AdministrativeUnit]) -> AdministrativeUnit:
+        """``resolve()`` once per key and import, its refusal remembered too: a file names the same
+        commune on thousands of rows."""
+        if key not in self._communes:
             try:
-                self._communes[text] = resolve_current_unit(text)
+                self._communes[key] = resolve()
             except UnitResolutionError as exc:
-                self._communes[text] = exc
-        found = self._communes[text]
+                self._communes[key] = exc
+        found = self._communes[key]
         if isinstance(found, UnitResolutionError):
             raise found
         return found
+
+    def _resolve_commune(self, text: str) -> AdministrativeUnit:
+        return self._resolved(text, lambda: resolve_current_unit(text))
 
     def _communes_of(self, text: str, current_text: str) -> tuple[AdministrativeUnit, AdministrativeUnit | None]:
         """(today's commune, the former unit as written or None) for the two commune cells. A former
@@ -63,16 +71,7 @@ class CaseMatchingMixin:
         return commune, self._former_unit(text, commune)
 
     def _resolve_today(self, text: str) -> AdministrativeUnit:
-        key = ("today", text)
-        if key not in self._communes:
-            try:
-                self._communes[key] = resolve_unit(text, on=timezone.localdate())
-            except UnitResolutionError as exc:
-                self._communes[key] = exc
-        found = self._communes[key]
-        if isinstance(found, UnitResolutionError):
-            raise found
-        return found
+        return self._resolved(("today", text), lambda: resolve_unit(text, on=timezone.localdate()))
 
     def _former_unit(self, text: str, commune: AdministrativeUnit) -> AdministrativeUnit | None:
         """The former unit the cell names, if it names one whose territory is now ``commune``

@@ -19,7 +19,7 @@ from apps.core import scoping
 from apps.core.locking import changes_since, lock_for_update
 from apps.core.text import clean_name
 
-from .. import workflow
+from .. import stocks, workflow
 from ..choices import CloseReason, EventKind, IdKind
 from ..models import CaseEvent, CaseFile, Holiday, LegalDuration, Person
 
@@ -226,6 +226,31 @@ def refresh_due(case: CaseFile, clock: workflow.Clock | None = None) -> None:
         if case.is_open
         else max((f.event_date for f in facts if f.kind == EventKind.HOME_VISIT), default=None)
     )
+
+
+def _person_of_new_file(values: dict[str, Any], person: Person | None) -> tuple[Person, bool]:
+    """The person a new file is opened for, and whether an existing one gained a value: a new
+    person from ``values``, or ``person`` (an existing identity, matched by CCCD, perhaps managed
+    in another commune) with its gaps filled from ``values``, never overwritten."""
+    if person is None:
+        person = Person()
+        for name, value in values.items():
+            setattr(person, name, value)
+        return person, False
+    filled = False
+    for name, value in values.items():
+        if value not in (None, "") and getattr(person, name) in (None, ""):
+            setattr(person, name, value)
+            filled = True
+    return person, filled
+
+
+def _save_and_derive(case: CaseFile, clock: workflow.Clock | None = None) -> None:
+    """Save a file whose timeline or fields changed, with what is derived from them: its due dates
+    (on the row) and its stock spans (``cases.stocks``, which the figures count)."""
+    refresh_due(case, clock)
+    case.save()
+    stocks.rebuild([case.pk], clock=clock)
 
 
 def _ensure_commune(actor, commune: AdministrativeUnit) -> None:

@@ -19,6 +19,7 @@ from ._common import (
     _check_person,
     _ensure_commune,
     _next_file_number,
+    _person_of_new_file,
     _snapshot,
     _validate_case_dates,
     load_clock,
@@ -51,16 +52,9 @@ class CaseBatch:
     def add(self, data: CaseInput, person: Person | None = None) -> CaseFile:
         """Validate one row and keep it for ``commit``. ``person``: an existing identity (or one
         added earlier in this batch) to attach the file to, filling its gaps, never overwriting."""
-        if person is None:
-            person = Person()
-            for name, value in data.person.items():
-                setattr(person, name, value)
-        else:
-            for name, value in data.person.items():
-                if value not in (None, "") and getattr(person, name) in (None, ""):
-                    setattr(person, name, value)
-            if person.pk:
-                self._changed_people[person.pk] = person
+        person, _filled = _person_of_new_file(data.person, person)
+        if person.pk:
+            self._changed_people[person.pk] = person
         errors = RuleErrors()
         # Foreign keys come from the caller's resolved objects; only value checks are needed here.
         resolved = ("ethnicity", "permanent_unit", "current_unit", "merged_into")

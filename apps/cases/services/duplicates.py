@@ -109,16 +109,7 @@ def person_merge(*, actor, keep: Person, merge: Person, reason: str) -> PersonMe
     merge.merged_into = keep
     merge.save(update_fields=["merged_into"])
     record = PersonMerge.objects.create(kept=keep, merged=merge, moved_case_ids=moved, reason=reason, merged_by=actor)
-    for case in CaseFile.objects.filter(pk__in=moved).select_related("commune"):
-        audit_record(
-            actor=actor,
-            action="cases.person.merge",
-            obj=case,
-            area=case.commune,
-            before={"person": merge.pk},
-            after={"person": keep.pk},
-            message=reason,
-        )
+    _audit_moves(actor, moved, action="cases.person.merge", source=merge.pk, target=keep.pk, message=reason)
     return record
 
 
@@ -133,14 +124,23 @@ def person_unmerge(*, actor, record: PersonMerge) -> None:
     Person.objects.filter(pk=record.merged_id).update(merged_into=None)
     record.undone_by, record.undone_at = actor, timezone.now()
     record.save(update_fields=["undone_by", "undone_at"])
-    for case in CaseFile.objects.filter(pk__in=record.moved_case_ids).select_related("commune"):
+    _audit_moves(
+        actor, record.moved_case_ids, action="cases.person.unmerge", source=record.kept_id, target=record.merged_id
+    )
+
+
+def _audit_moves(actor, case_ids: list[int], *, action: str, source: int, target: int, message: str = "") -> None:
+    """One audit row per file moved between two people, filed under the file's commune so that the
+    commune sees whose file it now is."""
+    for case in CaseFile.objects.filter(pk__in=case_ids).select_related("commune"):
         audit_record(
             actor=actor,
-            action="cases.person.unmerge",
+            action=action,
             obj=case,
             area=case.commune,
-            before={"person": record.kept_id},
-            after={"person": record.merged_id},
+            before={"person": source},
+            after={"person": target},
+            message=message,
         )
 
 

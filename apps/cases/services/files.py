@@ -28,6 +28,8 @@ from ._common import (
     _ensure_open,
     _lock,
     _next_file_number,
+    _person_of_new_file,
+    _save_and_derive,
     _snapshot,
     _validate_case_dates,
     load_clock,
@@ -85,19 +87,9 @@ def case_create(*, actor, data: CaseInput, person: Person | None = None) -> Case
     """Open a case file (and the person, unless an existing person is given)."""
     scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
     on = today()
-    if person is None:
-        person = Person()
-        for name, value in data.person.items():
-            setattr(person, name, value)
-    else:
-        # An existing identity (matched by CCCD) may be managed elsewhere: fill gaps, never overwrite.
-        filled = False
-        for name, value in data.person.items():
-            if value not in (None, "") and getattr(person, name) in (None, ""):
-                setattr(person, name, value)
-                filled = True
-        if filled:
-            person.version += 1  # an editor holding the older version must not overwrite the filled gaps
+    person, filled = _person_of_new_file(data.person, person)
+    if filled:
+        person.version += 1  # an editor holding the older version must not overwrite the filled gaps
     errors = RuleErrors()
     _check_person(person, errors, on=on)
     case = CaseFile(person=person, created_by=actors.user_or_none(actor), status=Status.SIGNS)
@@ -183,9 +175,7 @@ def case_update(
     case.substances.set(SubstanceType.objects.filter(code__in=data.substances))
     case.version += 1
     clock = load_clock()  # once for the due date and the stock spans
-    refresh_due(case, clock)
-    case.save()
-    stocks.rebuild([case.pk], clock=clock)
+    _save_and_derive(case, clock)
     audit_record(
         actor=actor, action="cases.casefile.update", obj=case, area=case.commune, before=before, after=_snapshot(case)
     )

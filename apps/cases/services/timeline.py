@@ -18,10 +18,10 @@ from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
 
-from .. import stocks, workflow
+from .. import workflow
 from ..choices import CloseReason, EventKind, Status, Whereabouts
 from ..models import CaseEvent, CaseFile
-from ._common import FREE_EVENTS, _ensure_open, _lock, _snapshot, load_clock, refresh_due
+from ._common import FREE_EVENTS, _ensure_open, _lock, _save_and_derive, _snapshot, load_clock
 
 
 @dataclass
@@ -108,9 +108,7 @@ def case_transition(
     elif transition.code == "reopen":
         case.closed_on, case.close_reason = None, ""
     case.version += 1
-    refresh_due(case, clock)
-    case.save()
-    stocks.rebuild([case.pk], clock=clock)
+    _save_and_derive(case, clock)
     audit_record(
         actor=actor,
         action="cases.casefile.transition",
@@ -170,9 +168,7 @@ def _record_free_event(
         case.whereabouts = data.whereabouts
     case.version += 1
     clock = load_clock()  # once for the due date and the stock spans
-    refresh_due(case, clock)
-    case.save()
-    stocks.rebuild([case.pk], clock=clock)
+    _save_and_derive(case, clock)
     return event
 
 
@@ -273,9 +269,7 @@ def case_void_event(
     counts, deadlines and figures ignore it, and the audit log keeps it and its voiding."""
     case, event, reason = _void(actor=actor, case=case, event=event, reason=reason, expected_version=expected_version)
     case.version += 1
-    refresh_due(case)
-    case.save()
-    stocks.rebuild([case.pk])
+    _save_and_derive(case)
     audit_record(
         actor=actor,
         action="cases.casefile.event_void",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from apps.audit import actions
+from apps.core.generic import attach_errors, save_status
 from apps.core.views import AuditedReadMixin, BreakGlassMixin, ScopedViewMixin
 
 from .. import selectors, services
@@ -75,10 +76,9 @@ class CaseFormMixin(ScopedViewMixin, TemplateView):
         try:
             case = self.save(data, case_form)
         except ValidationError as exc:
-            _attach_errors(exc, person_form, case_form)
-            return self.render_to_response(
-                self.get_context_data(**ctx), status=409 if getattr(exc, "code", None) == "stale" else 200
-            )
+            # The file's form first: an error naming no field of either form stands above it.
+            attach_errors(exc, case_form, person_form)
+            return self.render_to_response(self.get_context_data(**ctx), status=save_status(case_form))
         messages.success(request, _("Đã lưu hồ sơ %(n)s.") % {"n": case.file_number})
         return redirect("cases:casefile_detail", pk=case.pk)
 
@@ -101,15 +101,6 @@ def _attach_rule_errors(person_form, case_form) -> None:
         for form in (person_form, case_form):
             if field in form.fields and not form.has_error(field):
                 form.add_error(field, found)
-
-
-def _attach_errors(exc: ValidationError, person_form, case_form) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = person_form if field in person_form.fields else case_form
-            target.add_error(field if field in target.fields else None, errors)
-    else:
-        case_form.add_error(None, exc)
 
 
 class CaseCreateView(CaseFormMixin):

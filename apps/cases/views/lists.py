@@ -59,9 +59,7 @@ class CaseListView(AuditedReadMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter_form"] = self.filter_form
-        ctx["can_export"] = scoping.has_action(self.request.user, CaseFile, "export")
-        ctx["can_add"] = scoping.has_action(self.request.user, CaseFile, "add")
-        ctx["can_import"] = scoping.has_action(self.request.user, CaseFile, "import")
+        ctx.update(scoping.can_flags(self.request.user, CaseFile, "export", "add", "import"))
         return ctx
 
 

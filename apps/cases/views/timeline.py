@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from apps.core.generic import attach_errors, save_status
 from apps.core.views import BreakGlassMixin, ScopedViewMixin
 
 from .. import selectors, services, workflow
@@ -64,8 +65,7 @@ class CaseTransitionView(ScopedViewMixin, TemplateView):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-            status = 409 if exc.code == "stale" else 200
-            return self.render_to_response(self.get_context_data(form=form), status=status)
+            return self.render_to_response(self.get_context_data(form=form), status=save_status(form))
         messages.success(request, _("Đã ghi: %(t)s.") % {"t": self.transition.label})
         return redirect("cases:casefile_detail", pk=self.case.pk)
 
@@ -176,13 +176,8 @@ class _EventVoidPage(ScopedViewMixin, TemplateView):
                 )
                 messages.success(request, _("Đã hủy mục ghi nhầm; mục vẫn hiện trong diễn biến, gạch ngang."))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
-            status = 409 if exc.code == "stale" else 200
-            return self.render_to_response(self.get_context_data(form=form), status=status)
+            attach_errors(exc, form)
+            return self.render_to_response(self.get_context_data(form=form), status=save_status(form))
         return redirect("cases:casefile_detail", pk=self.case.pk)
 
 

@@ -78,13 +78,15 @@ def add_duration(start: dt.date, value: int, unit: str, holidays: Iterable[dt.da
 
 @dataclass(frozen=True)
 class EventFact:
-    """What the clock needs of an event."""
+    """What the workflow needs of an event: the clock its dates, the stock spans
+    (``cases.stocks``) also where it put the person."""
 
     kind: str
     event_date: dt.date
     to_status: str = ""
     decision_date: dt.date | None = None
     end_date: dt.date | None = None
+    whereabouts: str = ""
 
 
 @dataclass(frozen=True)

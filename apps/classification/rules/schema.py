@@ -13,11 +13,14 @@ from .spec import (
     COMBINATIONS,
     COMPARISONS,
     COMPOSITE,
+    CRITERION_COLUMNS,
     EVIDENCE,
     FORMAT,
     HAS_PROBLEMS,
     INPUTS,
+    LEVEL_COLUMNS,
     RANGE_COMPARISONS,
+    RULE_SET_COLUMNS,
     STATUSES,
     THRESHOLD,
     UNDETERMINED,
@@ -38,40 +41,10 @@ class RuleSetFormatError(ValueError):
         self.errors = list(errors)
 
 
-_TOP_KEYS = {
-    "format",
-    "code",
-    "title",
-    "legal_basis",
-    "effective_from",
-    "effective_to",
-    "status",
-    "notes",
-    "version",
-    "bands_cascade",
-    "levels",
-}
-_LEVEL_KEYS = {"code", "label", "order", "combination", "min_count", "is_key", "criteria"}
-_CRITERION_KEYS = {
-    "code",
-    "label",
-    "kind",
-    "indicator",
-    "comparison",
-    "threshold",
-    "threshold_high",
-    "alt_indicator",
-    "alt_comparison",
-    "alt_threshold",
-    "alt_threshold_high",
-    "unit_label",
-    "ref_level_code",
-    "ref_min_count",
-    "requires_key_route",
-    "verification",
-    "source",
-    "evidence",
-}
+# The file's keys: the spec's plain fields, plus what is nested or converted.
+_TOP_KEYS = {"format", "code", *RULE_SET_COLUMNS, "levels"}
+_LEVEL_KEYS = {*LEVEL_COLUMNS, "criteria"}
+_CRITERION_KEYS = {*CRITERION_COLUMNS, "ref_min_count", "evidence"}
 
 
 class _Errors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -238,6 +238,28 @@ class RuleSetSpec:
 
     def unverified_count(self) -> int:
         return sum(1 for lv in self.levels for c in lv.criteria if c.verification != "verified")
+
+
+# --- the stored form -----------------------------------------------------------------------------
+
+
+def _plain_fields(spec_class: type, *, besides: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(spec_class) if f.name not in besides)
+
+
+#: The spec fields with the same name and meaning in the stored rows (``classification.models``)
+#: and the file (``schema``), so that writing, reading and checking a rule set follow the spec's
+#: own definition. Those ``besides`` are converted by hand: a rule set's code and levels, a level's
+#: criteria, a criterion's ``ref_min_count`` (NULL in the row, 0 in the spec) and ``evidence`` (a
+#: list in the row, a tuple in the spec).
+RULE_SET_COLUMNS = _plain_fields(RuleSetSpec, besides=("code", "levels"))
+LEVEL_COLUMNS = _plain_fields(LevelSpec, besides=("criteria",))
+CRITERION_COLUMNS = _plain_fields(CriterionSpec, besides=("ref_min_count", "evidence"))
+
+
+def columns_of(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes ``names`` of a spec or a row, as keyword arguments for the other."""
+    return {name: getattr(obj, name) for name in names}
 
 
 def severity_order(spec: RuleSetSpec) -> list[str]:

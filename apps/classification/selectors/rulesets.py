@@ -31,49 +31,15 @@ def ruleset_spec(rule_set: RuleSet) -> rules.RuleSetSpec:
     for level in rule_set.levels.prefetch_related("criteria").order_by("order"):
         criteria = tuple(
             rules.CriterionSpec(
-                code=c.code,
-                label=c.label,
-                kind=c.kind,
-                indicator=c.indicator,
-                comparison=c.comparison,
-                threshold=c.threshold,
-                threshold_high=c.threshold_high,
-                alt_indicator=c.alt_indicator,
-                alt_comparison=c.alt_comparison,
-                alt_threshold=c.alt_threshold,
-                alt_threshold_high=c.alt_threshold_high,
-                unit_label=c.unit_label,
-                ref_level_code=c.ref_level_code,
+                **rules.columns_of(c, rules.CRITERION_COLUMNS),
                 ref_min_count=c.ref_min_count or 0,
-                requires_key_route=c.requires_key_route,
-                verification=c.verification,
-                source=c.source,
                 evidence=tuple(c.evidence or ()),
             )
             for c in sorted(level.criteria.all(), key=lambda c: (c.position, c.code))
         )
-        levels.append(
-            rules.LevelSpec(
-                code=level.code,
-                label=level.label,
-                order=level.order,
-                combination=level.combination,
-                min_count=level.min_count,
-                is_key=level.is_key,
-                criteria=criteria,
-            )
-        )
+        levels.append(rules.LevelSpec(**rules.columns_of(level, rules.LEVEL_COLUMNS), criteria=criteria))
     return rules.RuleSetSpec(
-        code=rule_set.code,
-        title=rule_set.title,
-        legal_basis=rule_set.legal_basis,
-        effective_from=rule_set.effective_from,
-        effective_to=rule_set.effective_to,
-        status=rule_set.status,
-        notes=rule_set.notes,
-        version=rule_set.version,
-        bands_cascade=rule_set.bands_cascade,
-        levels=tuple(levels),
+        code=rule_set.code, **rules.columns_of(rule_set, rules.RULE_SET_COLUMNS), levels=tuple(levels)
     )
 
 

@@ -41,16 +41,7 @@ def write_spec(
     callers parse with ``rules.spec_from_dict`` first and audit themselves.
     """
     rule_set_model, level_model, criterion_model = models
-    fields = {
-        "title": spec.title,
-        "legal_basis": spec.legal_basis,
-        "effective_from": spec.effective_from,
-        "effective_to": spec.effective_to,
-        "status": spec.status,
-        "notes": spec.notes,
-        "version": spec.version,
-        "bands_cascade": spec.bands_cascade,
-    }
+    fields = rules.columns_of(spec, rules.RULE_SET_COLUMNS)
     if actors.is_user(actor):
         fields["updated_by_id"] = actor.pk
     if rule_set is None:
@@ -63,36 +54,13 @@ def write_spec(
     # The historical model of migration 0002 predates the ``evidence`` column (added by 0003).
     has_evidence = any(f.name == "evidence" for f in criterion_model._meta.get_fields())
     for level in spec.levels:
-        level_row = level_model.objects.create(
-            rule_set=rule_set,
-            code=level.code,
-            label=level.label,
-            order=level.order,
-            combination=level.combination,
-            min_count=level.min_count,
-            is_key=level.is_key,
-        )
+        level_row = level_model.objects.create(rule_set=rule_set, **rules.columns_of(level, rules.LEVEL_COLUMNS))
         criterion_model.objects.bulk_create(
             criterion_model(
                 level=level_row,
                 position=position,
-                code=c.code,
-                label=c.label,
-                kind=c.kind,
-                indicator=c.indicator,
-                comparison=c.comparison,
-                threshold=c.threshold,
-                threshold_high=c.threshold_high,
-                alt_indicator=c.alt_indicator,
-                alt_comparison=c.alt_comparison,
-                alt_threshold=c.alt_threshold,
-                alt_threshold_high=c.alt_threshold_high,
-                unit_label=c.unit_label,
-                ref_level_code=c.ref_level_code,
+                **rules.columns_of(c, rules.CRITERION_COLUMNS),
                 ref_min_count=c.ref_min_count or None,
-                requires_key_route=c.requires_key_route,
-                verification=c.verification,
-                source=c.source,
                 **({"evidence": list(c.evidence)} if has_evidence else {}),
             )
             for position, c in enumerate(level.criteria, start=1)
@@ -172,7 +140,6 @@ def ruleset_import(*, actor, content: bytes | str, replace: bool = False, filena
 PARAMETER_PERMISSION = "classification.run_assessment"
 
 
-@transaction.atomic
 def _parameter_value(raw: Any) -> Decimal:
     """A typed bound as the criterion column holds it (max_digits 16, 4 decimals); a blank or
     non-numeric bound would be stored as no bound and break the next run."""
@@ -199,6 +166,7 @@ def _stale_ruleset(current: RuleSet, _expected_version: int) -> str:
     }
 
 
+@transaction.atomic
 def ruleset_set_parameter(
     *,
     actor,

@@ -14,26 +14,22 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 
 from apps.bench import benchmark as bench
+from apps.bench.commands import BenchCommand
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = (
         "Đo hiệu năng: tạo dữ liệu giả lập cỡ toàn tỉnh (mặc định 70.000 người, ~700.000 sự kiện, hồ sơ "
         "số BM-…) rồi đo thời gian máy chủ và số truy vấn của các trang hồ sơ và thời gian nhập 5.000 dòng Excel."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--persons", type=int, default=70_000, help="số người giả lập (mặc định 70000)")
-        parser.add_argument("--events-per-person", type=float, default=10.0, help="số sự kiện trung bình/người")
-        parser.add_argument("--years", type=int, default=10, help="ngày phát hiện trải trên bao nhiêu năm")
-        parser.add_argument("--seed", type=int, default=42, help="hạt giống ngẫu nhiên (dữ liệu lặp lại được)")
-        parser.add_argument("--batch-size", type=int, default=2_000, help="số người mỗi lô ghi")
+        self.add_seed_arguments(parser, persons=70_000)
         parser.add_argument("--reset", action="store_true", help="xóa dữ liệu đo hiệu năng cũ trước")
         parser.add_argument("--skip-seed", action="store_true", help="không tạo dữ liệu, chỉ đo")
         parser.add_argument("--iterations", type=int, default=30, help="số lần đo mỗi trang (mặc định 30)")
@@ -47,10 +43,6 @@ class Command(BaseCommand):
             "--only", action="append", default=[], help="chỉ đo các trang có tên chứa chuỗi này (lặp lại được)"
         )
         parser.add_argument("--json", action="store_true", help="in thêm kết quả dạng JSON")
-
-    def log(self, message: str) -> None:
-        self.stdout.write(message)
-        self.stdout.flush()
 
     def handle(self, *args, **o):
         report: dict = {"database": connection.vendor}
@@ -80,25 +72,8 @@ class Command(BaseCommand):
                     f"{existing:,} benchmark files (BM-…) already exist: add --reset to seed again, "
                     "or --skip-seed to measure them."
                 )
-            options = bench.SeedOptions(
-                persons=o["persons"], events_per_person=o["events_per_person"], years=o["years"], seed=o["seed"],
-                batch_size=o["batch_size"],
-            )  # fmt: skip
-            self.log(
-                f"Seeding {options.persons:,} people, ~{options.events_per_person:g} events each, over "
-                f"{options.years} years (bulk_create, not the services)…"
-            )
-            stats = bench.seed(options, self.log)
-            report["seed"] = asdict(stats)
-            self.log(
-                self.style.SUCCESS(
-                    f"Seeded in {stats.seconds:.1f} s (plan {stats.plan_seconds:.1f} s, write "
-                    f"{stats.write_seconds:.1f} s, analyze {stats.analyze_seconds:.1f} s): {stats.persons:,} people, "
-                    f"{stats.files:,} files ({stats.transfers:,} transfers), {stats.events:,} events "
-                    f"(max {stats.max_events_per_file} per file), {stats.substances:,} substance links"
-                )
-            )
-            self.log("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in stats.statuses.items()))
+            report["seed"] = self.seed_files(o, how="bulk_create, not the services")
+            self.log("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in report["seed"]["statuses"].items()))
         elif not existing:
             self.stderr.write(self.style.WARNING("No benchmark files (BM-…): measuring whatever the database holds."))
         else:

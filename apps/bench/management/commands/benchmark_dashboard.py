@@ -28,7 +28,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, Max
 from django.test import Client
@@ -36,6 +36,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.areas.models import AdministrativeUnit
+from apps.bench.commands import BenchCommand
 from apps.cases.models import CaseEvent, CaseFile
 from apps.reporting import demographics, indicators, selectors
 from apps.reporting.periods import latest_ended, period_get
@@ -55,7 +56,7 @@ def summary(times: list[float]) -> dict:
     }
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Đo thời gian bảng điều khiển (tỉnh, xã) và thời gian tính chỉ số thuần SQL, trên dữ liệu hiện có."
 
     def add_arguments(self, parser):
@@ -77,10 +78,6 @@ class Command(BaseCommand):
         )
         parser.add_argument("--skip-aggregates", action="store_true", help="không đo riêng các tổng hợp SQL")
         parser.add_argument("--json", action="store_true")
-
-    def log(self, message: str) -> None:
-        self.stdout.write(message)
-        self.stdout.flush()
 
     def _user(self, username: str):
         User = get_user_model()

@@ -36,9 +36,8 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -47,6 +46,7 @@ from django.utils import timezone
 from apps.areas.models import AdministrativeUnit, UnitPopulation
 from apps.bench import benchmark as bench
 from apps.bench import national
+from apps.bench.commands import BenchCommand
 
 NATIONAL_USERNAME = "bench.quocgia"
 ASSESSMENT_TARGET_S = 60.0
@@ -105,7 +105,7 @@ def _mb(kb: int | None) -> float | None:
     return None if kb is None else round(kb / 1024, 1)
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = (
         "Đo hiệu năng cỡ toàn quốc: tạo cây đơn vị mô phỏng (10.000 xã, 34 tỉnh), 250.000 người (~2,5 triệu sự "
         "kiện), rồi đo phân loại 10.000 xã và bảng điều khiển toàn quốc (tài khoản bench.quocgia)."
@@ -114,11 +114,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--communes", type=int, default=10_000, help="số xã, phường mô phỏng (mặc định 10000)")
         parser.add_argument("--provinces", type=int, default=34, help="số tỉnh mô phỏng (mặc định 34)")
-        parser.add_argument("--persons", type=int, default=250_000, help="số người giả lập (mặc định 250000)")
-        parser.add_argument("--events-per-person", type=float, default=10.0, help="số sự kiện trung bình/người")
-        parser.add_argument("--years", type=int, default=10, help="ngày phát hiện trải trên bao nhiêu năm")
-        parser.add_argument("--seed", type=int, default=42, help="hạt giống ngẫu nhiên")
-        parser.add_argument("--batch-size", type=int, default=2_000, help="số người mỗi lô ghi")
+        self.add_seed_arguments(parser, persons=250_000)
         parser.add_argument("--skip-seed", action="store_true", help="không tạo hồ sơ, chỉ đo")
         parser.add_argument("--year", type=int, default=0, help="năm phân loại (mặc định: năm trước)")
         parser.add_argument("--ruleset", default="QD-28-2025", help="bộ tiêu chí (mặc định QD-28-2025)")
@@ -134,10 +130,6 @@ class Command(BaseCommand):
         parser.add_argument("--profile", action="store_true", help="in cProfile một lần tải bảng điều khiển")
         parser.add_argument("--allow-sqlite", action="store_true", help="cho chạy trên SQLite (chỉ để thử)")
         parser.add_argument("--json", action="store_true", help="in thêm kết quả dạng JSON")
-
-    def log(self, message: str) -> None:
-        self.stdout.write(message)
-        self.stdout.flush()
 
     def handle(self, *args, **o):
         if connection.vendor != "postgresql" and not o["allow_sqlite"]:
@@ -183,7 +175,7 @@ class Command(BaseCommand):
                 "(manage.py benchmark --reset --skip-seed removes them)."
             )
         else:
-            report["seed"] = self.seed(o)
+            report["seed"] = self.seed_files(o, how="apps.bench.benchmark.seed, bulk_create")
 
         counts = bench.counts_summary()
         report["counts"] = counts
@@ -209,46 +201,13 @@ class Command(BaseCommand):
         if Ethnicity.objects.count() < 54 or not SubstanceType.objects.exists() or not LegalDuration.objects.exists():
             raise CommandError("Reference data (ethnicities, substances, legal durations) missing: run `migrate`.")
 
-    def seed(self, o) -> dict:
-        options = bench.SeedOptions(
-            persons=o["persons"],
-            events_per_person=o["events_per_person"],
-            years=o["years"],
-            seed=o["seed"],
-            batch_size=o["batch_size"],
-        )
-        self.log(
-            f"Seeding {options.persons:,} people, ~{options.events_per_person:g} events each, over {options.years} "
-            "years (apps.bench.benchmark.seed, bulk_create)…"
-        )
-        try:
-            stats = bench.seed(options, self.log)
-        except RuntimeError as exc:
-            raise CommandError(str(exc)) from exc
-        self.log(
-            self.style.SUCCESS(
-                f"Seeded in {stats.seconds:.1f} s (plan {stats.plan_seconds:.1f} s, "
-                f"write {stats.write_seconds:.1f} s, analyze {stats.analyze_seconds:.1f} s): "
-                f"{stats.persons:,} people, {stats.files:,} files ({stats.transfers:,} transfers), "
-                f"{stats.events:,} events, {stats.substances:,} substance links"
-            )
-        )
-        return asdict(stats)
-
     def ensure_user(self, root: AdministrativeUnit):
         from apps.accounts import roles
 
         roles.sync_roles()
-        User = get_user_model()
-        user, _created = User.objects.get_or_create(username=NATIONAL_USERNAME)
-        user.full_name, user.area, user.is_active = "Cán bộ trung ương đo hiệu năng", root, True
-        if user.has_usable_password():
-            # a new unusable password would change the session hash and log out every other
-            # benchmark running with this account at the same time
-            user.set_unusable_password()
-        user.save()
-        user.groups.set([Group.objects.get(name=roles.PROVINCE_STAFF)])
-        return User.objects.get(pk=user.pk)
+        return bench.bench_account(
+            NATIONAL_USERNAME, role=roles.PROVINCE_STAFF, area=root, full_name="Cán bộ trung ương đo hiệu năng"
+        )
 
     # --- classification ------------------------------------------------------------------------
 

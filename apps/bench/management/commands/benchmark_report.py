@@ -133,20 +133,13 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"Không có tài khoản “{username}” đang hoạt động.")
             return user
-        from django.contrib.auth.models import Group
-
         from apps.accounts import roles
+        from apps.bench.benchmark import bench_account
 
         roles.sync_roles()
-        user, _created = User.objects.get_or_create(username=READER_USERNAME)
-        user.full_name, user.area, user.is_active = "Cán bộ tỉnh đo hiệu năng báo cáo", province, True
-        if user.has_usable_password():
-            # a new unusable password would change the session hash and log out every other
-            # benchmark running with this account at the same time
-            user.set_unusable_password()
-        user.save()
-        user.groups.set([Group.objects.get(name=roles.PROVINCE_STAFF)])
-        return User.objects.get(pk=user.pk)
+        return bench_account(
+            READER_USERNAME, role=roles.PROVINCE_STAFF, area=province, full_name="Cán bộ tỉnh đo hiệu năng báo cáo"
+        )
 
     def _period(self, options):
         kind = options["kind"]
