@@ -4,13 +4,17 @@ Vietnamese and changes nothing (the services only compare versions they are give
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
-from apps.cases.forms import CaseForm, PersonForm, TransitionForm
+from apps.cases.forms import CaseForm, PersonForm, TransitionForm, VoidEventForm
 from apps.cases.workflow import TRANSITIONS_BY_CODE
-from apps.core.locking import VERSION_MISSING
+from apps.core.locking import VERSION_MISSING, VersionRequiredMixin
+from apps.reports.forms import HeaderConfigForm
 from tests.cases.test_views import edit_data
 from tests.factories.cases import make_case
 
@@ -43,6 +47,37 @@ def _edit_forms(world, officer, province_staff):
     yield "training", pforms.TrainingForm({}, training=pf.make_training(province_staff, (commune, 12)))
     yield "model point", pforms.ModelPointForm({}, user=officer, point=pf.make_model_point(officer, commune))
     yield "tip-off", pforms.TipOffForm({}, user=officer, tip_off=pf.make_tip_off(officer, commune))
+    yield "void entry", VoidEventForm({}, event=case.events.first())
+    header = HeaderConfigForm({}, initial={"version": 1})
+    header.require_version()  # as the edit page does once the unit has a header
+    yield "report header", header
+
+
+def _version_forms() -> set[type]:
+    """Every concrete form of the apps that carries a version: the leaves under
+    ``VersionRequiredMixin`` of every app's ``forms`` module or package."""
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("apps."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.forms")
+        except ModuleNotFoundError:
+            continue
+        for info in pkgutil.iter_modules(getattr(module, "__path__", [])):
+            importlib.import_module(f"{module.__name__}.{info.name}")
+
+    def below(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from below(sub)
+
+    return {cls for cls in below(VersionRequiredMixin) if not cls.__subclasses__()}
+
+
+def test_the_list_holds_every_edit_form(world, officer_a, province_staff):
+    """A new edit form cannot be left out of the check above unnoticed."""
+    listed = {type(form) for _label, form in _edit_forms(world, officer_a, province_staff)}
+    assert {cls.__qualname__ for cls in _version_forms() - listed} == set()
 
 
 def test_every_edit_form_refuses_a_post_without_the_version(world, officer_a, province_staff):
