@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.areas.models import AdministrativeUnit
 from apps.audit.actions import GROUP_PERMISSIONS_CHANGE, ROLES_CHANGE
 from apps.audit.services import audit_record
+from apps.core import scoping
 from apps.core.admin import ScopedAdminMixin
 from apps.core.collation import vi_order, vi_sorted
 
@@ -81,9 +83,6 @@ def assignable_units(user):
     """The units an account may be assigned to: those in force today within the editor's scope,
     the province first, then in Vietnamese order. A former (merged, abolished) unit is no place to
     work from: its data is reached through the unit that replaced it."""
-    from apps.areas.models import AdministrativeUnit
-    from apps.core import scoping
-
     qs = AdministrativeUnit.objects.in_force_on(timezone.localdate())
     if not user.is_superuser:
         qs = qs.filter(scoping.scope_filter(AdministrativeUnit, user))

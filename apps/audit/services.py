@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms.models import model_to_dict
 
+from apps.areas.selectors import home_province
 from apps.core import actors
 from apps.core.context import get_request_context
 
@@ -44,8 +45,6 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
 
 
 def _default_area() -> AdministrativeUnit | None:
-    from apps.areas.selectors import home_province
-
     return home_province()
 
 

@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.areas.selectors import map_label
 from apps.core.models import UpdatedByModel, unit_fk, user_fk
 
 from . import rules
@@ -258,8 +259,6 @@ class Assessment(models.Model):
     @property
     def map_label(self) -> str:
         """Which map the output uses: "Theo bản đồ hành chính năm 2020 (138 đơn vị)"."""
-        from apps.areas.selectors import map_label
-
         count = self.results.count()
         if self.map_generation_id is None:
             return f"Quy đổi sang đơn vị hành chính hiện nay ({count} đơn vị)"

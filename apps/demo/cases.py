@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.areas.models import AdministrativeUnit
 from apps.cases import services
 from apps.cases.models import CaseFile, Ethnicity
+from apps.cases.workflow import add_months
 from apps.core.registry import DemoSeeder, register_demo_seeder
 
 FAMILY = ["Nguyễn", "Trần", "Hoàng", "Lý", "Ma", "Đặng", "Triệu", "Nông", "Vàng", "Sùng", "Giàng", "Hà", "Lê", "Phạm"]
@@ -109,8 +110,6 @@ def seed_cases(*, officers: dict[str, object], per_commune: int = 24, seed: int 
                 day = day + dt.timedelta(days=gap)
                 end = None
                 if "months" in extra:
-                    from apps.cases.workflow import add_months
-
                     end = add_months(day, extra["months"])
                 if extra.get("after_end"):
                     case.refresh_from_db()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
+from apps.cases.models import CaseFile
 from apps.core.registry import DemoSeeder, register_demo_seeder
 from apps.demo.cases import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, VILLAGES
 from apps.registers import services
@@ -64,8 +65,6 @@ def _name(rng: random.Random) -> tuple[str, str]:
 
 
 def _hotspots(officer, commune, rng: random.Random, today: dt.date) -> int:
-    from apps.cases.models import CaseFile
-
     linked = list(CaseFile.objects.filter(commune=commune).order_by("pk")[:2])
     villages = rng.sample(VILLAGES, len(HOTSPOTS))
     for (pattern, kind, steps), village in zip(HOTSPOTS, villages, strict=True):
@@ -110,8 +109,6 @@ def _seizure(article: str, rng: random.Random) -> dict:
 
 
 def _crimes(officer, commune, rng: random.Random, today: dt.date, count: int = 7) -> int:
-    from apps.cases.models import CaseFile
-
     file = CaseFile.objects.filter(commune=commune).select_related("person").order_by("pk").first()
     for i in range(count):
         occurred = today - dt.timedelta(days=rng.randint(5, 3 * 365))

@@ -16,7 +16,9 @@ from django.views.generic import TemplateView
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
+from apps.cases.selectors import worklist as case_worklist
 from apps.core.locking import version_missing_error
+from apps.prevention.selectors import target_board
 
 from . import indicators, maps, selectors, services
 from .forms import ApproveForm, PeriodForm, ReasonForm, ReturnForm, SubmitForm
@@ -84,8 +86,6 @@ def _targets(user, dash=None):
     communes and data stamps the targets then reuse."""
     if not user.has_perm("prevention.view_target"):
         return None
-    from apps.prevention.selectors import target_board
-
     if dash is None:
         board = target_board(user=user)
     else:
@@ -173,8 +173,6 @@ class CommuneDashboardView(PermissionRequiredMixin, PeriodMixin, TemplateView):
         worklist = None
         # The worklist covers the user's whole scope: shown only when that scope is this commune.
         if user.has_perm("cases.view_casefile") and services.scoped_commune_ids(user) == [commune.pk]:
-            from apps.cases.selectors import worklist as case_worklist
-
             worklist = case_worklist(user=user, limit=0).counts
         ctx.update(
             dash=dash,

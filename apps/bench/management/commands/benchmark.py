@@ -7,7 +7,7 @@
 
 Meant for PostgreSQL (the production database). Seeded files have file numbers starting with
 ``BM-``; the import measurement writes 5,000 files through the services as the benchmark officer
-(``bench.congan``); ``--reset`` removes both. See ``apps/bench/benchmark.py``.
+(``bench.congan``); ``--reset`` removes both. See ``apps/bench/benchmark/``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import connection
 
 from apps.bench import benchmark as bench
 from apps.bench.commands import BenchCommand
+from apps.cases.models import CaseFile
 
 
 class Command(BenchCommand):
@@ -150,8 +151,6 @@ class Command(BenchCommand):
     # --- import --------------------------------------------------------------------------------
 
     def measure_import(self, users: bench.BenchUsers, o) -> list[dict]:
-        from apps.cases.models import CaseFile
-
         rows = o["import_rows"]
         previous = CaseFile.objects.filter(created_by=users.officer)
         if previous.exists():

@@ -36,10 +36,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.areas.models import AdministrativeUnit
+from apps.audit.models import AreaChange
 from apps.bench.commands import BenchCommand
 from apps.cases.models import CaseEvent, CaseFile
-from apps.reporting import demographics, indicators, selectors
-from apps.reporting.periods import latest_ended, period_get
+from apps.reporting import demographics, figures, indicators, selectors
+from apps.reporting.periods import latest_ended, period_get, period_previous, period_same_last_year, recent_periods
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -200,8 +201,6 @@ class Command(BenchCommand):
                 ),
                 "queries": len(ctx.captured_queries),
             }
-            from apps.reporting.periods import period_previous, period_same_last_year, recent_periods
-
             windows = [
                 (p.start, p.end)
                 for p in {
@@ -235,9 +234,6 @@ class Command(BenchCommand):
             "province_dashboard": f"{reverse('reporting:dashboard')}?{query}",
             "commune_dashboard": f"{reverse('reporting:commune_dashboard', kwargs={'pk': commune.pk})}?{query}",
         }
-        from apps.audit.models import AreaChange
-        from apps.reporting import figures
-
         # Stamps only ever take new values (as audit entry ids do), so start above every existing one.
         first = (AreaChange.objects.aggregate(m=Max("last_entry"))["m"] or 0) + 1
         changed = iter(range(first, first + 10**9))

@@ -43,10 +43,19 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts import roles
 from apps.areas.models import AdministrativeUnit, UnitPopulation
 from apps.bench import benchmark as bench
 from apps.bench import national
 from apps.bench.commands import BenchCommand
+from apps.cases.models import Ethnicity, LegalDuration, SubstanceType
+from apps.classification import selectors as classification_selectors
+from apps.classification import services as classification_services
+from apps.classification.models import RuleSet
+from apps.core import scoping
+from apps.reporting import selectors as reporting_selectors
+from apps.reporting import services as reporting_services
+from apps.reporting.periods import latest_ended
 
 NATIONAL_USERNAME = "bench.quocgia"
 ASSESSMENT_TARGET_S = 60.0
@@ -196,14 +205,10 @@ class Command(BenchCommand):
     # --- setup ---------------------------------------------------------------------------------
 
     def check_reference_data(self) -> None:
-        from apps.cases.models import Ethnicity, LegalDuration, SubstanceType
-
         if Ethnicity.objects.count() < 54 or not SubstanceType.objects.exists() or not LegalDuration.objects.exists():
             raise CommandError("Reference data (ethnicities, substances, legal durations) missing: run `migrate`.")
 
     def ensure_user(self, root: AdministrativeUnit):
-        from apps.accounts import roles
-
         roles.sync_roles()
         return bench.bench_account(
             NATIONAL_USERNAME, role=roles.PROVINCE_STAFF, area=root, full_name="Cán bộ trung ương đo hiệu năng"
@@ -212,9 +217,6 @@ class Command(BenchCommand):
     # --- classification ------------------------------------------------------------------------
 
     def measure_assessment(self, user, o) -> dict:
-        from apps.classification import selectors, services
-        from apps.classification.models import RuleSet
-
         rule_set = RuleSet.objects.filter(code=o["ruleset"]).first()
         if rule_set is None:
             raise CommandError(f"Rule set {o['ruleset']} not found (run migrate).")
@@ -224,8 +226,8 @@ class Command(BenchCommand):
         # the indicators alone (the grouped reads), then the whole service (reads + rules + writes + audit)
         with _trace() as queries:
             started = time.perf_counter()
-            communes = list(selectors.current_communes())
-            facts = selectors.gather_indicators(year=year, communes=communes)
+            communes = list(classification_selectors.current_communes())
+            facts = classification_selectors.gather_indicators(year=year, communes=communes)
             gather_s = time.perf_counter() - started
         gather = {"seconds": round(gather_s, 2), "queries": len(queries), "communes": len(facts)}
         self.log(f"  gather_indicators: {gather_s:.2f} s, {len(queries)} queries, {len(facts):,} communes")
@@ -239,7 +241,7 @@ class Command(BenchCommand):
         with transaction.atomic():
             with _trace() as queries:
                 started = time.perf_counter()
-                assessment = services.assessment_run(
+                assessment = classification_services.assessment_run(
                     actor=user, rule_set=rule_set, year=year, note="benchmark_national"
                 )
                 seconds = time.perf_counter() - started
@@ -303,10 +305,6 @@ class Command(BenchCommand):
 
     def dashboard_breakdown(self, user, o) -> dict:
         """One cold national dashboard request taken apart: scope, selector, rendering, slowest SQL."""
-        from apps.core import scoping
-        from apps.reporting import selectors, services
-        from apps.reporting.periods import latest_ended
-
         User = get_user_model()
         period = latest_ended()
         original_cache = getattr(settings, "PCMT_DASHBOARD_CACHE_SECONDS", None)
@@ -321,7 +319,7 @@ class Command(BenchCommand):
                 started = time.perf_counter()
                 visible = scoping.visible_unit_ids(fresh)
                 scope_s = time.perf_counter() - started
-                ids = services.scoped_commune_ids(fresh)
+                ids = reporting_services.scoped_commune_ids(fresh)
                 commune_s = time.perf_counter() - started - scope_s
             result["scope"] = {
                 "visible_unit_ids": len(visible),
@@ -333,7 +331,7 @@ class Command(BenchCommand):
             fresh = User.objects.get(pk=user.pk)
             with _trace() as queries:
                 started = time.perf_counter()
-                dash = selectors.dashboard(user=fresh, unit=None, period=period, sort="")
+                dash = reporting_selectors.dashboard(user=fresh, unit=None, period=period, sort="")
                 selector_s = time.perf_counter() - started
             result["selector"] = {
                 "ms": round(selector_s * 1000, 1),
@@ -345,7 +343,7 @@ class Command(BenchCommand):
             }
             client = Client(raise_request_exception=True)
             client.force_login(user)
-            path = f"{reverse('reporting:dashboard')}?{selectors.period_query(period)}"
+            path = f"{reverse('reporting:dashboard')}?{reporting_selectors.period_query(period)}"
             client.get(path)  # warm-up (templates, imports)
             with _trace() as queries:
                 started = time.perf_counter()

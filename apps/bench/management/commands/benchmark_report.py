@@ -25,7 +25,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from apps.accounts import roles
 from apps.areas.models import AdministrativeUnit
+from apps.bench import benchmark as bench
+from apps.reporting.periods import latest_ended
 from apps.reports import documents, narrative, services, sources
 from apps.reports.pdf import html_document, render_pdf
 
@@ -62,12 +65,8 @@ class Command(BaseCommand):
         if province is None:
             raise CommandError("Chưa có danh mục đơn vị hành chính: chạy `manage.py load_units` trước.")
         if options["seed_persons"]:
-            from apps.bench import benchmark as cases_benchmark
-
-            if not cases_benchmark.benchmark_files().exists():
-                cases_benchmark.seed(
-                    cases_benchmark.SeedOptions(persons=options["seed_persons"]), lambda line: self.stderr.write(line)
-                )
+            if not bench.benchmark_files().exists():
+                bench.seed(bench.SeedOptions(persons=options["seed_persons"]), lambda line: self.stderr.write(line))
         user = self._reader(province, options["username"])
         period = self._period(options)
 
@@ -133,18 +132,13 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"Không có tài khoản “{username}” đang hoạt động.")
             return user
-        from apps.accounts import roles
-        from apps.bench.benchmark import bench_account
-
         roles.sync_roles()
-        return bench_account(
+        return bench.bench_account(
             READER_USERNAME, role=roles.PROVINCE_STAFF, area=province, full_name="Cán bộ tỉnh đo hiệu năng báo cáo"
         )
 
     def _period(self, options):
         kind = options["kind"]
         if options["year"] is None:
-            from apps.reporting.periods import latest_ended
-
             return latest_ended(kind)
         return sources.get_period(kind, options["year"], options["number"] or 1)
