@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export import fields
 from import_export.results import RowResult
 
 from apps.areas.models import AdministrativeUnit
@@ -47,9 +48,15 @@ class RegisterResource(ScopedResource):
     FIELD_COLUMNS: dict[str, str] = {}
     blank_keeps_stored = True
 
+    #: the one model column a kind shows: the record's number (a kind without numbers names another)
+    ref = fields.Field(attribute="number", column_name="Số", readonly=True)
+
     class Meta:
         skip_diff = True
         use_transactions = True
+        # Rows are matched by ``parse`` (number, then natural key), not by import-export's id fields.
+        fields = ("ref",)
+        import_id_fields = ()
 
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from import_export import fields
 
 from apps.cases.resources import parse_date
 from apps.core.imports import FieldChange
@@ -136,8 +135,6 @@ class CrimeCaseResource(RegisterResource):
         "notes": COL_NOTES,
     }
 
-    ref = fields.Field(attribute="number", column_name="Số", readonly=True)
-
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
         return {
@@ -148,8 +145,6 @@ class CrimeCaseResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = CrimeCase
-        fields = ("ref",)
-        import_id_fields = ()
 
     def parse(self, row, number: int) -> ParsedRow:
         errors: dict[str, str] = {}

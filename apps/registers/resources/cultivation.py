@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields
 
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
@@ -62,8 +61,6 @@ class CultivationResource(RegisterResource):
         "notes": COL_NOTES,
     }
 
-    ref = fields.Field(attribute="number", column_name="Số", readonly=True)
-
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
         return {
@@ -74,8 +71,6 @@ class CultivationResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Cultivation
-        fields = ("ref",)
-        import_id_fields = ()
 
     def parse(self, row, number: int) -> ParsedRow:
         errors: dict[str, str] = {}

@@ -82,8 +82,6 @@ class HotspotResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Hotspot
-        fields = ("ref",)
-        import_id_fields = ()
 
     def parse(self, row, number: int) -> ParsedRow:
         errors: dict[str, str] = {}
