@@ -37,6 +37,7 @@ class ParsedRow:
     number: int
     existing: models.Model | None
     data: Any
+    #: what the kind's services take besides ``data`` (the offenders…)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -47,6 +48,10 @@ class RegisterResource(ScopedResource):
     #: service/model field → spreadsheet column, so errors raised by services name the column
     FIELD_COLUMNS: dict[str, str] = {}
     blank_keeps_stored = True
+    #: the kind's create and update services, and the keyword the update takes its record by
+    create_service = None
+    update_service = None
+    record_arg = ""
 
     #: the one model column a kind shows: the record's number (a kind without numbers names another)
     ref = fields.Field(attribute="number", column_name="Số", readonly=True)
@@ -198,11 +203,13 @@ class RegisterResource(ScopedResource):
     def parse(self, row, number: int) -> ParsedRow:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def create(self, parsed: ParsedRow) -> models.Model:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def create(self, parsed: ParsedRow) -> models.Model:
+        return type(self).create_service(actor=self.user, data=parsed.data, **parsed.extra)
 
-    def update(self, parsed: ParsedRow) -> models.Model:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def update(self, parsed: ParsedRow) -> models.Model:
+        return type(self).update_service(
+            actor=self.user, data=parsed.data, **{self.record_arg: parsed.existing}, **parsed.extra
+        )
 
     def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
         """Save a row through the kind's service (``create`` or ``update``); whether it changed

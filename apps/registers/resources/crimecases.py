@@ -116,6 +116,9 @@ class CrimeCaseResource(RegisterResource):
         "",
         "",
     ]
+    create_service = services.crime_case_create
+    update_service = services.crime_case_update
+    record_arg = "crime_case"
     FIELD_COLUMNS = {
         "number": COL_NUMBER,
         "recorded_unit": COL_UNIT,
@@ -238,11 +241,3 @@ class CrimeCaseResource(RegisterResource):
         before = format_offenders(sorted(old.offenders.all(), key=lambda o: o.pk))
         after = format_offenders(new.offenders.order_by("pk"))
         return [] if before == after else [FieldChange(COL_OFFENDERS, before, after)]
-
-    def create(self, parsed: ParsedRow) -> CrimeCase:
-        return services.crime_case_create(actor=self.user, data=parsed.data, offenders=parsed.extra["offenders"])
-
-    def update(self, parsed: ParsedRow) -> CrimeCase:
-        return services.crime_case_update(
-            actor=self.user, crime_case=parsed.existing, data=parsed.data, offenders=parsed.extra["offenders"]
-        )

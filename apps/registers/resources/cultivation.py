@@ -48,6 +48,9 @@ class CultivationResource(RegisterResource):
         "Thôn Khuôn Khoai",
         "",
     ]
+    create_service = services.cultivation_create
+    update_service = services.cultivation_update
+    record_arg = "cultivation"
     FIELD_COLUMNS = {
         "number": COL_NUMBER,
         "recorded_unit": COL_UNIT,
@@ -129,9 +132,3 @@ class CultivationResource(RegisterResource):
             c for c in qs.filter(commune=commune, found_on=found, species=species) if normalize(c.village) == key
         ]
         return self.one_of(matches, _("Có nhiều bản ghi trùng ngày, loại cây và thôn: hãy ghi số hiệu."))
-
-    def create(self, parsed: ParsedRow) -> Cultivation:
-        return services.cultivation_create(actor=self.user, data=parsed.data)
-
-    def update(self, parsed: ParsedRow) -> Cultivation:
-        return services.cultivation_update(actor=self.user, cultivation=parsed.existing, data=parsed.data)
