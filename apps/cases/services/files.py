@@ -85,7 +85,7 @@ class CaseInput:
 @transaction.atomic
 def case_create(*, actor, data: CaseInput, person: Person | None = None) -> CaseFile:
     """Open a case file (and the person, unless an existing person is given)."""
-    scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
+    scoping.require_action(actor, CaseFile, "add", _("Tài khoản không có quyền lập hồ sơ."))
     on = today()
     person, filled = _person_of_new_file(data.person, person)
     if filled:

@@ -17,18 +17,9 @@ from apps.core import locking, scoping
 from apps.core.text import nfc
 
 
-def _clean(value: Any) -> str:
-    """One canonical form for text typed on different keyboards: NFC, single spaces."""
-    return " ".join(nfc(str(value or "")).split())
-
-
 def _text(value: Any) -> str:
     """Multi-line text: NFC, trimmed, line breaks kept."""
     return nfc(str(value or "")).strip()
-
-
-def _require(actor, model: type[models.Model], action: str) -> None:
-    scoping.require(actor, scoping.permission_name(model, action))
 
 
 def _raise(errors: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""What every register write shares: text and decimal cleaning, the role check, the commune as
+"""What every register write shares: decimal cleaning, date checks, the commune as
 written in the register (``resolve_commune``), optimistic locking, record numbers and the audit write."""
 
 from __future__ import annotations
@@ -20,18 +20,12 @@ from apps.areas.selectors import describe_candidates, unit_current_successors
 from apps.audit.services import audit_record, changed_fields
 from apps.core import locking, scoping
 from apps.core.registry import ensure_unlocked
-from apps.core.text import nfc
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
 # Keys of the audit snapshots that are not model fields, with their labels (stale-save messages).
 _EXTRA_LABELS = {"offenders": gettext_lazy("đối tượng bị bắt"), "linked_cases": gettext_lazy("hồ sơ liên quan")}
-
-
-def _clean_text(value: Any) -> str:
-    """One canonical form for text typed on different keyboards: NFC, single spaces."""
-    return " ".join(nfc(str(value or "")).split())
 
 
 def _quantize(value: Any, places: int) -> Decimal | None:
@@ -43,10 +37,6 @@ def _quantize(value: Any, places: int) -> Decimal | None:
 
 def _date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
-
-
-def _require(actor: User, model: type[models.Model], action: str) -> None:
-    scoping.require(actor, scoping.permission_name(model, action))
 
 
 def _not_future(errors: dict[str, str], model: type[models.Model], name: str, value: dt.date | None, on: dt.date):

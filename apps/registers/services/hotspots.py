@@ -19,20 +19,18 @@ from apps.cases.models import CaseFile
 from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
-from apps.core.text import normalize
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import HOTSPOT_TRANSITIONS, HotspotKind, HotspotStatus
 from ..models import Hotspot, HotspotStatusChange
 from ._common import (
     _as_written,
-    _clean_text,
     _date,
     _lock,
     _not_future,
     _quantize,
     _raise,
-    _require,
     _write,
     open_update,
     resolve_commune,
@@ -100,12 +98,12 @@ def _check_linked_cases(actor: User, cases: Sequence[CaseFile] | None) -> list[i
 def _apply_hotspot(hotspot: Hotspot, data: HotspotInput, commune: AdministrativeUnit) -> None:
     hotspot.commune = commune
     hotspot.recorded_unit = _as_written(data.recorded_unit, commune)
-    hotspot.name = _clean_text(data.name)
+    hotspot.name = clean_name(data.name)
     hotspot.name_key = normalize(hotspot.name)
     hotspot.kind = data.kind
     hotspot.discovered_on = data.discovered_on
-    hotspot.village = _clean_text(data.village)
-    hotspot.address = _clean_text(data.address)
+    hotspot.village = clean_name(data.village)
+    hotspot.address = clean_name(data.address)
     hotspot.latitude = _quantize(data.latitude, 6)
     hotspot.longitude = _quantize(data.longitude, 6)
     hotspot.notes = (data.notes or "").strip()
@@ -153,7 +151,7 @@ def hotspot_create(
     """Enter a hotspot. A register copied from paper may start in any status (e.g. already
     eliminated); the initial status is the first row of its history, dated ``status_since``
     (default: the discovery date)."""
-    _require(actor, Hotspot, "add")
+    scoping.require_action(actor, Hotspot, "add")
     if status not in HotspotStatus.values:
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
