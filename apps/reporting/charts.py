@@ -178,11 +178,15 @@ def _cell(value: Any, gap: bool) -> str:
     return NO_DATA_TEXT if gap else fmt(value)
 
 
-def _no_data_note(body: list[str], gaps: list[bool], x: float, y: float, *, anchor: str = "start") -> None:
+def _no_data_note(body: list[str], gaps: list[bool], *, left, top, plot_w, plot_h, height) -> None:
+    """Periods without data said in words: in the middle of the plot when no period has any,
+    otherwise under the chart's left edge (the "∅" on the axis marks which)."""
     if all(gaps):
-        body.append(_text(x, y, f"Các kỳ này {NO_DATA_TEXT}", anchor=anchor, color=MUTED))
+        body.append(
+            _text(left + plot_w / 2, top + plot_h / 2, f"Các kỳ này {NO_DATA_TEXT}", anchor="middle", color=MUTED)
+        )
     elif any(gaps):
-        body.append(_text(x, y, f"∅ kỳ {NO_DATA_TEXT}", anchor=anchor, color=MUTED))
+        body.append(_text(left, height - 6, f"∅ kỳ {NO_DATA_TEXT}", anchor="start", color=MUTED))
 
 
 def _line_svg(title, labels, series, unit, gaps, width) -> SafeString:
@@ -249,8 +253,7 @@ def _line_svg(title, labels, series, unit, gaps, width) -> SafeString:
             ly += 22
         else:
             lx += 44 + int(SIZE * 0.6 * len(name))
-    _no_data_note(body, gaps, left + plot_w / 2 if all(gaps) else left, top + plot_h / 2 if all(gaps) else height - 6,
-                  anchor="middle" if all(gaps) else "start")  # fmt: skip
+    _no_data_note(body, gaps, left=left, top=top, plot_w=plot_w, plot_h=plot_h, height=height)
     return _svg(width, height, title, body, narrow=narrow)
 
 
@@ -309,8 +312,7 @@ def _bar_svg(title, labels, values, unit, gaps, width) -> SafeString:
         )
         if value_fits or i == len(values) - 1:
             body.append(_text(cx, by - 5, fmt(v), anchor="middle"))
-    _no_data_note(body, gaps, left + plot_w / 2 if all(gaps) else left, top + plot_h / 2 if all(gaps) else height - 6,
-                  anchor="middle" if all(gaps) else "start")  # fmt: skip
+    _no_data_note(body, gaps, left=left, top=top, plot_w=plot_w, plot_h=plot_h, height=height)
     return _svg(width, height, title, body, narrow=narrow)
 
 
