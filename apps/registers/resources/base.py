@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,12 +165,14 @@ class RegisterResource(ScopedResource):
             return None, None
         return written, commune
 
-    def keep_blank(self, row, existing: models.Model | None, data, fields: dict[str, str]):
-        """``data`` with, on a row matching ``existing``, every blank cell among ``fields``
-        (input field → column) replaced by the stored value: blank means "not given", not "erase"."""
+    def keep_blank(self, row, existing: models.Model | None, data, fields: Iterable[str]):
+        """``data`` with, on a row matching ``existing``, every blank cell among ``fields`` (input
+        fields, in their ``FIELD_COLUMNS``) replaced by the stored value: blank means "not given",
+        not "erase"."""
         if existing is None:
             return data
-        kept = {name: getattr(existing, name) for name, column in fields.items() if self.cell(row, column) is None}
+        columns = self.FIELD_COLUMNS
+        kept = {name: getattr(existing, name) for name in fields if self.cell(row, columns[name]) is None}
         return dataclasses.replace(data, **kept) if kept else data
 
     def once(self, key: tuple, number: int, name: str) -> None:

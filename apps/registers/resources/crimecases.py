@@ -166,13 +166,8 @@ class CrimeCaseResource(RegisterResource):
             errors["summary"] = _("Thiếu tóm tắt vụ việc.")
         count = self.integer(row, COL_COUNT, errors, "offenders_count")
         amounts = {
-            name: self.decimal(row, column, errors, name, places=3) or Decimal(0)
-            for name, column in (
-                ("heroin_g", COL_HEROIN),
-                ("synthetic_g", COL_SYNTHETIC_G),
-                ("cannabis_g", COL_CANNABIS),
-                ("other_g", COL_OTHER_G),
-            )
+            name: self.decimal(row, self.FIELD_COLUMNS[name], errors, name, places=3) or Decimal(0)
+            for name in services.AMOUNT_FIELDS
         }
         tablets = self.integer(row, COL_SYNTHETIC_T, errors, "synthetic_tablets") or 0
         offenders, problems = parse_offenders(self.cell(row, COL_OFFENDERS), default_day=occurred)
@@ -206,19 +201,10 @@ class CrimeCaseResource(RegisterResource):
             notes=self.text(row, COL_NOTES),
             **amounts,
         )
-        kept = {
-            "stage": COL_STAGE,
-            "heroin_g": COL_HEROIN,
-            "synthetic_g": COL_SYNTHETIC_G,
-            "synthetic_tablets": COL_SYNTHETIC_T,
-            "cannabis_g": COL_CANNABIS,
-            "other_g": COL_OTHER_G,
-            "other_desc": COL_OTHER_DESC,
-            "notes": COL_NOTES,
-        }
+        kept = ["stage", *services.AMOUNT_FIELDS, "synthetic_tablets", "other_desc", "notes"]
         if existing is not None and self.cell(row, COL_OFFENDERS) is None:
             offenders = None  # the recorded offenders stay, and so does their count unless given
-            kept["offenders_count"] = COL_COUNT
+            kept.append("offenders_count")
         data = self.keep_blank(row, existing, data, kept)
         return ParsedRow(number, existing, data, {"offenders": offenders})
 

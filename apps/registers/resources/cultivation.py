@@ -111,13 +111,7 @@ class CultivationResource(RegisterResource):
             row,
             existing,
             data,
-            {
-                "plants": COL_PLANTS,
-                "area_m2": COL_AREA,
-                "destroyed": COL_DESTROYED,
-                "village": COL_VILLAGE,
-                "notes": COL_NOTES,
-            },
+            ("plants", "area_m2", "destroyed", "village", "notes"),
         )
         return ParsedRow(number, existing, data)
 

@@ -119,13 +119,7 @@ class HotspotResource(RegisterResource):
             row,
             existing,
             data,
-            {
-                "village": COL_VILLAGE,
-                "address": COL_ADDRESS,
-                "latitude": COL_LAT,
-                "longitude": COL_LON,
-                "notes": COL_NOTES,
-            },
+            ("village", "address", "latitude", "longitude", "notes"),
         )
         return ParsedRow(number, existing, data, {"status": status, "status_since": status_since})
 
