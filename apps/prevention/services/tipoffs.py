@@ -137,29 +137,18 @@ def _save_informant(actor, tip_off: TipOff, data: InformantInput) -> None:
         if current is None:
             return
         current.delete()
-        audit_record(
-            actor=actor,
-            action=actions.INFORMANT_SET,
-            obj=tip_off,
-            area=tip_off.commune,
-            after={"informant": "cleared"},
-        )
-        return
-    changed = [k for k, v in values.items() if current is None or getattr(current, k) != v]
-    if not changed:
-        return
-    informant = current or Informant(tip_off=tip_off, recorded_by=actors.user_or_none(actor))
-    for key, value in values.items():
-        setattr(informant, key, value)
-    informant.full_clean(exclude=["tip_off", "recorded_by"])
-    informant.save()
-    audit_record(
-        actor=actor,
-        action=actions.INFORMANT_SET,
-        obj=tip_off,
-        area=tip_off.commune,
-        after={"informant": "recorded" if current is None else "changed", "fields": changed},
-    )
+        outcome: dict[str, Any] = {"informant": "cleared"}
+    else:
+        changed = [k for k, v in values.items() if current is None or getattr(current, k) != v]
+        if not changed:
+            return
+        informant = current or Informant(tip_off=tip_off, recorded_by=actors.user_or_none(actor))
+        for key, value in values.items():
+            setattr(informant, key, value)
+        informant.full_clean(exclude=["tip_off", "recorded_by"])
+        informant.save()
+        outcome = {"informant": "recorded" if current is None else "changed", "fields": changed}
+    audit_record(actor=actor, action=actions.INFORMANT_SET, obj=tip_off, area=tip_off.commune, after=outcome)
 
 
 @transaction.atomic
