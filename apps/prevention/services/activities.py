@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.core import actors, scoping
 from apps.core.collation import vi_sorted
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
 from apps.core.text import clean_name, normalize
 
@@ -85,8 +86,7 @@ ACTIVITY_FIELDS = [
 
 
 def _activity_snapshot(activity: Activity) -> dict[str, Any]:
-    data = snapshot(activity, fields=ACTIVITY_FIELDS)
-    data["version"] = activity.version
+    data = versioned_snapshot(activity, ACTIVITY_FIELDS)
     data["participants_total"] = activity.participants_total
     if activity.pk:
         data["communes"] = sorted(activity.communes.values_list("pk", flat=True))

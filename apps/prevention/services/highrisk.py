@@ -13,11 +13,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.cases.choices import Status
 from apps.cases.models import CaseFile
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.text import clean_name, normalize
 
 from .. import actions
@@ -62,8 +63,7 @@ HIGHRISK_FIELDS = [
 
 
 def _highrisk_snapshot(entry: HighRiskPerson) -> dict[str, Any]:
-    data = snapshot(entry, fields=HIGHRISK_FIELDS)
-    data["version"] = entry.version
+    data = versioned_snapshot(entry, HIGHRISK_FIELDS)
     data["person"] = entry.person_id
     data["source"] = entry.source
     return data

@@ -14,6 +14,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
 from apps.core.text import clean_name, normalize
 
@@ -45,8 +46,7 @@ MODELPOINT_FIELDS = ["commune", "name", "decision_number", "decision_date", "sta
 
 
 def _modelpoint_snapshot(point: ModelPoint) -> dict[str, Any]:
-    data = snapshot(point, fields=MODELPOINT_FIELDS)
-    data["version"] = point.version
+    data = versioned_snapshot(point, MODELPOINT_FIELDS)
     return data
 
 

@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
 from apps.core.text import clean_name, normalize
 
@@ -46,8 +47,7 @@ class TrainingInput:
 
 
 def _training_snapshot(training: Training) -> dict[str, Any]:
-    data = snapshot(training, fields=["held_on", "topic", "organiser", "notes"])
-    data["version"] = training.version
+    data = versioned_snapshot(training, ["held_on", "topic", "organiser", "notes"])
     data["participants_total"] = training.participants_total
     if training.pk:
         data["participations"] = {str(u): c for u, c in training.participations.values_list("unit_id", "count")}

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.cases.choices import Sex
 from apps.cases.selectors import visible_people as people_visible_to
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.text import clean_name, normalize
 
 from .. import actions
@@ -98,8 +99,7 @@ def _offender_row(o: Offender) -> dict[str, Any]:
 
 
 def _crime_snapshot(case: CrimeCase, offenders: Sequence[Offender] | None = None) -> dict[str, Any]:
-    data = snapshot(case, fields=CRIMECASE_FIELDS)
-    data["version"] = case.version
+    data = versioned_snapshot(case, CRIMECASE_FIELDS)
     data["number"] = case.number
     if offenders is None:
         offenders = list(case.offenders.order_by("pk")) if case.pk else []

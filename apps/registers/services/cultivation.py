@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import snapshot
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.text import clean_name, normalize
 
 from .. import actions
@@ -60,8 +60,7 @@ class CultivationInput:
 
 
 def _cultivation_snapshot(item: Cultivation) -> dict[str, Any]:
-    data = snapshot(item, fields=CULTIVATION_FIELDS)
-    data["version"] = item.version
+    data = versioned_snapshot(item, CULTIVATION_FIELDS)
     data["number"] = item.number
     return data
 

@@ -14,10 +14,10 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import snapshot
 from apps.cases.models import CaseFile
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
 from apps.core.text import clean_name, normalize
 
@@ -76,8 +76,7 @@ class HotspotInput:
 
 
 def _hotspot_snapshot(hotspot: Hotspot, linked: Iterable[int] | None = None) -> dict[str, Any]:
-    data = snapshot(hotspot, fields=HOTSPOT_FIELDS)
-    data["version"] = hotspot.version
+    data = versioned_snapshot(hotspot, HOTSPOT_FIELDS)
     if linked is None:
         linked = hotspot.linked_cases.values_list("pk", flat=True) if hotspot.pk else []
     data["linked_cases"] = sorted(linked)
