@@ -162,6 +162,12 @@ def ensure_version(
     raise stale_error(locked, expected_version, label=label, unnamed=unnamed)
 
 
+def edited_fields(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """The snapshot keys an edit changed, the version aside: a save that would only bump the
+    version changes nothing, and is not written (so a stale refusal always has a change to name)."""
+    return changed_fields(before, after).keys() - {"version"}
+
+
 def versioned_snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     """The audit snapshot of a record under optimistic locking: its ``fields`` and its version,
     which ``snapshot`` leaves out (not editable) and which the stale-save message reads."""

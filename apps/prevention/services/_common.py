@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import changed_fields
 from apps.core import locking, scoping
 from apps.core.text import nfc
 
@@ -80,4 +79,4 @@ def _lock(obj: models.Model, expected_version: int | None):
 
 
 def _changed(before: dict | None, after: dict) -> bool:
-    return before is None or bool(changed_fields(before, after).keys() - {"version"})
+    return before is None or bool(locking.edited_fields(before, after))

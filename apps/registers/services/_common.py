@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import describe_candidates, unit_current_successors
-from apps.audit.services import audit_record, changed_fields
+from apps.audit.services import audit_record
 from apps.core import locking, scoping
 from apps.core.registry import ensure_unlocked
 
@@ -140,7 +140,7 @@ def _write(
     *, actor: User, action: str, obj: models.Model, commune: AdministrativeUnit, before: dict | None, after: dict, **kw
 ) -> bool:
     """Audit a change (nothing when an update changed nothing). Returns whether it was written."""
-    if before is not None and not (changed_fields(before, after).keys() - {"version"}):
+    if before is not None and not locking.edited_fields(before, after):
         return False
     audit_record(actor=actor, action=action, obj=obj, area=commune, before=before, after=after, **kw)
     return True
@@ -200,7 +200,7 @@ def save_changed(
     """Save a validated edit unless it changes nothing (``proposed`` equals ``before``): the periods
     it leaves and enters open, the version bumped, ``then`` and the audit row. Returns whether it saved."""
     obj.full_clean(exclude=["created_by"])
-    if not (changed_fields(before, proposed).keys() - {"version"}):
+    if not locking.edited_fields(before, proposed):
         return False
     ensure_unlocked(commune=old[0], day=old[1])
     ensure_unlocked(commune=commune, day=day)
