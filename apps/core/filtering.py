@@ -76,6 +76,11 @@ def filter_rows(
     return qs
 
 
+def vocabulary_filter(label, everything, choices) -> forms.ChoiceField:
+    """A filter by one vocabulary, its blank first choice (``everything``, "Mọi …") filtering nothing."""
+    return forms.ChoiceField(label=label, required=False, choices=[("", everything), *choices])
+
+
 class ScopedFilterForm(forms.Form):
     """A list's filter form: the search box, then ``commune`` (declared by the kind's app, as its
     lists name a commune) offering the reader's current communes, then the kind's own fields."""

@@ -188,11 +188,19 @@ class RecordFormView(ServiceFormView):
     """Create or edit one record of a kind whose pages are named ``<url_namespace>:<kind>_list``
     and ``…_detail`` (``url_kind``, by default the model's name): saved, it opens the record's page;
     cancelled, the record's page or the kind's list. An edit (``permission_action = "change"``)
-    loads its record through the kind's ``getter`` selector, after the role check."""
+    loads its record through the kind's ``getter`` selector, after the role check.
+
+    Saving calls the kind's services with the arguments every kind's services share: the acting
+    user and ``service_data(form)`` (the kind's input dataclass); an edit adds the record, under the
+    update service's keyword ``record_arg``, and the version the form was loaded at, so a stale edit
+    is refused. ``service_extras(form)`` adds what only a kind's services take (its offenders…)."""
 
     url_namespace = ""
     url_kind = ""
     getter = None
+    create_service = None
+    update_service = None
+    record_arg = ""
 
     def record_url(self, page: str, *args) -> str:
         kind = self.url_kind or self.get_permission_model()._meta.model_name
@@ -202,6 +210,20 @@ class RecordFormView(ServiceFormView):
         if self.permission_action != "change":
             return None
         return type(self).getter(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def service_data(self, form):
+        raise NotImplementedError
+
+    def service_extras(self, form) -> dict:
+        return {}
+
+    def save(self, form):
+        args = {"actor": self.request.user, "data": self.service_data(form), **self.service_extras(form)}
+        if self.object is None:
+            return type(self).create_service(**args)
+        return type(self).update_service(
+            **args, **{self.record_arg: self.object}, expected_version=form.cleaned_data.get("version")
+        )
 
     def success_url(self, obj) -> str:
         return self.record_url("detail", obj.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.audit.models import AuditLogEntry
-from apps.audit.services import changed_fields
+from apps.audit.services import changed_fields, snapshot
 
 # Without the version the form was opened at, a save could silently overwrite a colleague's: the
 # services only compare versions they are given, so every edit form must send it back.
@@ -159,6 +160,20 @@ def ensure_version(
     if message is not None:
         raise StaleObjectError(message(locked, expected_version), code="stale")
     raise stale_error(locked, expected_version, label=label, unnamed=unnamed)
+
+
+def edited_fields(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """The snapshot keys an edit changed, the version aside: a save that would only bump the
+    version changes nothing, and is not written (so a stale refusal always has a change to name)."""
+    return changed_fields(before, after).keys() - {"version"}
+
+
+def versioned_snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The audit snapshot of a record under optimistic locking: its ``fields`` and its version,
+    which ``snapshot`` leaves out (not editable) and which the stale-save message reads."""
+    data = snapshot(obj, fields=fields)
+    data["version"] = obj.version
+    return data
 
 
 def lock_for_update(

@@ -65,6 +65,11 @@ def require(actor: AnyUser | None, perm: str, message: str | None = None) -> Non
         raise PermissionDenied(message or _("Bạn không có quyền thực hiện thao tác này."))
 
 
+def require_action(actor: AnyUser | None, model: type[models.Model], action: str, message: str | None = None) -> None:
+    """``require`` for a model action (``add``, ``change``…): the services' role check."""
+    require(actor, permission_name(model, action), message)
+
+
 def has_action(user: AnyUser, model: type[models.Model], action: str) -> bool:
     """Does the user hold the model permission for this action at all (on *some* objects)?"""
     if not user.is_authenticated or not user.is_active:

@@ -80,31 +80,23 @@ def cultivation_row(c) -> list:
     ]
 
 
+def _register_sheet(resource, **spec) -> Sheet:
+    """A register's sheet: its import's columns, so the file can be imported back, and the unit as
+    written (with its former district) loaded with the rows."""
+    return Sheet(sheet=_SHEET, headers=resource.expected_headers(), related=("recorded_unit__parent",), **spec)
+
+
 SHEETS = {
-    "hotspot": Sheet(
-        action=actions.HOTSPOT_EXPORT,
-        stem="diem-tu-diem",
-        sheet=_SHEET,
-        headers=HotspotResource.expected_headers(),
-        row=hotspot_row,
-        related=("recorded_unit__parent",),
-    ),
-    "crimecase": Sheet(
+    "hotspot": _register_sheet(HotspotResource, action=actions.HOTSPOT_EXPORT, stem="diem-tu-diem", row=hotspot_row),
+    "crimecase": _register_sheet(
+        CrimeCaseResource,
         action=actions.CRIMECASE_EXPORT,
         stem="vu-an-ma-tuy",
-        sheet=_SHEET,
-        headers=CrimeCaseResource.expected_headers(),
         row=crime_case_row,
-        related=("recorded_unit__parent",),
         prefetch=("offenders",),
     ),
-    "cultivation": Sheet(
-        action=actions.CULTIVATION_EXPORT,
-        stem="trong-cay-ma-tuy",
-        sheet=_SHEET,
-        headers=CultivationResource.expected_headers(),
-        row=cultivation_row,
-        related=("recorded_unit__parent",),
+    "cultivation": _register_sheet(
+        CultivationResource, action=actions.CULTIVATION_EXPORT, stem="trong-cay-ma-tuy", row=cultivation_row
     ),
 }
 

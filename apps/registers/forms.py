@@ -13,6 +13,7 @@ from apps.cases.models import CaseFile
 from apps.cases.selectors import visible_people
 from apps.core import filtering, scoping
 from apps.core.collation import vi_order
+from apps.core.filtering import vocabulary_filter
 from apps.core.locking import VersionRequiredMixin
 
 from .choices import HOTSPOT_TRANSITIONS, CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
@@ -167,10 +168,8 @@ class _RegisterFilterForm(filtering.ScopedFilterForm):
 
 
 class HotspotFilterForm(_RegisterFilterForm):
-    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *HotspotKind.choices])
-    status = forms.ChoiceField(
-        label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng")), *HotspotStatus.choices]
-    )
+    kind = vocabulary_filter(_("Loại"), _("Mọi loại"), HotspotKind.choices)
+    status = vocabulary_filter(_("Tình trạng"), _("Mọi tình trạng"), HotspotStatus.choices)
     open_only = forms.BooleanField(label=_("Chỉ điểm chưa triệt xóa"), required=False)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in HOTSPOT_SORTS])
 
@@ -282,12 +281,8 @@ OffenderFormSet = forms.formset_factory(OffenderForm, formset=BaseOffenderFormSe
 
 
 class CrimeCaseFilterForm(_RegisterFilterForm):
-    article = forms.ChoiceField(
-        label=_("Tội danh"), required=False, choices=[("", _("Mọi tội danh")), *CriminalArticle.choices]
-    )
-    stage = forms.ChoiceField(
-        label=_("Giai đoạn"), required=False, choices=[("", _("Mọi giai đoạn")), *CaseStage.choices]
-    )
+    article = vocabulary_filter(_("Tội danh"), _("Mọi tội danh"), CriminalArticle.choices)
+    stage = vocabulary_filter(_("Giai đoạn"), _("Mọi giai đoạn"), CaseStage.choices)
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)
     sort = forms.ChoiceField(label=_("Sắp xếp"), required=False, choices=[(k, k) for k in CRIMECASE_SORTS])
@@ -331,9 +326,7 @@ class CultivationForm(VersionRequiredMixin, CommuneFieldsMixin, forms.ModelForm)
 
 
 class CultivationFilterForm(_RegisterFilterForm):
-    species = forms.ChoiceField(
-        label=_("Loại cây"), required=False, choices=[("", _("Mọi loại cây")), *PlantSpecies.choices]
-    )
+    species = vocabulary_filter(_("Loại cây"), _("Mọi loại cây"), PlantSpecies.choices)
     destroyed = forms.ChoiceField(
         label=_("Triệt phá"),
         required=False,

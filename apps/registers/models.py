@@ -21,6 +21,13 @@ from .choices import CaseStage, CriminalArticle, HotspotKind, HotspotStatus, Pla
 _ZERO = 0
 
 
+def _quantity(label, places: int) -> models.DecimalField:
+    """A measured quantity (grams seized, square metres found): never negative, zero when not given."""
+    return models.DecimalField(
+        label, max_digits=12, decimal_places=places, default=_ZERO, validators=[MinValueValidator(0)]
+    )
+
+
 def _commune_fk(related_name: str) -> models.ForeignKey:
     return unit_fk(
         _("xã, phường"), related_name=related_name, help_text=_("Xã, phường hiện nay mà bản ghi được tính vào.")
@@ -149,18 +156,10 @@ class CrimeCase(VersionedModel):
     summary = models.TextField(_("tóm tắt vụ việc"))
     offenders_count = models.PositiveIntegerField(_("số đối tượng bị bắt"), default=0)
     stage = models.CharField(_("giai đoạn"), max_length=12, choices=CaseStage.choices, default=CaseStage.DETECTED)
-    heroin_g = models.DecimalField(
-        _("heroin (gam)"), max_digits=12, decimal_places=3, default=_ZERO, validators=[MinValueValidator(0)]
-    )
-    synthetic_g = models.DecimalField(
-        _("ma túy tổng hợp (gam)"), max_digits=12, decimal_places=3, default=_ZERO, validators=[MinValueValidator(0)]
-    )
-    cannabis_g = models.DecimalField(
-        _("cần sa (gam)"), max_digits=12, decimal_places=3, default=_ZERO, validators=[MinValueValidator(0)]
-    )
-    other_g = models.DecimalField(
-        _("ma túy khác (gam)"), max_digits=12, decimal_places=3, default=_ZERO, validators=[MinValueValidator(0)]
-    )
+    heroin_g = _quantity(_("heroin (gam)"), 3)
+    synthetic_g = _quantity(_("ma túy tổng hợp (gam)"), 3)
+    cannabis_g = _quantity(_("cần sa (gam)"), 3)
+    other_g = _quantity(_("ma túy khác (gam)"), 3)
     synthetic_tablets = models.PositiveIntegerField(_("ma túy tổng hợp (viên)"), default=0)
     other_desc = models.CharField(_("mô tả ma túy khác"), max_length=200, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
@@ -234,9 +233,7 @@ class Cultivation(VersionedModel):
     found_on = models.DateField(_("ngày phát hiện"))
     species = models.CharField(_("loại cây"), max_length=16, choices=PlantSpecies.choices)
     plants = models.PositiveIntegerField(_("số cây"), default=0)
-    area_m2 = models.DecimalField(
-        _("diện tích (m²)"), max_digits=12, decimal_places=2, default=_ZERO, validators=[MinValueValidator(0)]
-    )
+    area_m2 = _quantity(_("diện tích (m²)"), 2)
     destroyed = models.BooleanField(_("đã triệt phá"), default=True)
     village = models.CharField(_("thôn, tổ dân phố"), max_length=120, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)

@@ -21,6 +21,7 @@ is HTML instead (``html``, no ``svg``): its tiles wrap by CSS, so one drawing se
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
@@ -82,6 +83,12 @@ class Chart:
     svg_narrow: SafeString | str = ""
     #: the chart drawn in HTML instead (the tile grid: one layout that CSS arranges for any width)
     html: SafeString | str = ""
+
+    @classmethod
+    def drawn(cls, title: str, headers, rows, *, kind: str, draw: Callable[[int], SafeString], width: int = 640):
+        """A chart captioned by its title and drawn by ``draw(width)`` twice: at its own width and
+        at the phone's (``NARROW``)."""
+        return cls(title, draw(width), title, headers, rows, kind=kind, svg_narrow=draw(NARROW))
 
 
 _counter = {"n": 0}
@@ -178,11 +185,15 @@ def _cell(value: Any, gap: bool) -> str:
     return NO_DATA_TEXT if gap else fmt(value)
 
 
-def _no_data_note(body: list[str], gaps: list[bool], x: float, y: float, *, anchor: str = "start") -> None:
+def _no_data_note(body: list[str], gaps: list[bool], *, left, top, plot_w, plot_h, height) -> None:
+    """Periods without data said in words: in the middle of the plot when no period has any,
+    otherwise under the chart's left edge (the "∅" on the axis marks which)."""
     if all(gaps):
-        body.append(_text(x, y, f"Các kỳ này {NO_DATA_TEXT}", anchor=anchor, color=MUTED))
+        body.append(
+            _text(left + plot_w / 2, top + plot_h / 2, f"Các kỳ này {NO_DATA_TEXT}", anchor="middle", color=MUTED)
+        )
     elif any(gaps):
-        body.append(_text(x, y, f"∅ kỳ {NO_DATA_TEXT}", anchor=anchor, color=MUTED))
+        body.append(_text(left, height - 6, f"∅ kỳ {NO_DATA_TEXT}", anchor="start", color=MUTED))
 
 
 def _line_svg(title, labels, series, unit, gaps, width) -> SafeString:
@@ -249,8 +260,7 @@ def _line_svg(title, labels, series, unit, gaps, width) -> SafeString:
             ly += 22
         else:
             lx += 44 + int(SIZE * 0.6 * len(name))
-    _no_data_note(body, gaps, left + plot_w / 2 if all(gaps) else left, top + plot_h / 2 if all(gaps) else height - 6,
-                  anchor="middle" if all(gaps) else "start")  # fmt: skip
+    _no_data_note(body, gaps, left=left, top=top, plot_w=plot_w, plot_h=plot_h, height=height)
     return _svg(width, height, title, body, narrow=narrow)
 
 
@@ -270,14 +280,8 @@ def line_chart(
         [label, *(_cell(values[i], gaps[i]) if i < len(values) else "—" for _n, values in series)]
         for i, label in enumerate(labels)
     ]
-    return Chart(
-        title,
-        _line_svg(title, labels, series, unit, gaps, 640),
-        title,
-        headers,
-        rows,
-        kind="line",
-        svg_narrow=_line_svg(title, labels, series, unit, gaps, NARROW),
+    return Chart.drawn(
+        title, headers, rows, kind="line", draw=lambda width: _line_svg(title, labels, series, unit, gaps, width)
     )
 
 
@@ -309,8 +313,7 @@ def _bar_svg(title, labels, values, unit, gaps, width) -> SafeString:
         )
         if value_fits or i == len(values) - 1:
             body.append(_text(cx, by - 5, fmt(v), anchor="middle"))
-    _no_data_note(body, gaps, left + plot_w / 2 if all(gaps) else left, top + plot_h / 2 if all(gaps) else height - 6,
-                  anchor="middle" if all(gaps) else "start")  # fmt: skip
+    _no_data_note(body, gaps, left=left, top=top, plot_w=plot_w, plot_h=plot_h, height=height)
     return _svg(width, height, title, body, narrow=narrow)
 
 
@@ -327,14 +330,8 @@ def bar_chart(
     gaps = _gaps(len(labels), no_data)
     headers = ["Kỳ", name or title]
     rows = [[label, _cell(v, gaps[i])] for i, (label, v) in enumerate(zip(labels, values, strict=False))]
-    return Chart(
-        title,
-        _bar_svg(title, labels, values, unit, gaps, 640),
-        title,
-        headers,
-        rows,
-        kind="bar",
-        svg_narrow=_bar_svg(title, labels, values, unit, gaps, NARROW),
+    return Chart.drawn(
+        title, headers, rows, kind="bar", draw=lambda width: _bar_svg(title, labels, values, unit, gaps, width)
     )
 
 
@@ -387,14 +384,8 @@ def hbar_chart(*, title: str, items: list[tuple[str, Any]], unit: str = "", tota
     denominator = _num(total) if total else sum(_num(v) for _l, v in items)
     headers = ["Nhóm", f"Số lượng{f' ({unit})' if unit else ''}", "Tỷ lệ (%)"]
     rows = [[label, fmt(v), _share(v, denominator) or "—"] for label, v in items]
-    return Chart(
-        title,
-        _hbar_svg(title, items, denominator, 580),
-        title,
-        headers,
-        rows,
-        kind="hbar",
-        svg_narrow=_hbar_svg(title, items, denominator, NARROW),
+    return Chart.drawn(
+        title, headers, rows, kind="hbar", draw=lambda width: _hbar_svg(title, items, denominator, width), width=580
     )
 
 

@@ -136,16 +136,32 @@ def _window_sums(
     return result
 
 
+def _sums_into(acc: Accumulator, qs, windows, measures: dict[str, str | None], **where) -> None:
+    """``_window_sums`` of ``qs`` into the accumulator: ``measures`` maps each indicator code to
+    what it sums (None: counts the rows); ``where`` is the grouping and the days (``_window_sums``).
+    A window without rows of a commune counts 0."""
+    codes = list(measures)
+    for cid, per_window in _window_sums(qs, windows, measures=list(measures.values()), **where).items():
+        for i, values in enumerate(per_window):
+            for code, value in zip(codes, values, strict=True):
+                acc.set(i, cid, code, value or 0)
+
+
+def _counts_into(acc: Accumulator, qs, windows, code: str, *, group: str, count) -> None:
+    """``count(start, end)`` (a filtered ``Count``) per window and ``group`` into ``code``: for the
+    counts ``_window_sums`` cannot write (distinct ones)."""
+    aggs = {f"n{i}": count(s, e) for i, (s, e) in enumerate(windows)}
+    for row in qs.values(group).annotate(**aggs).order_by():
+        for i in range(len(windows)):
+            acc.set(i, row[group], code, row[f"n{i}"])
+
+
 def people_new(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
     files = CaseFile.objects.filter(
         commune_id__in_ids=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
     )
-    for cid, per_window in _window_sums(
-        files, windows, group="commune_id", day="detected_on", measures=[None]
-    ).items():
-        for i, (n,) in enumerate(per_window):
-            acc.set(i, cid, "people_new", n or 0)
+    _sums_into(acc, files, windows, {"people_new": None}, group="commune_id", day="detected_on")
 
 
 def relapses(acc: Accumulator, ids, windows) -> None:
@@ -157,10 +173,7 @@ def relapses(acc: Accumulator, ids, windows) -> None:
         event_date__lte=hi,
         voided_at__isnull=True,  # a relapse recorded by mistake and voided is not a relapse
     )
-    sums = _window_sums(events, windows, group="case_file__commune_id", day="event_date", measures=[None])
-    for cid, per_window in sums.items():
-        for i, (n,) in enumerate(per_window):
-            acc.set(i, cid, "relapses", n or 0)
+    _sums_into(acc, events, windows, {"relapses": None}, group="case_file__commune_id", day="event_date")
 
 
 def hotspots(acc: Accumulator, ids, windows) -> None:
@@ -169,30 +182,25 @@ def hotspots(acc: Accumulator, ids, windows) -> None:
         for cid, n in counts.items():
             acc.set(i, cid, "hotspots_active", n)
     lo, hi = _span(windows)
-    aggs = {f"n{i}": Count("pk", filter=_in("discovered_on", s, e)) for i, (s, e) in enumerate(windows)}
-    rows = (
-        Hotspot.objects.filter(commune_id__in_ids=ids, discovered_on__gte=lo, discovered_on__lte=hi)
-        .values("commune_id")
-        .annotate(**aggs)
-        .order_by()
+    _counts_into(
+        acc,
+        Hotspot.objects.filter(commune_id__in_ids=ids, discovered_on__gte=lo, discovered_on__lte=hi),
+        windows,
+        "hotspots_new",
+        group="commune_id",
+        count=lambda s, e: Count("pk", filter=_in("discovered_on", s, e)),
     )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["commune_id"], "hotspots_new", row[f"n{i}"])
-    aggs = {
-        f"n{i}": Count("hotspot_id", distinct=True, filter=_in("changed_on", s, e)) for i, (s, e) in enumerate(windows)
-    }
-    rows = (
+    _counts_into(
+        acc,
         HotspotStatusChange.objects.filter(
             hotspot__commune_id__in_ids=ids, to_status=HotspotStatus.ELIMINATED, changed_on__gte=lo, changed_on__lte=hi
-        )
-        .values("hotspot__commune_id")
-        .annotate(**aggs)
-        .order_by()
+        ),
+        windows,
+        "hotspots_eliminated",
+        group="hotspot__commune_id",
+        # a point eliminated, reopened and eliminated again in one window counts once
+        count=lambda s, e: Count("hotspot_id", distinct=True, filter=_in("changed_on", s, e)),
     )
-    for row in rows:
-        for i in range(len(windows)):
-            acc.set(i, row["hotspot__commune_id"], "hotspots_eliminated", row[f"n{i}"])
 
 
 _CRIME_SUMS = {
@@ -209,26 +217,15 @@ def crime(acc: Accumulator, ids, windows) -> None:
 
     lo, hi = _span(windows)
     cases = CrimeCase.objects.filter(commune_id__in_ids=ids, occurred_on__gte=lo, occurred_on__lte=hi)
-    codes = ["crime_cases", *_CRIME_SUMS]
-    measures = [None, *_CRIME_SUMS.values()]
-    for cid, per_window in _window_sums(
-        cases, windows, group="commune_id", day="occurred_on", measures=measures
-    ).items():
-        for i, values in enumerate(per_window):
-            for code, value in zip(codes, values, strict=True):
-                acc.set(i, cid, code, value or 0)
+    _sums_into(acc, cases, windows, {"crime_cases": None, **_CRIME_SUMS}, group="commune_id", day="occurred_on")
 
 
 def cultivation(acc: Accumulator, ids, windows) -> None:
 
     lo, hi = _span(windows)
     finds = Cultivation.objects.filter(commune_id__in_ids=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
-    codes = ["cultivation_finds", "plants_destroyed", "plant_area_m2"]
-    sums = _window_sums(finds, windows, group="commune_id", day="found_on", measures=[None, "plants", "area_m2"])
-    for cid, per_window in sums.items():
-        for i, values in enumerate(per_window):
-            for code, value in zip(codes, values, strict=True):
-                acc.set(i, cid, code, value or 0)
+    measures = {"cultivation_finds": None, "plants_destroyed": "plants", "plant_area_m2": "area_m2"}
+    _sums_into(acc, finds, windows, measures, group="commune_id", day="found_on")
 
 
 def _overlaps(prefix: str, start: dt.date, end: dt.date) -> Q:
@@ -236,31 +233,32 @@ def _overlaps(prefix: str, start: dt.date, end: dt.date) -> Q:
     return Q(**{f"{prefix}date_from__lte": end, f"{prefix}date_to__gte": start})
 
 
-def prevention(acc: Accumulator, ids, windows) -> None:
-
-    lo, hi = _span(windows)
+def _activity_communes() -> tuple[type, str]:
+    """The activity ↔ commune link table and the name of its commune column."""
     through = Activity.communes.through
     unit_field = next(
         f.name
         for f in through._meta.get_fields()
         if getattr(f, "related_model", None) is not Activity and f.is_relation
     )
+    return through, unit_field
+
+
+def prevention(acc: Accumulator, ids, windows) -> None:
+
+    lo, hi = _span(windows)
+    through, unit_field = _activity_communes()
     links = through.objects.filter(
         **{f"{unit_field}_id__in_ids": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo
     )
-    codes = ["activities", "activity_sessions", "activity_participants"]
-    sums = _window_sums(
-        links,
-        windows,
-        group=f"{unit_field}_id",
-        day="activity__date_from",
-        until="activity__date_to",
-        measures=[None, "activity__sessions", "activity__participants_total"],
+    measures = {
+        "activities": None,
+        "activity_sessions": "activity__sessions",
+        "activity_participants": "activity__participants_total",
+    }
+    _sums_into(
+        acc, links, windows, measures, group=f"{unit_field}_id", day="activity__date_from", until="activity__date_to"
     )
-    for cid, per_window in sums.items():
-        for i, values in enumerate(per_window):
-            for code, value in zip(codes, values, strict=True):
-                acc.set(i, cid, code, value or 0)
     for i, totals in enumerate(shared_totals(commune_ids=ids, windows=windows)):
         acc.totals[i].update(totals)
     # Coverage of the high-risk register.
@@ -285,12 +283,7 @@ def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date
 
     ids = id_list(commune_ids)
     lo, hi = _span(windows)
-    through = Activity.communes.through
-    unit_field = next(
-        f.name
-        for f in through._meta.get_fields()
-        if getattr(f, "related_model", None) is not Activity and f.is_relation
-    )
+    through, unit_field = _activity_communes()
     activities = Activity.objects.filter(
         pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": ids}).values("activity_id"),
         date_from__lte=hi,

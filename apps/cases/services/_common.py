@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.areas.models import AdministrativeUnit
 from apps.audit.services import snapshot
 from apps.core import scoping
-from apps.core.locking import changes_since, lock_for_update
+from apps.core.locking import changes_since, lock_for_update, versioned_snapshot
 from apps.core.text import clean_name
 
 from .. import stocks, workflow
@@ -187,8 +187,7 @@ def _next_file_number(commune: AdministrativeUnit, year: int) -> str:
 
 
 def _snapshot(case: CaseFile, substances: list[str] | None = None) -> dict[str, Any]:
-    data = snapshot(case, fields=CASE_FIELDS + ["status", "version", "closed_on", "close_reason"])
-    data["version"] = case.version  # not editable, so model_to_dict leaves it out
+    data = versioned_snapshot(case, CASE_FIELDS + ["status", "version", "closed_on", "close_reason"])
     data["status"] = case.status
     if substances is None:
         substances = list(case.substances.values_list("code", flat=True)) if case.pk else []
@@ -301,9 +300,7 @@ def _ensure_open(case: CaseFile) -> None:
 
 
 def person_snapshot(person: Person) -> dict[str, Any]:
-    data = snapshot(person, fields=PERSON_FIELDS)
-    data["version"] = person.version  # not editable, so model_to_dict leaves it out
-    return data
+    return versioned_snapshot(person, PERSON_FIELDS)
 
 
 def _lock(case: CaseFile, expected_version: int | None) -> CaseFile:

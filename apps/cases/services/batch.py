@@ -39,7 +39,7 @@ class CaseBatch:
     """
 
     def __init__(self, *, actor, commune_ids: list[int]):
-        scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
+        scoping.require_action(actor, CaseFile, "add", _("Tài khoản không có quyền lập hồ sơ."))
         self.actor = actor
         self.on = today()
         self.clock = load_clock()

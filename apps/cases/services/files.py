@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.selectors import unit_current_successors
-from apps.audit.services import audit_record, changed_fields
+from apps.audit.services import audit_record
 from apps.core import actors, scoping
 from apps.core.dates import today
-from apps.core.locking import lock_for_update
+from apps.core.locking import edited_fields, lock_for_update
 from apps.core.registry import ensure_unlocked
 
 from .. import stocks
@@ -85,7 +85,7 @@ class CaseInput:
 @transaction.atomic
 def case_create(*, actor, data: CaseInput, person: Person | None = None) -> CaseFile:
     """Open a case file (and the person, unless an existing person is given)."""
-    scoping.require(actor, scoping.permission_name(CaseFile, "add"), _("Tài khoản không có quyền lập hồ sơ."))
+    scoping.require_action(actor, CaseFile, "add", _("Tài khoản không có quyền lập hồ sơ."))
     on = today()
     person, filled = _person_of_new_file(data.person, person)
     if filled:
@@ -161,14 +161,14 @@ def case_update(
     errors.raise_if_any()
     proposed = _snapshot(case)
     proposed["substances"] = sorted(data.substances)
-    if not changed_fields(before, proposed).keys() - {"version"}:
+    if not edited_fields(before, proposed):
         # Nothing changed: no new version, so a later stale refusal always has a change to name.
         return case
     if case.detected_on != old_detected:
         # Moving a file out of (or into) an approved period changes that period's figures too.
         ensure_unlocked(commune=case.commune, day=old_detected)
         ensure_unlocked(commune=case.commune, day=case.detected_on)
-    person_changed = changed_fields(person_before, person_snapshot(person)).keys() - {"version"}
+    person_changed = edited_fields(person_before, person_snapshot(person))
     if person_changed:
         person.version += 1
     person.save()

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.areas.models import AdministrativeUnit
 from apps.cases.forms import DateField
 from apps.core import scoping
+from apps.core.filtering import vocabulary_filter
 from apps.core.locking import VersionRequiredMixin
 
 from .. import selectors
@@ -141,10 +142,8 @@ class AttachmentForm(forms.Form):
 
 class ActivityFilterForm(ScopedFilterForm):
     filters_class = selectors.ActivityFilters
-    kind = forms.ChoiceField(
-        label=_("Hình thức"), required=False, choices=[("", _("Mọi hình thức")), *ActivityKind.choices]
-    )
-    topic = forms.ChoiceField(label=_("Chủ đề"), required=False, choices=[("", _("Mọi chủ đề")), *Topic.choices])
+    kind = vocabulary_filter(_("Hình thức"), _("Mọi hình thức"), ActivityKind.choices)
+    topic = vocabulary_filter(_("Chủ đề"), _("Mọi chủ đề"), Topic.choices)
     group = forms.ModelChoiceField(
         label=_("Nhóm đối tượng"), required=False, queryset=AudienceGroup.objects.all(), empty_label=_("Mọi nhóm")
     )

@@ -10,6 +10,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.choices import Sex
 from apps.cases.forms import DateField
 from apps.core import scoping
+from apps.core.filtering import vocabulary_filter
 
 from .. import selectors
 from ..choices import HighRiskSource, HighRiskStatus
@@ -47,9 +48,7 @@ class HighRiskFilterForm(ScopedFilterForm):
     status = forms.ChoiceField(
         label=_("Tình trạng"), required=False, choices=[("all", _("Mọi tình trạng")), *HighRiskStatus.choices]
     )
-    source = forms.ChoiceField(
-        label=_("Nguồn"), required=False, choices=[("", _("Mọi nguồn")), *HighRiskSource.choices]
-    )
+    source = vocabulary_filter(_("Nguồn"), _("Mọi nguồn"), HighRiskSource.choices)
 
     def filters(self) -> selectors.HighRiskFilters:
         # blank means the active ones (the default); "all" lifts the status filter

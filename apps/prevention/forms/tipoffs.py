@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import AdministrativeUnit
 from apps.cases.forms import DateField
+from apps.core.filtering import vocabulary_filter
 
 from .. import selectors
 from ..choices import TipOffChannel, TipOffStatus
@@ -51,11 +52,7 @@ class InformantForm(forms.Form):
 
 class TipOffFilterForm(ScopedFilterForm):
     filters_class = selectors.TipOffFilters
-    channel = forms.ChoiceField(
-        label=_("Hình thức"), required=False, choices=[("", _("Mọi hình thức")), *TipOffChannel.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Tình trạng"), required=False, choices=[("", _("Mọi tình trạng")), *TipOffStatus.choices]
-    )
+    channel = vocabulary_filter(_("Hình thức"), _("Mọi hình thức"), TipOffChannel.choices)
+    status = vocabulary_filter(_("Tình trạng"), _("Mọi tình trạng"), TipOffStatus.choices)
     date_from = DateField(label=_("Từ ngày"), required=False, not_future=False)
     date_to = DateField(label=_("Đến ngày"), required=False, not_future=False)

@@ -12,23 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import changed_fields
 from apps.core import locking, scoping
 from apps.core.text import nfc
-
-
-def _clean(value: Any) -> str:
-    """One canonical form for text typed on different keyboards: NFC, single spaces."""
-    return " ".join(nfc(str(value or "")).split())
 
 
 def _text(value: Any) -> str:
     """Multi-line text: NFC, trimmed, line breaks kept."""
     return nfc(str(value or "")).strip()
-
-
-def _require(actor, model: type[models.Model], action: str) -> None:
-    scoping.require(actor, scoping.permission_name(model, action))
 
 
 def _raise(errors: dict[str, Any]) -> None:
@@ -89,4 +79,4 @@ def _lock(obj: models.Model, expected_version: int | None):
 
 
 def _changed(before: dict | None, after: dict) -> bool:
-    return before is None or bool(changed_fields(before, after).keys() - {"version"})
+    return before is None or bool(locking.edited_fields(before, after))

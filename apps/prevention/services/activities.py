@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.core import actors, scoping
 from apps.core.collation import vi_sorted
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
-from apps.core.text import normalize
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import (
@@ -38,13 +39,11 @@ from ..validators import validate_attachment
 from ._common import (
     _audit_area,
     _changed,
-    _clean,
     _commune_error,
     _ensure_units_in_scope,
     _lock,
     _not_future,
     _raise,
-    _require,
     _text,
 )
 
@@ -87,8 +86,7 @@ ACTIVITY_FIELDS = [
 
 
 def _activity_snapshot(activity: Activity) -> dict[str, Any]:
-    data = snapshot(activity, fields=ACTIVITY_FIELDS)
-    data["version"] = activity.version
+    data = versioned_snapshot(activity, ACTIVITY_FIELDS)
     data["participants_total"] = activity.participants_total
     if activity.pk:
         data["communes"] = sorted(activity.communes.values_list("pk", flat=True))
@@ -110,7 +108,7 @@ class _CleanActivity:
 
 def _validate_activity(actor, data: ActivityInput, *, on: dt.date) -> _CleanActivity:
     errors: dict[str, Any] = {}
-    if not _clean(data.title):
+    if not clean_name(data.title):
         errors["title"] = _("Hãy ghi nội dung, tên hoạt động.")
     if data.date_from is None:
         errors["date_from"] = _("Hãy ghi ngày bắt đầu.")
@@ -136,7 +134,7 @@ def _validate_activity(actor, data: ActivityInput, *, on: dt.date) -> _CleanActi
         errors["sessions"] = _("Số buổi phải từ 1 trở lên.")
     if not isinstance(data.materials_count, int) or data.materials_count < 0:
         errors["materials_count"] = _("Số tài liệu không được âm.")
-    if not _clean(data.organiser):
+    if not clean_name(data.organiser):
         errors["organiser"] = _("Hãy ghi đơn vị tổ chức.")
     participation: dict[int, int] = {}
     keys = {k.pk if isinstance(k, AudienceGroup) else int(k): v for k, v in (data.participation or {}).items()}
@@ -159,14 +157,14 @@ def _validate_activity(actor, data: ActivityInput, *, on: dt.date) -> _CleanActi
 
 
 def _apply_activity(activity: Activity, data: ActivityInput, clean: _CleanActivity) -> None:
-    activity.title = _clean(data.title)
+    activity.title = clean_name(data.title)
     activity.date_from = data.date_from
     activity.date_to = data.date_to or data.date_from
     activity.kind = data.kind
     activity.sessions = data.sessions
     activity.materials_count = data.materials_count
-    activity.materials_description = _clean(data.materials_description)
-    activity.organiser = _clean(data.organiser)
+    activity.materials_description = clean_name(data.materials_description)
+    activity.organiser = clean_name(data.organiser)
     activity.reporting_officer = clean.reporting_officer
     activity.notes = _text(data.notes)
     activity.participants_total = sum(clean.participation.values())
@@ -233,7 +231,7 @@ def _apply_reaches(actor, activity: Activity, visible_ids: set[int], wanted_ids:
 def activity_create(*, actor, data: ActivityInput) -> Activity:
     """Record a propaganda activity (with its communes, topics, participants and the registered
     people it reached)."""
-    _require(actor, Activity, "add")
+    scoping.require_action(actor, Activity, "add")
     clean = _validate_activity(actor, data, on=today())
     activity = Activity(created_by=actors.user_or_none(actor))
     _apply_activity(activity, data, clean)
@@ -319,7 +317,7 @@ def activity_set_reaches(
     Only people the actor may see are touched: an officer of one commune records (or removes) the
     people of their register on a multi-commune activity without seeing or changing the others'.
     Returns whether anything changed."""
-    _require(actor, HighRiskPerson, "view")
+    scoping.require_action(actor, HighRiskPerson, "view")
     scoping.ensure_can(actor, "change", activity)
     commune_ids = set(activity.communes.values_list("pk", flat=True))
     current = set(activity.reaches.values_list("person_id", flat=True))
@@ -348,7 +346,7 @@ def attachment_add(*, actor, activity: Activity, upload) -> ActivityAttachment:
     scoping.ensure_can(actor, "change", activity)
     _ensure_units_in_scope(actor, activity.communes.values_list("pk", flat=True), _("Hoạt động"))
     content_type = validate_attachment(upload)
-    name = _clean(getattr(upload, "name", ""))[:200]
+    name = clean_name(getattr(upload, "name", ""))[:200]
     attachment = ActivityAttachment(
         activity=activity,
         original_name=name,

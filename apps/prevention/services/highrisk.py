@@ -13,12 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.cases.choices import Status
 from apps.cases.models import CaseFile
 from apps.core import actors, scoping
 from apps.core.dates import today
-from apps.core.text import normalize
+from apps.core.locking import versioned_snapshot
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import (
@@ -30,7 +31,7 @@ from ..models import (
     HighRiskPerson,
 )
 from ..reference import DRUG_USERS
-from ._common import _changed, _clean, _commune_error, _lock, _raise, _require, _text
+from ._common import _changed, _commune_error, _lock, _raise, _text
 
 # --- high-risk register --------------------------------------------------------------------------
 
@@ -62,8 +63,7 @@ HIGHRISK_FIELDS = [
 
 
 def _highrisk_snapshot(entry: HighRiskPerson) -> dict[str, Any]:
-    data = snapshot(entry, fields=HIGHRISK_FIELDS)
-    data["version"] = entry.version
+    data = versioned_snapshot(entry, HIGHRISK_FIELDS)
     data["person"] = entry.person_id
     data["source"] = entry.source
     return data
@@ -75,7 +75,7 @@ def _highrisk_search(entry: HighRiskPerson) -> str:
 
 def _validate_highrisk(actor, data: HighRiskInput, *, on: dt.date) -> None:
     errors: dict[str, Any] = {}
-    if not _clean(data.full_name):
+    if not clean_name(data.full_name):
         errors["full_name"] = _("Hãy ghi họ và tên.")
     if not data.birth_year:
         errors["birth_year"] = _("Hãy ghi năm sinh.")
@@ -96,13 +96,13 @@ def _validate_highrisk(actor, data: HighRiskInput, *, on: dt.date) -> None:
 @transaction.atomic
 def highrisk_create(*, actor, data: HighRiskInput) -> HighRiskPerson:
     """Add someone to the commune's high-risk register (refused if already there)."""
-    _require(actor, HighRiskPerson, "add")
+    scoping.require_action(actor, HighRiskPerson, "add")
     _validate_highrisk(actor, data, on=today())
     entry = HighRiskPerson(created_by=actors.user_or_none(actor), source=HighRiskSource.MANUAL)
     for name in HIGHRISK_FIELDS:
         setattr(entry, name, getattr(data, name))
-    entry.full_name, entry.village = _clean(data.full_name), _clean(data.village)
-    entry.status_note, entry.notes = _clean(data.status_note), _text(data.notes)
+    entry.full_name, entry.village = clean_name(data.full_name), clean_name(data.village)
+    entry.status_note, entry.notes = clean_name(data.status_note), _text(data.notes)
     entry.search_text = _highrisk_search(entry)
     # Namesakes born the same year exist: they are told apart by their village.
     name, village = normalize(entry.full_name), normalize(entry.village)
@@ -153,7 +153,7 @@ def highrisk_update(
     _validate_highrisk(actor, data, on=today())
     if _has_open_file(entry):
         locked = {
-            "full_name": _clean(data.full_name) != entry.full_name,
+            "full_name": clean_name(data.full_name) != entry.full_name,
             "birth_year": data.birth_year != entry.birth_year,
             "sex": data.sex != entry.sex,
             "category": data.category.pk != entry.category_id,
@@ -168,8 +168,8 @@ def highrisk_update(
             )
     for name in HIGHRISK_FIELDS:
         setattr(entry, name, getattr(data, name))
-    entry.full_name, entry.village = _clean(data.full_name), _clean(data.village)
-    entry.status_note, entry.notes = _clean(data.status_note), _text(data.notes)
+    entry.full_name, entry.village = clean_name(data.full_name), clean_name(data.village)
+    entry.status_note, entry.notes = clean_name(data.status_note), _text(data.notes)
     entry.search_text = _highrisk_search(entry)
     entry.full_clean(exclude=["created_by", "person"])
     after = _highrisk_snapshot(entry)
@@ -240,7 +240,7 @@ def highrisk_sync_many(*, commune_ids: Iterable[int], actor=None) -> SyncSummary
             "person__permanent_village",
         )
     ):
-        wanted.setdefault((commune_id, person_id), (_clean(name), year, sex, _clean(current or permanent)))
+        wanted.setdefault((commune_id, person_id), (clean_name(name), year, sex, clean_name(current or permanent)))
     years = {v[1] for v in wanted.values()}
     linked: dict[tuple[int, int], tuple] = {}
     merged: dict[tuple[int, int], tuple] = {}
@@ -365,7 +365,7 @@ def highrisk_sync_many(*, commune_ids: Iterable[int], actor=None) -> SyncSummary
         target = elsewhere[entry.person_id]
         before = _highrisk_snapshot(entry)
         entry.status = HighRiskStatus.MOVED
-        entry.status_note = _clean(_("Đã chuyển đến %(u)s") % {"u": target})[:200]
+        entry.status_note = clean_name(_("Đã chuyển đến %(u)s") % {"u": target})[:200]
         entry.version += 1
         entry.save()
         summary.moved += 1

@@ -14,8 +14,9 @@ from apps.areas.models import AdministrativeUnit
 from apps.audit.services import audit_record, changed_fields, snapshot
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
-from apps.core.text import normalize
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import (
@@ -25,7 +26,7 @@ from ..models import (
     ModelPoint,
     ModelPointEvaluation,
 )
-from ._common import _changed, _clean, _commune_error, _lock, _not_future, _raise, _require, _text
+from ._common import _changed, _commune_error, _lock, _not_future, _raise, _text
 
 # --- model points --------------------------------------------------------------------------------
 
@@ -45,16 +46,15 @@ MODELPOINT_FIELDS = ["commune", "name", "decision_number", "decision_date", "sta
 
 
 def _modelpoint_snapshot(point: ModelPoint) -> dict[str, Any]:
-    data = snapshot(point, fields=MODELPOINT_FIELDS)
-    data["version"] = point.version
+    data = versioned_snapshot(point, MODELPOINT_FIELDS)
     return data
 
 
 def _validate_modelpoint(actor, data: ModelPointInput, *, on: dt.date) -> None:
     errors: dict[str, Any] = {}
-    if not _clean(data.name):
+    if not clean_name(data.name):
         errors["name"] = _("Hãy ghi tên mô hình.")
-    if not _clean(data.decision_number):
+    if not clean_name(data.decision_number):
         errors["decision_number"] = _("Hãy ghi số quyết định thành lập.")
     if data.decision_date is None:
         errors["decision_date"] = _("Hãy ghi ngày quyết định.")
@@ -74,14 +74,14 @@ def _validate_modelpoint(actor, data: ModelPointInput, *, on: dt.date) -> None:
 def _apply_modelpoint(point: ModelPoint, data: ModelPointInput) -> None:
     for name in MODELPOINT_FIELDS:
         setattr(point, name, getattr(data, name))
-    point.name, point.decision_number = _clean(data.name), _clean(data.decision_number)
+    point.name, point.decision_number = clean_name(data.name), clean_name(data.decision_number)
     point.description = _text(data.description)
     point.search_text = " | ".join(normalize(p) for p in (point.name, point.decision_number, point.description) if p)
 
 
 @transaction.atomic
 def modelpoint_create(*, actor, data: ModelPointInput) -> ModelPoint:
-    _require(actor, ModelPoint, "add")
+    scoping.require_action(actor, ModelPoint, "add")
     _validate_modelpoint(actor, data, on=today())
     ensure_unlocked(commune=data.commune, day=data.started_on)
     ensure_unlocked(commune=data.commune, day=data.ended_on)

@@ -16,7 +16,7 @@ from apps.audit.services import audit_record, snapshot
 from apps.core import actors, scoping
 from apps.core.dates import today
 from apps.core.registry import ensure_unlocked
-from apps.core.text import normalize
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import (
@@ -27,7 +27,7 @@ from ..models import (
     Informant,
     TipOff,
 )
-from ._common import _changed, _clean, _commune_error, _lock, _not_future, _raise, _require, _text
+from ._common import _changed, _commune_error, _lock, _not_future, _raise, _text
 
 # --- tip-offs ------------------------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ class InformantInput:
 
     @property
     def is_empty(self) -> bool:
-        return not any(_clean(v) for v in (self.full_name, self.phone, self.address))
+        return not any(clean_name(v) for v in (self.full_name, self.phone, self.address))
 
 
 TIPOFF_FIELDS = [
@@ -129,44 +129,33 @@ def _save_informant(actor, tip_off: TipOff, data: InformantInput) -> None:
     """Create, change or clear the informant; the audit row names which fields, never the values."""
     current = Informant.objects.filter(tip_off=tip_off).first()
     values = {
-        "full_name": _clean(data.full_name)[:120],
-        "phone": _clean(data.phone)[:20],
-        "address": _clean(data.address)[:250],
+        "full_name": clean_name(data.full_name)[:120],
+        "phone": clean_name(data.phone)[:20],
+        "address": clean_name(data.address)[:250],
     }
     if data.is_empty:
         if current is None:
             return
         current.delete()
-        audit_record(
-            actor=actor,
-            action=actions.INFORMANT_SET,
-            obj=tip_off,
-            area=tip_off.commune,
-            after={"informant": "cleared"},
-        )
-        return
-    changed = [k for k, v in values.items() if current is None or getattr(current, k) != v]
-    if not changed:
-        return
-    informant = current or Informant(tip_off=tip_off, recorded_by=actors.user_or_none(actor))
-    for key, value in values.items():
-        setattr(informant, key, value)
-    informant.full_clean(exclude=["tip_off", "recorded_by"])
-    informant.save()
-    audit_record(
-        actor=actor,
-        action=actions.INFORMANT_SET,
-        obj=tip_off,
-        area=tip_off.commune,
-        after={"informant": "recorded" if current is None else "changed", "fields": changed},
-    )
+        outcome: dict[str, Any] = {"informant": "cleared"}
+    else:
+        changed = [k for k, v in values.items() if current is None or getattr(current, k) != v]
+        if not changed:
+            return
+        informant = current or Informant(tip_off=tip_off, recorded_by=actors.user_or_none(actor))
+        for key, value in values.items():
+            setattr(informant, key, value)
+        informant.full_clean(exclude=["tip_off", "recorded_by"])
+        informant.save()
+        outcome = {"informant": "recorded" if current is None else "changed", "fields": changed}
+    audit_record(actor=actor, action=actions.INFORMANT_SET, obj=tip_off, area=tip_off.commune, after=outcome)
 
 
 @transaction.atomic
 def tipoff_create(*, actor, data: TipOffInput, informant: InformantInput | None = None) -> TipOff:
     """Record a tip-off. The informant, when given, is stored apart and can be read afterwards only
     with ``prevention.view_informant`` — the officer who records it cannot read it back."""
-    _require(actor, TipOff, "add")
+    scoping.require_action(actor, TipOff, "add")
     _validate_tipoff(actor, data, on=today())
     ensure_unlocked(commune=data.commune, day=data.received_on)
     tip_off = TipOff(created_by=actors.user_or_none(actor))

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
-from apps.core.text import normalize
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..models import (
@@ -25,12 +26,10 @@ from ..models import (
 from ._common import (
     _audit_area,
     _changed,
-    _clean,
     _ensure_units_in_scope,
     _lock,
     _not_future,
     _raise,
-    _require,
     _text,
 )
 
@@ -48,8 +47,7 @@ class TrainingInput:
 
 
 def _training_snapshot(training: Training) -> dict[str, Any]:
-    data = snapshot(training, fields=["held_on", "topic", "organiser", "notes"])
-    data["version"] = training.version
+    data = versioned_snapshot(training, ["held_on", "topic", "organiser", "notes"])
     data["participants_total"] = training.participants_total
     if training.pk:
         data["participations"] = {str(u): c for u, c in training.participations.values_list("unit_id", "count")}
@@ -62,9 +60,9 @@ def _validate_training(actor, data: TrainingInput, *, on: dt.date) -> dict[int, 
         errors["held_on"] = _("Hãy ghi ngày tổ chức.")
     else:
         _not_future(errors, Training, "held_on", data.held_on, on)
-    if not _clean(data.topic):
+    if not clean_name(data.topic):
         errors["topic"] = _("Hãy ghi nội dung tập huấn.")
-    if not _clean(data.organiser):
+    if not clean_name(data.organiser):
         errors["organiser"] = _("Hãy ghi đơn vị tổ chức.")
     rows: dict[int, tuple[AdministrativeUnit, int]] = {}
     problems: list[str] = []
@@ -91,8 +89,8 @@ def _validate_training(actor, data: TrainingInput, *, on: dt.date) -> dict[int, 
 
 def _apply_training(training: Training, data: TrainingInput, rows) -> None:
     training.held_on = data.held_on
-    training.topic = _clean(data.topic)
-    training.organiser = _clean(data.organiser)
+    training.topic = clean_name(data.topic)
+    training.organiser = clean_name(data.organiser)
     training.notes = _text(data.notes)
     training.participants_total = sum(c for _u, c in rows.values())
     training.search_text = " | ".join(normalize(p) for p in (training.topic, training.organiser, training.notes) if p)
@@ -106,7 +104,7 @@ def _save_participations(training: Training, rows) -> None:
 
 @transaction.atomic
 def training_create(*, actor, data: TrainingInput) -> Training:
-    _require(actor, Training, "add")
+    scoping.require_action(actor, Training, "add")
     rows = _validate_training(actor, data, on=today())
     ensure_unlocked(commune=list(rows), day=data.held_on)
     training = Training(created_by=actors.user_or_none(actor))

@@ -4,6 +4,7 @@ per former district, drug-free communes and communes with problems (classificati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -107,6 +108,20 @@ class _Classified:
     def missing(self) -> int:
         return self.communes - len(self.levels)
 
+    def measure(self, value: Callable[[], Decimal], *, detail: str, bounds: tuple) -> Measure:
+        """A figure over the classified communes, with their coverage: ``value()`` is asked only
+        when some commune of the territory has a determined result; without one, a note says so."""
+        measure = Measure(
+            value() if self.levels else None,
+            detail=detail,
+            covered=len(self.levels),
+            communes=self.communes,
+            bounds=bounds,
+        )
+        if not self.levels:
+            measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
+        return measure
+
 
 def _approved_results(scope: Scope) -> _Classified | Measure:
     """The approved classification of the target's year (before that year: the latest one up to
@@ -166,16 +181,11 @@ def _drug_free_commune_share(scope: Scope) -> Measure:
     detail = f"{free}/{len(levels)} xã, phường không ma túy (phân loại năm {found.assessment.year})"
     if key is not None:
         detail += f"; {key} xã, phường trọng điểm"
-    measure = Measure(
-        _pct(free, len(levels)) if levels else None,
+    return found.measure(
+        lambda: _pct(free, len(levels)),
         detail=detail,
-        covered=len(levels),
-        communes=total,
         bounds=(_pct(free, total), _pct(free + found.missing, total)),
     )
-    if not levels:
-        measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
-    return measure
 
 
 @indicator(
@@ -197,12 +207,10 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
     def reduction(count: int) -> Decimal:
         return ((baseline - count) * 100 / baseline).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
-    measure = Measure(
-        reduction(with_problems) if found.levels else None,
+    measure = found.measure(
+        lambda: reduction(with_problems),
         detail=f"{with_problems} xã, phường có tệ nạn ma túy (phân loại năm {found.assessment.year}), "
         f"số liệu nền {fmt(baseline)}",
-        covered=len(found.levels),
-        communes=found.communes,
         # every commune without data may have drug problems, or none of them
         bounds=(reduction(with_problems + found.missing), reduction(with_problems)),
     )
@@ -211,8 +219,6 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
     elif found.assessment.year < MAP_2025_YEAR:
         # classified on today's communes by choice: say so rather than present them as that map
         measure.detail += "; quy đổi sang các xã, phường hiện nay của địa bàn"
-    if not found.levels:
-        measure.note = f"chưa đủ số liệu: chưa có xã nào có số liệu ({measure.coverage_text})"
     return measure
 
 

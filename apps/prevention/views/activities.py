@@ -65,12 +65,15 @@ class ActivityFormView(RecordFormView):
     permission_model = Activity
     url_namespace = "prevention"
     getter = selectors.activity_get
+    create_service = services.activity_create
+    update_service = services.activity_update
+    record_arg = "activity"
     template_name = "prevention/activity_form.html"
 
     def get_form(self, data=None, files=None):
         return forms.ActivityForm(data, user=self.request.user, activity=self.object)
 
-    def _input(self, form) -> services.ActivityInput:
+    def service_data(self, form) -> services.ActivityInput:
         d = form.cleaned_data
         return services.ActivityInput(
             title=d["title"],
@@ -97,9 +100,6 @@ class ActivityCreateView(ActivityFormView):
     permission_action = "add"
     title = gettext_lazy("Thêm hoạt động tuyên truyền")
 
-    def save(self, form):
-        return services.activity_create(actor=self.request.user, data=self._input(form))
-
 
 class _OneActivityView(RecordFormView):
     """A form about one existing activity, back on its page afterwards. ``whole``: it changes the
@@ -124,14 +124,6 @@ class _OneActivityView(RecordFormView):
 
 class ActivityUpdateView(ActivityFormView, _OneActivityView):
     title = gettext_lazy("Sửa hoạt động tuyên truyền")
-
-    def save(self, form):
-        return services.activity_update(
-            actor=self.request.user,
-            activity=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-        )
 
 
 class ActivityReachView(_OneActivityView):

@@ -70,12 +70,15 @@ class HighRiskFormView(RecordFormView):
     permission_model = HighRiskPerson
     url_namespace, url_kind = "prevention", "highrisk"
     getter = selectors.highrisk_get
+    create_service = services.highrisk_create
+    update_service = services.highrisk_update
+    record_arg = "entry"
     template_name = "prevention/form.html"
 
     def get_form(self, data=None, files=None):
         return forms.HighRiskForm(data, user=self.request.user, entry=self.object)
 
-    def _input(self, form) -> services.HighRiskInput:
+    def service_data(self, form) -> services.HighRiskInput:
         d = form.cleaned_data
         return services.HighRiskInput(
             commune=d["commune"],
@@ -97,21 +100,10 @@ class HighRiskCreateView(HighRiskFormView):
     permission_action = "add"
     title = gettext_lazy("Thêm người vào sổ nhóm nguy cơ cao")
 
-    def save(self, form):
-        return services.highrisk_create(actor=self.request.user, data=self._input(form))
-
 
 class HighRiskUpdateView(HighRiskFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa thông tin người nguy cơ cao")
-
-    def save(self, form):
-        return services.highrisk_update(
-            actor=self.request.user,
-            entry=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-        )
 
 
 class CoverageView(ScopedViewMixin, TemplateView):

@@ -48,12 +48,15 @@ class _ModelPointPage(RecordFormView):
 
 
 class ModelPointFormView(_ModelPointPage):
+    create_service = services.modelpoint_create
+    update_service = services.modelpoint_update
+    record_arg = "point"
     template_name = "prevention/form.html"
 
     def get_form(self, data=None, files=None):
         return forms.ModelPointForm(data, user=self.request.user, point=self.object)
 
-    def _input(self, form) -> services.ModelPointInput:
+    def service_data(self, form) -> services.ModelPointInput:
         d = form.cleaned_data
         return services.ModelPointInput(
             commune=d["commune"],
@@ -73,21 +76,10 @@ class ModelPointCreateView(ModelPointFormView):
     permission_action = "add"
     title = gettext_lazy("Thêm mô hình điểm")
 
-    def save(self, form):
-        return services.modelpoint_create(actor=self.request.user, data=self._input(form))
-
 
 class ModelPointUpdateView(ModelPointFormView):
     permission_action = "change"
     title = gettext_lazy("Sửa mô hình điểm")
-
-    def save(self, form):
-        return services.modelpoint_update(
-            actor=self.request.user,
-            point=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-        )
 
 
 class ModelPointEvaluateView(_ModelPointPage):

@@ -63,6 +63,9 @@ class TipOffFormView(RecordFormView):
     permission_model = TipOff
     url_namespace = "prevention"
     getter = selectors.tipoff_get
+    create_service = services.tipoff_create
+    update_service = services.tipoff_update
+    record_arg = "tip_off"
     template_name = "prevention/tipoff_form.html"
 
     def informant_allowed(self) -> bool:
@@ -89,7 +92,7 @@ class TipOffFormView(RecordFormView):
     def is_valid(self, form) -> bool:
         return form.is_valid() & (form.informant is None or form.informant.is_valid())
 
-    def _input(self, form) -> services.TipOffInput:
+    def service_data(self, form) -> services.TipOffInput:
         d = form.cleaned_data
         return services.TipOffInput(
             received_on=d["received_on"],
@@ -102,10 +105,9 @@ class TipOffFormView(RecordFormView):
             hotspot_id=d.get("hotspot_id"),
         )
 
-    def _informant(self, form) -> services.InformantInput | None:
-        if form.informant is None:
-            return None
-        return services.InformantInput(**form.informant.cleaned_data)
+    def service_extras(self, form) -> dict:
+        informant = None if form.informant is None else services.InformantInput(**form.informant.cleaned_data)
+        return {"informant": informant}
 
     def success_message(self, obj):
         return _("Đã lưu %(t)s.") % {"t": obj}
@@ -115,19 +117,7 @@ class TipOffCreateView(TipOffFormView):
     permission_action = "add"
     title = gettext_lazy("Tiếp nhận tin báo, tố giác")
 
-    def save(self, form):
-        return services.tipoff_create(actor=self.request.user, data=self._input(form), informant=self._informant(form))
-
 
 class TipOffUpdateView(TipOffFormView):
     permission_action = "change"
     title = gettext_lazy("Cập nhật xử lý tin báo")
-
-    def save(self, form):
-        return services.tipoff_update(
-            actor=self.request.user,
-            tip_off=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-            informant=self._informant(form),
-        )

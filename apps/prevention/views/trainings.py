@@ -48,6 +48,9 @@ class TrainingFormView(RecordFormView):
     permission_model = Training
     url_namespace = "prevention"
     getter = selectors.training_get
+    create_service = services.training_create
+    update_service = services.training_update
+    record_arg = "training"
     template_name = "prevention/training_form.html"
 
     def get_form(self, data=None, files=None):
@@ -58,7 +61,7 @@ class TrainingFormView(RecordFormView):
     def is_valid(self, form) -> bool:
         return form.is_valid() & form.units.is_valid()
 
-    def _input(self, form) -> services.TrainingInput:
+    def service_data(self, form) -> services.TrainingInput:
         d = form.cleaned_data
         rows = [(f.cleaned_data["unit"], f.cleaned_data["count"]) for f in form.units if f.cleaned_data.get("unit")]
         return services.TrainingInput(
@@ -73,9 +76,6 @@ class TrainingCreateView(TrainingFormView):
     permission_action = "add"
     title = gettext_lazy("Thêm lớp tập huấn")
 
-    def save(self, form):
-        return services.training_create(actor=self.request.user, data=self._input(form))
-
 
 class TrainingUpdateView(TrainingFormView):
     permission_action = "change"
@@ -86,11 +86,3 @@ class TrainingUpdateView(TrainingFormView):
         if scoping.units_outside_scope(self.request.user, [p.unit_id for p in obj.participations.all()]):
             raise PermissionDenied
         return obj
-
-    def save(self, form):
-        return services.training_update(
-            actor=self.request.user,
-            training=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from import_export import fields
 from import_export.results import RowResult
 
 from apps.areas.models import AdministrativeUnit
@@ -36,6 +38,7 @@ class ParsedRow:
     number: int
     existing: models.Model | None
     data: Any
+    #: what the kind's services take besides ``data`` (the offenders…)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -46,10 +49,20 @@ class RegisterResource(ScopedResource):
     #: service/model field → spreadsheet column, so errors raised by services name the column
     FIELD_COLUMNS: dict[str, str] = {}
     blank_keeps_stored = True
+    #: the kind's create and update services, and the keyword the update takes its record by
+    create_service = None
+    update_service = None
+    record_arg = ""
+
+    #: the one model column a kind shows: the record's number (a kind without numbers names another)
+    ref = fields.Field(attribute="number", column_name="Số", readonly=True)
 
     class Meta:
         skip_diff = True
         use_transactions = True
+        # Rows are matched by ``parse`` (number, then natural key), not by import-export's id fields.
+        fields = ("ref",)
+        import_id_fields = ()
 
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
@@ -152,12 +165,14 @@ class RegisterResource(ScopedResource):
             return None, None
         return written, commune
 
-    def keep_blank(self, row, existing: models.Model | None, data, fields: dict[str, str]):
-        """``data`` with, on a row matching ``existing``, every blank cell among ``fields``
-        (input field → column) replaced by the stored value: blank means "not given", not "erase"."""
+    def keep_blank(self, row, existing: models.Model | None, data, fields: Iterable[str]):
+        """``data`` with, on a row matching ``existing``, every blank cell among ``fields`` (input
+        fields, in their ``FIELD_COLUMNS``) replaced by the stored value: blank means "not given",
+        not "erase"."""
         if existing is None:
             return data
-        kept = {name: getattr(existing, name) for name, column in fields.items() if self.cell(row, column) is None}
+        columns = self.FIELD_COLUMNS
+        kept = {name: getattr(existing, name) for name in fields if self.cell(row, columns[name]) is None}
         return dataclasses.replace(data, **kept) if kept else data
 
     def once(self, key: tuple, number: int, name: str) -> None:
@@ -191,11 +206,13 @@ class RegisterResource(ScopedResource):
     def parse(self, row, number: int) -> ParsedRow:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def create(self, parsed: ParsedRow) -> models.Model:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def create(self, parsed: ParsedRow) -> models.Model:
+        return type(self).create_service(actor=self.user, data=parsed.data, **parsed.extra)
 
-    def update(self, parsed: ParsedRow) -> models.Model:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def update(self, parsed: ParsedRow) -> models.Model:
+        return type(self).update_service(
+            actor=self.user, data=parsed.data, **{self.record_arg: parsed.existing}, **parsed.extra
+        )
 
     def save_parsed(self, parsed: ParsedRow) -> tuple[models.Model, bool]:
         """Save a row through the kind's service (``create`` or ``update``); whether it changed

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
-from import_export import fields
 
 from apps.cases.resources import parse_date
 from apps.core.imports import FieldChange
@@ -117,6 +116,9 @@ class CrimeCaseResource(RegisterResource):
         "",
         "",
     ]
+    create_service = services.crime_case_create
+    update_service = services.crime_case_update
+    record_arg = "crime_case"
     FIELD_COLUMNS = {
         "number": COL_NUMBER,
         "recorded_unit": COL_UNIT,
@@ -136,8 +138,6 @@ class CrimeCaseResource(RegisterResource):
         "notes": COL_NOTES,
     }
 
-    ref = fields.Field(attribute="number", column_name="Số", readonly=True)
-
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
         return {
@@ -148,8 +148,6 @@ class CrimeCaseResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = CrimeCase
-        fields = ("ref",)
-        import_id_fields = ()
 
     def parse(self, row, number: int) -> ParsedRow:
         errors: dict[str, str] = {}
@@ -168,13 +166,8 @@ class CrimeCaseResource(RegisterResource):
             errors["summary"] = _("Thiếu tóm tắt vụ việc.")
         count = self.integer(row, COL_COUNT, errors, "offenders_count")
         amounts = {
-            name: self.decimal(row, column, errors, name, places=3) or Decimal(0)
-            for name, column in (
-                ("heroin_g", COL_HEROIN),
-                ("synthetic_g", COL_SYNTHETIC_G),
-                ("cannabis_g", COL_CANNABIS),
-                ("other_g", COL_OTHER_G),
-            )
+            name: self.decimal(row, self.FIELD_COLUMNS[name], errors, name, places=3) or Decimal(0)
+            for name in services.AMOUNT_FIELDS
         }
         tablets = self.integer(row, COL_SYNTHETIC_T, errors, "synthetic_tablets") or 0
         offenders, problems = parse_offenders(self.cell(row, COL_OFFENDERS), default_day=occurred)
@@ -208,19 +201,10 @@ class CrimeCaseResource(RegisterResource):
             notes=self.text(row, COL_NOTES),
             **amounts,
         )
-        kept = {
-            "stage": COL_STAGE,
-            "heroin_g": COL_HEROIN,
-            "synthetic_g": COL_SYNTHETIC_G,
-            "synthetic_tablets": COL_SYNTHETIC_T,
-            "cannabis_g": COL_CANNABIS,
-            "other_g": COL_OTHER_G,
-            "other_desc": COL_OTHER_DESC,
-            "notes": COL_NOTES,
-        }
+        kept = ["stage", *services.AMOUNT_FIELDS, "synthetic_tablets", "other_desc", "notes"]
         if existing is not None and self.cell(row, COL_OFFENDERS) is None:
             offenders = None  # the recorded offenders stay, and so does their count unless given
-            kept["offenders_count"] = COL_COUNT
+            kept.append("offenders_count")
         data = self.keep_blank(row, existing, data, kept)
         return ParsedRow(number, existing, data, {"offenders": offenders})
 
@@ -243,11 +227,3 @@ class CrimeCaseResource(RegisterResource):
         before = format_offenders(sorted(old.offenders.all(), key=lambda o: o.pk))
         after = format_offenders(new.offenders.order_by("pk"))
         return [] if before == after else [FieldChange(COL_OFFENDERS, before, after)]
-
-    def create(self, parsed: ParsedRow) -> CrimeCase:
-        return services.crime_case_create(actor=self.user, data=parsed.data, offenders=parsed.extra["offenders"])
-
-    def update(self, parsed: ParsedRow) -> CrimeCase:
-        return services.crime_case_update(
-            actor=self.user, crime_case=parsed.existing, data=parsed.data, offenders=parsed.extra["offenders"]
-        )

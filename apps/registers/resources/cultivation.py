@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields
 
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
@@ -49,6 +48,9 @@ class CultivationResource(RegisterResource):
         "Thôn Khuôn Khoai",
         "",
     ]
+    create_service = services.cultivation_create
+    update_service = services.cultivation_update
+    record_arg = "cultivation"
     FIELD_COLUMNS = {
         "number": COL_NUMBER,
         "recorded_unit": COL_UNIT,
@@ -62,8 +64,6 @@ class CultivationResource(RegisterResource):
         "notes": COL_NOTES,
     }
 
-    ref = fields.Field(attribute="number", column_name="Số", readonly=True)
-
     @classmethod
     def coded_columns(cls) -> dict[str, CodedColumn]:
         return {
@@ -74,8 +74,6 @@ class CultivationResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Cultivation
-        fields = ("ref",)
-        import_id_fields = ()
 
     def parse(self, row, number: int) -> ParsedRow:
         errors: dict[str, str] = {}
@@ -113,13 +111,7 @@ class CultivationResource(RegisterResource):
             row,
             existing,
             data,
-            {
-                "plants": COL_PLANTS,
-                "area_m2": COL_AREA,
-                "destroyed": COL_DESTROYED,
-                "village": COL_VILLAGE,
-                "notes": COL_NOTES,
-            },
+            ("plants", "area_m2", "destroyed", "village", "notes"),
         )
         return ParsedRow(number, existing, data)
 
@@ -134,9 +126,3 @@ class CultivationResource(RegisterResource):
             c for c in qs.filter(commune=commune, found_on=found, species=species) if normalize(c.village) == key
         ]
         return self.one_of(matches, _("Có nhiều bản ghi trùng ngày, loại cây và thôn: hãy ghi số hiệu."))
-
-    def create(self, parsed: ParsedRow) -> Cultivation:
-        return services.cultivation_create(actor=self.user, data=parsed.data)
-
-    def update(self, parsed: ParsedRow) -> Cultivation:
-        return services.cultivation_update(actor=self.user, cultivation=parsed.existing, data=parsed.data)

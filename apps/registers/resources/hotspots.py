@@ -82,8 +82,6 @@ class HotspotResource(RegisterResource):
 
     class Meta(RegisterResource.Meta):
         model = Hotspot
-        fields = ("ref",)
-        import_id_fields = ()
 
     def parse(self, row, number: int) -> ParsedRow:
         errors: dict[str, str] = {}
@@ -121,13 +119,7 @@ class HotspotResource(RegisterResource):
             row,
             existing,
             data,
-            {
-                "village": COL_VILLAGE,
-                "address": COL_ADDRESS,
-                "latitude": COL_LAT,
-                "longitude": COL_LON,
-                "notes": COL_NOTES,
-            },
+            ("village", "address", "latitude", "longitude", "notes"),
         )
         return ParsedRow(number, existing, data, {"status": status, "status_since": status_since})
 

@@ -1,4 +1,4 @@
-"""What every register write shares: text and decimal cleaning, the role check, the commune as
+"""What every register write shares: decimal cleaning, date checks, the commune as
 written in the register (``resolve_commune``), optimistic locking, record numbers and the audit write."""
 
 from __future__ import annotations
@@ -17,21 +17,15 @@ from django.utils.translation import gettext_lazy
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.areas.selectors import describe_candidates, unit_current_successors
-from apps.audit.services import audit_record, changed_fields
+from apps.audit.services import audit_record
 from apps.core import locking, scoping
 from apps.core.registry import ensure_unlocked
-from apps.core.text import nfc
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
 # Keys of the audit snapshots that are not model fields, with their labels (stale-save messages).
 _EXTRA_LABELS = {"offenders": gettext_lazy("đối tượng bị bắt"), "linked_cases": gettext_lazy("hồ sơ liên quan")}
-
-
-def _clean_text(value: Any) -> str:
-    """One canonical form for text typed on different keyboards: NFC, single spaces."""
-    return " ".join(nfc(str(value or "")).split())
 
 
 def _quantize(value: Any, places: int) -> Decimal | None:
@@ -43,10 +37,6 @@ def _quantize(value: Any, places: int) -> Decimal | None:
 
 def _date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
-
-
-def _require(actor: User, model: type[models.Model], action: str) -> None:
-    scoping.require(actor, scoping.permission_name(model, action))
 
 
 def _not_future(errors: dict[str, str], model: type[models.Model], name: str, value: dt.date | None, on: dt.date):
@@ -150,7 +140,7 @@ def _write(
     *, actor: User, action: str, obj: models.Model, commune: AdministrativeUnit, before: dict | None, after: dict, **kw
 ) -> bool:
     """Audit a change (nothing when an update changed nothing). Returns whether it was written."""
-    if before is not None and not (changed_fields(before, after).keys() - {"version"}):
+    if before is not None and not locking.edited_fields(before, after):
         return False
     audit_record(actor=actor, action=action, obj=obj, area=commune, before=before, after=after, **kw)
     return True
@@ -210,7 +200,7 @@ def save_changed(
     """Save a validated edit unless it changes nothing (``proposed`` equals ``before``): the periods
     it leaves and enters open, the version bumped, ``then`` and the audit row. Returns whether it saved."""
     obj.full_clean(exclude=["created_by"])
-    if not (changed_fields(before, proposed).keys() - {"version"}):
+    if not locking.edited_fields(before, proposed):
         return False
     ensure_unlocked(commune=old[0], day=old[1])
     ensure_unlocked(commune=commune, day=day)

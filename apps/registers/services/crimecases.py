@@ -12,23 +12,22 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.cases.choices import Sex
 from apps.cases.selectors import visible_people as people_visible_to
-from apps.core import actors
+from apps.core import actors, scoping
 from apps.core.dates import today
-from apps.core.text import normalize
+from apps.core.locking import versioned_snapshot
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import CaseStage, CriminalArticle
 from ..models import CrimeCase, Offender
 from ._common import (
     _as_written,
-    _clean_text,
     _not_future,
     _quantize,
     _raise,
-    _require,
     open_update,
     resolve_commune,
     save_changed,
@@ -100,8 +99,7 @@ def _offender_row(o: Offender) -> dict[str, Any]:
 
 
 def _crime_snapshot(case: CrimeCase, offenders: Sequence[Offender] | None = None) -> dict[str, Any]:
-    data = snapshot(case, fields=CRIMECASE_FIELDS)
-    data["version"] = case.version
+    data = versioned_snapshot(case, CRIMECASE_FIELDS)
     data["number"] = case.number
     if offenders is None:
         offenders = list(case.offenders.order_by("pk")) if case.pk else []
@@ -119,7 +117,7 @@ def _apply_crime(case: CrimeCase, data: CrimeCaseInput, commune: AdministrativeU
     for name in AMOUNT_FIELDS:
         setattr(case, name, _quantize(getattr(data, name) or 0, 3))
     case.synthetic_tablets = data.synthetic_tablets or 0
-    case.other_desc = _clean_text(data.other_desc)
+    case.other_desc = clean_name(data.other_desc)
     case.notes = (data.notes or "").strip()
 
 
@@ -135,7 +133,7 @@ def _build_offenders(
     built: list[Offender] = []
     problems: list[str] = []
     for number, row in enumerate(offenders, start=1):
-        name = _clean_text(row.full_name)
+        name = clean_name(row.full_name)
         issues: list[str] = []
         if row.pk is not None and row.pk not in existing:
             issues.append(_("không thuộc vụ án này"))
@@ -222,7 +220,7 @@ def _save_offenders(case: CrimeCase, built: list[Offender]) -> None:
 @transaction.atomic
 def crime_case_create(*, actor: User, data: CrimeCaseInput, offenders: Sequence[OffenderInput] = ()) -> CrimeCase:
     """Enter a drug crime case with the people arrested; numbered ``VA-<commune>-<year>-NNNN``."""
-    _require(actor, CrimeCase, "add")
+    scoping.require_action(actor, CrimeCase, "add")
     on = today()
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     case = CrimeCase(created_by=actors.user_or_none(actor))

@@ -11,21 +11,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import snapshot
-from apps.core import actors
+from apps.core import actors, scoping
 from apps.core.dates import today
-from apps.core.text import normalize
+from apps.core.locking import versioned_snapshot
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import PlantSpecies
 from ..models import Cultivation
 from ._common import (
     _as_written,
-    _clean_text,
     _not_future,
     _quantize,
     _raise,
-    _require,
     open_update,
     resolve_commune,
     save_changed,
@@ -62,8 +60,7 @@ class CultivationInput:
 
 
 def _cultivation_snapshot(item: Cultivation) -> dict[str, Any]:
-    data = snapshot(item, fields=CULTIVATION_FIELDS)
-    data["version"] = item.version
+    data = versioned_snapshot(item, CULTIVATION_FIELDS)
     data["number"] = item.number
     return data
 
@@ -76,7 +73,7 @@ def _apply_cultivation(item: Cultivation, data: CultivationInput, commune: Admin
     item.plants = data.plants or 0
     item.area_m2 = _quantize(data.area_m2 or 0, 2)
     item.destroyed = bool(data.destroyed)
-    item.village = _clean_text(data.village)
+    item.village = clean_name(data.village)
     item.notes = (data.notes or "").strip()
     item.search_text = _cultivation_search_text(item)
 
@@ -104,7 +101,7 @@ def _validate_cultivation(item: Cultivation, *, on: dt.date) -> None:
 @transaction.atomic
 def cultivation_create(*, actor: User, data: CultivationInput) -> Cultivation:
     """Enter a find of drug-bearing plants; numbered ``TC-<commune>-<year>-NNNN``."""
-    _require(actor, Cultivation, "add")
+    scoping.require_action(actor, Cultivation, "add")
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)
     item = Cultivation(created_by=actors.user_or_none(actor))
     _apply_cultivation(item, data, commune)

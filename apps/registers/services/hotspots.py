@@ -14,25 +14,23 @@ from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import snapshot
 from apps.cases.models import CaseFile
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
-from apps.core.text import normalize
+from apps.core.text import clean_name, normalize
 
 from .. import actions
 from ..choices import HOTSPOT_TRANSITIONS, HotspotKind, HotspotStatus
 from ..models import Hotspot, HotspotStatusChange
 from ._common import (
     _as_written,
-    _clean_text,
     _date,
     _lock,
     _not_future,
     _quantize,
     _raise,
-    _require,
     _write,
     open_update,
     resolve_commune,
@@ -78,8 +76,7 @@ class HotspotInput:
 
 
 def _hotspot_snapshot(hotspot: Hotspot, linked: Iterable[int] | None = None) -> dict[str, Any]:
-    data = snapshot(hotspot, fields=HOTSPOT_FIELDS)
-    data["version"] = hotspot.version
+    data = versioned_snapshot(hotspot, HOTSPOT_FIELDS)
     if linked is None:
         linked = hotspot.linked_cases.values_list("pk", flat=True) if hotspot.pk else []
     data["linked_cases"] = sorted(linked)
@@ -100,12 +97,12 @@ def _check_linked_cases(actor: User, cases: Sequence[CaseFile] | None) -> list[i
 def _apply_hotspot(hotspot: Hotspot, data: HotspotInput, commune: AdministrativeUnit) -> None:
     hotspot.commune = commune
     hotspot.recorded_unit = _as_written(data.recorded_unit, commune)
-    hotspot.name = _clean_text(data.name)
+    hotspot.name = clean_name(data.name)
     hotspot.name_key = normalize(hotspot.name)
     hotspot.kind = data.kind
     hotspot.discovered_on = data.discovered_on
-    hotspot.village = _clean_text(data.village)
-    hotspot.address = _clean_text(data.address)
+    hotspot.village = clean_name(data.village)
+    hotspot.address = clean_name(data.address)
     hotspot.latitude = _quantize(data.latitude, 6)
     hotspot.longitude = _quantize(data.longitude, 6)
     hotspot.notes = (data.notes or "").strip()
@@ -153,7 +150,7 @@ def hotspot_create(
     """Enter a hotspot. A register copied from paper may start in any status (e.g. already
     eliminated); the initial status is the first row of its history, dated ``status_since``
     (default: the discovery date)."""
-    _require(actor, Hotspot, "add")
+    scoping.require_action(actor, Hotspot, "add")
     if status not in HotspotStatus.values:
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
     commune = resolve_commune(actor=actor, recorded_unit=data.recorded_unit, commune=data.commune)

@@ -56,6 +56,9 @@ class CrimeCaseFormView(RegisterFormView):
 
     permission_model = CrimeCase
     getter = selectors.crime_case_get
+    create_service = services.crime_case_create
+    update_service = services.crime_case_update
+    record_arg = "crime_case"
     template_name = "registers/crimecase_form.html"
     add_title = gettext_lazy("Thêm vụ án về ma túy")
     edit_title = gettext_lazy("Sửa vụ án %(n)s")
@@ -88,7 +91,7 @@ class CrimeCaseFormView(RegisterFormView):
         ctx["formset"] = ctx["form"].offenders
         return ctx
 
-    def _input(self, form) -> services.CrimeCaseInput:
+    def service_data(self, form) -> services.CrimeCaseInput:
         d = form.cleaned_data
         return services.CrimeCaseInput(
             occurred_on=d["occurred_on"],
@@ -106,6 +109,9 @@ class CrimeCaseFormView(RegisterFormView):
             other_desc=d.get("other_desc", ""),
             notes=d.get("notes", ""),
         )
+
+    def service_extras(self, form) -> dict:
+        return {"offenders": self._offenders(form)}
 
     def _offenders(self, form) -> list[services.OffenderInput]:
         return [
@@ -128,23 +134,9 @@ class CrimeCaseFormView(RegisterFormView):
 class CrimeCaseCreateView(CrimeCaseFormView):
     permission_action = "add"
 
-    def save(self, form):
-        return services.crime_case_create(
-            actor=self.request.user, data=self._input(form), offenders=self._offenders(form)
-        )
-
 
 class CrimeCaseUpdateView(CrimeCaseFormView):
     permission_action = "change"
-
-    def save(self, form):
-        return services.crime_case_update(
-            actor=self.request.user,
-            crime_case=self.object,
-            data=self._input(form),
-            offenders=self._offenders(form),
-            expected_version=form.cleaned_data.get("version"),
-        )
 
 
 CrimeCaseExportView = RegisterExportView.of(CrimeCaseListView)

@@ -41,6 +41,9 @@ class CultivationDetailView(RegisterDetailView):
 class CultivationFormView(RegisterFormView):
     permission_model = Cultivation
     getter = selectors.cultivation_get
+    create_service = services.cultivation_create
+    update_service = services.cultivation_update
+    record_arg = "cultivation"
     add_title = gettext_lazy("Thêm vụ phát hiện cây có chứa chất ma túy")
     edit_title = gettext_lazy("Sửa %(n)s")
     list_label = gettext_lazy("Trồng cây có chứa chất ma túy")
@@ -49,7 +52,7 @@ class CultivationFormView(RegisterFormView):
     def get_form(self, data=None, files=None):
         return CultivationForm(data, instance=self.object, user=self.request.user)
 
-    def _input(self, form) -> services.CultivationInput:
+    def service_data(self, form) -> services.CultivationInput:
         d = form.cleaned_data
         return services.CultivationInput(
             found_on=d["found_on"],
@@ -70,20 +73,9 @@ class CultivationFormView(RegisterFormView):
 class CultivationCreateView(CultivationFormView):
     permission_action = "add"
 
-    def save(self, form):
-        return services.cultivation_create(actor=self.request.user, data=self._input(form))
-
 
 class CultivationUpdateView(CultivationFormView):
     permission_action = "change"
-
-    def save(self, form):
-        return services.cultivation_update(
-            actor=self.request.user,
-            cultivation=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-        )
 
 
 CultivationExportView = RegisterExportView.of(CultivationListView)

@@ -49,6 +49,9 @@ class HotspotDetailView(RegisterDetailView):
 class HotspotFormView(RegisterFormView):
     permission_model = Hotspot
     getter = selectors.hotspot_get
+    create_service = services.hotspot_create
+    update_service = services.hotspot_update
+    record_arg = "hotspot"
     template_name = "registers/hotspot_form.html"
     add_title = gettext_lazy("Thêm điểm, tụ điểm")
     edit_title = gettext_lazy("Sửa “%(n)s”")
@@ -61,7 +64,7 @@ class HotspotFormView(RegisterFormView):
     def get_form(self, data=None, files=None):
         return HotspotForm(data, instance=self.object, user=self.request.user)
 
-    def _input(self, form) -> services.HotspotInput:
+    def service_data(self, form) -> services.HotspotInput:
         d = form.cleaned_data
         return services.HotspotInput(
             name=d["name"],
@@ -84,26 +87,14 @@ class HotspotFormView(RegisterFormView):
 class HotspotCreateView(HotspotFormView):
     permission_action = "add"
 
-    def save(self, form):
+    def service_extras(self, form) -> dict:
+        # Only a new hotspot takes its status from this form; a change of status has its own page.
         d = form.cleaned_data
-        return services.hotspot_create(
-            actor=self.request.user,
-            data=self._input(form),
-            status=d.get("status") or HotspotStatus.ACTIVE,
-            status_since=d.get("status_since"),
-        )
+        return {"status": d.get("status") or HotspotStatus.ACTIVE, "status_since": d.get("status_since")}
 
 
 class HotspotUpdateView(HotspotFormView):
     permission_action = "change"
-
-    def save(self, form):
-        return services.hotspot_update(
-            actor=self.request.user,
-            hotspot=self.object,
-            data=self._input(form),
-            expected_version=form.cleaned_data.get("version"),
-        )
 
 
 class HotspotStatusView(ServiceFormView):
