@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 
 from apps.audit import actions
@@ -140,7 +141,7 @@ class PopulationImportView(ScopedImportView):
     resource_class = PopulationResource
     import_kind = "population"
     audit_action = actions.POPULATION_IMPORT
-    title = _("Nhập dân số từ tệp Excel")
+    title = gettext_lazy("Nhập dân số từ tệp Excel")
     template_url_name = "areas:population_template"
     success_url = reverse_lazy("areas:unit_list")
 
