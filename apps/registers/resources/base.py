@@ -24,13 +24,21 @@ from apps.core.imports import RowChange, field_changes
 from apps.core.resources import CodedColumn, ScopedResource, VNIntegerWidget, communes_column
 
 from .. import services
-from .parsing import parse_choice, parse_decimal, resolve_written_unit
+from .parsing import parse_choice, parse_decimal, resolve_written_unit, unit_as_written
 
 COL_NUMBER = "Số hiệu"
 COL_UNIT = "Xã/phường"
 COL_COMMUNE = "Xã/phường hiện nay"
 COL_VILLAGE = "Thôn/tổ dân phố"
 COL_NOTES = "Ghi chú"
+
+
+def units_as_written(record) -> tuple[str, str]:
+    """(“Xã/phường” as written, “Xã/phường hiện nay”): the second only when a former unit was
+    written — the two unit columns of an exported row."""
+    if record.recorded_unit_id and record.recorded_unit_id != record.commune_id:
+        return unit_as_written(record.recorded_unit), record.commune.full_name
+    return record.commune.full_name, ""
 
 
 @dataclass
@@ -53,6 +61,17 @@ class RegisterResource(ScopedResource):
     create_service = None
     update_service = None
     record_arg = ""
+
+    #: the export of the kind (``registers.exports``): its audit code, the file's name and what the
+    #: rows read besides the list's joins; ``export_row(record)`` writes a record in this import's
+    #: columns, so an exported file can be corrected and imported back
+    export_action = ""
+    export_stem = ""
+    export_prefetch: tuple[str, ...] = ()
+
+    @staticmethod
+    def export_row(record) -> list:
+        raise NotImplementedError
 
     #: the one model column a kind shows: the record's number (a kind without numbers names another)
     ref = fields.Field(attribute="number", column_name="Số", readonly=True)

@@ -12,14 +12,15 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from apps.cases.resources import parse_date
+from apps.core.exports import day
 from apps.core.imports import FieldChange
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
-from .. import services
+from .. import actions, services
 from ..choices import CaseStage, CriminalArticle
 from ..models import CrimeCase
-from .base import COL_COMMUNE, COL_NOTES, COL_NUMBER, COL_UNIT, ParsedRow, RegisterResource
+from .base import COL_COMMUNE, COL_NOTES, COL_NUMBER, COL_UNIT, ParsedRow, RegisterResource, units_as_written
 from .parsing import parse_article, parse_sex
 
 COL_OCCURRED = "Ngày xảy ra, phát hiện"
@@ -145,6 +146,32 @@ class CrimeCaseResource(RegisterResource):
             COL_ARTICLE: choice_column(CriminalArticle, strict=False, hint=_("Tên tội danh, hoặc số điều (“251”).")),
             COL_STAGE: choice_column(CaseStage),
         }
+
+    export_action = actions.CRIMECASE_EXPORT
+    export_stem = "vu-an-ma-tuy"
+    export_prefetch = ("offenders",)
+
+    @staticmethod
+    def export_row(c) -> list:
+        written, current = units_as_written(c)
+        return [
+            c.number,
+            written,
+            current,
+            day(c.occurred_on),
+            c.get_article_display(),
+            c.get_stage_display(),
+            c.summary,
+            c.offenders_count,
+            format_offenders(c.offenders.all()),
+            c.heroin_g,
+            c.synthetic_g,
+            c.synthetic_tablets,
+            c.cannabis_g,
+            c.other_g,
+            c.other_desc,
+            c.notes,
+        ]
 
     class Meta(RegisterResource.Meta):
         model = CrimeCase

@@ -7,13 +7,23 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from apps.core.exports import day
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
-from .. import services
+from .. import actions, services
 from ..choices import PlantSpecies
 from ..models import Cultivation
-from .base import COL_COMMUNE, COL_NOTES, COL_NUMBER, COL_UNIT, COL_VILLAGE, ParsedRow, RegisterResource
+from .base import (
+    COL_COMMUNE,
+    COL_NOTES,
+    COL_NUMBER,
+    COL_UNIT,
+    COL_VILLAGE,
+    ParsedRow,
+    RegisterResource,
+    units_as_written,
+)
 from .parsing import parse_bool
 
 COL_FOUND = "Ngày phát hiện"
@@ -71,6 +81,25 @@ class CultivationResource(RegisterResource):
             COL_SPECIES: choice_column(PlantSpecies),
             COL_DESTROYED: CodedColumn([_("Có"), _("Không")]),
         }
+
+    export_action = actions.CULTIVATION_EXPORT
+    export_stem = "trong-cay-ma-tuy"
+
+    @staticmethod
+    def export_row(c) -> list:
+        written, current = units_as_written(c)
+        return [
+            c.number,
+            written,
+            current,
+            day(c.found_on),
+            c.get_species_display(),
+            c.plants,
+            c.area_m2,
+            "Có" if c.destroyed else "Không",
+            c.village,
+            c.notes,
+        ]
 
     class Meta(RegisterResource.Meta):
         model = Cultivation

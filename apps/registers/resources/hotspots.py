@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields
 
+from apps.core.exports import day
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
-from .. import services
+from .. import actions, services
 from ..choices import HotspotKind, HotspotStatus
 from ..models import Hotspot
-from .base import COL_COMMUNE, COL_NOTES, COL_UNIT, COL_VILLAGE, ParsedRow, RegisterResource
+from .base import COL_COMMUNE, COL_NOTES, COL_UNIT, COL_VILLAGE, ParsedRow, RegisterResource, units_as_written
 
 COL_NAME = "Tên điểm, tụ điểm"
 COL_KIND = "Loại"
@@ -79,6 +80,27 @@ class HotspotResource(RegisterResource):
             COL_KIND: choice_column(HotspotKind),
             COL_STATUS: choice_column(HotspotStatus),
         }
+
+    export_action = actions.HOTSPOT_EXPORT
+    export_stem = "diem-tu-diem"
+
+    @staticmethod
+    def export_row(h) -> list:
+        written, current = units_as_written(h)
+        return [
+            written,
+            current,
+            h.name,
+            h.get_kind_display(),
+            h.village,
+            h.address,
+            h.latitude,
+            h.longitude,
+            day(h.discovered_on),
+            h.get_status_display(),
+            day(h.status_since),
+            h.notes,
+        ]
 
     class Meta(RegisterResource.Meta):
         model = Hotspot
