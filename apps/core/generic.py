@@ -201,6 +201,22 @@ class RecordFormView(ServiceFormView):
     create_service = None
     update_service = None
     record_arg = ""
+    #: None: one view serves both pages, as NetBox's ``ObjectEditView`` does — ``add`` on the
+    #: kind's ``new/`` route, ``change`` on ``<pk>/edit/`` (the route carries the record's ``pk``)
+    permission_action = None
+    #: the page's title on each of the two pages (a kind may instead set ``title`` itself)
+    add_title = ""
+    edit_title = ""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.permission_action is None:
+            self.permission_action = "change" if "pk" in kwargs else "add"
+
+    def get_context_data(self, **kwargs):
+        if self.add_title or self.edit_title:
+            kwargs.setdefault("title", self.add_title if self.object is None else self.edit_title)
+        return super().get_context_data(**kwargs)
 
     def record_url(self, page: str, *args) -> str:
         kind = self.url_kind or self.get_permission_model()._meta.model_name

@@ -319,3 +319,32 @@ def test_admin_lists_a_multi_commune_activity_once_and_without_the_people(
     assert [a.pk for a in changelist.context["cl"].result_list] == [activity.pk]
     page = client.get(reverse("admin:prevention_activity_change", args=[activity.pk]))
     assert page.status_code == 200 and "Ma Văn Riêng Tư" not in html(page)
+
+
+@pytest.mark.parametrize(
+    ("kind", "make", "add_title", "edit_title"),
+    [
+        (
+            "highrisk",
+            lambda o, c: make_person(o, c),
+            "Thêm người vào sổ nhóm nguy cơ cao",
+            "Sửa thông tin người nguy cơ cao",
+        ),
+        ("training", lambda o, c: make_training(o, (c, 12)), "Thêm lớp tập huấn", "Sửa lớp tập huấn"),
+        ("modelpoint", lambda o, c: make_model_point(o, c), "Thêm mô hình điểm", "Sửa mô hình điểm"),
+        ("tipoff", lambda o, c: make_tip_off(o, c), "Tiếp nhận tin báo, tố giác", "Cập nhật xử lý tin báo"),
+    ],
+)
+def test_one_form_view_serves_the_new_and_the_edit_page(
+    kind, make, add_title, edit_title, world, officer_a, client_for
+):
+    """The kind's single form view: the new page is an ``add``, the edit page a ``change`` of the
+    record it names, each with its own title."""
+    record = make(officer_a, world.commune_a)
+    client = client_for(officer_a)
+    new = client.get(reverse(f"prevention:{kind}_create"))
+    edit = client.get(reverse(f"prevention:{kind}_edit", args=[record.pk]))
+    assert new.status_code == edit.status_code == 200
+    assert (new.context["title"], new.context["object"]) == (add_title, None)
+    assert (edit.context["title"], edit.context["object"]) == (edit_title, record)
+    assert new.context["view"].permission_action == "add" and edit.context["view"].permission_action == "change"

@@ -26,41 +26,33 @@ from .activities import (
 )
 from .highrisk import (
     CoverageView,
-    HighRiskCreateView,
     HighRiskDetailView,
     HighRiskExportView,
     HighRiskFormView,
     HighRiskListView,
-    HighRiskUpdateView,
 )
 from .modelpoints import (
-    ModelPointCreateView,
     ModelPointDetailView,
     ModelPointEvaluateView,
     ModelPointExportView,
     ModelPointFormView,
     ModelPointListView,
-    ModelPointUpdateView,
 )
 from .targets import (
     TargetListView,
 )
 from .tipoffs import (
-    TipOffCreateView,
     TipOffDetailView,
     TipOffExportView,
     TipOffFormView,
     TipOffInformantView,
     TipOffListView,
-    TipOffUpdateView,
 )
 from .trainings import (
-    TrainingCreateView,
     TrainingDetailView,
     TrainingExportView,
     TrainingFormView,
     TrainingListView,
-    TrainingUpdateView,
 )
 
 __all__ = [
@@ -85,28 +77,20 @@ __all__ = [
     "HighRiskExportView",
     "HighRiskDetailView",
     "HighRiskFormView",
-    "HighRiskCreateView",
-    "HighRiskUpdateView",
     "CoverageView",
     "TrainingListView",
     "TrainingExportView",
     "TrainingDetailView",
     "TrainingFormView",
-    "TrainingCreateView",
-    "TrainingUpdateView",
     "ModelPointListView",
     "ModelPointExportView",
     "ModelPointDetailView",
     "ModelPointFormView",
-    "ModelPointCreateView",
-    "ModelPointUpdateView",
     "ModelPointEvaluateView",
     "TipOffListView",
     "TipOffExportView",
     "TipOffDetailView",
     "TipOffInformantView",
     "TipOffFormView",
-    "TipOffCreateView",
-    "TipOffUpdateView",
     "TargetListView",
 ]

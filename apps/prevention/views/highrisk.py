@@ -67,6 +67,8 @@ class HighRiskDetailView(BreakGlassMixin, AuditedReadMixin, ScopedViewMixin, Tem
 
 
 class HighRiskFormView(RecordFormView):
+    add_title = gettext_lazy("Thêm người vào sổ nhóm nguy cơ cao")
+    edit_title = gettext_lazy("Sửa thông tin người nguy cơ cao")
     permission_model = HighRiskPerson
     url_namespace, url_kind = "prevention", "highrisk"
     getter = selectors.highrisk_get
@@ -94,16 +96,6 @@ class HighRiskFormView(RecordFormView):
 
     def success_message(self, obj):
         return _("Đã lưu %(p)s vào sổ nhóm nguy cơ cao.") % {"p": obj}
-
-
-class HighRiskCreateView(HighRiskFormView):
-    permission_action = "add"
-    title = gettext_lazy("Thêm người vào sổ nhóm nguy cơ cao")
-
-
-class HighRiskUpdateView(HighRiskFormView):
-    permission_action = "change"
-    title = gettext_lazy("Sửa thông tin người nguy cơ cao")
 
 
 class CoverageView(ScopedViewMixin, TemplateView):

@@ -48,6 +48,8 @@ class _ModelPointPage(RecordFormView):
 
 
 class ModelPointFormView(_ModelPointPage):
+    add_title = gettext_lazy("Thêm mô hình điểm")
+    edit_title = gettext_lazy("Sửa mô hình điểm")
     create_service = services.modelpoint_create
     update_service = services.modelpoint_update
     record_arg = "point"
@@ -70,16 +72,6 @@ class ModelPointFormView(_ModelPointPage):
 
     def success_message(self, obj):
         return _("Đã lưu mô hình “%(n)s”.") % {"n": obj.name}
-
-
-class ModelPointCreateView(ModelPointFormView):
-    permission_action = "add"
-    title = gettext_lazy("Thêm mô hình điểm")
-
-
-class ModelPointUpdateView(ModelPointFormView):
-    permission_action = "change"
-    title = gettext_lazy("Sửa mô hình điểm")
 
 
 class ModelPointEvaluateView(_ModelPointPage):

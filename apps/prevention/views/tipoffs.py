@@ -60,6 +60,8 @@ class TipOffInformantView(ScopedViewMixin, TemplateView):
 
 
 class TipOffFormView(RecordFormView):
+    add_title = gettext_lazy("Tiếp nhận tin báo, tố giác")
+    edit_title = gettext_lazy("Cập nhật xử lý tin báo")
     permission_model = TipOff
     url_namespace = "prevention"
     getter = selectors.tipoff_get
@@ -111,13 +113,3 @@ class TipOffFormView(RecordFormView):
 
     def success_message(self, obj):
         return _("Đã lưu %(t)s.") % {"t": obj}
-
-
-class TipOffCreateView(TipOffFormView):
-    permission_action = "add"
-    title = gettext_lazy("Tiếp nhận tin báo, tố giác")
-
-
-class TipOffUpdateView(TipOffFormView):
-    permission_action = "change"
-    title = gettext_lazy("Cập nhật xử lý tin báo")

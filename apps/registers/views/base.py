@@ -107,8 +107,6 @@ class RegisterFormView(RecordFormView):
 
     url_namespace = "registers"
     template_name = "registers/form.html"
-    add_title = ""
-    edit_title = ""
     list_label = ""
     legend = ""
 

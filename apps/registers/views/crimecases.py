@@ -131,14 +131,6 @@ class CrimeCaseFormView(RegisterFormView):
         return _("Đã lưu vụ án %(n)s.") % {"n": obj.number}
 
 
-class CrimeCaseCreateView(CrimeCaseFormView):
-    permission_action = "add"
-
-
-class CrimeCaseUpdateView(CrimeCaseFormView):
-    permission_action = "change"
-
-
 CrimeCaseExportView = RegisterExportView.of(CrimeCaseListView)
 
 

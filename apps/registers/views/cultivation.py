@@ -70,14 +70,6 @@ class CultivationFormView(RegisterFormView):
         return _("Đã lưu %(n)s.") % {"n": obj.number}
 
 
-class CultivationCreateView(CultivationFormView):
-    permission_action = "add"
-
-
-class CultivationUpdateView(CultivationFormView):
-    permission_action = "change"
-
-
 CultivationExportView = RegisterExportView.of(CultivationListView)
 
 

@@ -80,21 +80,15 @@ class HotspotFormView(RegisterFormView):
             linked_cases=list(d["linked_cases"]) if "linked_cases" in form.fields else None,
         )
 
-    def success_message(self, obj):
-        return _("Đã lưu điểm, tụ điểm “%(n)s”.") % {"n": obj.name}
-
-
-class HotspotCreateView(HotspotFormView):
-    permission_action = "add"
-
     def service_extras(self, form) -> dict:
+        if self.object is not None:
+            return {}
         # Only a new hotspot takes its status from this form; a change of status has its own page.
         d = form.cleaned_data
         return {"status": d.get("status") or HotspotStatus.ACTIVE, "status_since": d.get("status_since")}
 
-
-class HotspotUpdateView(HotspotFormView):
-    permission_action = "change"
+    def success_message(self, obj):
+        return _("Đã lưu điểm, tụ điểm “%(n)s”.") % {"n": obj.name}
 
 
 class HotspotStatusView(ServiceFormView):
