@@ -154,3 +154,33 @@ def test_a_bound_for_every_commune_needs_the_whole_province_in_scope(world, clie
     assert client_for(narrow).post(url, form).status_code == 403
     rule_set.refresh_from_db()
     assert rule_set.version == 1
+
+
+def test_setting_a_parameter_locks_the_rule_set_inside_its_own_transaction(world, province_staff, monkeypatch):
+    """Requests are not atomic (ATOMIC_REQUESTS off): the service must open the transaction its
+    ``SELECT … FOR UPDATE`` and its new version's rows live in. The test itself runs inside one,
+    so the service's own shows as one more savepoint when the row is locked."""
+    from django.db import connection
+
+    from apps.classification import services
+    from apps.core import locking
+
+    depth = {}
+    real_lock = locking.lock_for_update
+
+    def lock(*args, **kwargs):
+        depth["at_lock"] = len(connection.savepoint_ids)
+        return real_lock(*args, **kwargs)
+
+    monkeypatch.setattr(locking, "lock_for_update", lock)
+    rule_set = RuleSet.objects.get(code="QD-3122-2010")
+    before = len(connection.savepoint_ids)
+    services.ruleset_set_parameter(
+        actor=province_staff,
+        rule_set=rule_set,
+        level_code="type_3",
+        criterion_code="a",
+        threshold="5",
+        expected_version=rule_set.version,
+    )
+    assert depth["at_lock"] == before + 1
