@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.areas.models import AdministrativeUnit
-from apps.audit.services import audit_record, snapshot
+from apps.audit.services import audit_record
 from apps.core import actors, scoping
 from apps.core.dates import today
+from apps.core.locking import versioned_snapshot
 from apps.core.registry import ensure_unlocked
 from apps.core.text import clean_name, normalize
 
@@ -78,9 +79,8 @@ _LINK_FIELDS = ("crime_case_id", "hotspot_id")
 
 def _tipoff_snapshot(tip_off: TipOff) -> dict[str, Any]:
     # Never the informant: the audit log is read by people who may not see it.
-    data = snapshot(tip_off, fields=[f for f in TIPOFF_FIELDS if f not in _LINK_FIELDS])
+    data = versioned_snapshot(tip_off, [f for f in TIPOFF_FIELDS if f not in _LINK_FIELDS])
     data.update({name: getattr(tip_off, name) for name in _LINK_FIELDS})
-    data["version"] = tip_off.version
     return data
 
 

@@ -32,7 +32,6 @@ from .crimecases import (
     COL_SYNTHETIC_G,
     COL_SYNTHETIC_T,
     CrimeCaseResource,
-    format_offenders,
     parse_offenders,
 )
 from .cultivation import COL_AREA, COL_DESTROYED, COL_FOUND, COL_PLANTS, COL_SPECIES, CultivationResource
@@ -54,7 +53,6 @@ from .parsing import (
     parse_decimal,
     parse_sex,
     resolve_written_unit,
-    unit_as_written,
 )
 
 __all__ = [
@@ -78,7 +76,6 @@ __all__ = [
     "COL_SYNTHETIC_G",
     "COL_SYNTHETIC_T",
     "CrimeCaseResource",
-    "format_offenders",
     "parse_offenders",
     "COL_AREA",
     "COL_DESTROYED",
@@ -101,5 +98,4 @@ __all__ = [
     "parse_decimal",
     "parse_sex",
     "resolve_written_unit",
-    "unit_as_written",
 ]

@@ -116,9 +116,8 @@ class RegisterFormView(RecordFormView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.object is not None:
+            # a register's edit title names the record (``edit_title`` is a format with ``%(n)s``)
             label = self.object_label(self.object)
             ctx.update(title=self.edit_title % {"n": label}, object_label=label)
-        else:
-            ctx["title"] = self.add_title
         ctx.update(list_label=self.list_label, legend=self.legend)
         return ctx
