@@ -48,5 +48,10 @@ def label(code: str) -> str:
 
 
 def register_labels(labels: dict[str, str]) -> None:
-    """Add an app's action labels (called from its ``AppConfig.ready()``); codes never change meaning."""
-    LABELS.update(labels)
+    """Add an app's action labels (called from its ``AppConfig.ready()``); codes never change
+    meaning, so a code another app already declared with another label is refused, as
+    ``CodeLabels.add`` refuses it within one app."""
+    for code, text in labels.items():
+        if code in LABELS and LABELS[code] != text:
+            raise ValueError(f"audit action {code!r} is declared twice")
+        LABELS[code] = text
