@@ -344,7 +344,6 @@ def _ensure_empty(alias: str, media_root: Path) -> None:
 
 def restore_backup(archive: Path, alias: str | None = None) -> RestoreResult:
     """Restore into an empty database and an empty media folder, then verify the manifest."""
-
     alias = alias or default_alias()
     connection = connections[alias]
     media_root = Path(settings.MEDIA_ROOT)

@@ -42,7 +42,6 @@ def choice_column(choices, *, strict: bool = True, hint: str = "") -> CodedColum
 
 def communes_column(hint: str = "") -> CodedColumn:
     """Today's communes by full name. Lenient: codes and former (pre-2025) names are read too."""
-
     names = AdministrativeUnit.objects.current().filter(level="commune").order_by("search_name")
     return CodedColumn(
         list(names.values_list("full_name", flat=True)),

@@ -373,7 +373,6 @@ def ensure_units_in_scope(user: AnyUser | None, unit_ids: Iterable[int], message
 
 def current_communes(user: AnyUser) -> models.QuerySet:
     """Today's communes in the user's scope, by name: the communes a new record may belong to."""
-
     from .collation import vi_order
 
     qs = AdministrativeUnit.objects.current().communes()
@@ -425,7 +424,6 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: AnyUser, action: str 
 
 def restrict_form_fields(form, user: AnyUser, action: str = "view") -> None:
     """Narrow every model-choice field of a form to what the user may see (no leaking dropdowns)."""
-
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
         if queryset is None:

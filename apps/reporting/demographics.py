@@ -132,7 +132,6 @@ def _format_breakdown(c: _BreakdownCounts, end: dt.date, ethnicities: dict, subs
 
 
 def _reference() -> tuple[dict, list]:
-
     # the two reference lists are read whatever the data (a constant number of queries)
     return {e.pk: e for e in Ethnicity.objects.all()}, list(SubstanceType.objects.order_by("order", "code"))
 

@@ -128,7 +128,6 @@ def _converted(year: int, day: dt.date, communes: int, note: str = "") -> Period
 
 def _levels(year: int, generation: str, unit_ids: list[int]) -> tuple[dict[int, tuple[str, str]], dict | None]:
     """{unit: (level, label)} of the latest approved assessment of ``year`` run on this map."""
-
     assessment = (
         Assessment.objects.filter(status=AssessmentStatus.APPROVED, year=year, map_generation_id=generation)
         .select_related("rule_set")

@@ -177,7 +177,6 @@ def relapses(acc: Accumulator, ids, windows) -> None:
 
 
 def hotspots(acc: Accumulator, ids, windows) -> None:
-
     for i, counts in enumerate(register_selectors.hotspots_active_many(ids, windows)):
         for cid, n in counts.items():
             acc.set(i, cid, "hotspots_active", n)
@@ -214,14 +213,12 @@ _CRIME_SUMS = {
 
 
 def crime(acc: Accumulator, ids, windows) -> None:
-
     lo, hi = _span(windows)
     cases = CrimeCase.objects.filter(commune_id__in_ids=ids, occurred_on__gte=lo, occurred_on__lte=hi)
     _sums_into(acc, cases, windows, {"crime_cases": None, **_CRIME_SUMS}, group="commune_id", day="occurred_on")
 
 
 def cultivation(acc: Accumulator, ids, windows) -> None:
-
     lo, hi = _span(windows)
     finds = Cultivation.objects.filter(commune_id__in_ids=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
     measures = {"cultivation_finds": None, "plants_destroyed": "plants", "plant_area_m2": "area_m2"}
@@ -245,7 +242,6 @@ def _activity_communes() -> tuple[type, str]:
 
 
 def prevention(acc: Accumulator, ids, windows) -> None:
-
     lo, hi = _span(windows)
     through, unit_field = _activity_communes()
     links = through.objects.filter(
@@ -306,7 +302,6 @@ def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date
 
 
 def classification(acc: Accumulator, ids, windows) -> None:
-
     years = [e.year for _s, e in windows]
     approved = list(
         Assessment.objects.filter(status=AssessmentStatus.APPROVED, year__lte=max(years))

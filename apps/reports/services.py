@@ -211,24 +211,24 @@ def report_issue(
     _ensure_may_issue(actor, unit)
     if figures is None:
         figures = sources.collect(user=actor, unit=unit, period=period)
-    period = figures["period"]
+    described = figures["period"]
     report = _archive(
         actor=actor,
         unit=unit,
         audit_action=actions.REPORT_ISSUE,
-        audit_after={"period": period["label"], "number": number.strip(), "state": figures.get("state")},
+        audit_after={"period": described["label"], "number": number.strip(), "state": figures.get("state")},
         kind=ReportKind.PERIODIC,
-        period_kind=period["kind"],
-        period_year=period["year"],
-        period_number=period["number"],
-        period_label=period["label"],
-        period_start=dt.date.fromisoformat(period["start"]),
-        period_end=dt.date.fromisoformat(period["end"]),
+        period_kind=described["kind"],
+        period_year=described["year"],
+        period_number=described["number"],
+        period_label=described["label"],
+        period_start=dt.date.fromisoformat(described["start"]),
+        period_end=dt.date.fromisoformat(described["end"]),
         number=number.strip(),
         document_date=document_date or timezone.localdate(),
         title="Báo cáo "
-        + documents.subject_line(period["label"]).lower()[:1]
-        + documents.subject_line(period["label"])[1:],
+        + documents.subject_line(described["label"]).lower()[:1]
+        + documents.subject_line(described["label"])[1:],
         figures=figures,
         narrative=_clean_narrative(narrative_text),
     )

@@ -108,7 +108,6 @@ def count_queries() -> Iterator[list[int]]:
 
 
 def measure_import(officer, content: bytes, *, dry_run: bool, rows: int) -> ImportResult:
-
     kwargs: dict[str, Any] = {}
     if "audit_action" in inspect.signature(import_file).parameters:
         kwargs["audit_action"] = IMPORT_AUDIT_ACTION

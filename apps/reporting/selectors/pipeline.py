@@ -38,23 +38,23 @@ def dashboard(
 
     if scope.stamp is None:
         dash = build()
-        dash.stamps = scope.current
-        return dash
-    # The whole page's figures under the data stamp and the state of the submissions of its
-    # periods (an approval, a return or a reopening changes them without moving the stamp): a
-    # cached dashboard decodes one object instead of sixteen windows of 124 communes and lays
-    # nothing out again. The user is in the key: the map of a past period depends on the scope.
-    key = [
-        user.pk,
-        unit.pk if unit is not None else None,
-        period.pk,
-        sort,
-        with_table,
-        maps.parse_choice(map_choice),
-        str(timezone.localdate()),
-        _submissions_state(scope),
-    ]
-    dash = cached("dashboard", key, build, scope.stamp)
+    else:
+        # The whole page's figures under the data stamp and the state of the submissions of its
+        # periods (an approval, a return or a reopening changes them without moving the stamp): a
+        # cached dashboard decodes one object instead of sixteen windows of 124 communes and lays
+        # nothing out again. The user is in the key: the map of a past period depends on the scope.
+        key = [
+            user.pk,
+            unit.pk if unit is not None else None,
+            period.pk,
+            sort,
+            with_table,
+            maps.parse_choice(map_choice),
+            str(timezone.localdate()),
+            _submissions_state(scope),
+        ]
+        dash = cached("dashboard", key, build, scope.stamp)
+    # the stamps are set on the object served (not kept in the cache): the plan targets reuse them
     dash.stamps = scope.current
     return dash
 
