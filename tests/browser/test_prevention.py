@@ -203,3 +203,36 @@ def test_targets_page_shows_a_target_going_from_at_risk_to_met(page, live_server
     expect(row.get_by_test_id("target-current")).to_have_text("100%")
     expect(row.get_by_test_id("target-status")).to_have_attribute("data-status", "met")
     expect(row.get_by_test_id("target-status")).to_have_text("Đã đạt")
+
+
+@pytest.mark.parametrize("device", ["page", "phone_page"])
+def test_officer_adds_then_edits_a_high_risk_person_through_one_form(
+    device, request, live_server, login_as, officer, current_unit
+):
+    """The kind's one form view: the new page adds, the edit page changes the record it names, a
+    phone as well as a desktop."""
+    from apps.prevention.models import HighRiskPerson
+
+    page = request.getfixturevalue(device)
+    login_as(page, officer)
+    page.goto(url(live_server, "prevention:highrisk_create"))
+    expect(page.locator("h1")).to_contain_text("Thêm người vào sổ nhóm nguy cơ cao")
+    page.get_by_label("Họ và tên").fill("Lò Văn Thử")
+    page.get_by_label("Năm sinh").fill("1999")
+    page.locator("input[name=sex]").first.check()
+    page.get_by_label("Nhóm nguy cơ").select_option(index=1)
+    page.get_by_label("Thôn, tổ dân phố").fill("Thôn Cũ")
+    page.get_by_test_id("form-save").click()
+    expect(page.locator(".msg-success")).to_contain_text("Đã lưu")
+    person = HighRiskPerson.objects.get(full_name="Lò Văn Thử")
+    assert (person.commune_id, person.village, person.version) == (current_unit(TRUNG_SON).pk, "Thôn Cũ", 1)
+
+    page.goto(url(live_server, "prevention:highrisk_edit", person.pk))
+    expect(page.locator("h1")).to_contain_text("Sửa thông tin người nguy cơ cao")
+    expect(page.get_by_label("Họ và tên")).to_have_value("Lò Văn Thử")
+    page.get_by_label("Thôn, tổ dân phố").fill("Thôn Mới")
+    page.get_by_test_id("form-save").click()
+    expect(page.locator(".msg-success")).to_contain_text("Đã lưu")
+    person.refresh_from_db()
+    assert (person.village, person.version) == ("Thôn Mới", 2)
+    assert HighRiskPerson.objects.count() == 1
