@@ -377,7 +377,7 @@ def current_communes(user: AnyUser) -> models.QuerySet:
 
     qs = AdministrativeUnit.objects.current().communes()
     if not user.is_superuser:
-        qs = qs.filter(pk__in_ids=visible_unit_ids(user))
+        qs = qs.filter(pk__in_ids=Ids(visible_unit_ids(user)))
     return vi_order(qs, "name")
 
 
@@ -395,7 +395,7 @@ def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, 
     if unit is None:
         qs = AdministrativeUnit.objects.current().communes()
         if not user.is_superuser:
-            qs = qs.filter(pk__in_ids=list(visible))
+            qs = qs.filter(pk__in_ids=Ids(list(visible)))
         return list(vi_order(qs, "name").values_list("pk", flat=True))
     qs = AdministrativeUnit.objects.current().communes()
     qs = qs.filter(pk=unit.pk) if unit.level == "commune" else qs.subtree(unit)

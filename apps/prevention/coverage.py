@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
+from apps.core.lookups import Ids
+
 from .choices import HighRiskStatus
 from .models import HighRiskPerson
 
@@ -20,7 +22,9 @@ def _reached_in(start: dt.date, end: dt.date, prefix: str = "reaches__") -> Q:
 def coverage_counts(*, commune_ids, start: dt.date, end: dt.date) -> tuple[int, int]:
     """(active people, of whom reached in [start, end]) over these communes. The caller scopes
     ``commune_ids``. One query."""
-    row = HighRiskPerson.objects.filter(commune_id__in_ids=list(commune_ids), status=HighRiskStatus.ACTIVE).aggregate(
+    row = HighRiskPerson.objects.filter(
+        commune_id__in_ids=Ids(list(commune_ids)), status=HighRiskStatus.ACTIVE
+    ).aggregate(
         total=Count("pk", distinct=True),
         reached=Count("pk", filter=_reached_in(start, end), distinct=True),
     )

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from apps.core.lookups import Ids
+
 from .catalogue import RECORD_CODES, RECORD_GROUPS, has_records
 from .figures import communes_with_records
 from .models import Submission, SubmissionStatus
@@ -60,6 +62,6 @@ def communes_with_data_between(
         return set()
     with_records = communes_with_records(commune_ids=commune_ids, window=(start, end), current=current)
     approved = Submission.objects.filter(
-        commune_id__in_ids=list(commune_ids), status=SubmissionStatus.APPROVED, period__end__range=(start, end)
+        commune_id__in_ids=Ids(list(commune_ids)), status=SubmissionStatus.APPROVED, period__end__range=(start, end)
     ).values_list("commune_id", flat=True)
     return with_records | set(approved)

@@ -45,6 +45,7 @@ from django.db.models.lookups import Exact
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.audit.models import AreaChange
+from apps.core.lookups import Ids
 
 from . import catalogue, demographics, indicators
 from .indicators import INDICATORS, IndicatorTable, Value
@@ -111,7 +112,7 @@ def stamps(commune_ids: Sequence[int]) -> dict[int, str]:
     if len(wanted) > 500:  # a country: the whole (small) table beats an IN list of thousands of ids
         own = {a: last for a, last in AreaChange.objects.values_list("area_id", "last_entry") if a in wanted}
     else:
-        own = dict(AreaChange.objects.filter(area_id__in_ids=list(wanted)).values_list("area_id", "last_entry"))
+        own = dict(AreaChange.objects.filter(area_id__in_ids=Ids(list(wanted))).values_list("area_id", "last_entry"))
     shared = hashlib.blake2b(digest_size=8)
     for area_id, last in (
         AreaChange.objects.exclude(area__level=Level.COMMUNE, area__valid_to__isnull=True)
@@ -175,7 +176,7 @@ def _read_windows(
     rows = [
         row
         for row in StoredFigures.objects.filter(
-            unit_id__in_ids=list(unit_ids),
+            unit_id__in_ids=Ids(list(unit_ids)),
             kind=StoredFigures.WINDOW,
             start__in={s for s, _e in windows},
             end__in={e for _s, e in windows},
@@ -288,7 +289,7 @@ def communes_with_records(
     flags = {
         unit_id: has
         for unit_id, stamp, has in StoredFigures.objects.filter(
-            unit_id__in_ids=ids, kind=StoredFigures.WINDOW, start=window[0], end=window[1]
+            unit_id__in_ids=Ids(ids), kind=StoredFigures.WINDOW, start=window[0], end=window[1]
         )
         .annotate(has=_has_records_sql())
         .values_list("unit_id", "stamp", "has")
@@ -328,7 +329,7 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, s
     stored = {
         unit_id: data
         for unit_id, stamp, data in StoredFigures.objects.filter(
-            unit_id__in_ids=ids, kind=StoredFigures.BREAKDOWN, start=end, end=end
+            unit_id__in_ids=Ids(ids), kind=StoredFigures.BREAKDOWN, start=end, end=end
         ).values_list("unit_id", "stamp", "data")
         if stamp == current[unit_id]
     }

@@ -21,6 +21,7 @@ from apps.cases.models import CaseEvent, CaseFile
 from apps.classification import rules
 from apps.classification.choices import AssessmentStatus
 from apps.classification.models import Assessment, AssessmentResult
+from apps.core.lookups import Ids
 from apps.prevention.choices import HighRiskStatus
 from apps.prevention.models import Activity, HighRiskPerson
 from apps.registers import selectors as register_selectors
@@ -159,7 +160,7 @@ def _counts_into(acc: Accumulator, qs, windows, code: str, *, group: str, count)
 def people_new(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
     files = CaseFile.objects.filter(
-        commune_id__in_ids=ids, transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
+        commune_id__in_ids=Ids(ids), transferred_from__isnull=True, detected_on__gte=lo, detected_on__lte=hi
     )
     _sums_into(acc, files, windows, {"people_new": None}, group="commune_id", day="detected_on")
 
@@ -167,7 +168,7 @@ def people_new(acc: Accumulator, ids, windows) -> None:
 def relapses(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
     events = CaseEvent.objects.filter(
-        case_file__commune_id__in_ids=ids,
+        case_file__commune_id__in_ids=Ids(ids),
         kind__in=RELAPSE_KINDS,
         event_date__gte=lo,
         event_date__lte=hi,
@@ -183,7 +184,7 @@ def hotspots(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
     _counts_into(
         acc,
-        Hotspot.objects.filter(commune_id__in_ids=ids, discovered_on__gte=lo, discovered_on__lte=hi),
+        Hotspot.objects.filter(commune_id__in_ids=Ids(ids), discovered_on__gte=lo, discovered_on__lte=hi),
         windows,
         "hotspots_new",
         group="commune_id",
@@ -192,7 +193,10 @@ def hotspots(acc: Accumulator, ids, windows) -> None:
     _counts_into(
         acc,
         HotspotStatusChange.objects.filter(
-            hotspot__commune_id__in_ids=ids, to_status=HotspotStatus.ELIMINATED, changed_on__gte=lo, changed_on__lte=hi
+            hotspot__commune_id__in_ids=Ids(ids),
+            to_status=HotspotStatus.ELIMINATED,
+            changed_on__gte=lo,
+            changed_on__lte=hi,
         ),
         windows,
         "hotspots_eliminated",
@@ -214,13 +218,13 @@ _CRIME_SUMS = {
 
 def crime(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
-    cases = CrimeCase.objects.filter(commune_id__in_ids=ids, occurred_on__gte=lo, occurred_on__lte=hi)
+    cases = CrimeCase.objects.filter(commune_id__in_ids=Ids(ids), occurred_on__gte=lo, occurred_on__lte=hi)
     _sums_into(acc, cases, windows, {"crime_cases": None, **_CRIME_SUMS}, group="commune_id", day="occurred_on")
 
 
 def cultivation(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
-    finds = Cultivation.objects.filter(commune_id__in_ids=ids, destroyed=True, found_on__gte=lo, found_on__lte=hi)
+    finds = Cultivation.objects.filter(commune_id__in_ids=Ids(ids), destroyed=True, found_on__gte=lo, found_on__lte=hi)
     measures = {"cultivation_finds": None, "plants_destroyed": "plants", "plant_area_m2": "area_m2"}
     _sums_into(acc, finds, windows, measures, group="commune_id", day="found_on")
 
@@ -245,7 +249,7 @@ def prevention(acc: Accumulator, ids, windows) -> None:
     lo, hi = _span(windows)
     through, unit_field = _activity_communes()
     links = through.objects.filter(
-        **{f"{unit_field}_id__in_ids": ids}, activity__date_from__lte=hi, activity__date_to__gte=lo
+        **{f"{unit_field}_id__in_ids": Ids(ids)}, activity__date_from__lte=hi, activity__date_to__gte=lo
     )
     measures = {
         "activities": None,
@@ -262,7 +266,7 @@ def prevention(acc: Accumulator, ids, windows) -> None:
     for i, (s, e) in enumerate(windows):
         aggs[f"reached__{i}"] = Count("pk", distinct=True, filter=_overlaps("reaches__activity__", s, e))
     rows = (
-        HighRiskPerson.objects.filter(commune_id__in_ids=ids, status=HighRiskStatus.ACTIVE)
+        HighRiskPerson.objects.filter(commune_id__in_ids=Ids(ids), status=HighRiskStatus.ACTIVE)
         .values("commune_id")
         .annotate(**aggs)
         .order_by()
@@ -281,7 +285,7 @@ def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date
     lo, hi = _span(windows)
     through, unit_field = _activity_communes()
     activities = Activity.objects.filter(
-        pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": ids}).values("activity_id"),
+        pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": Ids(ids)}).values("activity_id"),
         date_from__lte=hi,
         date_to__gte=lo,
     )
@@ -312,7 +316,7 @@ def classification(acc: Accumulator, ids, windows) -> None:
     wanted = {a["pk"] for a in chosen if a}
     results: dict[int, dict[int, str]] = defaultdict(dict)
     if wanted:
-        rows = AssessmentResult.objects.filter(assessment_id__in=wanted, commune_id__in_ids=ids).values_list(
+        rows = AssessmentResult.objects.filter(assessment_id__in=wanted, commune_id__in_ids=Ids(ids)).values_list(
             "assessment_id", "commune_id", "final_level"
         )
         for assessment_id, cid, level in rows:

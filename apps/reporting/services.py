@@ -54,6 +54,7 @@ from apps.core import scoping
 from apps.core.collation import vi_order
 from apps.core.dates import today
 from apps.core.locking import lock_for_update, person_name
+from apps.core.lookups import Ids
 
 from . import actions, demographics, figures, indicators
 from .indicators import INDICATORS, Value
@@ -183,7 +184,7 @@ class Figures:
 def approved_submissions(*, period_ids: Iterable[int], commune_ids: Iterable[int]) -> list[Submission]:
     return list(
         Submission.objects.filter(
-            period_id__in=list(period_ids), commune_id__in_ids=list(commune_ids), status=SubmissionStatus.APPROVED
+            period_id__in=list(period_ids), commune_id__in_ids=Ids(list(commune_ids)), status=SubmissionStatus.APPROVED
         ).only("pk", "period_id", "commune_id", "status", "snapshot", "version")
     )
 

@@ -317,3 +317,35 @@ def test_province_dashboard_reads_its_scope_stamps_and_periods_once(world, provi
     assert len(period_reads) == 2, period_reads  # the named period, then the trend holding the others
     assert not [s for s in sql if "reporting_reportingsettings" in s]  # no default period looked up
     assert len(set(scope_reads)) == len(scope_reads), scope_reads
+
+
+def test_dashboard_binds_its_commune_lists_whole(world, province, province_staff, client_for, monkeypatch):
+    """The province's commune ids reach the database as one parameter per filter (``core.lookups.Ids``):
+    a plain list is resolved id by id by the ORM on every filter, Python work that grew with the
+    number of communes (~3,000 calls per page at 124 communes)."""
+    from django.db.models.sql.query import Query
+
+    from tests.factories.areas import UnitFactory
+
+    calls = []
+    original = Query.resolve_lookup_value
+
+    def counting(self, value, *args, **kwargs):
+        calls.append(value)
+        return original(self, value, *args, **kwargs)
+
+    client = client_for(province_staff)
+
+    def resolved_on_a_page() -> int:
+        client.get(dashboard_url())  # warm-up: the trend's periods, the stored figures
+        calls.clear()
+        monkeypatch.setattr(Query, "resolve_lookup_value", counting)
+        assert client.get(dashboard_url()).status_code == 200
+        monkeypatch.setattr(Query, "resolve_lookup_value", original)
+        return len(calls)
+
+    few = resolved_on_a_page()
+    for n in range(40):
+        UnitFactory(parent=world.province, code=str(4100 + n), name=f"Thêm {n}")
+    many = resolved_on_a_page()
+    assert many == few, (few, many)

@@ -16,6 +16,7 @@ from apps.areas.models import UnitSuccession
 from apps.areas.selectors import map_label
 from apps.classification.selectors import map_communes
 from apps.core.collation import vi_sorted
+from apps.core.lookups import Ids
 from apps.reporting.coverage import communes_with_data_between
 
 from ..coverage import coverage_counts
@@ -48,7 +49,7 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
     the districts of one former province (Plan 63: Tuyên Quang, code 8; Hà Giang's former
     districts joined the province later). One query.
     """
-    rows = UnitSuccession.objects.filter(new_id__in_ids=list(commune_ids), old__level="commune").values_list(
+    rows = UnitSuccession.objects.filter(new_id__in_ids=Ids(list(commune_ids)), old__level="commune").values_list(
         "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
     )
     groups: dict[int, dict] = {}
@@ -69,7 +70,7 @@ def _model_points_per_area_group(scope: Scope) -> Measure:
         return Measure(None, note="chưa có dữ liệu: không xác định được huyện cũ của các xã, phường trong phạm vi")
     with_point = set(
         ModelPoint.objects.filter(
-            commune_id__in_ids=list(scope.commune_ids),
+            commune_id__in_ids=Ids(list(scope.commune_ids)),
             started_on__lte=scope.end,
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
@@ -225,7 +226,7 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
 def _hotspots(scope: Scope):
     Hotspot = django_apps.get_model("registers", "Hotspot")
     kinds = scope.params.get("kinds") or HOTSPOT_KINDS
-    return Hotspot.objects.filter(commune_id__in_ids=list(scope.commune_ids), kind__in=list(kinds))
+    return Hotspot.objects.filter(commune_id__in_ids=Ids(list(scope.commune_ids)), kind__in=list(kinds))
 
 
 def _communes_with_data(scope: Scope) -> set[int] | None:

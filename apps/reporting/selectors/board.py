@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
 from apps.core.collation import vi_order
+from apps.core.lookups import Ids
 
 from .. import services
 from ..models import ReportingPeriod, Submission, SubmissionStatus
@@ -66,10 +67,10 @@ def status_board(*, user, period: ReportingPeriod, state: str = "", on: dt.date 
     submitted, returned, late (deadline passed, nothing submitted) or pending. Three queries."""
     on = on or timezone.localdate()
     ids = services.scoped_commune_ids(user)
-    communes = list(vi_order(AdministrativeUnit.objects.filter(pk__in=ids), "name"))
+    communes = list(vi_order(AdministrativeUnit.objects.filter(pk__in_ids=Ids(ids)), "name"))
     submissions = {
         s.commune_id: s
-        for s in Submission.objects.filter(period=period, commune_id__in=ids).select_related(
+        for s in Submission.objects.filter(period=period, commune_id__in_ids=Ids(ids)).select_related(
             "submitted_by", "reviewed_by"
         )
     }

@@ -11,6 +11,7 @@ from typing import Any
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
 from apps.core.collation import vi_order
+from apps.core.lookups import Ids
 
 from .. import coverage, demographics, figures, indicators, maps, services
 from ..indicators import INDICATORS, Value
@@ -55,7 +56,7 @@ def _tile_groups(ids: list[int], names: dict[int, AdministrativeUnit]) -> list[t
     """Current communes grouped by the former district of their predecessors (official conversion,
     one query), districts in code order, communes by code; communes without history last."""
     rows = UnitSuccession.objects.filter(
-        new_id__in=ids, old__level="commune", old__parent__level="district"
+        new_id__in_ids=Ids(ids), old__level="commune", old__parent__level="district"
     ).values_list("new_id", "old__parent__parent__code", "old__parent__code", "old__parent__full_name")
     best: dict[int, tuple] = {}
     for new_id, province_code, district_code, district_name in rows:
@@ -203,10 +204,12 @@ def gather(
     row_ids = ids if by_child is None else list(by_child)
     names = {
         u.pk: u
-        for u in AdministrativeUnit.objects.filter(pk__in_ids=row_ids).only("pk", "code", "full_name", "search_name")
+        for u in AdministrativeUnit.objects.filter(pk__in_ids=Ids(row_ids)).only(
+            "pk", "code", "full_name", "search_name"
+        )
     }
     submissions = (
-        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in_ids=ids)}
+        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in_ids=Ids(ids))}
         if by_child is None
         else {}
     )

@@ -9,6 +9,7 @@ import json
 from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
+from apps.core.lookups import Ids
 
 from .. import maps
 from ..models import ReportingPeriod, Submission
@@ -64,7 +65,7 @@ def _submissions_state(scope: Scope) -> str:
     if scope.by_child is not None:
         return ""
     rows = (
-        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in_ids=scope.ids)
+        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in_ids=Ids(scope.ids))
         .order_by("pk")
         .values_list("pk", "status", "version")
     )
