@@ -86,3 +86,19 @@ def test_a_change_in_one_commune_is_reflected(communes, world):
     make_hotspot(officer, silent, discovered_on=dt.date(2026, 2, 1))  # its data stamp moves
     assert silent.pk in _by_definition(ids)
     assert coverage.communes_with_data_between(ids, START, END) == _by_definition(ids)
+
+
+def test_the_compiled_flag_is_the_orms_own_expression(db):
+    """The flag's SQL is compiled once per process (``figures._has_records_sql``): it must stay the
+    SQL the ORM writes for ``_has_records_case``, with the same parameters."""
+    from django.db import connection
+
+    def sql_of(expression):
+        query = StoredFigures.objects.filter(unit_id=1).annotate(has=expression).values_list("has").query
+        return query.sql_with_params()
+
+    built, built_params = sql_of(figures._has_records_case())
+    cached, cached_params = sql_of(figures._has_records_sql(connection.vendor))
+    column = built.removeprefix("SELECT ").split(" FROM ")[0].removesuffix(' AS "has"')
+    assert cached.removeprefix("SELECT ").split(" FROM ")[0] == f'({column}) AS "has"'
+    assert list(cached_params) == list(built_params)
