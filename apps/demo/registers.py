@@ -14,9 +14,11 @@ from apps.areas.models import AdministrativeUnit
 from apps.cases.models import CaseFile
 from apps.core.registry import DemoSeeder, register_demo_seeder
 from apps.demo.cases import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, VILLAGES
-from apps.registers import services
 from apps.registers.choices import CaseStage, HotspotKind, HotspotStatus, PlantSpecies
 from apps.registers.models import CrimeCase, Cultivation, Hotspot
+from apps.registers.services import crimecases as crimecase_services
+from apps.registers.services import cultivation as cultivation_services
+from apps.registers.services import hotspots as hotspot_services
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -69,9 +71,9 @@ def _hotspots(officer, commune, rng: random.Random, today: dt.date) -> int:
     villages = rng.sample(VILLAGES, len(HOTSPOTS))
     for (pattern, kind, steps), village in zip(HOTSPOTS, villages, strict=True):
         first, days = steps[0]
-        hotspot = services.hotspot_create(
+        hotspot = hotspot_services.hotspot_create(
             actor=officer,
-            data=services.HotspotInput(
+            data=hotspot_services.HotspotInput(
                 name=pattern.format(village=village),
                 kind=kind,
                 discovered_on=today - dt.timedelta(days=days),
@@ -86,7 +88,7 @@ def _hotspots(officer, commune, rng: random.Random, today: dt.date) -> int:
             status=first,
         )
         for status, before in steps[1:]:
-            services.hotspot_change_status(
+            hotspot_services.hotspot_change_status(
                 actor=officer,
                 hotspot=hotspot,
                 to_status=status,
@@ -127,7 +129,7 @@ def _crimes(officer, commune, rng: random.Random, today: dt.date, count: int = 7
         for _n in range(rng.randint(1, 3 if article in ("251", "255") else 1)):
             name, sex = _name(rng)
             offenders.append(
-                services.OffenderInput(
+                crimecase_services.OffenderInput(
                     full_name=name,
                     sex=sex,
                     birth_year=rng.randint(1970, occurred.year - 18),
@@ -137,13 +139,13 @@ def _crimes(officer, commune, rng: random.Random, today: dt.date, count: int = 7
         if i == 0 and file is not None and file.person.birth_year <= occurred.year - 18:
             # A person with a management file is also an offender: the pages link the two.
             p = file.person
-            offenders[0] = services.OffenderInput(
+            offenders[0] = crimecase_services.OffenderInput(
                 full_name=p.full_name, sex=p.sex, birth_year=p.birth_year, arrested_on=occurred, person=p
             )
         village = rng.choice(VILLAGES)
-        services.crime_case_create(
+        crimecase_services.crime_case_create(
             actor=officer,
-            data=services.CrimeCaseInput(
+            data=crimecase_services.CrimeCaseInput(
                 occurred_on=occurred,
                 article=article,
                 summary=SUMMARIES[article].format(village=village),
@@ -165,9 +167,9 @@ def _cultivation(officer, commune, rng: random.Random, today: dt.date) -> int:
             continue
         species = PlantSpecies.OPIUM_POPPY if rng.random() < 0.75 else PlantSpecies.CANNABIS
         plants = rng.randint(150, 3500)
-        services.cultivation_create(
+        cultivation_services.cultivation_create(
             actor=officer,
-            data=services.CultivationInput(
+            data=cultivation_services.CultivationInput(
                 found_on=found,
                 species=species,
                 commune=commune,

@@ -15,7 +15,8 @@ from django.http import HttpResponse
 
 from apps.core.exports import Sheet
 
-from .resources import RegisterResource
+from . import resources
+from .resources.base import RegisterResource
 
 _SHEET = "Du lieu"
 
@@ -36,9 +37,9 @@ def _register_sheet(resource: type[RegisterResource]) -> Sheet:
 
 @functools.cache
 def sheets() -> dict[str, Sheet]:
-    """The sheet of every register kind, by model name: one per ``RegisterResource`` subclass
-    (``resources`` imports every kind's module), so a new kind brings its export with its import."""
-    return {kind._meta.model._meta.model_name: _register_sheet(kind) for kind in RegisterResource.__subclasses__()}
+    """The sheet of every register kind, by model name: one per kind's resource
+    (``resources.kinds()``), so a new kind brings its export with its import."""
+    return {kind._meta.model._meta.model_name: _register_sheet(kind) for kind in resources.kinds()}
 
 
 def export_register(*, actor, kind: str, queryset: QuerySet, fmt: str, filters: str) -> HttpResponse:

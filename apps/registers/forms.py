@@ -19,7 +19,7 @@ from apps.core.locking import VersionRequiredMixin
 from .choices import HOTSPOT_TRANSITIONS, CaseStage, CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
 from .models import CrimeCase, Cultivation, Hotspot
 from .selectors import CRIMECASE_SORTS, CULTIVATION_SORTS, HOTSPOT_SORTS
-from .services import AMOUNT_FIELDS
+from .services.crimecases import AMOUNT_FIELDS
 
 
 def _former_communes(user):

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.registers import services
 from apps.registers.choices import HotspotKind, HotspotStatus
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
+from apps.registers.services import hotspots as hotspot_services
 
 HOTSPOT_URL_RE = re.compile(r"/hotspots/(\d+)/$")
 CRIME_URL_RE = re.compile(r"/crimes/(\d+)/$")
@@ -227,9 +227,9 @@ def test_hotspot_list_fits_a_phone(phone_page, live_server, login_as, trung_son_
             (HotspotKind.HARBOURING, "Nhà ông Nguyễn Văn Hùng (Hùng đen), ngõ 56 đường Nguyễn Tất Thành"),
         )
     ):
-        services.hotspot_create(
+        hotspot_services.hotspot_create(
             actor=trung_son_officer,
-            data=services.HotspotInput(
+            data=hotspot_services.HotspotInput(
                 name=name,
                 kind=kind,
                 discovered_on=today() - dt.timedelta(days=30 + n),

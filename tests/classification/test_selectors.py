@@ -134,36 +134,39 @@ def test_indicator_queries_with_registers_stay_constant(world, root, fake_regist
 
 def test_real_registers_feed_the_indicators(world, root):
     """Through the registers app's own services, as officers would enter the records."""
-    from apps.registers import services as registers
+    from apps.registers.services import crimecases as crimecase_services
+    from apps.registers.services import cultivation as cultivation_services
+    from apps.registers.services import hotspots as hotspot_services
 
     a = world.commune_a
     places = (("Bãi đất trống", "hotspot", D(2024, 3, 1)), ("Nhà X", "harbouring", D(2025, 3, 1)))
     for name, kind, discovered_on in places:
-        registers.hotspot_create(
-            actor=root, data=registers.HotspotInput(name=name, kind=kind, discovered_on=discovered_on, commune=a)
+        hotspot_services.hotspot_create(
+            actor=root,
+            data=hotspot_services.HotspotInput(name=name, kind=kind, discovered_on=discovered_on, commune=a),
         )
-    registers.hotspot_create(  # eliminated before the window: not counted
+    hotspot_services.hotspot_create(  # eliminated before the window: not counted
         actor=root,
-        data=registers.HotspotInput(name="Quán Y", kind="harbouring", discovered_on=D(2023, 3, 1), commune=a),
+        data=hotspot_services.HotspotInput(name="Quán Y", kind="harbouring", discovered_on=D(2023, 3, 1), commune=a),
         status="eliminated",
         status_since=D(2024, 1, 1),
     )
     for occurred_on, n in ((D(2025, 6, 1), 3), (D(2024, 6, 1), 9)):
-        registers.crime_case_create(
+        crimecase_services.crime_case_create(
             actor=root,
-            data=registers.CrimeCaseInput(
+            data=crimecase_services.CrimeCaseInput(
                 occurred_on=occurred_on, article="251", summary="Mua bán", commune=a, offenders_count=n
             ),
         )
-    registers.cultivation_create(
+    cultivation_services.cultivation_create(
         actor=root,
-        data=registers.CultivationInput(
+        data=cultivation_services.CultivationInput(
             found_on=D(2025, 2, 1), species="opium_poppy", commune=a, plants=3100, area_m2=Decimal("20")
         ),
     )
-    registers.cultivation_create(  # found but not destroyed: not "phát hiện, triệt phá"
+    cultivation_services.cultivation_create(  # found but not destroyed: not "phát hiện, triệt phá"
         actor=root,
-        data=registers.CultivationInput(
+        data=cultivation_services.CultivationInput(
             found_on=D(2025, 2, 2), species="opium_poppy", commune=a, plants=500, destroyed=False
         ),
     )

@@ -20,8 +20,8 @@ from apps.audit.models import AuditLogEntry
 from apps.classification import rules, selectors, services
 from apps.classification.choices import AssessmentStatus
 from apps.classification.models import Assessment, AssessmentResult, RuleSet
-from apps.registers import services as registers
 from apps.registers.choices import HotspotKind
+from apps.registers.services import hotspots as registers
 
 from .helpers import add_cases, approved_report
 

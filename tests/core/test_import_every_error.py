@@ -11,7 +11,7 @@ from apps.areas.resources import COL_CODE, COL_NAME, COL_POPULATION, COL_YEAR, P
 from apps.cases import resources as cr
 from apps.core.imports import import_file
 from apps.prevention import resources as pr
-from apps.registers import resources as rr
+from apps.registers.resources import hotspots as rr
 from tests.factories.cases import make_case
 
 

@@ -14,10 +14,13 @@ from apps.core.imports import import_file
 from apps.core.resources import DATA_SHEET, EXAMPLE_SHEET, GUIDE_SHEET, LISTS_SHEET
 from apps.prevention.models import Activity
 from apps.prevention.resources import ActivityResource, ReachResource
+from apps.registers import resources as register_resources
 from apps.registers.models import Cultivation, Hotspot
-from apps.registers.resources import CrimeCaseResource, CultivationResource, HotspotResource
+from apps.registers.resources.crimecases import CrimeCaseResource
+from apps.registers.resources.cultivation import CultivationResource
+from apps.registers.resources.hotspots import HotspotResource
 
-ALL = [cr.CaseResource, HotspotResource, CrimeCaseResource, CultivationResource, ActivityResource, ReachResource]
+ALL = [cr.CaseResource, *register_resources.kinds(), ActivityResource, ReachResource]
 
 
 def workbook(resource_class):

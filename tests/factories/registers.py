@@ -7,9 +7,11 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from apps.registers import services
 from apps.registers.choices import CriminalArticle, HotspotKind, HotspotStatus, PlantSpecies
 from apps.registers.models import CrimeCase, Cultivation, Hotspot
+from apps.registers.services import crimecases as crimecase_services
+from apps.registers.services import cultivation as cultivation_services
+from apps.registers.services import hotspots as hotspot_services
 
 DEFAULT_DAY = dt.date(2026, 1, 5)
 _names = itertools.count(1)
@@ -23,7 +25,7 @@ def make_hotspot(
     status_since: dt.date | None = None,
     **fields,
 ) -> Hotspot:
-    """A hotspot as an officer enters it; ``fields`` are ``services.HotspotInput`` fields."""
+    """A hotspot as an officer enters it; ``fields`` are ``hotspot_services.HotspotInput`` fields."""
     data = {
         "name": f"Điểm thử số {next(_names)}",
         "kind": HotspotKind.POINT,
@@ -31,13 +33,13 @@ def make_hotspot(
         "commune": commune,
         **fields,
     }
-    return services.hotspot_create(
-        actor=actor, data=services.HotspotInput(**data), status=status, status_since=status_since
+    return hotspot_services.hotspot_create(
+        actor=actor, data=hotspot_services.HotspotInput(**data), status=status, status_since=status_since
     )
 
 
 def offender(name: str = "Nguyễn Văn Bắt", *, sex: str = "M", arrested_on=DEFAULT_DAY, **kw):
-    return services.OffenderInput(full_name=name, sex=sex, arrested_on=arrested_on, **kw)
+    return crimecase_services.OffenderInput(full_name=name, sex=sex, arrested_on=arrested_on, **kw)
 
 
 def make_crime_case(actor, commune, *, offenders=(), **fields) -> CrimeCase:
@@ -48,7 +50,9 @@ def make_crime_case(actor, commune, *, offenders=(), **fields) -> CrimeCase:
         "commune": commune,
         **fields,
     }
-    return services.crime_case_create(actor=actor, data=services.CrimeCaseInput(**data), offenders=list(offenders))
+    return crimecase_services.crime_case_create(
+        actor=actor, data=crimecase_services.CrimeCaseInput(**data), offenders=list(offenders)
+    )
 
 
 def make_cultivation(actor, commune, **fields) -> Cultivation:
@@ -61,4 +65,4 @@ def make_cultivation(actor, commune, **fields) -> Cultivation:
         "village": f"Thôn thử {next(_names)}",
         **fields,
     }
-    return services.cultivation_create(actor=actor, data=services.CultivationInput(**data))
+    return cultivation_services.cultivation_create(actor=actor, data=cultivation_services.CultivationInput(**data))

@@ -204,7 +204,7 @@ def approved_assessment(year, levels):
 
 
 def test_hotspot_targets_from_the_registers(world, officer_a):
-    from apps.registers import services as register_services
+    from apps.registers.services import hotspots as register_services
     from tests.factories.registers import make_hotspot
 
     old = make_hotspot(officer_a, world.commune_a, discovered_on=D(2025, 3, 1))

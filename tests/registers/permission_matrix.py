@@ -11,22 +11,30 @@ def _register_record(model_name):
     """Builds URL kwargs for a register record in ``commune``, entered through the services."""
 
     def build(world, commune):
-        from apps.registers import services
         from apps.registers.models import CrimeCase, Cultivation, Hotspot
+        from apps.registers.services import crimecases as crimecase_services
+        from apps.registers.services import cultivation as cultivation_services
+        from apps.registers.services import hotspots as hotspot_services
 
         model = {"hotspot": Hotspot, "crimecase": CrimeCase, "cultivation": Cultivation}[model_name]
         existing = model.objects.filter(commune=commune).first()
         if existing is None:
             actor, day = matrix_root(), world.today
             if model is Hotspot:
-                data = services.HotspotInput(name="Điểm ma trận", kind="point", discovered_on=day, commune=commune)
-                existing = services.hotspot_create(actor=actor, data=data)
+                data = hotspot_services.HotspotInput(
+                    name="Điểm ma trận", kind="point", discovered_on=day, commune=commune
+                )
+                existing = hotspot_services.hotspot_create(actor=actor, data=data)
             elif model is CrimeCase:
-                data = services.CrimeCaseInput(occurred_on=day, article="251", summary="Vụ ma trận", commune=commune)
-                existing = services.crime_case_create(actor=actor, data=data)
+                data = crimecase_services.CrimeCaseInput(
+                    occurred_on=day, article="251", summary="Vụ ma trận", commune=commune
+                )
+                existing = crimecase_services.crime_case_create(actor=actor, data=data)
             else:
-                data = services.CultivationInput(found_on=day, species="opium_poppy", plants=10, commune=commune)
-                existing = services.cultivation_create(actor=actor, data=data)
+                data = cultivation_services.CultivationInput(
+                    found_on=day, species="opium_poppy", plants=10, commune=commune
+                )
+                existing = cultivation_services.cultivation_create(actor=actor, data=data)
         return {"pk": existing.pk}
 
     return build

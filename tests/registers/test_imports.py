@@ -16,14 +16,10 @@ from apps.audit.models import AuditLogEntry
 from apps.registers import actions
 from apps.registers.choices import HotspotKind, PlantSpecies
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
-from apps.registers.resources import (
-    CrimeCaseResource,
-    CultivationResource,
-    HotspotResource,
-    parse_article,
-    parse_choice,
-    parse_decimal,
-)
+from apps.registers.resources.crimecases import CrimeCaseResource
+from apps.registers.resources.cultivation import CultivationResource
+from apps.registers.resources.hotspots import HotspotResource
+from apps.registers.resources.parsing import parse_article, parse_choice, parse_decimal
 from tests.factories.areas import UnitFactory
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 
 from apps.areas.models import AdministrativeUnit
-from apps.registers import selectors, services
+from apps.registers import selectors
 from apps.registers.choices import HotspotKind
 from apps.registers.models import Hotspot
 from apps.registers.selectors import CrimeCaseFilters, CultivationFilters, HotspotFilters
+from apps.registers.services import hotspots as hotspot_services
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
 from tests.utils import assert_query_budget
 
@@ -31,7 +32,9 @@ def test_hotspot_list_is_scoped_filtered_and_searchable_without_diacritics(
     a2 = make_hotspot(
         officer_a, world.commune_a, name="Lán bãi sông", village="Thôn Đồng Cầu", discovered_on=D(2025, 1, 1)
     )
-    services.hotspot_change_status(actor=officer_a, hotspot=a2, to_status="eliminated", changed_on=D(2025, 6, 1))
+    hotspot_services.hotspot_change_status(
+        actor=officer_a, hotspot=a2, to_status="eliminated", changed_on=D(2025, 6, 1)
+    )
     make_hotspot(officer_b, world.commune_b, name="Nhà nghỉ Sông Lô")
 
     assert names(selectors.hotspot_list(user=officer_a)) == ["Lán bãi sông", "Nhà nghỉ Hoa Mai"]
@@ -119,15 +122,25 @@ def hotspot_history(world, officer_a, officer_b):
     a = world.commune_a
     make_hotspot(officer_a, a, name="H1 active since 2024", discovered_on=D(2024, 1, 10))  # yes
     h2 = make_hotspot(officer_a, a, name="H2 eliminated mid-2024", discovered_on=D(2024, 2, 1))  # yes
-    services.hotspot_change_status(actor=officer_a, hotspot=h2, to_status="eliminated", changed_on=D(2024, 6, 30))
+    hotspot_services.hotspot_change_status(
+        actor=officer_a, hotspot=h2, to_status="eliminated", changed_on=D(2024, 6, 30)
+    )
     make_hotspot(officer_a, a, name="H3 discovered 2025", discovered_on=D(2025, 3, 1))  # no
     make_hotspot(officer_a, a, name="H4 harbouring", kind=HotspotKind.HARBOURING, discovered_on=D(2023, 5, 1))  # yes
     h5 = make_hotspot(officer_a, a, name="H5 eliminated 2023, back 2025", discovered_on=D(2023, 1, 1))  # no
-    services.hotspot_change_status(actor=officer_a, hotspot=h5, to_status="eliminated", changed_on=D(2023, 12, 1))
-    services.hotspot_change_status(actor=officer_a, hotspot=h5, to_status="reemerged", changed_on=D(2025, 2, 1))
+    hotspot_services.hotspot_change_status(
+        actor=officer_a, hotspot=h5, to_status="eliminated", changed_on=D(2023, 12, 1)
+    )
+    hotspot_services.hotspot_change_status(
+        actor=officer_a, hotspot=h5, to_status="reemerged", changed_on=D(2025, 2, 1)
+    )
     h6 = make_hotspot(officer_a, a, name="H6 eliminated 2023, back mid-2024", discovered_on=D(2023, 1, 1))  # yes
-    services.hotspot_change_status(actor=officer_a, hotspot=h6, to_status="eliminated", changed_on=D(2023, 11, 1))
-    services.hotspot_change_status(actor=officer_a, hotspot=h6, to_status="reemerged", changed_on=D(2024, 8, 1))
+    hotspot_services.hotspot_change_status(
+        actor=officer_a, hotspot=h6, to_status="eliminated", changed_on=D(2023, 11, 1)
+    )
+    hotspot_services.hotspot_change_status(
+        actor=officer_a, hotspot=h6, to_status="reemerged", changed_on=D(2024, 8, 1)
+    )
     make_hotspot(officer_a, a, name="H7 under surveillance", discovered_on=D(2022, 1, 1), status="surveillance")  # yes
     make_hotspot(officer_b, world.commune_b, name="B1", discovered_on=D(2024, 5, 5), kind=HotspotKind.HARBOURING)
     return world

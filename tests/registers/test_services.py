@@ -12,9 +12,12 @@ from django.utils import timezone
 from apps.areas.models import UnitSuccession
 from apps.audit.models import AuditLogEntry
 from apps.core.locking import StaleObjectError
-from apps.registers import actions, services
+from apps.registers import actions
 from apps.registers.choices import HOTSPOT_TRANSITIONS, HotspotStatus
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
+from apps.registers.services import crimecases as crimecase_services
+from apps.registers.services import cultivation as cultivation_services
+from apps.registers.services import hotspots as hotspot_services
 from tests.factories.areas import UnitFactory
 from tests.factories.cases import make_case
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
@@ -28,7 +31,7 @@ def audits(obj, action):
     ).order_by("time", "pk")
 
 
-def hotspot_input(hotspot: Hotspot, **changes) -> services.HotspotInput:
+def hotspot_input(hotspot: Hotspot, **changes) -> hotspot_services.HotspotInput:
     """The input an edit form would send back unchanged, with ``changes`` applied."""
     data = {
         "name": hotspot.name,
@@ -43,7 +46,7 @@ def hotspot_input(hotspot: Hotspot, **changes) -> services.HotspotInput:
         "notes": hotspot.notes,
     }
     data.update(changes)
-    return services.HotspotInput(**data)
+    return hotspot_services.HotspotInput(**data)
 
 
 @pytest.fixture
@@ -119,24 +122,24 @@ def test_commune_outside_the_officers_scope_is_refused(world, officer_a):
 def test_updates_of_another_communes_records_answer_404(world, officer_a, officer_b):
     hotspot = make_hotspot(officer_b, world.commune_b)
     with pytest.raises(Http404):
-        services.hotspot_update(actor=officer_a, hotspot=hotspot, data=hotspot_input(hotspot, notes="x"))
+        hotspot_services.hotspot_update(actor=officer_a, hotspot=hotspot, data=hotspot_input(hotspot, notes="x"))
     with pytest.raises(Http404):
-        services.hotspot_change_status(
+        hotspot_services.hotspot_change_status(
             actor=officer_a, hotspot=hotspot, to_status="eliminated", changed_on=D(2026, 2, 1)
         )
     case = make_crime_case(officer_b, world.commune_b)
     with pytest.raises(Http404):
-        services.crime_case_update(
+        crimecase_services.crime_case_update(
             actor=officer_a,
             crime_case=case,
-            data=services.CrimeCaseInput(occurred_on=D(2026, 1, 5), article="251", summary="x"),
+            data=crimecase_services.CrimeCaseInput(occurred_on=D(2026, 1, 5), article="251", summary="x"),
         )
 
 
 def test_province_staff_may_read_but_not_change(world, officer_a, province_staff):
     hotspot = make_hotspot(officer_a, world.commune_a)
     with pytest.raises(PermissionDenied):
-        services.hotspot_update(actor=province_staff, hotspot=hotspot, data=hotspot_input(hotspot, notes="x"))
+        hotspot_services.hotspot_update(actor=province_staff, hotspot=hotspot, data=hotspot_input(hotspot, notes="x"))
 
 
 def test_hotspot_names_are_unique_per_commune_ignoring_diacritics(world, officer_a, officer_b):
@@ -208,7 +211,7 @@ def test_a_current_commune_as_written_is_its_own_successor(world, officer_a):
 
 def test_hotspot_update_audits_before_and_after(world, officer_a):
     hotspot = make_hotspot(officer_a, world.commune_a, name="Lán tạm", notes="")
-    updated = services.hotspot_update(
+    updated = hotspot_services.hotspot_update(
         actor=officer_a, hotspot=hotspot, data=hotspot_input(hotspot, notes="Có camera"), expected_version=1
     )
     assert (updated.notes, updated.version) == ("Có camera", 2)
@@ -219,7 +222,7 @@ def test_hotspot_update_audits_before_and_after(world, officer_a):
 
 def test_an_update_that_changes_nothing_writes_nothing(world, officer_a):
     hotspot = make_hotspot(officer_a, world.commune_a, latitude=Decimal("21.823300"))
-    same = services.hotspot_update(
+    same = hotspot_services.hotspot_update(
         actor=officer_a, hotspot=hotspot, data=hotspot_input(hotspot, latitude=Decimal("21.8233")), expected_version=1
     )
     assert same.version == 1
@@ -229,11 +232,11 @@ def test_an_update_that_changes_nothing_writes_nothing(world, officer_a):
 def test_a_stale_hotspot_edit_is_refused_and_names_who_changed_what(world, officer_a):
     colleague = world.user("commune_officer", world.commune_a, "officer_a2")
     hotspot = make_hotspot(officer_a, world.commune_a, notes="")
-    services.hotspot_update(
+    hotspot_services.hotspot_update(
         actor=officer_a, hotspot=hotspot, data=hotspot_input(hotspot, notes="A"), expected_version=1
     )
     with pytest.raises(StaleObjectError) as exc:
-        services.hotspot_update(
+        hotspot_services.hotspot_update(
             actor=colleague, hotspot=hotspot, data=hotspot_input(hotspot, address="B"), expected_version=1
         )
     message = exc.value.messages[0]
@@ -244,11 +247,11 @@ def test_a_stale_hotspot_edit_is_refused_and_names_who_changed_what(world, offic
 
 def test_a_status_change_makes_an_open_edit_stale(world, officer_a):
     hotspot = make_hotspot(officer_a, world.commune_a)
-    services.hotspot_change_status(
+    hotspot_services.hotspot_change_status(
         actor=officer_a, hotspot=hotspot, to_status="surveillance", changed_on=D(2026, 2, 1)
     )
     with pytest.raises(StaleObjectError) as exc:
-        services.hotspot_update(
+        hotspot_services.hotspot_update(
             actor=officer_a, hotspot=hotspot, data=hotspot_input(hotspot, notes="x"), expected_version=1
         )
     assert "tình trạng" in exc.value.messages[0]
@@ -267,7 +270,7 @@ def test_the_full_legal_journey_keeps_history_and_elimination_date(world, office
     ]
     seen = []
     for status, day in steps:
-        services.hotspot_change_status(
+        hotspot_services.hotspot_change_status(
             actor=officer_a, hotspot=hotspot, to_status=status, changed_on=day, reason=f"bước {status}"
         )
         hotspot.refresh_from_db()
@@ -299,7 +302,9 @@ ILLEGAL = [(a, b) for a in HotspotStatus.values for b in HotspotStatus.values if
 def test_illegal_transitions_are_refused_in_vietnamese(world, officer_a, current, target):
     hotspot = make_hotspot(officer_a, world.commune_a, discovered_on=D(2025, 1, 1), status=current)
     with pytest.raises(ValidationError) as exc:
-        services.hotspot_change_status(actor=officer_a, hotspot=hotspot, to_status=target, changed_on=D(2025, 5, 1))
+        hotspot_services.hotspot_change_status(
+            actor=officer_a, hotspot=hotspot, to_status=target, changed_on=D(2025, 5, 1)
+        )
     message = exc.value.message_dict["to_status"][0]
     assert message.startswith("Không thể chuyển") and "chỉ có thể chuyển sang" in message
     assert str(HotspotStatus(current).label) in message and str(HotspotStatus(target).label) in message
@@ -311,19 +316,23 @@ def test_illegal_transitions_are_refused_in_vietnamese(world, officer_a, current
 def test_status_dates_must_follow_the_current_status(world, officer_a):
     hotspot = make_hotspot(officer_a, world.commune_a, discovered_on=D(2025, 5, 1))
     with pytest.raises(ValidationError) as exc:
-        services.hotspot_change_status(
+        hotspot_services.hotspot_change_status(
             actor=officer_a, hotspot=hotspot, to_status="eliminated", changed_on=D(2025, 4, 1)
         )
     assert "01/05/2025" in exc.value.message_dict["changed_on"][0]
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError):
-        services.hotspot_change_status(actor=officer_a, hotspot=hotspot, to_status="eliminated", changed_on=tomorrow)
+        hotspot_services.hotspot_change_status(
+            actor=officer_a, hotspot=hotspot, to_status="eliminated", changed_on=tomorrow
+        )
 
 
 def test_unknown_status_is_refused(world, officer_a):
     hotspot = make_hotspot(officer_a, world.commune_a)
     with pytest.raises(ValidationError):
-        services.hotspot_change_status(actor=officer_a, hotspot=hotspot, to_status="closed", changed_on=D(2026, 2, 1))
+        hotspot_services.hotspot_change_status(
+            actor=officer_a, hotspot=hotspot, to_status="closed", changed_on=D(2026, 2, 1)
+        )
 
 
 # --- crime cases ---------------------------------------------------------------------------------
@@ -418,10 +427,10 @@ def test_an_offender_may_link_a_person_in_scope_only(world, officer_a, officer_b
 def test_crime_case_update_replaces_offenders_keeping_edited_rows(world, officer_a):
     case = make_crime_case(officer_a, world.commune_a, offenders=[offender("A Một"), offender("B Hai")])
     first, second = case.offenders.order_by("pk")
-    data = services.CrimeCaseInput(
+    data = crimecase_services.CrimeCaseInput(
         occurred_on=case.occurred_on, article=case.article, summary=case.summary, commune=case.commune
     )
-    updated = services.crime_case_update(
+    updated = crimecase_services.crime_case_update(
         actor=officer_a,
         crime_case=case,
         data=data,
@@ -440,33 +449,33 @@ def test_crime_case_update_replaces_offenders_keeping_edited_rows(world, officer
 
 def test_crime_case_update_without_offenders_leaves_them(world, officer_a):
     case = make_crime_case(officer_a, world.commune_a, offenders=[offender("A Một")])
-    data = services.CrimeCaseInput(
+    data = crimecase_services.CrimeCaseInput(
         occurred_on=case.occurred_on,
         article=case.article,
         summary=case.summary,
         commune=case.commune,
         stage="prosecuted",
     )
-    updated = services.crime_case_update(actor=officer_a, crime_case=case, data=data, expected_version=1)
+    updated = crimecase_services.crime_case_update(actor=officer_a, crime_case=case, data=data, expected_version=1)
     assert (updated.stage, updated.offenders.count(), updated.offenders_count) == ("prosecuted", 1, 1)
 
 
 def test_stale_crime_case_edit_is_refused(world, officer_a):
     case = make_crime_case(officer_a, world.commune_a)
-    data = services.CrimeCaseInput(
+    data = crimecase_services.CrimeCaseInput(
         occurred_on=case.occurred_on, article="249", summary=case.summary, commune=case.commune
     )
-    services.crime_case_update(actor=officer_a, crime_case=case, data=data, expected_version=1)
+    crimecase_services.crime_case_update(actor=officer_a, crime_case=case, data=data, expected_version=1)
     with pytest.raises(StaleObjectError) as exc:
-        services.crime_case_update(actor=officer_a, crime_case=case, data=data, expected_version=1)
+        crimecase_services.crime_case_update(actor=officer_a, crime_case=case, data=data, expected_version=1)
     assert "tội danh" in exc.value.messages[0]
 
 
 def test_viewing_a_case_is_recorded_only_when_it_names_people(world, officer_a, province_staff):
     named = make_crime_case(officer_a, world.commune_a, offenders=[offender()])
     anonymous = make_crime_case(officer_a, world.commune_a, offenders_count=2)
-    assert services.crime_case_record_view(actor=province_staff, crime_case=named) is True
-    assert services.crime_case_record_view(actor=province_staff, crime_case=anonymous) is False
+    assert crimecase_services.crime_case_record_view(actor=province_staff, crime_case=named) is True
+    assert crimecase_services.crime_case_record_view(actor=province_staff, crime_case=anonymous) is False
     entry = audits(named, actions.CRIMECASE_VIEW).get()
     assert (entry.actor, entry.area) == (province_staff, world.commune_a)
     assert not audits(anonymous, actions.CRIMECASE_VIEW).exists()
@@ -481,7 +490,7 @@ def test_cultivation_create_update_and_lock(world, officer_a):
     )
     assert (find.number, find.area_m2, find.destroyed) == ("TC-2458-2026-0001", Decimal("350.50"), True)
     assert "khuon khoai" in find.search_text
-    data = services.CultivationInput(
+    data = cultivation_services.CultivationInput(
         found_on=find.found_on,
         species=find.species,
         commune=find.commune,
@@ -489,12 +498,12 @@ def test_cultivation_create_update_and_lock(world, officer_a):
         area_m2=Decimal("350.50"),
         village=find.village,
     )
-    updated = services.cultivation_update(actor=officer_a, cultivation=find, data=data, expected_version=1)
+    updated = cultivation_services.cultivation_update(actor=officer_a, cultivation=find, data=data, expected_version=1)
     assert (updated.plants, updated.version) == (1300, 2)
     entry = audits(find, actions.CULTIVATION_UPDATE).get()
     assert (entry.before["plants"], entry.after["plants"]) == (1200, 1300)
     with pytest.raises(StaleObjectError) as exc:
-        services.cultivation_update(actor=officer_a, cultivation=find, data=data, expected_version=1)
+        cultivation_services.cultivation_update(actor=officer_a, cultivation=find, data=data, expected_version=1)
     assert "số cây" in exc.value.messages[0]
 
 

@@ -9,8 +9,9 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from apps.areas.models import UnitSuccession
 from apps.audit.models import AuditLogEntry
-from apps.registers import actions, services
+from apps.registers import actions
 from apps.registers.models import CrimeCase, Cultivation, Hotspot
+from apps.registers.services import hotspots as hotspot_services
 from tests.factories.areas import UnitFactory
 from tests.factories.cases import make_case
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
@@ -347,7 +348,7 @@ def test_services_data_round_trip_through_the_edit_form_changes_nothing(world, o
     hotspot.refresh_from_db()
     assert hotspot.version == 1
     assert not AuditLogEntry.objects.filter(action=actions.HOTSPOT_UPDATE).exists()
-    assert services.allowed_statuses(hotspot.status) == ("surveillance", "eliminated")
+    assert hotspot_services.allowed_statuses(hotspot.status) == ("surveillance", "eliminated")
 
 
 # --- admin ---------------------------------------------------------------------------------------

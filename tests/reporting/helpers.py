@@ -16,9 +16,9 @@ from apps.cases import services as case_services
 from apps.cases.choices import AgeBand, EventKind, Status, Whereabouts
 from apps.cases.models import CaseEvent, CaseFile
 from apps.cases.workflow import add_months
-from apps.registers import services as register_services
 from apps.registers.choices import HotspotStatus
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
+from apps.registers.services import hotspots as register_services
 from apps.reporting.demographics import age_band
 from tests.factories.cases import advance, make_case
 from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from apps.cases import services as case_services
 from apps.cases.models import CaseEvent, CaseFile
-from apps.registers import services as register_services
+from apps.registers.services import cultivation as register_services
 from apps.reporting import services as reporting_services
 from apps.reporting.periods import period_get
 from tests.factories.accounts import UserFactory

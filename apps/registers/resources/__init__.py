@@ -1,4 +1,4 @@
-"""Spreadsheet import of the three registers (upload → dry run → confirm, see ``core.imports``).
+"""Spreadsheet import of the registers (upload → dry run → confirm, see ``core.imports``).
 
 The commune is written as in the paper register: today's commune or a pre-2025 one, by code or
 name, diacritics optional; a former commune split between several new ones needs the column
@@ -13,89 +13,25 @@ On a row matching an existing record a blank optional cell keeps the stored valu
 lists what each updating row changes.
 
 One module per register kind (``hotspots``, ``crimecases``, ``cultivation``) on the shared
-``base`` (``RegisterResource``) and cell ``parsing``; callers keep using ``resources.<name>``,
-re-exported here.
+``base`` (``RegisterResource``) and cell ``parsing``. Nothing is re-exported here: callers import
+the kind's module (``from apps.registers.resources.hotspots import HotspotResource``), and what
+needs every kind (the exports, the tests) asks ``kinds()``, so a new kind adds its module and edits
+no list.
 """
 
-from .base import COL_COMMUNE, COL_NOTES, COL_NUMBER, COL_UNIT, COL_VILLAGE, ParsedRow, RegisterResource
-from .crimecases import (
-    COL_ARTICLE,
-    COL_CANNABIS,
-    COL_COUNT,
-    COL_HEROIN,
-    COL_OCCURRED,
-    COL_OFFENDERS,
-    COL_OTHER_DESC,
-    COL_OTHER_G,
-    COL_STAGE,
-    COL_SUMMARY,
-    COL_SYNTHETIC_G,
-    COL_SYNTHETIC_T,
-    CrimeCaseResource,
-    parse_offenders,
-)
-from .cultivation import COL_AREA, COL_DESTROYED, COL_FOUND, COL_PLANTS, COL_SPECIES, CultivationResource
-from .hotspots import (
-    COL_ADDRESS,
-    COL_DISCOVERED,
-    COL_KIND,
-    COL_LAT,
-    COL_LON,
-    COL_NAME,
-    COL_STATUS,
-    COL_STATUS_SINCE,
-    HotspotResource,
-)
-from .parsing import (
-    parse_article,
-    parse_bool,
-    parse_choice,
-    parse_decimal,
-    parse_sex,
-    resolve_written_unit,
-)
+from __future__ import annotations
 
-__all__ = [
-    "COL_COMMUNE",
-    "COL_NOTES",
-    "COL_NUMBER",
-    "COL_UNIT",
-    "COL_VILLAGE",
-    "ParsedRow",
-    "RegisterResource",
-    "COL_ARTICLE",
-    "COL_CANNABIS",
-    "COL_COUNT",
-    "COL_HEROIN",
-    "COL_OCCURRED",
-    "COL_OFFENDERS",
-    "COL_OTHER_DESC",
-    "COL_OTHER_G",
-    "COL_STAGE",
-    "COL_SUMMARY",
-    "COL_SYNTHETIC_G",
-    "COL_SYNTHETIC_T",
-    "CrimeCaseResource",
-    "parse_offenders",
-    "COL_AREA",
-    "COL_DESTROYED",
-    "COL_FOUND",
-    "COL_PLANTS",
-    "COL_SPECIES",
-    "CultivationResource",
-    "COL_ADDRESS",
-    "COL_DISCOVERED",
-    "COL_KIND",
-    "COL_LAT",
-    "COL_LON",
-    "COL_NAME",
-    "COL_STATUS",
-    "COL_STATUS_SINCE",
-    "HotspotResource",
-    "parse_article",
-    "parse_bool",
-    "parse_choice",
-    "parse_decimal",
-    "parse_sex",
-    "resolve_written_unit",
-]
+import functools
+import importlib
+import pkgutil
+
+from .base import RegisterResource
+
+
+@functools.cache
+def kinds() -> tuple[type[RegisterResource], ...]:
+    """Every kind's resource, found by importing each module of this package (a kind is a direct
+    ``RegisterResource`` subclass), in the modules' name order."""
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{info.name}")
+    return tuple(sorted(RegisterResource.__subclasses__(), key=lambda kind: (kind.__module__, kind.__qualname__)))

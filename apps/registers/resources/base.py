@@ -23,7 +23,7 @@ from apps.core import scoping
 from apps.core.imports import RowChange, field_changes
 from apps.core.resources import CodedColumn, ScopedResource, VNIntegerWidget, communes_column
 
-from .. import services
+from ..services._common import resolve_commune
 from .parsing import parse_choice, parse_decimal, resolve_written_unit, unit_as_written
 
 COL_NUMBER = "Số hiệu"
@@ -174,7 +174,7 @@ class RegisterResource(ScopedResource):
         if errors:
             return None, None
         try:
-            commune = services.resolve_commune(actor=self.user, recorded_unit=written, commune=explicit)
+            commune = resolve_commune(actor=self.user, recorded_unit=written, commune=explicit)
         except ValidationError as exc:
             split = any(e.code == "split" for e in exc.error_dict.get("commune", []))
             for name, messages in exc.message_dict.items():

@@ -17,9 +17,10 @@ from apps.core.imports import FieldChange
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
-from .. import actions, services
+from .. import actions
 from ..choices import CaseStage, CriminalArticle
 from ..models import CrimeCase
+from ..services import crimecases as crimecase_services
 from .base import COL_COMMUNE, COL_NOTES, COL_NUMBER, COL_UNIT, ParsedRow, RegisterResource, units_as_written
 from .parsing import parse_article, parse_sex
 
@@ -37,10 +38,12 @@ COL_OTHER_G = "Ma túy khác (gam)"
 COL_OTHER_DESC = "Mô tả ma túy khác"
 
 
-def parse_offenders(text: Any, *, default_day: dt.date | None) -> tuple[list[services.OffenderInput], list[str]]:
+def parse_offenders(
+    text: Any, *, default_day: dt.date | None
+) -> tuple[list[crimecase_services.OffenderInput], list[str]]:
     """“Nguyễn Văn A, 1990, Nam, 12/03/2026; Trần Thị B, 1995, Nữ” → offenders (the arrest date
     defaults to the day of the case), and the problems found."""
-    offenders: list[services.OffenderInput] = []
+    offenders: list[crimecase_services.OffenderInput] = []
     problems: list[str] = []
     if text in (None, ""):
         return offenders, problems
@@ -64,7 +67,7 @@ def parse_offenders(text: Any, *, default_day: dt.date | None) -> tuple[list[ser
         if sex is None:
             problems.append(_("Người thứ %(n)s (%(name)s): thiếu giới tính (Nam/Nữ).") % {"n": index, "name": name})
         offenders.append(
-            services.OffenderInput(
+            crimecase_services.OffenderInput(
                 full_name=name, sex=sex or "", arrested_on=day or default_day, birth_year=birth_year
             )
         )
@@ -117,8 +120,8 @@ class CrimeCaseResource(RegisterResource):
         "",
         "",
     ]
-    create_service = services.crime_case_create
-    update_service = services.crime_case_update
+    create_service = crimecase_services.crime_case_create
+    update_service = crimecase_services.crime_case_update
     record_arg = "crime_case"
     FIELD_COLUMNS = {
         "number": COL_NUMBER,
@@ -194,7 +197,7 @@ class CrimeCaseResource(RegisterResource):
         count = self.integer(row, COL_COUNT, errors, "offenders_count")
         amounts = {
             name: self.decimal(row, self.FIELD_COLUMNS[name], errors, name, places=3) or Decimal(0)
-            for name in services.AMOUNT_FIELDS
+            for name in crimecase_services.AMOUNT_FIELDS
         }
         tablets = self.integer(row, COL_SYNTHETIC_T, errors, "synthetic_tablets") or 0
         offenders, problems = parse_offenders(self.cell(row, COL_OFFENDERS), default_day=occurred)
@@ -215,7 +218,7 @@ class CrimeCaseResource(RegisterResource):
                 match = current.pop((normalize(offender.full_name), offender.birth_year), None)
                 if match is not None:
                     offender.pk, offender.person = match.pk, match.person
-        data = services.CrimeCaseInput(
+        data = crimecase_services.CrimeCaseInput(
             occurred_on=occurred,
             article=article,
             summary=summary,
@@ -228,7 +231,7 @@ class CrimeCaseResource(RegisterResource):
             notes=self.text(row, COL_NOTES),
             **amounts,
         )
-        kept = ["stage", *services.AMOUNT_FIELDS, "synthetic_tablets", "other_desc", "notes"]
+        kept = ["stage", *crimecase_services.AMOUNT_FIELDS, "synthetic_tablets", "other_desc", "notes"]
         if existing is not None and self.cell(row, COL_OFFENDERS) is None:
             offenders = None  # the recorded offenders stay, and so does their count unless given
             kept.append("offenders_count")

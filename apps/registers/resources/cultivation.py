@@ -11,9 +11,10 @@ from apps.core.exports import day
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
-from .. import actions, services
+from .. import actions
 from ..choices import PlantSpecies
 from ..models import Cultivation
+from ..services import cultivation as cultivation_services
 from .base import (
     COL_COMMUNE,
     COL_NOTES,
@@ -58,8 +59,8 @@ class CultivationResource(RegisterResource):
         "Thôn Khuôn Khoai",
         "",
     ]
-    create_service = services.cultivation_create
-    update_service = services.cultivation_update
+    create_service = cultivation_services.cultivation_create
+    update_service = cultivation_services.cultivation_update
     record_arg = "cultivation"
     FIELD_COLUMNS = {
         "number": COL_NUMBER,
@@ -125,7 +126,7 @@ class CultivationResource(RegisterResource):
             number,
             "found_on",
         )
-        data = services.CultivationInput(
+        data = cultivation_services.CultivationInput(
             found_on=found,
             species=species,
             commune=commune,

@@ -10,9 +10,10 @@ from apps.core.exports import day
 from apps.core.resources import CodedColumn, choice_column
 from apps.core.text import normalize
 
-from .. import actions, services
+from .. import actions
 from ..choices import HotspotKind, HotspotStatus
 from ..models import Hotspot
+from ..services import hotspots as hotspot_services
 from .base import COL_COMMUNE, COL_NOTES, COL_UNIT, COL_VILLAGE, ParsedRow, RegisterResource, units_as_written
 
 COL_NAME = "Tên điểm, tụ điểm"
@@ -125,7 +126,7 @@ class HotspotResource(RegisterResource):
             raise ValidationError(
                 {"status_since": _("Tình trạng thay đổi: hãy ghi ngày của tình trạng mới vào cột này.")}
             )
-        data = services.HotspotInput(
+        data = hotspot_services.HotspotInput(
             name=name,
             kind=kind,
             discovered_on=discovered,
@@ -147,15 +148,15 @@ class HotspotResource(RegisterResource):
 
     def create(self, parsed: ParsedRow) -> Hotspot:
         status, since = parsed.extra["status"], parsed.extra["status_since"]
-        return services.hotspot_create(
+        return hotspot_services.hotspot_create(
             actor=self.user, data=parsed.data, status=status or HotspotStatus.ACTIVE, status_since=since
         )
 
     def update(self, parsed: ParsedRow) -> Hotspot:
         status, since = parsed.extra["status"], parsed.extra["status_since"]
-        hotspot = services.hotspot_update(actor=self.user, hotspot=parsed.existing, data=parsed.data)
+        hotspot = hotspot_services.hotspot_update(actor=self.user, hotspot=parsed.existing, data=parsed.data)
         if status and status != hotspot.status:
-            services.hotspot_change_status(
+            hotspot_services.hotspot_change_status(
                 actor=self.user, hotspot=hotspot, to_status=status, changed_on=since, reason=_("Nhập từ tệp")
             )
             hotspot.refresh_from_db(fields=["version"])

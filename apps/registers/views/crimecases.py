@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.views import ImportTemplateView
 
-from .. import actions, selectors, services
+from .. import actions, selectors
 from ..forms import CrimeCaseFilterForm, CrimeCaseForm, OffenderFormSet
 from ..models import CrimeCase
-from ..resources import CrimeCaseResource
+from ..resources.crimecases import CrimeCaseResource
+from ..services import crimecases as crimecase_services
 from .base import (
     RegisterDetailView,
     RegisterExportView,
@@ -41,7 +42,7 @@ class CrimeCaseDetailView(RegisterDetailView):
         ctx = super().get_context_data(**kwargs)
         user, case = self.request.user, self.object
         # Names of arrested people are personal data: the opening is recorded.
-        services.crime_case_record_view(actor=user, crime_case=case)
+        crimecase_services.crime_case_record_view(actor=user, crime_case=case)
         offenders = list(case.offenders.all())
         # Only the case files the user may open (none without the case-file role: visible_to).
         files = selectors.offender_case_files(user=user, crime_case=case)
@@ -56,8 +57,8 @@ class CrimeCaseFormView(RegisterFormView):
 
     permission_model = CrimeCase
     getter = selectors.crime_case_get
-    create_service = services.crime_case_create
-    update_service = services.crime_case_update
+    create_service = crimecase_services.crime_case_create
+    update_service = crimecase_services.crime_case_update
     record_arg = "crime_case"
     template_name = "registers/crimecase_form.html"
     add_title = gettext_lazy("Thêm vụ án về ma túy")
@@ -91,9 +92,9 @@ class CrimeCaseFormView(RegisterFormView):
         ctx["formset"] = ctx["form"].offenders
         return ctx
 
-    def service_data(self, form) -> services.CrimeCaseInput:
+    def service_data(self, form) -> crimecase_services.CrimeCaseInput:
         d = form.cleaned_data
-        return services.CrimeCaseInput(
+        return crimecase_services.CrimeCaseInput(
             occurred_on=d["occurred_on"],
             article=d["article"],
             summary=d["summary"],
@@ -113,9 +114,9 @@ class CrimeCaseFormView(RegisterFormView):
     def service_extras(self, form) -> dict:
         return {"offenders": self._offenders(form)}
 
-    def _offenders(self, form) -> list[services.OffenderInput]:
+    def _offenders(self, form) -> list[crimecase_services.OffenderInput]:
         return [
-            services.OffenderInput(
+            crimecase_services.OffenderInput(
                 full_name=o["full_name"],
                 sex=o["sex"],
                 arrested_on=o["arrested_on"],

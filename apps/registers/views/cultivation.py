@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.views import ImportTemplateView
 
-from .. import actions, selectors, services
+from .. import actions, selectors
 from ..forms import CultivationFilterForm, CultivationForm
 from ..models import Cultivation
-from ..resources import CultivationResource
+from ..resources.cultivation import CultivationResource
+from ..services import cultivation as cultivation_services
 from .base import (
     RegisterDetailView,
     RegisterExportView,
@@ -41,8 +42,8 @@ class CultivationDetailView(RegisterDetailView):
 class CultivationFormView(RegisterFormView):
     permission_model = Cultivation
     getter = selectors.cultivation_get
-    create_service = services.cultivation_create
-    update_service = services.cultivation_update
+    create_service = cultivation_services.cultivation_create
+    update_service = cultivation_services.cultivation_update
     record_arg = "cultivation"
     add_title = gettext_lazy("Thêm vụ phát hiện cây có chứa chất ma túy")
     edit_title = gettext_lazy("Sửa %(n)s")
@@ -52,9 +53,9 @@ class CultivationFormView(RegisterFormView):
     def get_form(self, data=None, files=None):
         return CultivationForm(data, instance=self.object, user=self.request.user)
 
-    def service_data(self, form) -> services.CultivationInput:
+    def service_data(self, form) -> cultivation_services.CultivationInput:
         d = form.cleaned_data
-        return services.CultivationInput(
+        return cultivation_services.CultivationInput(
             found_on=d["found_on"],
             species=d["species"],
             commune=d.get("commune"),

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy
 from apps.core.generic import ServiceFormView
 from apps.core.views import ImportTemplateView
 
-from .. import actions, selectors, services
+from .. import actions, selectors
 from ..choices import HotspotStatus
 from ..forms import HotspotFilterForm, HotspotForm, HotspotStatusForm
 from ..models import Hotspot
-from ..resources import HotspotResource
+from ..resources.hotspots import HotspotResource
+from ..services import hotspots as hotspot_services
 from .base import RegisterDetailView, RegisterExportView, RegisterFormView, RegisterImportView, RegisterListView
 
 
@@ -39,7 +40,7 @@ class HotspotDetailView(RegisterDetailView):
         ctx.update(
             history=list(hotspot.status_changes.all()),
             linked_cases=selectors.hotspot_linked_cases(user=user, hotspot=hotspot),
-            next_statuses=[HotspotStatus(s) for s in services.allowed_statuses(hotspot.status)]
+            next_statuses=[HotspotStatus(s) for s in hotspot_services.allowed_statuses(hotspot.status)]
             if ctx["can_change"]
             else [],
         )
@@ -49,8 +50,8 @@ class HotspotDetailView(RegisterDetailView):
 class HotspotFormView(RegisterFormView):
     permission_model = Hotspot
     getter = selectors.hotspot_get
-    create_service = services.hotspot_create
-    update_service = services.hotspot_update
+    create_service = hotspot_services.hotspot_create
+    update_service = hotspot_services.hotspot_update
     record_arg = "hotspot"
     template_name = "registers/hotspot_form.html"
     add_title = gettext_lazy("Thêm điểm, tụ điểm")
@@ -64,9 +65,9 @@ class HotspotFormView(RegisterFormView):
     def get_form(self, data=None, files=None):
         return HotspotForm(data, instance=self.object, user=self.request.user)
 
-    def service_data(self, form) -> services.HotspotInput:
+    def service_data(self, form) -> hotspot_services.HotspotInput:
         d = form.cleaned_data
-        return services.HotspotInput(
+        return hotspot_services.HotspotInput(
             name=d["name"],
             kind=d["kind"],
             discovered_on=d["discovered_on"],
@@ -111,7 +112,7 @@ class HotspotStatusView(ServiceFormView):
 
     def save(self, form):
         d = form.cleaned_data
-        services.hotspot_change_status(
+        hotspot_services.hotspot_change_status(
             actor=self.request.user,
             hotspot=self.object,
             to_status=d["to_status"],
