@@ -9,6 +9,7 @@ import pkgutil
 
 import pytest
 from django.apps import apps as django_apps
+from django.test import RequestFactory
 from django.urls import reverse
 
 from apps.cases.forms import CaseForm, PersonForm, TransitionForm, VoidEventForm
@@ -37,10 +38,8 @@ def _edit_forms(world, officer, province_staff):
     yield "case", CaseForm({}, instance=case, user=officer)
     yield "person", PersonForm({}, instance=case.person, user=officer)
     yield "transition", TransitionForm({}, transition=TRANSITIONS_BY_CODE["positive_test"])
-    yield "hotspot", rforms.HotspotForm({}, instance=hotspot, user=officer)
+    yield from _register_edit_forms(officer, commune)
     yield "hotspot status", rforms.HotspotStatusForm({}, hotspot=hotspot)
-    yield "crime case", rforms.CrimeCaseForm({}, instance=rf.make_crime_case(officer, commune), user=officer)
-    yield "cultivation", rforms.CultivationForm({}, instance=rf.make_cultivation(officer, commune), user=officer)
     yield "key route", KeyRouteForm({}, instance=route, user=province_staff)
     yield "activity", pforms.ActivityForm({}, user=officer, activity=pf.make_activity(officer, commune))
     yield "high-risk person", pforms.HighRiskForm({}, user=officer, entry=pf.make_person(officer, commune))
@@ -51,6 +50,21 @@ def _edit_forms(world, officer, province_staff):
     header = HeaderConfigForm({}, initial={"version": 1})
     header.require_version()  # as the edit page does once the unit has a header
     yield "report header", header
+
+
+def _register_edit_forms(officer, commune):
+    """Each register kind's edit form, as its form view builds it for a record of the kind: a new
+    kind is checked without being listed here."""
+    from apps.registers.views.base import RegisterFormView
+    from tests.factories import registers as rf
+
+    form_views = {view.permission_model: view for view in RegisterFormView.__subclasses__()}
+    for model in rf.register_models():
+        view = form_views[model]()
+        view.request = RequestFactory().get("/")
+        view.request.user = officer
+        view.object = rf.make_record(model, officer, commune)
+        yield model._meta.model_name, view.get_form({})
 
 
 def _version_forms() -> set[type]:

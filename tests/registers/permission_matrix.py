@@ -1,40 +1,25 @@
-"""Permission-matrix entries of the registers URLs (collected by tests/permission_matrix.py)."""
+"""Permission-matrix entries of the registers URLs (collected by tests/permission_matrix.py): the
+seven routes of every register kind (found by ``tests.factories.registers.register_models``), plus
+the routes one kind has alone."""
 
 from __future__ import annotations
 
+from tests.factories.registers import make_record, register_models
 from tests.permission_matrix import ScopedURL, matrix_root
 
-MODELS = ("hotspot", "crimecase", "cultivation")
+MODELS = tuple(model._meta.model_name for model in register_models())
 
 
 def _register_record(model_name):
     """Builds URL kwargs for a register record in ``commune``, entered through the services."""
 
     def build(world, commune):
-        from apps.registers.models import CrimeCase, Cultivation, Hotspot
-        from apps.registers.services import crimecases as crimecase_services
-        from apps.registers.services import cultivation as cultivation_services
-        from apps.registers.services import hotspots as hotspot_services
+        from django.apps import apps
 
-        model = {"hotspot": Hotspot, "crimecase": CrimeCase, "cultivation": Cultivation}[model_name]
+        model = apps.get_model("registers", model_name)
         existing = model.objects.filter(commune=commune).first()
         if existing is None:
-            actor, day = matrix_root(), world.today
-            if model is Hotspot:
-                data = hotspot_services.HotspotInput(
-                    name="Điểm ma trận", kind="point", discovered_on=day, commune=commune
-                )
-                existing = hotspot_services.hotspot_create(actor=actor, data=data)
-            elif model is CrimeCase:
-                data = crimecase_services.CrimeCaseInput(
-                    occurred_on=day, article="251", summary="Vụ ma trận", commune=commune
-                )
-                existing = crimecase_services.crime_case_create(actor=actor, data=data)
-            else:
-                data = cultivation_services.CultivationInput(
-                    found_on=day, species="opium_poppy", plants=10, commune=commune
-                )
-                existing = cultivation_services.cultivation_create(actor=actor, data=data)
+            existing = make_record(model, matrix_root(), commune)
         return {"pk": existing.pk}
 
     return build

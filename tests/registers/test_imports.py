@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from apps.areas.models import UnitSuccession
 from apps.audit.models import AuditLogEntry
-from apps.registers import actions
+from apps.registers import actions, resources
 from apps.registers.choices import HotspotKind, PlantSpecies
 from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange
 from apps.registers.resources.crimecases import CrimeCaseResource
@@ -21,7 +21,14 @@ from apps.registers.resources.cultivation import CultivationResource
 from apps.registers.resources.hotspots import HotspotResource
 from apps.registers.resources.parsing import parse_article, parse_choice, parse_decimal
 from tests.factories.areas import UnitFactory
-from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
+from tests.factories.registers import (
+    every_kind,
+    factory_of,
+    make_crime_case,
+    make_hotspot,
+    make_record,
+    offender,
+)
 
 D = dt.date
 HOTSPOT_HEADERS = HotspotResource.expected_headers()
@@ -252,11 +259,9 @@ def test_import_needs_the_import_permission(world, province_staff, client_for):
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize(
-    ("kind", "headers"),
-    [("hotspot", HOTSPOT_HEADERS), ("crimecase", CRIME_HEADERS), ("cultivation", CULTIVATION_HEADERS)],
-)
-def test_templates_have_the_headers_and_a_valid_example(world, officer_a, client_for, kind, headers):
+@pytest.mark.parametrize("resource", resources.kinds(), ids=lambda r: r._meta.model._meta.model_name)
+def test_templates_have_the_headers_and_a_valid_example(world, officer_a, client_for, resource):
+    kind, headers = resource._meta.model._meta.model_name, resource.expected_headers()
     client = client_for(officer_a)
     response = client.get(reverse(f"registers:{kind}_import_template"))
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -420,32 +425,20 @@ def test_unknown_export_format_is_404(world, officer_a, client_for):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_an_exported_file_imports_back_unchanged(world, officer_a, client_for, fmt):
-    """Export → import round trip: every row matches its record and nothing changes."""
-    make_hotspot(
-        officer_a, world.commune_a, recorded_unit=world.former_a, latitude=Decimal("21.8233"), village="Thôn A"
-    )
-    make_hotspot(
-        officer_a, world.commune_a, status="surveillance", discovered_on=D(2025, 1, 1), status_since=D(2025, 2, 1)
-    )
-    make_crime_case(
-        officer_a,
-        world.commune_a,
-        heroin_g=Decimal("1.25"),
-        offenders=[offender("Lý Thị Mai", sex="F", birth_year=1995)],
-    )
-    make_crime_case(officer_a, world.commune_a, recorded_unit=world.former_a, offenders_count=3)
-    make_cultivation(officer_a, world.commune_a, area_m2=Decimal("12.5"))
+@pytest.mark.parametrize("model", every_kind())
+def test_an_exported_file_imports_back_unchanged(world, officer_a, client_for, model, fmt):
+    """Export → import round trip: every row matches its record and nothing changes. The records
+    are the kind's factory samples, the first written under a former commune."""
+    samples = factory_of(model).samples
+    for i, fields in enumerate(samples):
+        recorded = {"recorded_unit": world.former_a} if i == 0 else {}
+        make_record(model, officer_a, world.commune_a, **recorded, **fields)
+    kind = model._meta.model_name
+    updates = AuditLogEntry.objects.filter(action=f"registers.{kind}.update")
+    before = updates.count()
     client = client_for(officer_a)
-    before = AuditLogEntry.objects.filter(
-        action__in=[actions.HOTSPOT_UPDATE, actions.CRIMECASE_UPDATE, actions.CULTIVATION_UPDATE]
-    ).count()
-    for kind, count in (("hotspot", 2), ("crimecase", 2), ("cultivation", 1)):
-        exported = client.get(reverse(f"registers:{kind}_export", args=[fmt]))
-        report = import_file(client, kind, SimpleUploadedFile(f"xuat.{fmt}", exported.content))
-        assert (report.new, report.updated, report.skipped) == (0, 0, count), kind
-    after = AuditLogEntry.objects.filter(
-        action__in=[actions.HOTSPOT_UPDATE, actions.CRIMECASE_UPDATE, actions.CULTIVATION_UPDATE]
-    ).count()
-    assert after == before
-    assert (Hotspot.objects.count(), CrimeCase.objects.count(), Cultivation.objects.count()) == (2, 2, 1)
+    exported = client.get(reverse(f"registers:{kind}_export", args=[fmt]))
+    report = import_file(client, kind, SimpleUploadedFile(f"xuat.{fmt}", exported.content))
+    assert (report.new, report.updated, report.skipped) == (0, 0, len(samples))
+    assert updates.count() == before
+    assert model.objects.count() == len(samples)

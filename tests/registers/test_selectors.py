@@ -12,7 +12,16 @@ from apps.registers.choices import HotspotKind
 from apps.registers.models import Hotspot
 from apps.registers.selectors import CrimeCaseFilters, CultivationFilters, HotspotFilters
 from apps.registers.services import hotspots as hotspot_services
-from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
+from apps.registers.views.base import RegisterListView
+from tests.factories.registers import (
+    factory_of,
+    make_crime_case,
+    make_cultivation,
+    make_hotspot,
+    make_record,
+    offender,
+    register_models,
+)
 from tests.utils import assert_query_budget
 
 D = dt.date
@@ -87,7 +96,8 @@ def test_cultivation_list_filters(world, officer_a):
 
 def _list_queries(user) -> list[int]:
     counts = []
-    for selector in (selectors.hotspot_list, selectors.crime_case_list, selectors.cultivation_list):
+    for view in RegisterListView.tabs:  # one list per kind, with its selector
+        selector = view.selector
         user.__dict__.pop("_pcmt_visible_unit_ids", None)  # as on a fresh request
         with assert_query_budget() as queries:
             rows = list(selector(user=user))
@@ -99,9 +109,10 @@ def _list_queries(user) -> list[int]:
 
 def _add_rows(officer, world, n):
     for i in range(n):
-        make_hotspot(officer, world.commune_a, recorded_unit=world.former_a if i % 2 else None)
-        make_crime_case(officer, world.commune_a, recorded_unit=world.former_a if i % 2 else None)
-        make_cultivation(officer, world.commune_a)
+        for model in register_models():
+            samples = factory_of(model).samples
+            former = world.former_a if i % 2 else None
+            make_record(model, officer, world.commune_a, recorded_unit=former, **samples[i % len(samples)])
 
 
 def test_list_queries_are_the_same_for_3_and_30_rows(world, officer_a):

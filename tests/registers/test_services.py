@@ -14,13 +14,21 @@ from apps.audit.models import AuditLogEntry
 from apps.core.locking import StaleObjectError
 from apps.registers import actions
 from apps.registers.choices import HOTSPOT_TRANSITIONS, HotspotStatus
-from apps.registers.models import CrimeCase, Cultivation, Hotspot, HotspotStatusChange, Offender
+from apps.registers.models import CrimeCase, Hotspot, HotspotStatusChange, Offender
 from apps.registers.services import crimecases as crimecase_services
 from apps.registers.services import cultivation as cultivation_services
 from apps.registers.services import hotspots as hotspot_services
 from tests.factories.areas import UnitFactory
 from tests.factories.cases import make_case
-from tests.factories.registers import make_crime_case, make_cultivation, make_hotspot, offender
+from tests.factories.registers import (
+    every_kind,
+    make_crime_case,
+    make_cultivation,
+    make_hotspot,
+    make_record,
+    offender,
+    register_models,
+)
 
 D = dt.date
 
@@ -99,22 +107,19 @@ def test_a_register_copied_from_paper_may_start_eliminated(world, officer_a):
 @pytest.mark.parametrize("role_fixture", ["steering_a", "province_staff"])
 def test_creation_needs_the_add_permission(world, role_fixture, request):
     actor = request.getfixturevalue(role_fixture)
-    with pytest.raises(PermissionDenied):
-        make_hotspot(actor, world.commune_a)
-    with pytest.raises(PermissionDenied):
-        make_crime_case(actor, world.commune_a)
-    with pytest.raises(PermissionDenied):
-        make_cultivation(actor, world.commune_a)
-    assert not Hotspot.objects.exists() and not CrimeCase.objects.exists() and not Cultivation.objects.exists()
+    for model in register_models():
+        with pytest.raises(PermissionDenied):
+            make_record(model, actor, world.commune_a)
+    assert not any(model.objects.exists() for model in register_models())
 
 
-def test_commune_outside_the_officers_scope_is_refused(world, officer_a):
-    for make in (make_hotspot, make_crime_case, make_cultivation):
-        with pytest.raises(ValidationError) as exc:
-            make(officer_a, world.commune_b)
-        assert "phạm vi" in exc.value.message_dict["commune"][0]
+@pytest.mark.parametrize("model", every_kind())
+def test_commune_outside_the_officers_scope_is_refused(world, officer_a, model):
+    with pytest.raises(ValidationError) as exc:
+        make_record(model, officer_a, world.commune_b)
+    assert "phạm vi" in exc.value.message_dict["commune"][0]
     with pytest.raises(ValidationError) as exc:  # a former commune is not a current commune
-        make_hotspot(officer_a, world.former_a)
+        make_record(model, officer_a, world.former_a)
     assert "hiện hành" in exc.value.message_dict["commune"][0]
     assert not AuditLogEntry.objects.filter(action__startswith="registers.").exists()
 
