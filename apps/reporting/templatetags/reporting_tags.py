@@ -68,8 +68,9 @@ def commune_rows(rows):
 
 @register.simple_tag
 def chart_table_rows(rows):
-    """The body rows of a chart's data table (first cell a row header), as ``_chart.html`` wrote
-    them, built in Python: the tile grid's table is 124 rows of 3 cells on a province dashboard."""
+    """The body rows of a chart's data table (first cell a row header), as the former
+    ``_chart.html`` wrote them, built in Python: the tile grid's table is 124 rows of 3 cells on a
+    province dashboard."""
     parts = []
     for row in rows:
         cells = [f'<th scope="row">{_esc(cell)}</th>' if i == 0 else f'<td class="num">{_esc(cell)}</td>'
@@ -85,7 +86,7 @@ def _label(f) -> str:
 
 @register.simple_tag
 def key_figure_cards(dash, figures):
-    """The key-figure cards of ``figures`` as ``_key_figure.html`` wrote them, one per figure,
+    """The key-figure cards of ``figures`` as the former ``_key_figure.html`` wrote them, one each,
     built in Python: 14 cards of a dozen lookups and filters each were a third of a dashboard's
     template time."""
     open_tag = '<div class="stat key-figure" data-testid="key-figure" data-code="{}">\n      '
@@ -123,8 +124,8 @@ def key_figure_cards(dash, figures):
 
 @register.simple_tag
 def chart_figure(chart):
-    """A chart with its data table, as ``_chart.html`` wrote it, built in Python (a dashboard shows
-    a dozen)."""
+    """A chart with its data table, as the former ``_chart.html`` wrote it, built in Python (a
+    dashboard shows a dozen)."""
     narrow = bool(chart.svg_narrow)
     if chart.html:
         drawing = _esc(chart.html)
