@@ -11,12 +11,31 @@ from typing import Any
 from ..choices import Comparison, Recurrence, TargetStatus
 from .registry import REGISTRY, Indicator, Measure, Scope, fmt, measure
 
+#: the badge of each status, on the targets page and beside the province dashboard alike
+STATUS_BADGES = {
+    TargetStatus.MET: "badge-ok",
+    TargetStatus.ON_TRACK: "badge-info",
+    TargetStatus.AT_RISK: "badge-danger",
+    TargetStatus.MISSED: "badge-danger",
+}
+
 
 @dataclass(frozen=True)
 class Evaluation:
     status: str
     reason: str
     expected: Decimal | None = None
+
+    @property
+    def badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "badge-muted")
+
+    @property
+    def label(self) -> str:
+        """The status in words; any other value reads as "no data", as the targets page had it."""
+        return str(
+            TargetStatus(self.status).label if self.status in TargetStatus.values else TargetStatus.NO_DATA.label
+        )
 
 
 def _satisfies(value: Decimal, goal: Decimal, comparison: str) -> bool:

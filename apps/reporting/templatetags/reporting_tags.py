@@ -219,9 +219,6 @@ def level_legend(items):
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-_TARGET_BADGES = {"met": "badge-ok", "on_track": "badge-info", "at_risk": "badge-danger", "missed": "badge-danger"}
-
-
 @register.simple_tag
 def target_rows(rows):
     """The plan targets' rows of the province dashboard (``prevention.targets.TargetRow``)."""
@@ -234,13 +231,12 @@ def target_rows(rows):
             current += (
                 f'<span class="small muted d-block" data-testid="target-coverage">{_esc(measure.coverage_text)}</span>'
             )
-        badge = _TARGET_BADGES.get(evaluation.status, "badge-muted")
         parts.append(
             '<tr data-testid="target-row">\n'
             f"      <td>{_esc(row.target.title)}</td>\n"
             f'      <td class="num">{current}</td>\n'
             f'      <td class="num">{_esc(row.target_display)}</td>\n'
-            f'      <td><span class="badge badge-wrap {badge}">'
+            f'      <td><span class="badge badge-wrap {_esc(evaluation.badge)}">'
             f"{_esc(evaluation.reason or evaluation.status)}</span></td>\n"
             "    </tr>"
         )
