@@ -33,6 +33,7 @@ from apps.areas.models import AdministrativeUnit
 from apps.core import actors
 
 from .lookups import Ids
+from .prepared import prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -381,6 +382,14 @@ def current_communes(user: AnyUser) -> models.QuerySet:
     return vi_order(qs, "name")
 
 
+@prepared
+def _communes_by_name(*, ids: Ids):
+    from .collation import vi_order
+
+    communes = AdministrativeUnit.objects.current().communes().filter(pk__in_ids=ids)
+    return vi_order(communes, "name").values_list("pk", flat=True)
+
+
 def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, *, perm: str) -> list[int]:
     """Ids of today's communes at or under ``unit`` (default: the user's whole scope) that the user
     may read with ``perm``, by name. 404 when ``unit`` is outside the scope, 403 without ``perm``."""
@@ -393,10 +402,9 @@ def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, 
     if not user.has_perm(perm):
         raise PermissionDenied
     if unit is None:
-        qs = AdministrativeUnit.objects.current().communes()
         if not user.is_superuser:
-            qs = qs.filter(pk__in_ids=Ids(list(visible)))
-        return list(vi_order(qs, "name").values_list("pk", flat=True))
+            return _communes_by_name(ids=Ids(list(visible)))
+        return list(vi_order(AdministrativeUnit.objects.current().communes(), "name").values_list("pk", flat=True))
     qs = AdministrativeUnit.objects.current().communes()
     qs = qs.filter(pk=unit.pk) if unit.level == "commune" else qs.subtree(unit)
     ids = list(vi_order(qs, "name").values_list("pk", flat=True))

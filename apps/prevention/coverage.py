@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import Count, Q
 
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared, single_row
 
 from .choices import HighRiskStatus
 from .models import HighRiskPerson
@@ -22,10 +23,14 @@ def _reached_in(start: dt.date, end: dt.date, prefix: str = "reaches__") -> Q:
 def coverage_counts(*, commune_ids, start: dt.date, end: dt.date) -> tuple[int, int]:
     """(active people, of whom reached in [start, end]) over these communes. The caller scopes
     ``commune_ids``. One query."""
-    row = HighRiskPerson.objects.filter(
-        commune_id__in_ids=Ids(list(commune_ids)), status=HighRiskStatus.ACTIVE
-    ).aggregate(
+    row = _counts(ids=Ids(list(commune_ids)), start=start, end=end)[0]
+    return row["total"], row["reached"]
+
+
+@prepared
+def _counts(*, ids: Ids, start: dt.date, end: dt.date):
+    return single_row(
+        HighRiskPerson.objects.filter(commune_id__in_ids=ids, status=HighRiskStatus.ACTIVE),
         total=Count("pk", distinct=True),
         reached=Count("pk", filter=_reached_in(start, end), distinct=True),
     )
-    return row["total"], row["reached"]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared
 
 from .catalogue import RECORD_CODES, RECORD_GROUPS, has_records
 from .figures import communes_with_records
@@ -61,7 +62,12 @@ def communes_with_data_between(
     if not commune_ids:
         return set()
     with_records = communes_with_records(commune_ids=commune_ids, window=(start, end), current=current)
-    approved = Submission.objects.filter(
-        commune_id__in_ids=Ids(list(commune_ids)), status=SubmissionStatus.APPROVED, period__end__range=(start, end)
-    ).values_list("commune_id", flat=True)
+    approved = _approved_between(ids=Ids(list(commune_ids)), start=start, end=end)
     return with_records | set(approved)
+
+
+@prepared
+def _approved_between(*, ids: Ids, start, end):
+    return Submission.objects.filter(
+        commune_id__in_ids=ids, status=SubmissionStatus.APPROVED, period__end__gte=start, period__end__lte=end
+    ).values_list("commune_id", flat=True)

@@ -47,7 +47,8 @@ from django.db.models.lookups import Exact
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.audit.models import AreaChange
-from apps.core.lookups import Ids
+from apps.core.lookups import Dates, Ids
+from apps.core.prepared import prepared
 
 from . import catalogue, demographics, indicators
 from .indicators import INDICATORS, IndicatorTable, Value
@@ -114,16 +115,26 @@ def stamps(commune_ids: Sequence[int]) -> dict[int, str]:
     if len(wanted) > 500:  # a country: the whole (small) table beats an IN list of thousands of ids
         own = {a: last for a, last in AreaChange.objects.values_list("area_id", "last_entry") if a in wanted}
     else:
-        own = dict(AreaChange.objects.filter(area_id__in_ids=Ids(list(wanted))).values_list("area_id", "last_entry"))
+        own = dict(_own_changes(ids=Ids(list(wanted))))
     shared = hashlib.blake2b(digest_size=8)
-    for area_id, last in (
-        AreaChange.objects.exclude(area__level=Level.COMMUNE, area__valid_to__isnull=True)
-        .order_by("area_id")
-        .values_list("area_id", "last_entry")
-    ):
+    for area_id, last in _shared_changes(level=Level.COMMUNE):
         shared.update(f"{area_id}={last};".encode())
     tail = shared.hexdigest()
     return {cid: f"{FORMAT}:{own.get(cid, 0)}:{tail}" for cid in commune_ids}
+
+
+@prepared
+def _own_changes(*, ids: Ids):
+    return AreaChange.objects.filter(area_id__in_ids=ids).values_list("area_id", "last_entry")
+
+
+@prepared
+def _shared_changes(*, level: str):
+    return (
+        AreaChange.objects.exclude(area__level=level, area__valid_to__isnull=True)
+        .order_by("area_id")
+        .values_list("area_id", "last_entry")
+    )
 
 
 def scope_stamp(commune_ids: Sequence[int], current: dict[int, str] | None = None) -> str:
@@ -177,11 +188,25 @@ def _read_windows(
     first = unit_ids[0]
     rows = [
         row
-        for row in StoredFigures.objects.filter(
-            unit_id__in_ids=Ids(list(unit_ids)),
-            kind=StoredFigures.WINDOW,
-            start__in={s for s, _e in windows},
-            end__in={e for _s, e in windows},
+        for row in _window_rows(
+            ids=Ids(list(unit_ids)),
+            starts=Dates(s for s, _e in windows),
+            ends=Dates(e for _s, e in windows),
+            first=first,
+        )
+        if (row[1], row[2]) in wanted and row[3] == current.get(row[0])
+    ]
+    decoded = json.loads("[" + ",".join(row[4] for row in rows) + "]")
+    for (unit_id, start, end, _stamp, _v, level, meta), values in zip(rows, decoded, strict=True):
+        stored[(unit_id, (start, end))] = meta if meta is not None else {"v": values, "level": level or ""}
+    return stored
+
+
+@prepared
+def _window_rows(*, ids: Ids, starts: Dates, ends: Dates, first: int):
+    return (
+        StoredFigures.objects.filter(
+            unit_id__in_ids=ids, kind=StoredFigures.WINDOW, start__in_dates=starts, end__in_dates=ends
         )
         .annotate(
             values=KT("data__v"),
@@ -189,12 +214,7 @@ def _read_windows(
             meta=Case(When(unit_id=first, then="data"), default=SqlValue(None), output_field=JSONField()),
         )
         .values_list("unit_id", "start", "end", "stamp", "values", "level", "meta")
-        if (row[1], row[2]) in wanted and row[3] == current.get(row[0])
-    ]
-    decoded = json.loads("[" + ",".join(row[4] for row in rows) + "]")
-    for (unit_id, start, end, _stamp, _v, level, meta), values in zip(rows, decoded, strict=True):
-        stored[(unit_id, (start, end))] = meta if meta is not None else {"v": values, "level": level or ""}
-    return stored
+    )
 
 
 def _tables(
@@ -300,11 +320,7 @@ def communes_with_records(
     current = stamps(ids) if current is None else current
     flags = {
         unit_id: has
-        for unit_id, stamp, has in StoredFigures.objects.filter(
-            unit_id__in_ids=Ids(ids), kind=StoredFigures.WINDOW, start=window[0], end=window[1]
-        )
-        .annotate(has=_has_records_sql(connection.vendor))
-        .values_list("unit_id", "stamp", "has")
+        for unit_id, stamp, has in _record_flags(ids=Ids(ids), start=window[0], end=window[1])
         if stamp == current.get(unit_id)
     }
     stale = [cid for cid in ids if cid not in flags]
@@ -312,6 +328,15 @@ def communes_with_records(
         table = compute_many(commune_ids=stale, windows=[window], current=current)[0]
         flags.update({cid: catalogue.has_records(table.by_commune[cid]) for cid in stale})
     return {cid for cid, has in flags.items() if has}
+
+
+@prepared
+def _record_flags(*, ids: Ids, start: dt.date, end: dt.date):
+    return (
+        StoredFigures.objects.filter(unit_id__in_ids=ids, kind=StoredFigures.WINDOW, start=start, end=end)
+        .annotate(has=_has_records_sql(connection.vendor))
+        .values_list("unit_id", "stamp", "has")
+    )
 
 
 def _save(rows: list[StoredFigures]) -> None:
@@ -442,9 +467,7 @@ def group_breakdowns(
     current = _group_stamps(groups, commune_stamps)
     stored = {
         unit_id: data
-        for unit_id, stamp, data in StoredFigures.objects.filter(
-            unit_id__in=list(groups), kind=StoredFigures.BREAKDOWN, start=end, end=end
-        ).values_list("unit_id", "stamp", "data")
+        for unit_id, stamp, data in _stored_breakdowns(ids=Ids(list(groups)), end=end)
         if stamp == current[unit_id]
     }
     stale = [g for g in groups if g not in stored]
@@ -459,3 +482,10 @@ def group_breakdowns(
             )
         _save(rows)
     return demographics.merge_breakdowns((stored[g] for g in groups), end)
+
+
+@prepared
+def _stored_breakdowns(*, ids: Ids, end: dt.date):
+    return StoredFigures.objects.filter(
+        unit_id__in_ids=ids, kind=StoredFigures.BREAKDOWN, start=end, end=end
+    ).values_list("unit_id", "stamp", "data")

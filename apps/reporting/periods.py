@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.prepared import prepared
+
 from .models import PeriodKind, ReportingPeriod, ReportingSettings, default_deadline_days, default_start_day
 
 __all__ = [
@@ -143,12 +145,22 @@ def _fields(kind: str, year: int, number: int, cal: tuple[int, int]) -> dict:
     }
 
 
+@prepared
+def _period(*, kind: str, year: int, number: int):
+    return ReportingPeriod.objects.filter(kind=kind, year=year, number=number).order_by("pk")[:1]
+
+
+@prepared
+def _periods_between(*, kind: str, first: int, last: int):
+    return ReportingPeriod.objects.filter(kind=kind, year__gte=first, year__lte=last)
+
+
 def period_get(kind: str, year: int, number: int = 1, *, cal: tuple[int, int] | None = None) -> ReportingPeriod:
     """The period, created with the current calendar when missing."""
     _check(kind, year, number)
-    period = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
-    if period is not None:
-        return period
+    found = _period(kind=kind, year=year, number=number)
+    if found:
+        return found[0]
     with transaction.atomic():
         period, _created = ReportingPeriod.objects.get_or_create(
             kind=kind, year=year, number=number, defaults=_fields(kind, year, number, cal or calendar())
@@ -218,9 +230,8 @@ def recent_periods(period: ReportingPeriod, count: int = 12) -> list[ReportingPe
     while len(keys) < count:
         keys.append(_previous_key(*keys[-1]))
     keys.reverse()
-    years = {k[1] for k in keys}
     existing = {
-        (p.kind, p.year, p.number): p for p in ReportingPeriod.objects.filter(kind=period.kind, year__in=years)
+        (p.kind, p.year, p.number): p for p in _periods_between(kind=period.kind, first=keys[0][1], last=keys[-1][1])
     }
     cal = None
     result = []

@@ -55,6 +55,7 @@ from apps.core.collation import vi_order
 from apps.core.dates import today
 from apps.core.locking import lock_for_update, person_name
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared
 
 from . import actions, demographics, figures, indicators
 from .indicators import INDICATORS, Value
@@ -182,11 +183,14 @@ class Figures:
 
 
 def approved_submissions(*, period_ids: Iterable[int], commune_ids: Iterable[int]) -> list[Submission]:
-    return list(
-        Submission.objects.filter(
-            period_id__in=list(period_ids), commune_id__in_ids=Ids(list(commune_ids)), status=SubmissionStatus.APPROVED
-        ).only("pk", "period_id", "commune_id", "status", "snapshot", "version")
-    )
+    return _approved(period_ids=Ids(list(period_ids)), commune_ids=Ids(list(commune_ids)))
+
+
+@prepared
+def _approved(*, period_ids: Ids, commune_ids: Ids):
+    return Submission.objects.filter(
+        period_id__in_ids=period_ids, commune_id__in_ids=commune_ids, status=SubmissionStatus.APPROVED
+    ).only("pk", "period_id", "commune_id", "status", "snapshot", "version")
 
 
 def _table(period: ReportingPeriod, ids: list[int], approved: dict[int, Submission]) -> FiguresTable:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from apps.core.dates import today
+from apps.core.prepared import prepared
 
 from .. import targets
 from ..models import Target
@@ -18,6 +19,11 @@ class TargetBoard:
     on: dt.date
     scope_label: str
     commune_count: int
+
+
+@prepared
+def _active_targets():
+    return Target.objects.filter(active=True).order_by("order", "code")
 
 
 def target_board(
@@ -37,7 +43,7 @@ def target_board(
     province_wide = is_province_wide(user)
     rows = [
         targets.evaluate_target(target, commune_ids=commune_ids, on=on, province_wide=province_wide, stamps=stamps)
-        for target in Target.objects.filter(active=True).order_by("order", "code")
+        for target in _active_targets()
     ]
     area = getattr(user, "area", None)
     label = area.full_name if area is not None else "Toàn hệ thống"

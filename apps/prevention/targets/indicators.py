@@ -4,6 +4,7 @@ per former district, drug-free communes and communes with problems (classificati
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,6 +18,7 @@ from apps.areas.selectors import map_label
 from apps.classification.selectors import map_communes
 from apps.core.collation import vi_sorted
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared
 from apps.reporting.coverage import communes_with_data_between
 
 from ..coverage import coverage_counts
@@ -39,6 +41,13 @@ def _high_risk_coverage(scope: Scope) -> Measure:
     return Measure(_pct(reached, total), detail=f"{reached}/{total} người đã được tiếp cận")
 
 
+@prepared
+def _former_parents(*, ids: Ids):
+    return UnitSuccession.objects.filter(new_id__in_ids=ids, old__level="commune").values_list(
+        "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
+    )
+
+
 def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_code: str = "") -> dict[int, dict]:
     """Today's communes grouped by the district they belonged to before 01/7/2025.
 
@@ -49,9 +58,7 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
     the districts of one former province (Plan 63: Tuyên Quang, code 8; Hà Giang's former
     districts joined the province later). One query.
     """
-    rows = UnitSuccession.objects.filter(new_id__in_ids=Ids(list(commune_ids)), old__level="commune").values_list(
-        "new_id", "old__parent_id", "old__parent__full_name", "old__parent__parent__code", "old__parent__level"
-    )
+    rows = _former_parents(ids=Ids(list(commune_ids)))
     groups: dict[int, dict] = {}
     for commune_id, district_id, district_name, province_code, level in rows:
         if district_id is None or level != "district":
@@ -63,19 +70,21 @@ def area_groups(commune_ids: tuple[int, ...] | list[int], *, former_province_cod
     return groups
 
 
+@prepared
+def _communes_with_points(*, ids: Ids, start: dt.date, end: dt.date):
+    return (
+        ModelPoint.objects.filter(commune_id__in_ids=ids, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .values_list("commune_id", flat=True)
+    )
+
+
 @indicator("model_points_per_area_group", label="Tỷ lệ nhóm địa bàn (huyện cũ) có mô hình điểm (%)")
 def _model_points_per_area_group(scope: Scope) -> Measure:
     groups = area_groups(scope.commune_ids, former_province_code=str(scope.params.get("former_province_code", "")))
     if not groups:
         return Measure(None, note="chưa có dữ liệu: không xác định được huyện cũ của các xã, phường trong phạm vi")
-    with_point = set(
-        ModelPoint.objects.filter(
-            commune_id__in_ids=Ids(list(scope.commune_ids)),
-            started_on__lte=scope.end,
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=scope.start))
-        .values_list("commune_id", flat=True)
-    )
+    with_point = set(_communes_with_points(ids=Ids(list(scope.commune_ids)), start=scope.start, end=scope.end))
     covered = [g for g in groups.values() if g["communes"] & with_point]
     gaps = vi_sorted(g["name"] for g in groups.values() if not g["communes"] & with_point)
     return Measure(
@@ -124,20 +133,40 @@ class _Classified:
         return measure
 
 
+def _approved_assessments():
+    Assessment = django_apps.get_model("classification", "Assessment")
+    return Assessment.objects.filter(status="approved").order_by("-year", "-approved_at", "-pk")
+
+
+@prepared
+def _approved_of_year(*, year: int):
+    return _approved_assessments().filter(year=year)[:1]
+
+
+@prepared
+def _approved_up_to(*, year: int):
+    return _approved_assessments().filter(year__lte=year)[:1]
+
+
+@prepared
+def _final_levels(*, assessment_id: int, ids: Ids):
+    Result = django_apps.get_model("classification", "AssessmentResult")
+    return Result.objects.filter(assessment_id=assessment_id, commune_id__in_ids=ids).values_list(
+        "final_level", flat=True
+    )
+
+
 def _approved_results(scope: Scope) -> _Classified | Measure:
     """The approved classification of the target's year (before that year: the latest one up to
     the period's end, to follow progress) and the final levels of the communes of its territory
     that have data (undetermined results and communes without a result have none)."""
-    Assessment = django_apps.get_model("classification", "Assessment")
-    Result = django_apps.get_model("classification", "AssessmentResult")
-    approved = Assessment.objects.filter(status="approved").order_by("-year", "-approved_at", "-pk")
     if scope.year is not None and scope.year <= scope.end.year:
         # the year the target is about has come: its own assessment, no other year's
-        assessment = approved.filter(year=scope.year).first()
+        assessment = next(iter(_approved_of_year(year=scope.year)), None)
         if assessment is None:
             return Measure(None, note=f"chưa có dữ liệu: chưa có kết quả phân loại năm {scope.year} được phê duyệt")
     else:
-        assessment = approved.filter(year__lte=scope.end.year).first()
+        assessment = next(iter(_approved_up_to(year=scope.end.year)), None)
         if assessment is None:
             return Measure(None, note="chưa có dữ liệu: chưa có kết quả phân loại địa bàn được phê duyệt")
     if assessment.map_generation_id:
@@ -149,13 +178,7 @@ def _approved_results(scope: Scope) -> _Classified | Measure:
         ids = territory_ids(scope)
     if not ids:
         return Measure(None, note="chưa có dữ liệu: không có xã, phường nào của địa bàn chỉ tiêu trong phạm vi")
-    levels = [
-        level
-        for level in Result.objects.filter(assessment=assessment, commune_id__in=ids).values_list(
-            "final_level", flat=True
-        )
-        if level != UNDETERMINED
-    ]
+    levels = [level for level in _final_levels(assessment_id=assessment.pk, ids=Ids(ids)) if level != UNDETERMINED]
     return _Classified(assessment, levels, len(ids))
 
 

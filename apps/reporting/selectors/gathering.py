@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit, UnitSuccession
 from apps.core.collation import vi_order
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared
 
 from .. import coverage, demographics, figures, indicators, maps, services
 from ..indicators import INDICATORS, Value
@@ -52,12 +53,35 @@ def _overlay(table: indicators.IndicatorTable, locked: dict[int, dict[str, Value
     return by_commune, total
 
 
-def _tile_groups(ids: list[int], names: dict[int, AdministrativeUnit]) -> list[tuple[str, list[int]]]:
+@prepared
+def _former_districts(*, ids: Ids):
+    return UnitSuccession.objects.filter(
+        new_id__in_ids=ids, old__level="commune", old__parent__level="district"
+    ).values_list("new_id", "old__parent__parent__code", "old__parent__code", "old__parent__full_name")
+
+
+class UnitName(NamedTuple):
+    """What a dashboard shows of a unit: its code (order, tiles) and its full name (rows)."""
+
+    pk: int
+    code: str
+    full_name: str
+
+
+@prepared
+def _unit_names(*, ids: Ids):
+    return AdministrativeUnit.objects.filter(pk__in_ids=ids).values_list("pk", "code", "full_name")
+
+
+@prepared
+def _period_submissions(*, period_id: int, ids: Ids):
+    return Submission.objects.filter(period_id=period_id, commune_id__in_ids=ids)
+
+
+def _tile_groups(ids: list[int], names: dict[int, UnitName]) -> list[tuple[str, list[int]]]:
     """Current communes grouped by the former district of their predecessors (official conversion,
     one query), districts in code order, communes by code; communes without history last."""
-    rows = UnitSuccession.objects.filter(
-        new_id__in_ids=Ids(ids), old__level="commune", old__parent__level="district"
-    ).values_list("new_id", "old__parent__parent__code", "old__parent__code", "old__parent__full_name")
+    rows = _former_districts(ids=Ids(ids))
     best: dict[int, tuple] = {}
     for new_id, province_code, district_code, district_name in rows:
         key = (_int(province_code), _int(district_code), district_name)
@@ -94,7 +118,7 @@ class Gathered:
     locked: dict[int, dict[int, Submission]]
     #: the live part of the breakdowns (the communes without a locked snapshot), or None
     live_breakdowns: dict[str, Any] | None
-    names: dict[int, AdministrativeUnit]
+    names: dict[int, UnitName]
     submissions: dict[int, Submission]
     period_map: maps.PeriodMap | None = None
     #: the tile grid's groups of today's communes (former districts), when a grid is shown
@@ -202,16 +226,9 @@ def gather(
             stamp,
         )
     row_ids = ids if by_child is None else list(by_child)
-    names = {
-        u.pk: u
-        for u in AdministrativeUnit.objects.filter(pk__in_ids=Ids(row_ids)).only(
-            "pk", "code", "full_name", "search_name"
-        )
-    }
+    names = {row[0]: UnitName(*row) for row in _unit_names(ids=Ids(row_ids))}
     submissions = (
-        {s.commune_id: s for s in Submission.objects.filter(period=period, commune_id__in_ids=Ids(ids))}
-        if by_child is None
-        else {}
+        {s.commune_id: s for s in _period_submissions(period_id=period.pk, ids=Ids(ids))} if by_child is None else {}
     )
     period_map = None
     if by_child is None:
@@ -337,16 +354,18 @@ def _gap(g: Gathered, p: ReportingPeriod) -> bool:
     return not coverage.communes_with_data({cid: table.by_commune.get(cid) or {} for cid in g.ids})
 
 
+@prepared
+def _child_units(*, parent_id: int, level: str):
+    units = AdministrativeUnit.objects.current().filter(parent_id=parent_id).exclude(level=level)
+    return vi_order(units, "name").values_list("pk", "path")
+
+
 def child_groups(root: AdministrativeUnit | None, ids: list[int]) -> dict[int, list[int]] | None:
     """{child unit id: its communes among ``ids``} when ``root``'s children are not communes (a
     country and its provinces), else None: the dashboard then lists the communes themselves."""
     if root is None or root.level == Level.COMMUNE:
         return None
-    children = list(
-        vi_order(
-            AdministrativeUnit.objects.current().filter(parent=root).exclude(level=Level.COMMUNE), "name"
-        ).values_list("pk", "path")
-    )
+    children = _child_units(parent_id=root.pk, level=Level.COMMUNE)
     if not children:
         return None
     groups: dict[int, list[int]] = {pk: [] for pk, _path in children}

@@ -155,7 +155,8 @@ class TableRow:
         """(code, formatted value) of the table's columns, formatted here rather than by two
         template filters per cell (a province table has 1,500 cells); computed once by
         ``present``, so a cached dashboard carries them already formatted."""
-        return [(code, charts.fmt(self.values.get(code))) for code in TABLE_CODES]
+        values, number = self.values, formatting.number
+        return [(code, number(values.get(code))) for code in TABLE_CODES]
 
     @property
     def state_label(self) -> str:

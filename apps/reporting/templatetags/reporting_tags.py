@@ -1,7 +1,5 @@
 """Formatting of figures in reporting templates (Vietnamese number format, signed changes)."""
 
-from html import escape
-
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,6 +8,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from apps.core import formatting
+from apps.reporting.charts import escape
 from apps.reporting.selectors import TABLE_CODES
 
 register = template.Library()
@@ -28,6 +27,8 @@ def get_value(mapping, key):
 def _esc(value) -> str:
     """``conditional_escape`` (what ``{{ value }}`` does) with the standard library's escape,
     without Django's lazy-string wrapper around every call."""
+    if type(value) is str:
+        return escape(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))

@@ -1,0 +1,178 @@
+"""``@prepared`` gives the rows the ORM gives, compiles each query once per process, and refuses a
+query it could not replay faithfully."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Concat
+
+from apps.areas.models import AdministrativeUnit
+from apps.core.lookups import Dates, Ids
+from apps.core.prepared import prepared, single_row
+from apps.reporting.models import StoredFigures
+from tests.factories.areas import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="only PostgreSQL replays the compiled SQL"
+)
+
+D1, D2, D3 = dt.date(2025, 1, 1), dt.date(2025, 3, 31), dt.date(2025, 6, 30)
+
+
+def _units():
+    parent = UnitFactory(level="province", kind="tinh", name="Tuyên Quang")
+    communes = [UnitFactory(parent=parent) for _ in range(4)]
+    for i, commune in enumerate(communes):
+        StoredFigures.objects.create(
+            unit=commune, kind=StoredFigures.WINDOW, start=D1, end=D2 if i % 2 else D3, stamp=f"s{i}",
+            data={"v": [i, None, "1.5"], "level": "key" if i else ""},
+        )  # fmt: skip
+    return parent, communes
+
+
+def _builders():
+    @prepared
+    def tuples(*, ids: Ids, start: dt.date, kind: str):
+        return (
+            StoredFigures.objects.filter(unit_id__in_ids=ids, start=start, kind=kind)
+            .annotate(label=Concat("stamp", Value("!")))
+            .order_by("unit_id")
+            .values_list("unit_id", "end", "data", "label")
+        )
+
+    @prepared
+    def flat(*, parent_id: int):
+        return AdministrativeUnit.objects.filter(parent_id=parent_id).order_by("-pk").values_list("pk", flat=True)
+
+    @prepared
+    def dicts(*, ends: Dates):
+        return StoredFigures.objects.filter(end__in_dates=ends).order_by("pk").values("unit_id", "end")
+
+    @prepared
+    def models(*, ids: Ids):
+        return (
+            AdministrativeUnit.objects.filter(pk__in_ids=ids)
+            .only("pk", "code", "full_name")
+            .annotate(n=Value(7))
+            .order_by("code")
+        )
+
+    return tuples, flat, dicts, models
+
+
+def test_the_rows_are_the_orms_for_each_call():
+    parent, communes = _units()
+    tuples, flat, dicts, models = _builders()
+    ids = [c.pk for c in communes]
+    calls = [
+        (tuples, {"ids": Ids(ids), "start": D1, "kind": StoredFigures.WINDOW}),
+        (tuples, {"ids": Ids(ids[:2]), "start": D1, "kind": StoredFigures.WINDOW}),
+        (tuples, {"ids": Ids(ids), "start": D2, "kind": StoredFigures.WINDOW}),
+        (tuples, {"ids": Ids([]), "start": D1, "kind": StoredFigures.WINDOW}),
+        (flat, {"parent_id": parent.pk}),
+        (flat, {"parent_id": communes[0].pk}),
+        (dicts, {"ends": Dates([D2])}),
+        (dicts, {"ends": Dates([D2, D3])}),
+    ]
+    for run, kwargs in calls:
+        expected = list(run.__wrapped__(**kwargs)) if kwargs.get("ids") != Ids([]) else []
+        assert run(**kwargs) == expected, (run.__name__, kwargs)
+    # converters ran: the JSON document is decoded, the annotation is there
+    first = tuples(ids=Ids(ids), start=D1, kind=StoredFigures.WINDOW)[0]
+    assert first[2] == {"v": [0, None, "1.5"], "level": ""} and first[3] == "s0!"
+    got = models(ids=Ids(ids[1:3]))
+    want = list(models.__wrapped__(ids=Ids(ids[1:3])))
+    assert [(u.pk, u.code, u.full_name, u.n) for u in got] == [(u.pk, u.code, u.full_name, u.n) for u in want]
+    assert got[0].name == want[0].name  # a deferred field still loads on access
+
+
+def test_an_aggregate_as_one_row():
+    _parent, communes = _units()
+
+    @prepared
+    def counts(*, ids: Ids, end: dt.date):
+        return single_row(
+            StoredFigures.objects.filter(unit_id__in_ids=ids),
+            total=Count("pk"),
+            late=Count("pk", filter=Q(end__gte=end)),
+        )
+
+    ids = Ids([c.pk for c in communes])
+    assert counts(ids=ids, end=D3) == [{"total": 4, "late": 2}]
+    assert counts(ids=ids, end=D1) == [
+        StoredFigures.objects.filter(unit_id__in=ids.values).aggregate(
+            total=Count("pk"), late=Count("pk", filter=Q(end__gte=D1))
+        )
+    ]
+    assert counts(ids=Ids([-1]), end=D1) == [{"total": 0, "late": 0}]
+
+
+def test_one_query_per_call(django_assert_num_queries):
+    _parent, communes = _units()
+    tuples, *_rest = _builders()
+    kwargs = {"ids": Ids([c.pk for c in communes]), "start": D1, "kind": StoredFigures.WINDOW}
+    tuples(**kwargs)
+    with django_assert_num_queries(1):
+        assert len(tuples(**kwargs)) == 4
+
+
+@on_postgresql
+def test_compiled_once_then_replayed():
+    _parent, communes = _units()
+    built = []
+
+    @prepared
+    def rows(*, ids: Ids):
+        built.append(1)
+        return StoredFigures.objects.filter(unit_id__in_ids=ids).values_list("stamp", flat=True)
+
+    rows(ids=Ids([communes[0].pk]))
+    after_first = len(built)
+    for commune in communes:
+        assert rows(ids=Ids([commune.pk])) == [StoredFigures.objects.get(unit=commune).stamp]
+    assert len(built) == after_first  # no queryset built again
+    assert len(rows.compiled) == 1
+
+
+@on_postgresql
+def test_a_transformed_parameter_is_refused():
+    @prepared
+    def starting(*, text: str):
+        return AdministrativeUnit.objects.filter(name__startswith=text).values_list("pk", flat=True)
+
+    with pytest.raises(ValueError, match="transformed a parameter"):
+        starting(text="Tân")
+
+
+@on_postgresql
+def test_a_list_spread_over_placeholders_is_refused():
+    @prepared
+    def among(*, first: int):
+        return AdministrativeUnit.objects.filter(pk__in=[first, first + 1]).values_list("pk", flat=True)
+
+    with pytest.raises(ValueError):
+        among(first=1)
+
+
+@on_postgresql
+def test_a_keyword_that_reaches_no_parameter_is_refused():
+    @prepared
+    def ignoring(*, unit_id: int):
+        return AdministrativeUnit.objects.filter(level="commune").values_list("pk", flat=True)
+
+    with pytest.raises(ValueError, match="reach no SQL parameter"):
+        ignoring(unit_id=1)
+
+
+@on_postgresql
+def test_values_that_would_change_the_shape_are_refused():
+    @prepared
+    def by_flag(*, flag: bool):
+        return AdministrativeUnit.objects.filter(valid_to__isnull=flag).values_list("pk", flat=True)
+
+    with pytest.raises(TypeError, match="shape"):
+        by_flag(flag=True)
