@@ -2,6 +2,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from . import scoping
+from .prepared import prepared
+
+
+@prepared
+def _user_with_area(*, pk: int):
+    # every page reads the user and its unit (the scope): compiled once, not on every request
+    return get_user_model()._default_manager.select_related("area").filter(pk=pk)
 
 
 class AreaPermissionBackend(ModelBackend):
@@ -13,11 +20,17 @@ class AreaPermissionBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The unit comes with the user: every page reads it for the scope (one query, not two).
-        user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related("area").get(pk=user_id)
-        except user_model.DoesNotExist:
-            return None
+        if type(user_id) is not int:  # the session's key as the pk field gives it; anything else: the ORM's answer
+            user_model = get_user_model()
+            try:
+                user = user_model._default_manager.select_related("area").get(pk=user_id)
+            except user_model.DoesNotExist:
+                return None
+        else:
+            found = _user_with_area(pk=user_id)
+            if not found:
+                return None
+            user = found[0]
         return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

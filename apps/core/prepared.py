@@ -30,7 +30,13 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet, Value
-from django.db.models.query import FlatValuesListIterable, ModelIterable, ValuesIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 from .lookups import Dates, Ids
 
@@ -45,29 +51,56 @@ _DATE_BASES = (dt.date(1001, 1, 1), dt.date(1002, 2, 2))
 _MARK = "\ue000"
 
 
-def _sentinel(name: str, value: Any, n: int, round_: int) -> tuple[Any, Callable[[Any], Any]]:
-    """Placeholder number ``n`` of round ``round_`` of ``value``'s type, and how a real value of
-    that type is bound."""
+def _sentinel(name: str, value: Any, n: int, round_: int) -> Any:
+    """Placeholder number ``n`` of round ``round_``, of ``value``'s type."""
     if isinstance(value, bool) or value is None:
         raise TypeError(f"@prepared: «{name}» ({value!r}) would change the query's shape, not a value")
     if isinstance(value, int):
-        return _INT_BASES[round_] + n, int
+        return _INT_BASES[round_] + n
     if isinstance(value, dt.datetime):
         raise TypeError(f"@prepared: «{name}» is a datetime (time zones are converted on the way)")
     if isinstance(value, dt.date):
-        return _DATE_BASES[round_] + dt.timedelta(days=n), lambda v: v
+        return _DATE_BASES[round_] + dt.timedelta(days=n)
     if isinstance(value, str):
-        return f"{_MARK}{round_}.{n}{_MARK}", str
+        return f"{_MARK}{round_}.{n}{_MARK}"
     if isinstance(value, Ids):
-        return Ids([_INT_BASES[round_] + n]), lambda v: list(v.values)
+        return Ids([_INT_BASES[round_] + n])
     if isinstance(value, Dates):
-        return Dates([_DATE_BASES[round_] + dt.timedelta(days=n)]), lambda v: list(v.values)
-    raise TypeError(f"@prepared: «{name}» has type {type(value).__name__}; use int, date, str, Ids or Dates")
+        return Dates([_DATE_BASES[round_] + dt.timedelta(days=n)])
+    raise TypeError(
+        f"@prepared: «{name}» has type {type(value).__name__}; use int, date, str, Ids, Dates or a tuple of them"
+    )
 
 
-def _bound_form(sentinel: Any) -> Any:
-    """The sentinel as the ORM passes it to the database (``Ids``, ``Dates``: a list)."""
-    return list(sentinel.values) if isinstance(sentinel, Ids | Dates) else sentinel
+def _bind(value: Any) -> Any:
+    """A real value as the ORM passes it to the database (``Ids``, ``Dates``: a list)."""
+    if isinstance(value, Ids | Dates):
+        return list(value.values)
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member as its value
+    return value
+
+
+def _placeholders(kwargs: dict[str, Any], round_: int) -> tuple[dict[str, Any], dict[tuple[str, int | None], Any]]:
+    """The sentinels to build with, and each as the ORM binds it, by (keyword, element of a
+    tuple or None). A tuple (``kind__in=kinds``) is spread over one placeholder per element, so its
+    length is part of the query's shape."""
+    args: dict[str, Any] = {}
+    bound: dict[tuple[str, int | None], Any] = {}
+    for n, (name, value) in enumerate(sorted(kwargs.items())):
+        if isinstance(value, tuple):
+            args[name] = tuple(_sentinel(name, v, n * 64 + i, round_) for i, v in enumerate(value))
+            bound.update({(name, i): _bind(v) for i, v in enumerate(args[name])})
+        else:
+            args[name] = _sentinel(name, value, n * 64, round_)
+            bound[(name, None)] = _bind(args[name])
+    return args, bound
+
+
+def _shape(kwargs: dict[str, Any]) -> tuple:
+    return tuple(
+        (name, type(value), len(value) if isinstance(value, tuple) else None) for name, value in sorted(kwargs.items())
+    )
 
 
 def _mentions(param: Any, sentinels: list[Any]) -> bool:
@@ -82,9 +115,9 @@ def _mentions(param: Any, sentinels: list[Any]) -> bool:
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    #: for each SQL parameter: the keyword it takes its value from, or None and a constant
-    slots: tuple[tuple[str | None, Any], ...]
-    binders: dict[str, Callable[[Any], Any]]
+    #: for each SQL parameter: the (keyword, element of a tuple or None) it takes its value from,
+    #: or None and a constant
+    slots: tuple[tuple[tuple[str, int | None] | None, Any], ...]
     #: the ORM's converters of the selected columns: (position, (functions, expression))
     converters: tuple[tuple[int, tuple[list[Any], Any]], ...]
     kind: str
@@ -93,6 +126,9 @@ class _Compiled:
     init_list: tuple[str, ...] = ()
     model_span: tuple[int, int] = (0, 0)
     annotation_col_map: tuple[tuple[str, int], ...] = ()
+    #: what ``select_related`` needs to attach the related objects (as ``ModelIterable`` does)
+    klass_info: dict | None = None
+    select: tuple = ()
 
 
 def _kind_of(qs: QuerySet) -> str:
@@ -104,8 +140,8 @@ def _kind_of(qs: QuerySet) -> str:
     if iterable is ValuesIterable:
         return "dicts"
     if iterable is ModelIterable:
-        if qs.query.select_related or qs._prefetch_related_lookups or qs._known_related_objects:
-            raise TypeError("@prepared: a model query with related objects is not replayed")
+        if qs._prefetch_related_lookups or qs._known_related_objects:
+            raise TypeError("@prepared: a model query with prefetched or known related objects is not replayed")
         return "models"
     raise TypeError(f"@prepared: {iterable.__name__} is not replayed")
 
@@ -116,24 +152,24 @@ def _compile(build: Callable[..., QuerySet], kwargs: dict[str, Any], alias: str)
     a shape that depends on the value) is refused."""
     rounds = []
     for round_ in (0, 1):
-        sentinels, binders = {}, {}
-        for n, (name, value) in enumerate(sorted(kwargs.items())):
-            sentinels[name], binders[name] = _sentinel(name, value, n, round_)
-        qs = build(**sentinels)
+        args, bound = _placeholders(kwargs, round_)
+        qs = build(**args)
         compiler = qs.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        rounds.append((qs, compiler, sql, list(params), {n: _bound_form(s) for n, s in sentinels.items()}))
+        rounds.append((qs, compiler, sql, list(params), bound))
     (qs, compiler, sql, params, bound), (_qs, _c, sql_b, params_b, bound_b) = rounds
     where = f"@prepared {build.__qualname__}"
     if sql != sql_b or len(params) != len(params_b):
         raise ValueError(f"{where}: the SQL's shape depends on the values")
-    slots, seen = [], set()
+    every = [*bound.values(), *bound_b.values()]
+    slots: list[tuple[tuple[str, int | None] | None, Any]] = []
+    seen = set()
     for a, b in zip(params, params_b, strict=True):
-        name = next((n for n, s in bound.items() if type(a) is type(s) and a == s), None)
-        if name is not None and type(b) is type(bound_b[name]) and b == bound_b[name]:
-            slots.append((name, None))
-            seen.add(name)
-        elif type(a) is type(b) and a == b and not _mentions(a, [*bound.values(), *bound_b.values()]):
+        key = next((k for k, s in bound.items() if type(a) is type(s) and a == s), None)
+        if key is not None and type(b) is type(bound_b[key]) and b == bound_b[key]:
+            slots.append((key, None))
+            seen.add(key[0])
+        elif type(a) is type(b) and a == b and not _mentions(a, every):
             slots.append((None, a))
         else:
             raise ValueError(f"{where}: the ORM transformed a parameter ({a!r})")
@@ -154,14 +190,22 @@ def _compile(build: Callable[..., QuerySet], kwargs: dict[str, Any], alias: str)
             init_list=tuple(f[0].target.attname for f in compiler.select[start:end]),
             model_span=(start, end),
             annotation_col_map=tuple(compiler.annotation_col_map.items()),
+            klass_info=info,
+            select=tuple(compiler.select),
         )
     converters = tuple(compiler.get_converters(fields).items())
-    binders = {name: _sentinel(name, value, 0, 0)[1] for name, value in kwargs.items()}
-    return _Compiled(sql, tuple(slots), binders, converters, kind, **extra)
+    return _Compiled(sql, tuple(slots), converters, kind, **extra)
+
+
+def _params(c: _Compiled, kwargs: dict[str, Any]) -> list[Any]:
+    return [
+        const if key is None else _bind(kwargs[key[0]] if key[1] is None else kwargs[key[0]][key[1]])
+        for key, const in c.slots
+    ]
 
 
 def _rows(c: _Compiled, alias: str, kwargs: dict[str, Any]) -> list[Any]:
-    params = [c.binders[name](kwargs[name]) if name else const for name, const in c.slots]
+    params = _params(c, kwargs)
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(c.sql, params)
@@ -184,9 +228,12 @@ def _rows(c: _Compiled, alias: str, kwargs: dict[str, Any]) -> list[Any]:
     if c.kind == "dicts":
         return [dict(zip(c.names, row, strict=False)) for row in raw]
     start, end = c.model_span
+    populators = get_related_populators(c.klass_info, list(c.select), alias) if c.klass_info else []
     objects = []
     for row in raw:
         obj = c.model.from_db(alias, list(c.init_list), tuple(row[start:end]))
+        for populator in populators:
+            populator.populate(row, obj)
         for attr, pos in c.annotation_col_map:
             setattr(obj, attr, row[pos])
         objects.append(obj)
@@ -202,25 +249,40 @@ def single_row(qs: QuerySet, **aggregates: Any) -> QuerySet:
 def prepared(build: Callable[..., QuerySet]) -> Callable[..., list[Any]]:
     """``build(**values) -> QuerySet`` becomes a function of the same keywords returning the list
     the queryset gives (values, tuples, dicts or model instances), compiled once per process and
-    database vendor. The values are int, date, str, ``Ids`` or ``Dates``; everything else the
+    database vendor. The values are int, date, str, ``Ids``, ``Dates`` or a tuple of int, date or
+    str (``kind__in=kinds``: its length is part of the shape); everything else the
     query says is frozen at its first call, so whatever may change between calls (today's date,
     a setting, a list of codes) must be one of the keywords."""
     compiled: dict[tuple, _Compiled] = {}
 
-    @functools.wraps(build)
-    def run(**kwargs: Any) -> list[Any]:
+    def _compiled(kwargs: dict[str, Any]) -> tuple[_Compiled | None, str]:
         model = getattr(run, "model", None)
         if model is None:
             run.model = model = build(**kwargs).model  # type: ignore[attr-defined]
         alias = router.db_for_read(model)
         vendor = connections[alias].vendor
         if vendor not in REPLAYED_VENDORS:
-            return list(build(**kwargs))
-        key = (vendor, tuple((name, type(value)) for name, value in sorted(kwargs.items())))
+            return None, alias
+        key = (vendor, _shape(kwargs))
         c = compiled.get(key)
         if c is None:
             c = compiled[key] = _compile(build, kwargs, alias)
-        return _rows(c, alias, kwargs)
+        return c, alias
 
+    @functools.wraps(build)
+    def run(**kwargs: Any) -> list[Any]:
+        c, alias = _compiled(kwargs)
+        return list(build(**kwargs)) if c is None else _rows(c, alias, kwargs)
+
+    def sql(**kwargs: Any) -> tuple[str, list[Any]]:
+        """The query's SQL and parameters for these values, to run inside a larger statement
+        (``EmptyResultSet`` as the ORM raises it, off PostgreSQL)."""
+        c, _alias = _compiled(kwargs)
+        if c is None:
+            sql_text, params = build(**kwargs).query.sql_with_params()
+            return sql_text, list(params)
+        return c.sql, _params(c, kwargs)
+
+    run.sql = sql  # type: ignore[attr-defined]
     run.compiled = compiled  # type: ignore[attr-defined]
     return run

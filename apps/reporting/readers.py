@@ -22,6 +22,7 @@ from apps.classification import rules
 from apps.classification.choices import AssessmentStatus
 from apps.classification.models import Assessment, AssessmentResult
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared
 from apps.prevention.choices import HighRiskStatus
 from apps.prevention.models import Activity, HighRiskPerson
 from apps.registers import selectors as register_selectors
@@ -92,6 +93,17 @@ def people_stock(acc: Accumulator, ids: list[int], windows) -> None:
                 acc.set(i, cid, code, n)
 
 
+def window_source(qs, *, group: str | None, day: str, until: str | None = None, measures: Sequence[str | None]):
+    """The rows ``_window_sums`` sums: ``qs`` with its group, day(s) and measures as columns."""
+    aliases: dict[str, Any] = {"w_g": F(group) if group else SqlValue(1), "w_d0": F(day)}
+    if until:
+        aliases["w_d1"] = F(until)
+    for k, column in enumerate(measures):
+        if column:
+            aliases[f"w_m{k}"] = F(column)
+    return qs.annotate(**aliases).values(*aliases).order_by()
+
+
 def _window_sums(
     qs,
     windows: Sequence[tuple[dt.date, dt.date]],
@@ -105,14 +117,13 @@ def _window_sums(
     measure is COUNT of the rows (None) or SUM of a column, for the rows whose ``day`` lies in the
     window — or, with ``until``, whose [day, until] overlaps it. The conditional sums are written as
     SQL: as ORM expressions (measures × windows of them) they cost more to compile than to run."""
-    aliases: dict[str, Any] = {"w_g": F(group) if group else SqlValue(1), "w_d0": F(day)}
-    if until:
-        aliases["w_d1"] = F(until)
-    for k, column in enumerate(measures):
-        if column:
-            aliases[f"w_m{k}"] = F(column)
     try:
-        base_sql, base_params = qs.annotate(**aliases).values(*aliases).order_by().query.sql_with_params()
+        if isinstance(qs, tuple):  # (sql, params) of ``window_source``, compiled already (``@prepared``)
+            base_sql, base_params = qs
+        else:
+            base_sql, base_params = window_source(
+                qs, group=group, day=day, until=until, measures=measures
+            ).query.sql_with_params()
     except EmptyResultSet:  # an empty id list: nothing to count
         return {}
     select: list[str] = []
@@ -277,28 +288,32 @@ def prevention(acc: Accumulator, ids, windows) -> None:
             acc.set(i, row["commune_id"], "highrisk_reached", row[f"reached__{i}"])
 
 
+_SHARED_MEASURES = (None, "sessions", "participants_total")
+
+
+@prepared
+def _shared_activities(*, ids: Ids, lo: dt.date, hi: dt.date):
+    through, unit_field = _activity_communes()
+    activities = Activity.objects.filter(
+        pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": ids}).values("activity_id"),
+        date_from__lte=hi,
+        date_to__gte=lo,
+    )
+    return window_source(activities, group=None, day="date_from", until="date_to", measures=_SHARED_MEASURES)
+
+
 def shared_totals(*, commune_ids: Iterable[Any], windows: Sequence[tuple[dt.date, dt.date]]) -> list[dict[str, Value]]:
     """Totals of the non-additive indicators over these communes, per window: each activity once,
     however many of the communes it covered (ONE query)."""
 
-    ids = id_list(commune_ids)
     lo, hi = _span(windows)
-    through, unit_field = _activity_communes()
-    activities = Activity.objects.filter(
-        pk__in=through.objects.filter(**{f"{unit_field}_id__in_ids": Ids(ids)}).values("activity_id"),
-        date_from__lte=hi,
-        date_to__gte=lo,
-    )
     codes = ["activities", "activity_sessions", "activity_participants"]
-    sums = _window_sums(
-        activities,
-        windows,
-        group=None,
-        day="date_from",
-        until="date_to",
-        measures=[None, "sessions", "participants_total"],
-    )
     result: list[dict[str, Value]] = [dict.fromkeys(codes, 0) for _w in windows]
+    try:
+        source = _shared_activities.sql(ids=Ids(id_list(commune_ids)), lo=lo, hi=hi)
+    except EmptyResultSet:  # no commune (off PostgreSQL): nothing to count
+        return result
+    sums = _window_sums(source, windows, group=None, day="date_from", until="date_to", measures=_SHARED_MEASURES)
     for per_window in sums.values():
         for i, values in enumerate(per_window):
             result[i] = {code: int(value or 0) for code, value in zip(codes, values, strict=True)}

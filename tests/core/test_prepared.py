@@ -176,3 +176,52 @@ def test_values_that_would_change_the_shape_are_refused():
 
     with pytest.raises(TypeError, match="shape"):
         by_flag(flag=True)
+
+
+def test_a_tuple_is_spread_and_its_length_is_part_of_the_shape():
+    parent, communes = _units()
+
+    @prepared
+    def of_levels(*, levels: tuple[str, ...], parent_id: int):
+        return (
+            AdministrativeUnit.objects.filter(level__in=levels, parent_id=parent_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    ids = [c.pk for c in communes]
+    assert of_levels(levels=("commune",), parent_id=parent.pk) == ids
+    assert of_levels(levels=("province", "commune"), parent_id=parent.pk) == ids
+    assert of_levels(levels=("province", "district"), parent_id=parent.pk) == []
+    assert of_levels(levels=("district",), parent_id=parent.pk) == []
+    if connection.vendor == "postgresql":
+        assert len(of_levels.compiled) == 2
+
+
+def test_related_objects_come_with_the_rows(django_assert_num_queries):
+    parent, communes = _units()
+
+    @prepared
+    def with_parent(*, pk: int):
+        return AdministrativeUnit.objects.select_related("parent").filter(pk=pk)
+
+    with_parent(pk=communes[0].pk)
+    for commune in communes:
+        with django_assert_num_queries(1):
+            (unit,) = with_parent(pk=commune.pk)
+            assert (unit.pk, unit.parent.pk, unit.parent.name) == (commune.pk, parent.pk, "Tuyên Quang")
+    assert with_parent(pk=-5) == []
+
+
+def test_the_sql_to_run_inside_a_larger_statement():
+    _parent, communes = _units()
+
+    @prepared
+    def stamps(*, ids: Ids):
+        return StoredFigures.objects.filter(unit_id__in_ids=ids).values("stamp")
+
+    for chosen in (communes[:1], communes):
+        sql, params = stamps.sql(ids=Ids([c.pk for c in chosen]))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", params)  # noqa: S608 - the ORM's SQL
+            assert cursor.fetchone()[0] == len(chosen)

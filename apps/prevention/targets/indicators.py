@@ -18,7 +18,7 @@ from apps.areas.selectors import map_label
 from apps.classification.selectors import map_communes
 from apps.core.collation import vi_sorted
 from apps.core.lookups import Ids
-from apps.core.prepared import prepared
+from apps.core.prepared import prepared, single_row
 from apps.reporting.coverage import communes_with_data_between
 
 from ..coverage import coverage_counts
@@ -246,10 +246,34 @@ def _communes_with_problems_reduction(scope: Scope) -> Measure:
     return measure
 
 
-def _hotspots(scope: Scope):
+def _hotspots(*, ids: Ids, kinds: tuple[str, ...]):
     Hotspot = django_apps.get_model("registers", "Hotspot")
-    kinds = scope.params.get("kinds") or HOTSPOT_KINDS
-    return Hotspot.objects.filter(commune_id__in_ids=Ids(list(scope.commune_ids)), kind__in=list(kinds))
+    return Hotspot.objects.filter(commune_id__in_ids=ids, kind__in=kinds)
+
+
+def _hotspot_args(scope: Scope) -> dict:
+    return {
+        "ids": Ids(list(scope.commune_ids)),
+        "kinds": tuple(str(k) for k in scope.params.get("kinds") or HOTSPOT_KINDS),
+        "start": scope.start,
+        "end": scope.end,
+    }
+
+
+@prepared
+def _new_hotspots(*, ids: Ids, kinds: tuple[str, ...], start: dt.date, end: dt.date):
+    return single_row(_hotspots(ids=ids, kinds=kinds).filter(discovered_on__range=(start, end)), n=Count("pk"))
+
+
+@prepared
+def _hotspots_in_period(*, ids: Ids, kinds: tuple[str, ...], start: dt.date, end: dt.date):
+    # every point that existed at some time in the period (still open at its start, or found in it)
+    existing = (
+        _hotspots(ids=ids, kinds=kinds)
+        .filter(discovered_on__lte=end)
+        .filter(Q(eliminated_on__isnull=True) | Q(eliminated_on__gte=start))
+    )
+    return single_row(existing, total=Count("pk"), eliminated=Count("pk", filter=Q(eliminated_on__range=(start, end))))
 
 
 def _communes_with_data(scope: Scope) -> set[int] | None:
@@ -259,7 +283,7 @@ def _communes_with_data(scope: Scope) -> set[int] | None:
 
 @indicator("hotspots_new", label="Số điểm, tụ điểm mới phát hiện trong kỳ", unit="điểm", source_app="apps.registers")
 def _hotspots_new(scope: Scope) -> Measure:
-    count = _hotspots(scope).filter(discovered_on__range=(scope.start, scope.end)).count()
+    count = _new_hotspots(**_hotspot_args(scope))[0]["n"]
     measure = Measure(Decimal(count), detail=f"{count} điểm, tụ điểm mới phát hiện từ {scope.start:%d/%m/%Y}")
     with_data = _communes_with_data(scope)
     if with_data is not None:
@@ -275,15 +299,7 @@ def _hotspots_new(scope: Scope) -> Measure:
     source_app="apps.registers",
 )
 def _hotspots_eliminated_share(scope: Scope) -> Measure:
-    # Every point that existed at some time in the period (still open at its start, or found in it).
-    existing = (
-        _hotspots(scope)
-        .filter(discovered_on__lte=scope.end)
-        .filter(Q(eliminated_on__isnull=True) | Q(eliminated_on__gte=scope.start))
-    )
-    row = existing.aggregate(
-        total=Count("pk"), eliminated=Count("pk", filter=Q(eliminated_on__range=(scope.start, scope.end)))
-    )
+    row = _hotspots_in_period(**_hotspot_args(scope))[0]
     if not row["total"]:
         return Measure(None, note="chưa có dữ liệu: không có điểm, tụ điểm nào trong kỳ")
     return Measure(
