@@ -319,6 +319,32 @@ def test_province_dashboard_reads_its_scope_stamps_and_periods_once(world, provi
     assert len(set(scope_reads)) == len(scope_reads), scope_reads
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL replays compiled reads")
+def test_a_warm_dashboard_compiles_almost_nothing(province, province_staff, client_for, monkeypatch):
+    """The dashboard's reads are compiled once per process (``core.prepared``): on the second page
+    the ORM compiles only Django's own session read, not the 27 querysets it built and compiled on
+    every page before."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    compiled = []
+    original = SQLCompiler.as_sql
+
+    def counting(self, *args, **kwargs):
+        sql, params = original(self, *args, **kwargs)
+        compiled.append(sql)
+        return sql, params
+
+    client = client_for(province_staff)
+    assert client.get(dashboard_url()).status_code == 200  # the first page compiles and stores
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(dashboard_url()).status_code == 200
+    monkeypatch.setattr(SQLCompiler, "as_sql", original)
+    outer = [sql for sql in compiled if not any(sql != other and sql in other for other in compiled)]
+    assert len(ctx.captured_queries) >= 15  # the page still reads what it shows
+    assert [sql for sql in outer if '"django_session"' not in sql] == []
+
+
 def test_dashboard_binds_its_commune_lists_whole(world, province, province_staff, client_for, monkeypatch):
     """The province's commune ids reach the database as one parameter per filter (``core.lookups.Ids``):
     a plain list is resolved id by id by the ORM on every filter, Python work that grew with the
