@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.areas.models import AdministrativeUnit
 from apps.core.lookups import Ids
+from apps.core.prepared import prepared
 
 from .. import maps
 from ..models import ReportingPeriod, Submission
@@ -64,9 +65,14 @@ def _submissions_state(scope: Scope) -> str:
     """A digest of the submissions of the dashboard's periods and communes (one small query)."""
     if scope.by_child is not None:
         return ""
-    rows = (
-        Submission.objects.filter(period_id__in=[p.pk for p in scope.periods], commune_id__in_ids=Ids(scope.ids))
+    rows = _submission_states(periods=Ids([p.pk for p in scope.periods]), ids=Ids(scope.ids))
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+@prepared
+def _submission_states(*, periods: Ids, ids: Ids):
+    return (
+        Submission.objects.filter(period_id__in_ids=periods, commune_id__in_ids=ids)
         .order_by("pk")
         .values_list("pk", "status", "version")
     )
-    return hashlib.sha256(json.dumps(list(rows)).encode()).hexdigest()
