@@ -40,8 +40,8 @@ def number(value: Any, places: int | None = None, *, fixed: bool = False) -> str
     dropped; with ``fixed`` exactly ``places`` decimals are written ("1,0")."""
     if type(value) is int and not fixed:
         # most figures are counts: a province dashboard formats ~1,900 of them per page, and the
-        # Decimal round trip below was a tenth of its Python time
-        return f"{value:,}".replace(",", ".")
+        # Decimal round trip below was a tenth of its Python time (most are under a thousand)
+        return str(value) if -1000 < value < 1000 else f"{value:,}".replace(",", ".")
     d = _decimal(value)
     if d is None:
         return MISSING if value is None or value == "" else str(value)

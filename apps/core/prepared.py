@@ -48,6 +48,7 @@ REPLAYED_VENDORS = frozenset({"postgresql"})
 #: database); texts carry a private-use mark.
 _INT_BASES = (30_011, 31_013)
 _DATE_BASES = (dt.date(1001, 1, 1), dt.date(1002, 2, 2))
+_DATETIME_BASES = (dt.datetime(1001, 1, 1, tzinfo=dt.UTC), dt.datetime(1002, 2, 2, tzinfo=dt.UTC))
 _MARK = "\ue000"
 
 
@@ -58,7 +59,9 @@ def _sentinel(name: str, value: Any, n: int, round_: int) -> Any:
     if isinstance(value, int):
         return _INT_BASES[round_] + n
     if isinstance(value, dt.datetime):
-        raise TypeError(f"@prepared: «{name}» is a datetime (time zones are converted on the way)")
+        if value.tzinfo is None:
+            raise TypeError(f"@prepared: «{name}» is a naive datetime (the ORM would convert it on the way)")
+        return _DATETIME_BASES[round_] + dt.timedelta(minutes=n)
     if isinstance(value, dt.date):
         return _DATE_BASES[round_] + dt.timedelta(days=n)
     if isinstance(value, str):
@@ -68,7 +71,8 @@ def _sentinel(name: str, value: Any, n: int, round_: int) -> Any:
     if isinstance(value, Dates):
         return Dates([_DATE_BASES[round_] + dt.timedelta(days=n)])
     raise TypeError(
-        f"@prepared: «{name}» has type {type(value).__name__}; use int, date, str, Ids, Dates or a tuple of them"
+        f"@prepared: «{name}» has type {type(value).__name__}; "
+        "use int, date, aware datetime, str, Ids, Dates or a tuple of them"
     )
 
 
@@ -78,6 +82,8 @@ def _bind(value: Any) -> Any:
         return list(value.values)
     if isinstance(value, str):
         return str(value)  # a TextChoices member as its value
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        raise TypeError(f"@prepared: a naive datetime ({value!r}) would be read in another time zone")
     return value
 
 
@@ -249,8 +255,8 @@ def single_row(qs: QuerySet, **aggregates: Any) -> QuerySet:
 def prepared(build: Callable[..., QuerySet]) -> Callable[..., list[Any]]:
     """``build(**values) -> QuerySet`` becomes a function of the same keywords returning the list
     the queryset gives (values, tuples, dicts or model instances), compiled once per process and
-    database vendor. The values are int, date, str, ``Ids``, ``Dates`` or a tuple of int, date or
-    str (``kind__in=kinds``: its length is part of the shape); everything else the
+    database vendor. The values are int, date, aware datetime, str, ``Ids``, ``Dates`` or a tuple
+    of int, date or str (``kind__in=kinds``: its length is part of the shape); everything else the
     query says is frozen at its first call, so whatever may change between calls (today's date,
     a setting, a list of codes) must be one of the keywords."""
     compiled: dict[tuple, _Compiled] = {}

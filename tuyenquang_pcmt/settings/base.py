@@ -173,6 +173,8 @@ AXES_CLIENT_IP_CALLABLE = "apps.core.middleware.client_ip"
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions, their per-page read compiled once (apps.accounts.sessions)
+SESSION_ENGINE = "apps.accounts.sessions"
 SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
