@@ -15,80 +15,80 @@ from django.db import models
 from django.db.models import Lookup
 
 
-class Ids:
+class _Whole:
+    """Values the ORM passes through whole, as ONE array parameter on PostgreSQL."""
+
+    __slots__ = ("values",)
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.values)})"
+
+
+class Ids(_Whole):
     """Integer ids already known to be ints (a user's scope), for ``__in_ids``: the ORM passes it
     through whole, where a list is resolved and prepared element by element on every ``filter()``
     (~2,000 calls per province page for its two scoped filters)."""
 
-    __slots__ = ("values",)
-
     def __init__(self, values: list[int]) -> None:
         self.values = values
 
-    def __iter__(self):
-        return iter(self.values)
 
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def __repr__(self) -> str:
-        return f"Ids({len(self.values)})"
-
-
-class InIds(Lookup):
-    lookup_name = "in_ids"
-    prepare_rhs = False
-
-    def get_prep_lookup(self) -> list[int]:
-        if isinstance(self.rhs, Ids):
-            return self.rhs.values
-        return [int(value) for value in self.rhs]
-
-    def as_sql(self, compiler, connection):
-        if not self.rhs:
-            raise EmptyResultSet
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, list(self.rhs))
-        placeholders = ", ".join(["%s"] * len(self.rhs))
-        return f"{lhs} IN ({placeholders})", (*lhs_params, *self.rhs)
-
-
-class Dates:
-    """Dates for ``__in_dates``, passed through whole like ``Ids``: one array parameter on
-    PostgreSQL, so a query over the windows of a dashboard has the same SQL whatever their number
-    (``apps.core.prepared`` compiles it once)."""
-
-    __slots__ = ("values",)
+class Dates(_Whole):
+    """Dates for ``__in_dates``: one array parameter on PostgreSQL, so a query over the windows of
+    a dashboard has the same SQL whatever their number (``apps.core.prepared`` compiles it once)."""
 
     def __init__(self, values) -> None:
         self.values = sorted(set(values))
 
-    def __iter__(self):
-        return iter(self.values)
 
-    def __len__(self) -> int:
-        return len(self.values)
+class _InArray(Lookup):
+    """``lhs = ANY(%s::<array_type>[])`` on PostgreSQL, ``lhs IN (%s, …)`` elsewhere."""
 
-    def __repr__(self) -> str:
-        return f"Dates({len(self.values)})"
-
-
-class InDates(Lookup):
-    lookup_name = "in_dates"
     prepare_rhs = False
+    whole: type[_Whole]
+    array_type: str
+
+    def prepared(self, values) -> list:
+        return list(values)
+
+    def adapted(self, connection, value):
+        return value
 
     def get_prep_lookup(self) -> list:
-        return list(self.rhs.values if isinstance(self.rhs, Dates) else self.rhs)
+        return self.rhs.values if isinstance(self.rhs, self.whole) else self.prepared(self.rhs)
 
     def as_sql(self, compiler, connection):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::date[])", (*lhs_params, list(self.rhs))
-        values = [connection.ops.adapt_datefield_value(value) for value in self.rhs]
+            return f"{lhs} = ANY(%s::{self.array_type}[])", (*lhs_params, list(self.rhs))
+        values = [self.adapted(connection, value) for value in self.rhs]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", (*lhs_params, *values)
+
+
+class InIds(_InArray):
+    lookup_name = "in_ids"
+    whole = Ids
+    array_type = "bigint"
+
+    def prepared(self, values) -> list[int]:
+        return [int(value) for value in values]
+
+
+class InDates(_InArray):
+    lookup_name = "in_dates"
+    whole = Dates
+    array_type = "date"
+
+    def adapted(self, connection, value):
+        return connection.ops.adapt_datefield_value(value)
 
 
 models.DateField.register_lookup(InDates)

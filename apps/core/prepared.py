@@ -264,6 +264,7 @@ def prepared(build: Callable[..., QuerySet]) -> Callable[..., list[Any]]:
     def _compiled(kwargs: dict[str, Any]) -> tuple[_Compiled | None, str]:
         model = getattr(run, "model", None)
         if model is None:
+            _placeholders(kwargs, 0)  # a value of a type that cannot be replayed is refused before any query
             run.model = model = build(**kwargs).model  # type: ignore[attr-defined]
         alias = router.db_for_read(model)
         vendor = connections[alias].vendor

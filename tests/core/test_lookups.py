@@ -45,3 +45,21 @@ def test_one_parameter_for_many_ids_on_postgresql():
         assert "= ANY(" in sql and " IN (" not in sql
     else:
         assert " IN (" in sql
+
+
+def test_in_dates_selects_the_rows_in_gives_with_one_array_on_postgresql():
+    import datetime as dt
+
+    from apps.core.lookups import Dates
+
+    units = _units(4)
+    days = [dt.date(2025, 1, 1), dt.date(2025, 7, 1), dt.date(2026, 1, 1), dt.date(2026, 7, 1)]
+    for unit, day in zip(units, days, strict=True):
+        AdministrativeUnit.objects.filter(pk=unit.pk).update(valid_from=day)
+    wanted = [days[0], days[2], days[2]]
+    with CaptureQueriesContext(connection) as ctx:
+        got = set(AdministrativeUnit.objects.filter(valid_from__in_dates=Dates(wanted)))
+    assert got == set(AdministrativeUnit.objects.filter(valid_from__in=wanted)) == {units[0], units[2]}
+    sql = ctx.captured_queries[-1]["sql"]
+    assert ("= ANY(" in sql) if connection.vendor == "postgresql" else (" IN (" in sql)
+    assert not AdministrativeUnit.objects.filter(valid_from__in_dates=Dates([])).exists()

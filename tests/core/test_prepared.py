@@ -138,44 +138,40 @@ def test_compiled_once_then_replayed():
     assert len(rows.compiled) == 1
 
 
-@on_postgresql
-def test_a_transformed_parameter_is_refused():
-    @prepared
-    def starting(*, text: str):
-        return AdministrativeUnit.objects.filter(name__startswith=text).values_list("pk", flat=True)
-
-    with pytest.raises(ValueError, match="transformed a parameter"):
-        starting(text="Tân")
+def _starting(*, text: str):
+    return AdministrativeUnit.objects.filter(name__startswith=text).values_list("pk", flat=True)
 
 
-@on_postgresql
-def test_a_list_spread_over_placeholders_is_refused():
-    @prepared
-    def among(*, first: int):
-        return AdministrativeUnit.objects.filter(pk__in=[first, first + 1]).values_list("pk", flat=True)
-
-    with pytest.raises(ValueError):
-        among(first=1)
+def _among(*, first: int):
+    return AdministrativeUnit.objects.filter(pk__in=[first, first + 1]).values_list("pk", flat=True)
 
 
-@on_postgresql
-def test_a_keyword_that_reaches_no_parameter_is_refused():
-    @prepared
-    def ignoring(*, unit_id: int):
-        return AdministrativeUnit.objects.filter(level="commune").values_list("pk", flat=True)
+def _ignoring(*, unit_id: int):
+    return AdministrativeUnit.objects.filter(level="commune").values_list("pk", flat=True)
 
-    with pytest.raises(ValueError, match="reach no SQL parameter"):
-        ignoring(unit_id=1)
+
+def _by_flag(*, flag: bool):
+    return AdministrativeUnit.objects.filter(valid_to__isnull=flag).values_list("pk", flat=True)
+
+
+def _since(*, moment: dt.datetime):
+    return StoredFigures.objects.filter(computed_at__gte=moment).values_list("pk", flat=True)
 
 
 @on_postgresql
-def test_values_that_would_change_the_shape_are_refused():
-    @prepared
-    def by_flag(*, flag: bool):
-        return AdministrativeUnit.objects.filter(valid_to__isnull=flag).values_list("pk", flat=True)
-
-    with pytest.raises(TypeError, match="shape"):
-        by_flag(flag=True)
+@pytest.mark.parametrize(
+    ("build", "kwargs", "error", "match"),
+    [
+        (_starting, {"text": "Tân"}, ValueError, "transformed a parameter"),  # "Tân%"
+        (_among, {"first": 1}, ValueError, "transformed a parameter"),  # first + 1 is neither
+        (_ignoring, {"unit_id": 1}, ValueError, "reach no SQL parameter"),
+        (_by_flag, {"flag": True}, TypeError, "shape"),
+        (_since, {"moment": dt.datetime(2026, 1, 1)}, TypeError, "naive datetime"),  # noqa: DTZ001
+    ],
+)
+def test_a_query_that_cannot_be_replayed_is_refused(build, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        prepared(build)(**kwargs)
 
 
 def test_a_tuple_is_spread_and_its_length_is_part_of_the_shape():
@@ -225,3 +221,16 @@ def test_the_sql_to_run_inside_a_larger_statement():
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) t", params)  # noqa: S608 - the ORM's SQL
             assert cursor.fetchone()[0] == len(chosen)
+
+
+def test_an_aware_datetime_is_a_value():
+    _parent, communes = _units()
+    from django.utils import timezone
+
+    @prepared
+    def since(*, moment: dt.datetime):
+        return StoredFigures.objects.filter(computed_at__gte=moment).order_by("pk").values_list("stamp", flat=True)
+
+    now = timezone.now()
+    assert since(moment=now - dt.timedelta(hours=1)) == ["s0", "s1", "s2", "s3"]
+    assert since(moment=now + dt.timedelta(hours=1)) == []
