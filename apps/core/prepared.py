@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet, Value
 from django.db.models.query import (
@@ -273,7 +274,10 @@ def prepared(build: Callable[..., QuerySet]) -> Callable[..., list[Any]]:
         key = (vendor, _shape(kwargs))
         c = compiled.get(key)
         if c is None:
-            c = compiled[key] = _compile(build, kwargs, alias)
+            try:
+                c = compiled[key] = _compile(build, kwargs, alias)
+            except EmptyResultSet:  # an empty tuple (``__in=()``): the ORM answers it without SQL
+                return None, alias
         return c, alias
 
     @functools.wraps(build)

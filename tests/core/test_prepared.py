@@ -234,3 +234,15 @@ def test_an_aware_datetime_is_a_value():
     now = timezone.now()
     assert since(moment=now - dt.timedelta(hours=1)) == ["s0", "s1", "s2", "s3"]
     assert since(moment=now + dt.timedelta(hours=1)) == []
+
+
+def test_an_empty_tuple_gives_nothing_as_the_orm_does(django_assert_num_queries):
+    _units()
+
+    @prepared
+    def of_levels(*, levels: tuple[str, ...]):
+        return AdministrativeUnit.objects.filter(level__in=levels).values_list("pk", flat=True)
+
+    with django_assert_num_queries(0):
+        assert of_levels(levels=()) == []
+    assert len(of_levels(levels=("commune",))) == 4
