@@ -390,6 +390,11 @@ def _communes_by_name(*, ids: Ids):
     return vi_order(communes, "name").values_list("pk", flat=True)
 
 
+@prepared
+def _current_commune(*, pk: int):
+    return AdministrativeUnit.objects.current().communes().filter(pk=pk).values_list("pk", flat=True)
+
+
 def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, *, perm: str) -> list[int]:
     """Ids of today's communes at or under ``unit`` (default: the user's whole scope) that the user
     may read with ``perm``, by name. 404 when ``unit`` is outside the scope, 403 without ``perm``."""
@@ -405,9 +410,11 @@ def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, 
         if not user.is_superuser:
             return _communes_by_name(ids=Ids(list(visible)))
         return list(vi_order(AdministrativeUnit.objects.current().communes(), "name").values_list("pk", flat=True))
-    qs = AdministrativeUnit.objects.current().communes()
-    qs = qs.filter(pk=unit.pk) if unit.level == "commune" else qs.subtree(unit)
-    ids = list(vi_order(qs, "name").values_list("pk", flat=True))
+    if unit.level == "commune":
+        ids = _current_commune(pk=unit.pk)
+    else:
+        communes = AdministrativeUnit.objects.current().communes().subtree(unit)
+        ids = list(vi_order(communes, "name").values_list("pk", flat=True))
     return ids if user.is_superuser else [i for i in ids if i in visible]
 
 

@@ -365,9 +365,7 @@ def breakdowns(*, commune_ids: Iterable[Any], end: dt.date, current: dict[int, s
     current = stamps(ids) if current is None else current
     stored = {
         unit_id: data
-        for unit_id, stamp, data in StoredFigures.objects.filter(
-            unit_id__in_ids=Ids(ids), kind=StoredFigures.BREAKDOWN, start=end, end=end
-        ).values_list("unit_id", "stamp", "data")
+        for unit_id, stamp, data in _stored_breakdowns(ids=Ids(ids), end=end)
         if stamp == current[unit_id]
     }
     stale = [cid for cid in ids if cid not in stored]

@@ -18,6 +18,7 @@ from apps.areas.choices import Level
 from apps.areas.models import AdministrativeUnit
 from apps.cases.selectors import worklist as case_worklist
 from apps.core.locking import version_missing_error
+from apps.core.prepared import prepared
 from apps.prevention.selectors import target_board
 
 from . import indicators, maps, selectors, services
@@ -58,12 +59,16 @@ class PeriodMixin:
 
 def _commune_or_404(user, pk: int) -> AdministrativeUnit:
     """A current commune inside the user's scope (404 otherwise, like a missing one)."""
-    try:
-        unit = AdministrativeUnit.objects.current().get(pk=pk, level=Level.COMMUNE)
-    except AdministrativeUnit.DoesNotExist as exc:
-        raise Http404 from exc
-    services.scoped_commune_ids(user, unit)
-    return unit
+    found = _commune_unit(pk=int(pk), level=Level.COMMUNE)
+    if not found:
+        raise Http404
+    services.scoped_commune_ids(user, found[0])
+    return found[0]
+
+
+@prepared
+def _commune_unit(*, pk: int, level: str):
+    return AdministrativeUnit.objects.current().filter(pk=pk, level=level)
 
 
 def _figure_groups(values: dict, snapshot_values: dict | None) -> list:
