@@ -320,7 +320,7 @@ def test_province_dashboard_reads_its_scope_stamps_and_periods_once(world, provi
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL replays compiled reads")
-def test_a_warm_dashboard_compiles_almost_nothing(province, province_staff, client_for, monkeypatch):
+def test_a_warm_dashboard_compiles_no_queryset(province, province_staff, client_for, monkeypatch):
     """The dashboard's reads, the session's and the user's are compiled once per process
     (``core.prepared``): the second page compiles no queryset, where it built and compiled 27 on
     every page before."""
