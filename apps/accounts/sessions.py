@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -11,7 +13,7 @@ from apps.core.prepared import prepared
 
 
 @prepared
-def _live_session(*, key: str, now):
+def _live_session(*, key: str, now: dt.datetime):
     return Session.objects.filter(session_key=key, expire_date__gt=now)
 
 

@@ -20,18 +20,14 @@ class AreaPermissionBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The unit comes with the user: every page reads it for the scope (one query, not two).
-        if type(user_id) is not int:  # the session's key as the pk field gives it; anything else: the ORM's answer
-            user_model = get_user_model()
-            try:
-                user = user_model._default_manager.select_related("area").get(pk=user_id)
-            except user_model.DoesNotExist:
-                return None
-        else:
-            found = _user_with_area(pk=user_id)
-            if not found:
-                return None
-            user = found[0]
-        return user if self.user_can_authenticate(user) else None
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):  # not an id: nobody is logged in (not a 500)
+            return None
+        found = _user_with_area(pk=pk)
+        if not found:
+            return None
+        return found[0] if self.user_can_authenticate(found[0]) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         # Resolved once per worker and reused until a role or permission changes (scoping.resolved):

@@ -54,14 +54,14 @@ class _InArray(Lookup):
     whole: type[_Whole]
     array_type: str
 
-    def prepared(self, values) -> list:
+    def prep_values(self, values) -> list:
         return list(values)
 
     def adapted(self, connection, value):
         return value
 
     def get_prep_lookup(self) -> list:
-        return self.rhs.values if isinstance(self.rhs, self.whole) else self.prepared(self.rhs)
+        return self.rhs.values if isinstance(self.rhs, self.whole) else self.prep_values(self.rhs)
 
     def as_sql(self, compiler, connection):
         if not self.rhs:
@@ -78,7 +78,7 @@ class InIds(_InArray):
     whole = Ids
     array_type = "bigint"
 
-    def prepared(self, values) -> list[int]:
+    def prep_values(self, values) -> list[int]:
         return [int(value) for value in values]
 
 

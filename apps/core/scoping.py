@@ -390,11 +390,6 @@ def _communes_by_name(*, ids: Ids):
     return vi_order(communes, "name").values_list("pk", flat=True)
 
 
-@prepared
-def _current_commune(*, pk: int):
-    return AdministrativeUnit.objects.current().communes().filter(pk=pk).values_list("pk", flat=True)
-
-
 def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, *, perm: str) -> list[int]:
     """Ids of today's communes at or under ``unit`` (default: the user's whole scope) that the user
     may read with ``perm``, by name. 404 when ``unit`` is outside the scope, 403 without ``perm``."""
@@ -411,7 +406,7 @@ def commune_ids_in_scope(user: AnyUser, unit: AdministrativeUnit | None = None, 
             return _communes_by_name(ids=Ids(list(visible)))
         return list(vi_order(AdministrativeUnit.objects.current().communes(), "name").values_list("pk", flat=True))
     if unit.level == "commune":
-        ids = _current_commune(pk=unit.pk)
+        ids = [unit.pk] if unit.valid_to is None else []  # today's commune, or a former one (none)
     else:
         communes = AdministrativeUnit.objects.current().communes().subtree(unit)
         ids = list(vi_order(communes, "name").values_list("pk", flat=True))

@@ -15,6 +15,7 @@ per-commune values the dashboards and reports already computed: no extra query.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -67,7 +68,7 @@ def communes_with_data_between(
 
 
 @prepared
-def _approved_between(*, ids: Ids, start, end):
+def _approved_between(*, ids: Ids, start: dt.date, end: dt.date):
     return Submission.objects.filter(
         commune_id__in_ids=ids, status=SubmissionStatus.APPROVED, period__end__gte=start, period__end__lte=end
     ).values_list("commune_id", flat=True)

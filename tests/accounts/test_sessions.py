@@ -45,3 +45,15 @@ def test_a_logged_in_page_reads_its_session(client, world):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(resolve_url(settings.LOGIN_URL))
+
+
+def test_a_session_key_that_is_not_an_id_logs_nobody_in(world):
+    from apps.core.backends import AreaPermissionBackend
+    from tests.factories.accounts import UserFactory
+
+    user = UserFactory(username="khoa.canbo", role="province_staff", area=world.province)
+    backend = AreaPermissionBackend()
+    assert backend.get_user(user.pk).area == world.province
+    assert backend.get_user(str(user.pk)) == user
+    assert backend.get_user("abc") is None and backend.get_user(None) is None
+    assert backend.get_user(user.pk + 10_000) is None

@@ -60,6 +60,9 @@ def test_communes_a_user_may_read(world, officer_a, province_staff):
         scoping.commune_ids_in_scope(officer_a, world.commune_b, perm=perm)
     with pytest.raises(PermissionDenied):
         scoping.commune_ids_in_scope(officer_a, world.commune_a, perm="reporting.review_submission")
+    # one commune: itself when it is today's, nothing when it is a former one (no read needed)
+    assert scoping.commune_ids_in_scope(officer_a, world.commune_a, perm=perm) == [world.commune_a.pk]
+    assert scoping.commune_ids_in_scope(province_staff, world.former_a, perm=perm) == []
 
 
 def test_one_permission_check_for_every_service(world, officer_a):
