@@ -1,5 +1,7 @@
 """Formatting of figures in reporting templates (Vietnamese number format, signed changes)."""
 
+import html
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -280,7 +282,8 @@ def board_rows(rows, period_query):
         commune, submission = row.commune, row.submission
         submitted_at = submission.submitted_at if submission else None
         reviewed_at = submission.reviewed_at if submission else None
-        note = _esc(submission.return_reason) if row.state == "returned" and submission else ""
+        # typed by staff: escaped as it is, not kept in the figures' escape cache
+        note = html.escape(submission.return_reason) if row.state == "returned" and submission else ""
         parts.append(
             f'\n    <tr data-testid="board-row" data-commune="{commune.pk:d}" data-state="{_esc(row.state)}">\n'
             f'      <td class="cell-title"><a href="{url_head}{commune.pk:d}{url_tail}?{query}">'
